@@ -1,0 +1,117 @@
+"""Sentences of a Document, with where they stand and what kind of text they are. No I/O.
+
+Sentence fields:
+  text      the sentence with Markdown markup, code spans, URLs and quoted speech blanked to spaces
+            (what the language rules read; offsets match the source columns on the first line)
+  display   readable text for messages (markup removed, whitespace collapsed)
+  line, column  where the sentence starts (1-based)
+  section   the innermost Section (or None before the first heading)
+  lang      'en' or 'zh', decided per sentence
+  flags     a frozenset of: heading, quote, code, log, table, forward (in a forward-looking section)
+"""
+from __future__ import annotations
+
+import re
+
+from skill.toolkit import markdown
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|(?<!\w)'[^'\n]{1,120}'(?!\w)")
+_LOG = re.compile(
+    r"^\s*(?:[\[{(]?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\S*[\]})]?\s+\S+|\{\s*\"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+"
+    r"(?:[A-Z]{3,}|\[)|(?:E|W|I|F)\d{4}\s+\d{2}:\d{2}|\S*\b(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|DEBUG)\b\s*[:\]|])"
+)
+_END_EN = re.compile(r"(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+")
+_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig|Inc|Ltd|Co|Jr|Sr|U\.S|a\.m|p\.m)|\b[A-Z])\.$")
+
+
+class Sentence:
+    __slots__ = ("text", "display", "line", "column", "section", "lang", "flags")
+
+    def __init__(self, text, display, line, column, section, lang, flags):
+        self.text, self.display, self.line, self.column = text, display, line, column
+        self.section, self.lang, self.flags = section, lang, flags
+
+    def __repr__(self):
+        return f"Sentence(L{self.line}:{self.column} {self.lang} {sorted(self.flags)} {self.display[:50]!r})"
+
+
+def language_of(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    if cjk < 2:
+        return "en"
+    words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "zh" if cjk >= words * 0.5 else "en"
+
+
+def is_log_line(text: str) -> bool:
+    return bool(_LOG.match(text))
+
+
+def blank_quotes(text: str) -> str:
+    return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+
+
+def split_text(lines: list[markdown.Line]):
+    """Yield (masked text, raw text, first Line, offset in that line) for each sentence of the lines."""
+    joined, starts = [], []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        joined.append(line.text)
+        pos += len(line.text) + 1
+    raw = "\n".join(joined)
+    whole = blank_quotes(markdown.mask(raw))
+    begin = 0
+    for m in _END_EN.finditer(whole):
+        cut = m.end() if m.end() > m.start() else m.start()
+        piece = whole[begin:cut]
+        if _ABBREV.search(piece.rstrip()):
+            continue
+        yield from _emit(whole, raw, begin, cut, lines, starts)
+        begin = cut
+    yield from _emit(whole, raw, begin, len(whole), lines, starts)
+
+
+def _emit(whole, raw, begin, end, lines, starts):
+    piece = whole[begin:end]
+    lead = len(piece) - len(piece.lstrip())
+    piece = piece.strip()
+    if not piece or not re.search(r"\w", piece):
+        return
+    offset = begin + lead
+    index = max(i for i, s in enumerate(starts) if s <= offset)
+    yield piece, raw[offset:offset + len(piece)], lines[index], offset - starts[index]
+
+
+def split_document(doc) -> list[Sentence]:
+    out: list[Sentence] = []
+    for block, parents in markdown.walk(doc.blocks):
+        section = doc.section_at(block.start)
+        base = set()
+        if any(p.kind == "quote" for p in parents):
+            base.add("quote")
+        if section is not None and section.forward_looking:
+            base.add("forward")
+        if block.kind == "heading":
+            groups = [(block.lines, {"heading"})]
+        elif block.kind == "paragraph":
+            groups = [(block.lines, set())]
+        elif block.kind == "table":
+            groups = [([c], {"table"}) for row in block.rows for c in row if c.text]
+        elif block.kind in ("fence", "code"):
+            for line in block.lines:
+                if line.text.strip():
+                    out.append(Sentence(line.text, line.text.strip(), line.number, line.column, section,
+                                        language_of(line.text), frozenset(base | {"code"})))
+            continue
+        else:
+            continue
+        for lines, extra in groups:
+            flags = base | extra
+            for text, raw, line, offset in split_text(lines):
+                sflags = flags | {"log"} if is_log_line(line.text) else flags
+                display = " ".join(markdown.plain(raw).split()).strip("*_ ")
+                out.append(Sentence(text, display, line.number, line.column + offset, section,
+                                    language_of(text), frozenset(sflags)))
+    return out
