@@ -1,0 +1,58 @@
+"""Read and write YAML frontmatter: one-line scalars that always parse back to the value meant."""
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from skill.compiler.errors import SkillError
+
+FENCE = "---"
+
+
+def split(text: str, where: str) -> tuple[dict, str]:
+    """Return (frontmatter mapping, body) of a Markdown text that starts with a --- fence."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        raise SkillError(f"{where}: no YAML frontmatter (the file must start with '---')")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        raise SkillError(f"{where}: frontmatter is not closed by a '---' line") from None
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        problem = str(exc).splitlines()[0]
+        raise SkillError(f"{where}: frontmatter is not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise SkillError(f"{where}: frontmatter must be a mapping of keys to values")
+    return data, "\n".join(lines[end + 1:])
+
+
+def one_line(text: str) -> str:
+    """Collapse runs of whitespace (including newlines) to single spaces."""
+    return " ".join(str(text).split())
+
+
+def scalar(value) -> str:
+    """A YAML scalar on one line that parses back to `value` (str, bool, int, float or None)."""
+    if isinstance(value, str):
+        dumped = yaml.safe_dump({"k": value}, allow_unicode=True, width=float("inf"))
+        if dumped.count("\n") == 1 and dumped.startswith("k: "):
+            return dumped[3:-1]
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+def emit(mapping: dict) -> str:
+    """Frontmatter block (with fences and final newline); keys keep their order."""
+    lines = [FENCE]
+    for key, value in mapping.items():
+        if isinstance(value, (dict, list)):
+            nested = yaml.safe_dump({key: value}, allow_unicode=True, width=float("inf"),
+                                    sort_keys=False, default_flow_style=False)
+            lines.append(nested.rstrip("\n"))
+        else:
+            lines.append(f"{key}: {scalar(value)}")
+    lines.append(FENCE)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,42 @@
+"""Build scripts/postmortem: a deterministic zipapp of the stdlib-only toolkit and its templates."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+SHEBANG = b"#!/usr/bin/env python3\n"
+EPOCH = (1980, 1, 1, 0, 0, 0)
+DATA_SUFFIXES = {".py", ".json", ".txt", ".yaml", ".yml", ".md", ".csv", ".toml"}
+MAIN = b"""import sys
+
+from skill.toolkit.cli import main
+
+sys.exit(main())
+"""
+
+
+def _entries(source_root: Path, templates: Path) -> dict[str, bytes]:
+    entries = {"__main__.py": MAIN, "skill/__init__.py": (source_root / "skill/__init__.py").read_bytes()}
+    toolkit = source_root / "skill" / "toolkit"
+    for path in toolkit.rglob("*"):
+        rel = path.relative_to(source_root).as_posix()
+        if path.is_file() and path.suffix in DATA_SUFFIXES and "__pycache__" not in rel:
+            entries[rel] = path.read_bytes()
+    if templates.is_dir():
+        for path in templates.glob("*.md"):
+            entries[f"skill/toolkit/templates/{path.name}"] = path.read_bytes()
+    return entries
+
+
+def build(source_root: Path, templates: Path) -> bytes:
+    """Zipapp bytes: same inputs, same bytes (sorted entries, fixed times, no compression)."""
+    buffer = io.BytesIO()
+    buffer.write(SHEBANG)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in sorted(_entries(source_root, templates).items()):
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
