@@ -143,6 +143,14 @@ class _Reader:
         self.add(line, raw_time, text, record.get("milestone"), record.get("source"))
 
 
+def from_records(records: list, zone: tzinfo = UTC) -> tuple[list[Event], list[Problem]]:
+    """Events from already-parsed objects (a facts file's `events`); problems count items from 1."""
+    reader = _Reader(zone)
+    for number, record in enumerate(records, 1):
+        reader.add_record(number, record)
+    return sorted(reader.events, key=lambda e: e.time), reader.problems
+
+
 def _line_of(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
