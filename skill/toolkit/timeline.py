@@ -272,7 +272,8 @@ def to_json(events: list[Event]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def _cell(text: str) -> str:
+def table_cell(text: str) -> str:
+    """Text for one Markdown table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
 
 
@@ -286,7 +287,7 @@ def time_cells(events: list[Event]) -> list[str]:
 
 def event_cell(event: Event, lang: str = "en") -> str:
     marker = MARKERS[event.milestone][lang == "zh"] if event.milestone else ""
-    return (f"**{marker}** " if marker else "") + _cell(event.event)
+    return (f"**{marker}** " if marker else "") + table_cell(event.event)
 
 
 HEADERS = {"en": ("Time (UTC)", "Event", "Source"), "zh": ("时间（UTC）", "事件", "来源")}
@@ -298,7 +299,7 @@ def to_markdown(events: list[Event], lang: str = "en") -> str:
     columns = HEADERS[lang][: 3 if with_source else 2]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for when, e in zip(time_cells(events), events):
-        cells = [when, event_cell(e, lang)] + ([_cell(e.source or "")] if with_source else [])
+        cells = [when, event_cell(e, lang)] + ([table_cell(e.source or "")] if with_source else [])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
