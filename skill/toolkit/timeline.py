@@ -207,7 +207,7 @@ def _read_json_lines(text: str, reader: _Reader) -> None:
 def _csv_header(line: str) -> tuple[str, list[str]] | None:
     for delimiter in (",", ";", "\t"):
         cells = [_key(c).replace(" ", "_") for c in next(csv.reader([line], delimiter=delimiter))]
-        if any(k in cells for k in TIME_KEYS) and any(k in cells for k in TEXT_KEYS):
+        if any(k in cells for k in TIME_KEYS) and len(cells) >= 2:
             return delimiter, cells
     return None
 
@@ -216,7 +216,7 @@ def _read_csv(text: str, delimiter: str, reader: _Reader) -> None:
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_key(c).replace(" ", "_") for c in next(rows)]
     time_col = next(k for k in TIME_KEYS if k in header)
-    text_col = next(k for k in TEXT_KEYS if k in header)
+    text_col = next((k for k in TEXT_KEYS if k in header), None)
     try:
         for cells in rows:
             if not any(c.strip() for c in cells):
@@ -225,14 +225,21 @@ def _read_csv(text: str, delimiter: str, reader: _Reader) -> None:
                 reader.problem(rows.line_num, f"{len(cells)} cells where the header has {len(header)}")
                 continue
             row = dict(zip(header, cells))
-            reader.add(rows.line_num, row[time_col], row[text_col], row.get("milestone"), row.get("source"))
+            text = row[text_col] if text_col else _measurements(row, time_col)
+            reader.add(rows.line_num, row[time_col], text, row.get("milestone"), row.get("source"))
     except csv.Error as exc:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
 
 
+def _measurements(row: dict, time_col: str) -> str:
+    """A metrics export has no event column: the row's other values become the event text."""
+    return ", ".join(f"{k}={v.strip()}" for k, v in row.items()
+                     if k not in (time_col, "milestone", "source") and v.strip())
+
+
 def _read_log(text: str, reader: _Reader) -> None:
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+        if not line.strip() or line.lstrip().startswith("#"):  # blank or a comment from the exporter
             continue
         body = line.lstrip()
         bracketed = body.startswith("[")

@@ -227,3 +227,17 @@ def test_free_text_round_trip_json_to_markdown(rows):
         assert cells[1] == marker + " ".join(event.event.split())
     mermaid = timeline.to_mermaid(events)
     assert mermaid.count("\n") == len(events) + 4 + len({e.time.date() for e in events})
+
+
+def test_metrics_csv_without_event_column_becomes_measurement_events():
+    text = "time,p95_s,queue_depth\n2026-11-19T02:05:00Z,38,21000\n2026-11-19T01:45:00Z,1.8,\n"
+    events, problems = timeline.parse(text)
+    assert problems == []
+    assert [e.event for e in events] == ["p95_s=1.8", "p95_s=38, queue_depth=21000"]
+
+
+def test_chat_export_comment_lines_are_not_bad_rows():
+    text = "# exported from #inc-7, times are Asia/Shanghai\n2026-11-19 10:19:05 oncall: ack\n"
+    events, problems = timeline.parse(text, load_zone("Asia/Shanghai"))
+    assert problems == []
+    assert events[0].time.hour == 2 and events[0].event == "oncall: ack"
