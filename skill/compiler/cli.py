@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     from skill.compiler.errors import SkillError
 
     try:
-        cli.main(args=argv, prog_name="build-skill", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="build-skill", standalone_mode=False)
+        return code if isinstance(code, int) else 0   # click returns ctx.exit(code) codes here
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -134,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
 
 
 if __name__ == "__main__":

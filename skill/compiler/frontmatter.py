@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
 
@@ -34,14 +35,25 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+_NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def _parses_back(text: str, value) -> bool:
+    try:
+        return "\n" not in text and yaml.safe_load(f"k: {text}\n") == {"k": value}
+    except yaml.YAMLError:
+        return False
+
+
 def scalar(value) -> str:
     """A YAML scalar on one line that parses back to `value` (str, bool, int, float or None)."""
-    if isinstance(value, str):
-        dumped = yaml.safe_dump({"k": value}, allow_unicode=True, width=float("inf"))
-        if dumped.count("\n") == 1 and dumped.startswith("k: "):
-            return dumped[3:-1]
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value)
+    if not isinstance(value, str):
+        return json.dumps(value)
+    dumped = yaml.safe_dump({"k": value}, allow_unicode=True, width=float("inf"))
+    if dumped.count("\n") == 1 and dumped.startswith("k: ") and _parses_back(dumped[3:-1], value):
+        return dumped[3:-1]
+    quoted = json.dumps(value, ensure_ascii=False)   # a JSON string is a YAML double-quoted scalar
+    return _NOT_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def emit(mapping: dict) -> str:
