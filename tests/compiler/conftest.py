@@ -1,0 +1,61 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skill.compiler.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file, folder and symlink under root: relative path -> bytes (folders and links marked)."""
+    tree = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                tree[rel] = b"->" + os.readlink(path).encode()
+            elif path.is_dir():
+                tree[rel + "/"] = b""
+            else:
+                tree[rel] = path.read_bytes()
+    return tree
+
+
+@pytest.fixture
+def run(capsys):
+    """Call build-skill in-process: returns (exit code, stdout, stderr)."""
+    def call(*args):
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return call
+
+
+@pytest.fixture
+def source_copy(tmp_path) -> Path:
+    """A throwaway copy of the skill source tree (SKILL.md, prompts/, LICENSE, skill/)."""
+    root = tmp_path / "src"
+    root.mkdir()
+    for name in ("SKILL.md", "LICENSE"):
+        shutil.copy2(REPO / name, root / name)
+    ignore = shutil.ignore_patterns("__pycache__", "_bundle")
+    shutil.copytree(REPO / "prompts", root / "prompts", ignore=ignore)
+    shutil.copytree(REPO / "skill", root / "skill", ignore=ignore)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A project that already has its own AGENTS.md, Copilot instructions and Cursor rules."""
+    root = tmp_path / "project"
+    (root / ".cursor" / "rules").mkdir(parents=True)
+    (root / ".github").mkdir()
+    (root / "AGENTS.md").write_bytes(b"# Our agents\n\nRun `make test` before pushing.\n")
+    (root / ".github" / "copilot-instructions.md").write_bytes(b"Prefer small pull requests.")
+    (root / ".cursor" / "rules" / "style.mdc").write_bytes(
+        b"---\ndescription: house style\nalwaysApply: true\n---\nUse tabs.\n")
+    return root
