@@ -29,7 +29,7 @@ EXPECTED_PROJECT = {
     "comate": {".agents/skills/postmortem-writing/"},
     "codebuddy": {".codebuddy/skills/postmortem-writing/", ".codebuddy/commands/postmortem.md"},
     "codearts": {".codeartsdoer/skills/postmortem-writing/"},
-    "lingma": {".lingma/skills/postmortem-writing/"},
+    "lingma": {".lingma/skills/postmortem-writing/", ".lingma/commands/postmortem.md"},
     "qoder": {".qoder/skills/postmortem-writing/"},
 }
 
@@ -51,7 +51,7 @@ EXPECTED_GLOBAL = {
     "comate": {".comate/skills/postmortem-writing/"},
     "codebuddy": {".codebuddy/skills/postmortem-writing/", ".codebuddy/commands/postmortem.md"},
     "codearts": {".codeartsdoer/skills/postmortem-writing/"},
-    "lingma": {".lingma/skills/postmortem-writing/"},
+    "lingma": {".lingma/skills/postmortem-writing/", ".lingma/commands/postmortem.md"},
     "qoder": {".qoder/skills/postmortem-writing/"},
 }
 

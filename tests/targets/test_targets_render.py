@@ -113,6 +113,7 @@ def test_documented_size_limits_hold(skill, targets):
         ".amazonq/rules/postmortem.md": (None, 1000),                # always loaded: keep it short
         ".trae/rules/postmortem.md": (None, 1000),
         "CONVENTIONS.md": (None, 1000),                              # aider: read on every request
+        ".lingma/commands/postmortem.md": (5000, None),              # Lingma: 5,000-char command prompts
     }
     seen = set()
     for tid in MINE:
@@ -155,7 +156,7 @@ def test_chinese_assistants_get_bilingual_descriptions(skill, targets, tid):
 def test_pointers_name_the_installed_skill_folder(skill, targets):
     """Files that cannot load a skill themselves must say where SKILL.md and the helper are."""
     for tid in ("amazonq", "trae", "aider", "windsurf", "cline", "opencode", "augment", "codebuddy",
-                "continue", "gemini"):
+                "continue", "gemini", "lingma"):
         for mode in ("project", "global"):
             if mode == "global" and not targets[tid].supports_global:
                 continue
