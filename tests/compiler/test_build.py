@@ -145,3 +145,10 @@ def test_build_outside_a_skill_tree_is_exit_2(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run("--check")
     assert code == 2 and "SKILL.md" in err
+
+
+def test_committed_adapters_match_a_fresh_build(run, monkeypatch):
+    """The golden files: adapters/ and scripts/postmortem in the repository are what build-skill writes."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    code, out, _ = run("--check")
+    assert code == 0, f"run build-skill and commit adapters/:\n{out}"
