@@ -60,6 +60,8 @@ EXPECTED_GLOBAL = {
 READS = {
     "claude-code": {".claude/skills"},
     "codex": {".agents/skills"},
+    "cursor": {".cursor/skills", ".agents/skills", ".claude/skills"},     # .claude/skills: M
+    "copilot": {".github/skills", ".claude/skills", ".agents/skills"},
     "gemini": {".gemini/skills", ".agents/skills"},
     "windsurf": {".windsurf/skills", ".agents/skills"},   # + .claude/skills only behind an opt-in setting
     "cline": {".clinerules/skills", ".cline/skills", ".claude/skills"},
