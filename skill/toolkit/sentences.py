@@ -96,7 +96,7 @@ def split_document(doc) -> list[Sentence]:
         if block.kind == "heading":
             groups = [(block.lines, {"heading"})]
         elif block.kind == "paragraph":
-            groups = [(block.lines, set())]
+            groups = [(g, set()) for g in _field_groups(block.lines)]
         elif block.kind == "table":
             groups = [([c], {"table"}) for row in block.rows for c in row if c.text]
         elif block.kind in ("fence", "code"):
@@ -115,3 +115,17 @@ def split_document(doc) -> list[Sentence]:
                 out.append(Sentence(text, display, line.number, line.column + offset, section,
                                     language_of(text), frozenset(sflags)))
     return out
+
+
+_FIELD = re.compile(r"^\s*(?:\*\*|__|\*|_)[^*_]{1,40}?(?:\*\*|__|\*|_)?\s*[:：]")
+
+
+def _field_groups(lines):
+    """Split a paragraph before each `**Label**: value` line: header fields are not one sentence."""
+    groups: list = []
+    for line in lines:
+        if not groups or _FIELD.match(line.text):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups

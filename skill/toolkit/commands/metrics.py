@@ -1,12 +1,53 @@
-"""`postmortem metrics` (not implemented yet)."""
-from skill.toolkit.errors import UsageError
+"""`postmortem metrics FILE`: time to detect / acknowledge / mitigate / resolve from the timeline."""
+from __future__ import annotations
 
-HELP = "metrics (not implemented yet)"
+import json
+
+HELP = "time to detect / acknowledge / mitigate / resolve from the timeline milestones"
+DESCRIPTION = """\
+Read the milestones marked in the timeline (**IMPACT STARTS**, **DETECTED**, **ACKNOWLEDGED**,
+**MITIGATED**, **RESOLVED**; Chinese **影响开始** **发现** **响应** **缓解** **恢复**) and print:
+
+  TTD  time to detect      = detected     - impact start
+  TTA  time to acknowledge = acknowledged - detected
+  TTM  time to mitigate    = mitigated    - impact start
+  TTR  time to resolve     = resolved     - impact start
+
+Durations are whole minutes; times are UTC. A value is missing (null) when its milestone is.
+Per-incident values only: averages of skewed durations across incidents mislead.
+"""
 
 
 def add_arguments(parser):
-    pass
+    parser.add_argument("file", metavar="FILE", help="a postmortem Markdown file")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
 def run(args) -> int:
-    raise UsageError("'metrics' is not implemented yet")
+    from pathlib import Path
+
+    from skill.toolkit.document import parse_document
+    from skill.toolkit.errors import UsageError
+    from skill.toolkit.inputs import read_text
+    from skill.toolkit.metrics import DURATIONS, MILESTONES, compute
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file}: no such file" if not path.exists() else f"{args.file}: not a file")
+    doc = parse_document(read_text(path))
+    values = compute(doc)
+    if args.format == "json":
+        print(json.dumps(values))
+        return 0
+    labels = {"impact_start": "impact start", "detected": "detected", "acknowledged": "acknowledged",
+              "mitigated": "mitigated", "resolved": "resolved"}
+    for key in MILESTONES:
+        print(f"{labels[key] + ':':14} {values[key] or '-'}")
+    print()
+    for name, _, _, short, definition in DURATIONS:
+        value = values[name]
+        shown = f"{value} min" if value is not None else "-"
+        print(f"{short}  {shown:>9}   {definition}")
+    if doc.timeline.rows and doc.timeline.zone is None:
+        print("\nnote: the timeline states no time zone, so times are not converted to UTC")
+    return 0

@@ -1,0 +1,94 @@
+"""Measure the language checks: precision/recall per language on labelled sentences, and language
+findings per real postmortem. Reads ../shared (or $POSTMORTEM_SHARED); prints 'skipped' when absent.
+
+    python3 bench/language.py [--tsv FILE ...] [--json]
+
+A sentence counts as flagged when validate reports any PM3xx finding for it, checked as a one-sentence
+narrative section (so forward-looking allowances do not apply).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from skill.toolkit.check import check_text  # noqa: E402
+
+SHARED = Path(os.environ.get("POSTMORTEM_SHARED", REPO.parent / "shared"))
+
+
+def flagged(sentence: str) -> list[str]:
+    heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
+    findings = check_text(f"{heading}\n\n{sentence}\n")
+    return [f.rule for f in findings if f.rule.startswith("PM3")]
+
+
+def read_tsv(path: Path) -> list[tuple[int, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        label, _, sentence = line.partition("\t")
+        if sentence.strip():
+            rows.append((int(label), sentence.strip()))
+    return rows
+
+
+def score(rows) -> dict:
+    tp = fp = fn = tn = 0
+    misses = []
+    for label, sentence in rows:
+        hit = bool(flagged(sentence))
+        tp += hit and label == 1
+        fp += hit and label == 0
+        fn += (not hit) and label == 1
+        tn += (not hit) and label == 0
+        if hit != bool(label):
+            misses.append(("FP" if hit else "FN", sentence))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"n": len(rows), "precision": round(precision, 3), "recall": round(recall, 3), "misses": misses}
+
+
+def corpus_counts() -> dict:
+    out = {}
+    for path in sorted((SHARED / "corpus").glob("*.md")):
+        if path.name == "README.md":
+            continue
+        findings = check_text(path.read_text(encoding="utf-8"))
+        language = [f for f in findings if f.rule.startswith("PM3")]
+        out[path.name] = {"language": len(language), "errors": sum(f.severity == "error" for f in findings),
+                          "all": len(findings), "lines": [f"{f.line} {f.rule} {f.message}" for f in language]}
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tsv", nargs="*", type=Path, help="labelled files (default: ../shared/data/*.tsv)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    files = args.tsv if args.tsv else sorted((SHARED / "data").glob("*.tsv"))
+    if not files and not (SHARED / "corpus").is_dir():
+        print(f"skipped: {SHARED} not available")
+        return 0
+    report = {"sets": {p.name: score(read_tsv(p)) for p in files}, "corpus": corpus_counts()}
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for name, result in report["sets"].items():
+        print(f"{name}: n={result['n']} precision={result['precision']} recall={result['recall']}")
+        for kind, sentence in result["misses"]:
+            print(f"   {kind} {sentence}")
+    print("\nlanguage findings per postmortem (all findings, errors):")
+    for name, result in report["corpus"].items():
+        print(f"  {result['language']:3d}  ({result['all']}, {result['errors']} errors)  {name}")
+        for line in result["lines"]:
+            print(f"        {line[:120]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The rule registry: every check `validate` runs, in one list. No I/O.
+
+Ids: PM1xx structure, PM2xx metadata, PM3xx language, PM4xx timeline, PM5xx action-items, PM6xx security.
+An id never changes meaning; a retired rule keeps its number unused. Each Rule has a category, a default
+severity (config may override it), a one-line summary, a doc paragraph and a bad and a good example, and
+`check(doc, ctx)` that yields Findings. A finding may carry its own severity when the rule's doc says so
+(PM503: TBD is info in a draft, an error once the document is Final).
+"""
+from __future__ import annotations
+
+CATEGORIES = ("structure", "metadata", "timeline", "action-items", "language", "security")
+SEVERITIES = ("error", "warning", "info")
+
+
+class Finding:
+    __slots__ = ("rule", "line", "column", "message", "suggestion", "severity")
+
+    def __init__(self, rule: str, line: int, column: int, message: str, suggestion: str | None = None,
+                 severity: str | None = None):
+        self.rule, self.line, self.column = rule, max(1, line), max(1, column)
+        self.message, self.suggestion, self.severity = message, suggestion, severity
+
+    def __repr__(self):
+        return f"Finding({self.rule} {self.line}:{self.column} {self.message!r})"
+
+
+class Rule:
+    __slots__ = ("id", "name", "category", "severity", "summary", "doc", "bad", "good", "check")
+
+    def __init__(self, id, name, category, severity, summary, doc, bad, good, check):
+        assert category in CATEGORIES and severity in SEVERITIES, id
+        self.id, self.name, self.category, self.severity = id, name, category, severity
+        self.summary, self.doc, self.bad, self.good, self.check = summary, doc, bad, good, check
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "category": self.category, "severity": self.severity,
+                "summary": self.summary}
+
+
+def rule(registry: list, id: str, name: str, category: str, severity: str, summary: str, doc: str,
+         bad: str, good: str):
+    """Decorator: register `check(doc, ctx)` as a Rule in `registry`."""
+    def wrap(check):
+        registry.append(Rule(id, name, category, severity, summary, doc, bad, good, check))
+        return check
+    return wrap
+
+
+def say(lang: str, en: str, zh: str) -> str:
+    """The message in the document's language."""
+    return zh if lang == "zh" else en
+
+
+def _load() -> list[Rule]:
+    from skill.toolkit.rules import actions, language, metadata, security, structure, timeline
+
+    rules = [*structure.RULES, *metadata.RULES, *language.RULES, *timeline.RULES, *actions.RULES,
+             *security.RULES]
+    return sorted(rules, key=lambda r: r.id)
+
+
+REGISTRY: list[Rule] = _load()
+BY_ID = {r.id: r for r in REGISTRY}

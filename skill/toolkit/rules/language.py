@@ -1,0 +1,162 @@
+"""PM3xx language: blame, hindsight, normative and emotive wording, person-terminal 5 whys, punishment.
+
+Each sentence is checked in its own language (detected per sentence). Headings, code, log lines and block
+quotes are skipped; quoted speech inside a sentence is blanked. Counterfactual wording (PM302) is allowed
+in forward-looking sections (Lessons Learned, Action Items, …). Whether the subject is a person (a name,
+an @handle, a role such as "the engineer" or 值班同学) or a system decides the ambiguous cases: "the alert
+failed to fire" is fine, "the on-call engineer failed to escalate" is not.
+"""
+from __future__ import annotations
+
+import re
+
+from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import lexicon
+
+RULES: list = []
+_SKIP = {"heading", "code", "log", "quote"}
+
+HINTS = {
+    "blame": ("describe the action and the conditions that made it possible (e.g. 'the restart command accepted a "
+              "primary node without confirmation'), not the person's character",
+              "描述具体操作以及让它得以发生的条件（如「重启命令未经确认就接受了主节点」），而不是评价个人"),
+    "hindsight": ("describe what happened and what was known at the time; move what would help next time to Lessons "
+                  "Learned or Action Items",
+                  "描述当时发生了什么、当时掌握哪些信息；把「下次怎样更好」移到经验教训或改进行动项"),
+    "omission": ("make the system the subject: what did the process or tool not check or prompt for? (e.g. 'no check "
+                 "required X before Y')",
+                 "以系统为主语：流程或工具缺少了什么检查或提示？（如「发布流程没有强制预发验证」）"),
+    "normative": ("describe the action neutrally and name the gap in the process or tooling",
+                  "中性地描述操作，并指出流程或工具上的缺口"),
+    "careful": ("name a change to the system (a guard-rail, automation or check) instead of asking people to be "
+                "more careful", "提出对系统的改进（防护、自动化或校验），而不是要求人更小心"),
+    "emotive": ("state the facts and their impact in neutral words", "用中性的语言陈述事实和影响"),
+    "root": ("name the conditions and system gaps that allowed the action; a person is never a root cause",
+             "写出让该操作得以发生的条件和系统缺口；人不是根因"),
+    "punitive": ("keep the review about learning; record follow-up owners in the action items instead",
+                 "复盘关注改进而不是追责；后续负责人写在行动项中"),
+}
+_MESSAGES = {
+    "PM301": ("blames or judges a person: '{m}'", "指责或评价个人：「{m}」"),
+    "PM302": ("counterfactual or hindsight wording: '{m}'", "反事实或事后诸葛亮式表述：「{m}」"),
+    "PM303": ("normative wording about people: '{m}'", "对人的评判性表述：「{m}」"),
+    "PM304": ("emotive wording: '{m}'", "情绪化表述：「{m}」"),
+    "PM305": ("names a person as the cause: '{m}'", "把人作为原因：「{m}」"),
+    "PM306": ("punitive wording: '{m}'", "惩罚性表述：「{m}」"),
+}
+
+
+def _people_and_systems(doc):
+    people = set()
+    for key in ("authors",):
+        field = doc.field(key)
+        if field:
+            people.update(p.strip() for p in re.split(r"[,，、;/]| and ", field.value) if p.strip())
+    for item in doc.action_items:
+        owner = item.text("owner").strip()
+        if owner and len(owner.split()) <= 2:
+            people.add(owner)
+    people.update(re.findall(r"@[\w.-]+", doc.text))
+    systems = set(re.findall(r"\b(?:the|our|a|an|its|their)\s+([A-Z][a-z]+)\b", doc.text))
+    systems.update(w for w in re.findall(r"`([A-Z][a-z]+)`", doc.text))
+    return people, frozenset(systems - people)
+
+
+def hits(doc, ctx):
+    """All language hits of a document, computed once per run: [(rule, sentence, matched, hint)]."""
+    cached = ctx.memo.get(("language", id(doc)))
+    if cached is not None:
+        return cached
+    people, systems = _people_and_systems(doc)
+    extra = ctx.extra_phrases()
+    found = []
+    for sentence in doc.sentences:
+        if sentence.flags & _SKIP:
+            continue
+        forward = "forward" in sentence.flags
+        text = sentence.text
+        lang = ctx.language or sentence.lang
+        items = lexicon.find_zh(text, forward) if lang == "zh" else lexicon.find_en(text, forward, people, systems)
+        seen = set()
+        for rule_id, _start, matched, hint in items:
+            if rule_id not in seen:
+                seen.add(rule_id)
+                found.append((rule_id, sentence, matched, hint, lang))
+        for rule_id, phrases in extra.items():
+            for phrase in phrases:
+                if phrase and phrase.lower() in text.lower() and rule_id not in seen:
+                    seen.add(rule_id)
+                    found.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
+    found.extend(_five_whys(doc))
+    ctx.memo[("language", id(doc))] = found
+    return found
+
+
+_DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "PM304": "emotive", "PM305": "root",
+                 "PM306": "punitive"}
+
+
+def _five_whys(doc):
+    section = next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key), None)
+    if section is None:
+        return []
+    inside = [s for s in doc.sentences if section.line < s.line <= section.end and not s.flags & _SKIP]
+    if not inside:
+        return []
+    last = inside[-1]
+    if lexicon.person_in(last.text, last.lang):
+        return [("PM305", last, last.display[:60], "root", last.lang)]
+    return []
+
+
+def _findings(rule_id):
+    def check(doc, ctx):
+        for hit_rule, sentence, matched, hint, lang in hits(doc, ctx):
+            if hit_rule == rule_id:
+                en, zh = _MESSAGES[rule_id]
+                snippet = " ".join(matched.split())[:60]
+                yield Finding(rule_id, sentence.line, sentence.column,
+                              say(lang, en.format(m=snippet), zh.format(m=snippet)), say(lang, *HINTS[hint]))
+    return check
+
+
+rule(RULES, "PM301", "blame", "language", "warning",
+     "blame or character judgement of a person (human error, careless, lazy, someone's fault)",
+     "A postmortem explains how the system let an action cause harm; 'human error', 'careless' or 'X's "
+     "mistake' stop the analysis at a person and teach people to hide what they did. Self-blame counts too. "
+     "Chinese: 人为失误, 误操作, 粗心, 疏忽, 违规操作 ….",
+     "Due to careless ignorance, the operator ran the turn-up twice.",
+     "The turn-up tool accepted a second run on a rack whose first run had stalled.")(_findings("PM301"))
+rule(RULES, "PM302", "counterfactual", "language", "warning",
+     "counterfactual or hindsight wording about what someone should have done",
+     "'Should have', 'failed to', 'if X had …' describe a world that did not happen and judge people with "
+     "knowledge they did not have (Bergström's counterfactual trap). Allowed in forward-looking sections; "
+     "'the job failed to start' (a system subject) is fine. Chinese: 本应, 本该, 如果…就不会, 显然, 没有及时 ….",
+     "The on-call engineer should have rolled back at 09:20.",
+     "At 09:20 the dashboard showed no link between the deploy and the errors; the rollback began at 09:41.")(
+    _findings("PM302"))
+rule(RULES, "PM303", "normative", "language", "warning",
+     "normative wording about people (improperly, inadequately, be more careful)",
+     "Words like 'inappropriately' or 'poorly' make the writer a judge. 'Be more careful' is not a fix: care "
+     "is not a control. About systems ('improperly configured probes') they are fine.",
+     "The engineers need to be more careful with production credentials.",
+     "Production credentials are long-lived and shared; the action items replace them with short-lived tokens.")(
+    _findings("PM303"))
+rule(RULES, "PM304", "emotive", "language", "warning",
+     "emotive or animated wording (ridiculous, a mess, !!!)",
+     "Animated language distracts from the facts and reads as blame. Keep the tone neutral.",
+     "The response was a mess!!!",
+     "Three teams worked the same alert for 20 minutes before one incident channel was opened.")(_findings("PM304"))
+rule(RULES, "PM305", "person-as-cause", "language", "warning",
+     "a person is named as the (root) cause, or a 5-whys chain ends at a person",
+     "An individual's action is never a root cause (Cook); a 5-whys chain that ends at 'the developer' stopped "
+     "one why too early. Ask what made the action reasonable at the time. Chinese: 人员原因, 根因是某人.",
+     "Why #5: the developer was unfamiliar with the codebase.",
+     "Why #5: the connection-pool API returns a pooled client only through a wrapper that nothing enforces.")(
+    _findings("PM305"))
+rule(RULES, "PM306", "punitive", "language", "warning",
+     "punitive wording (disciplinary action, 追责, 问责, 背锅)",
+     "A blameless review is about learning. Punishment talk makes the next incident's facts harder to get. "
+     "定责 / 责任人 as a neutral follow-up owner is fine.",
+     "这次的问题要追责到具体个人。",
+     "改进行动项写明负责人和截止日期，由评审会跟进。")(_findings("PM306"))

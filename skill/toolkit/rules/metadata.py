@@ -1,0 +1,163 @@
+"""PM2xx metadata: the header fields (date, status, severity, authors, duration, incident id)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from skill.toolkit.rules import Finding, rule, say
+
+RULES: list = []
+
+STATUSES = ("draft", "in review", "final", "reviewed", "closed", "草稿", "评审中", "定稿", "已评审", "已关闭")
+_DURATION_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s|天|小时|时|分钟|分|秒)(?![a-z])", re.I)
+_UNIT_MINUTES = {"d": 1440, "天": 1440, "h": 60, "小": 60, "时": 60, "m": 1, "分": 1, "s": 1 / 60, "秒": 1 / 60}
+
+
+def duration_minutes(text: str) -> float | None:
+    """'1h 48m', '2 hours 5 minutes', '1小时20分钟', '47 minutes' -> minutes; None when not a duration."""
+    value = re.sub(r"[(（].*?[)）]", "", text).strip().lower().replace(" and ", " ").replace(",", " ")
+    if not value:
+        return None
+    total, end = 0.0, 0
+    for m in _DURATION_PART.finditer(value):
+        if value[end:m.start()].strip():
+            return None
+        unit = m.group(2)
+        key = "m" if unit.startswith("mi") else unit[0]
+        total += float(m.group(1)) * _UNIT_MINUTES.get(key, 1)
+        end = m.end()
+    return total if end and not value[end:].strip() else None
+
+
+def _field_finding(doc, rule_id, field, en, zh, fix_en, fix_zh):
+    return Finding(rule_id, field.line, field.column, say(doc.lang, en, zh), say(doc.lang, fix_en, fix_zh))
+
+
+@rule(RULES, "PM201", "date", "metadata", "error",
+      "the Date field is not a real date",
+      "Date is the day the impact started, written `YYYY-MM-DD`. A value that is not a calendar date "
+      "(2026-02-30, 2023-MM-DD) breaks the timeline and the index; a real date in another format is PM202.",
+      "`**Date**: 2026-02-30`",
+      "`**Date**: 2026-02-28`")
+def date_field(doc, ctx):
+    from skill.toolkit.docrows import parse_date_text
+
+    field = doc.field("date")
+    if field is None:
+        return
+    value = field.value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            date.fromisoformat(value)
+            return
+        except ValueError:
+            pass
+    elif parse_date_text(value):
+        return
+    yield _field_finding(doc, "PM201", field, f"Date '{value}' is not a real date",
+                         f"日期「{value}」不是有效日期", "write the day the impact started as YYYY-MM-DD",
+                         "用 YYYY-MM-DD 写影响开始的日期")
+
+
+@rule(RULES, "PM202", "date-format", "metadata", "warning",
+      "the Date field is a date but not in YYYY-MM-DD form",
+      "Tools sort and link postmortems by `YYYY-MM-DD`; 'January 31, 2017' is readable but ambiguous to machines.",
+      "`**Date**: January 31, 2017`",
+      "`**Date**: 2017-01-31`")
+def date_format(doc, ctx):
+    from skill.toolkit.docrows import parse_date_text
+
+    field = doc.field("date")
+    if field and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value.strip()):
+        found = parse_date_text(field.value)
+        if found:
+            yield _field_finding(doc, "PM202", field, f"Date '{field.value}' is not in YYYY-MM-DD form",
+                                 f"日期「{field.value}」不是 YYYY-MM-DD 格式", f"write {found.isoformat()}",
+                                 f"写成 {found.isoformat()}")
+
+
+@rule(RULES, "PM203", "status", "metadata", "warning",
+      "Status is not one of Draft, In Review, Final (草稿, 评审中, 定稿)",
+      "Status tells readers whether to trust the document and decides how TBD cells are judged (PM503).",
+      "`**Status**: Complete, action items in progress`",
+      "`**Status**: Final`")
+def status_field(doc, ctx):
+    field = doc.field("status")
+    if field and field.value.strip().lower() not in STATUSES:
+        yield _field_finding(doc, "PM203", field, f"Status '{field.value}' is not Draft, In Review or Final",
+                             f"状态「{field.value}」不是 草稿 / 评审中 / 定稿", "use Draft, In Review or Final",
+                             "使用 草稿、评审中 或 定稿")
+
+
+@rule(RULES, "PM204", "severity", "metadata", "warning",
+      "Incident Severity is not in the configured scale",
+      "The default scale is SEV1–SEV5 and P0–P4; `severity_scale` in .postmortem.yaml replaces it. A shared "
+      "scale makes incidents comparable.",
+      "`**Incident Severity**: High`",
+      "`**Incident Severity**: SEV2`")
+def severity_field(doc, ctx):
+    field = doc.field("severity")
+    if field is None:
+        return
+    scale = ctx.severity_scale()
+    value = re.sub(r"[\s-]", "", field.value).upper()
+    if value not in scale:
+        yield _field_finding(doc, "PM204", field, f"severity '{field.value}' is not in the scale {', '.join(scale)}",
+                             f"事件等级「{field.value}」不在等级表 {', '.join(scale)} 中",
+                             f"use one of {', '.join(scale)}", f"使用 {', '.join(scale)} 之一")
+
+
+@rule(RULES, "PM205", "duration", "metadata", "warning",
+      "Incident Duration does not parse as a duration",
+      "Duration is impact start → resolved, written like `47 minutes`, `1h 48m`, `1 day 2 hours` or "
+      "`1小时20分钟`; PM406 compares it with the timeline.",
+      "`**Incident Duration**: most of the afternoon`",
+      "`**Incident Duration**: 3 hours 10 minutes`")
+def duration_field(doc, ctx):
+    field = doc.field("duration")
+    if field and duration_minutes(field.value) is None:
+        yield _field_finding(doc, "PM205", field, f"duration '{field.value}' does not parse",
+                             f"持续时间「{field.value}」无法解析", "write it like '47 minutes' or '1h 48m'",
+                             "写成「45分钟」或「1小时20分钟」")
+
+
+_HEADER_FIELDS = ("date", "authors", "status", "severity")
+_LABELS = {"date": ("Date", "日期"), "authors": ("Authors", "作者"), "status": ("Status", "状态"),
+           "severity": ("Incident Severity", "事件等级"), "duration": ("Incident Duration", "持续时间")}
+
+
+@rule(RULES, "PM206", "header-field", "metadata", "warning",
+      "a header field (Date, Authors, Status, Incident Severity) is missing",
+      "The header is what the index and reviewers read first. Authors may be roles or teams.",
+      "A document with no `**Authors**:` line.",
+      "`**Authors**: Platform on-call (SRE), Checkout team`")
+def header_fields(doc, ctx):
+    if not doc.header and doc.template is None:
+        return  # not written in this format at all: PM107 already says what is missing
+    line = (doc.title_line or 0) + 1
+    for key in _HEADER_FIELDS:
+        if doc.field(key) is None:
+            en, zh = _LABELS[key]
+            yield Finding("PM206", line, 1, say(doc.lang, f"header field '{en}' is missing", f"缺少头部字段「{zh}」"),
+                          say(doc.lang, f"add '**{en}**: …' under the title", f"在标题下添加「**{zh}**：…」"))
+
+
+@rule(RULES, "PM207", "incident-id", "metadata", "warning",
+      "Incident ID does not match the configured id pattern",
+      "`id_pattern` in .postmortem.yaml (a regular expression) keeps ids consistent so `index` can link them.",
+      "`**Incident ID**: outage-tuesday`",
+      "`**Incident ID**: INC-42`")
+def incident_id(doc, ctx):
+    pattern = ctx.config.get("id_pattern")
+    field = doc.field("incident_id")
+    if not pattern or field is None:
+        return
+    try:
+        ok = re.fullmatch(str(pattern), field.value.strip())
+    except re.error:
+        return
+    if not ok:
+        yield _field_finding(doc, "PM207", field, f"Incident ID '{field.value}' does not match {pattern}",
+                             f"事件编号「{field.value}」不符合 {pattern}", "use the team's id scheme",
+                             "使用团队约定的编号格式")

@@ -1,0 +1,108 @@
+"""PM6xx security: credentials (errors) and personal data (warnings) anywhere in the file, code included."""
+from __future__ import annotations
+
+import re
+
+from skill.toolkit.rules import Finding, rule, say
+
+RULES: list = []
+
+_SECRETS = (
+    ("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b")),
+    ("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
+    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("Stripe secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
+    ("OpenAI/Anthropic API key", re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}\b")),
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+    ("password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:(?!\*+@|<|\$\{|\{\{|x+@|password@|pass@)[^\s@/]{3,}@[^\s]+", re.I)),
+    ("password or secret assignment", re.compile(
+        r"\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
+        r"[\"']?(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)[^\s\"'<>]{8,}", re.I)),
+)
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+_ROLE_MAILBOX = re.compile(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
+                           r"help|contact|team|ops|oncall|on-call|sre|incidents?|status|privacy|legal|press)@", re.I)
+_EXAMPLE_DOMAIN = re.compile(r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost)$", re.I)
+_PHONE = re.compile(r"(?<![\w+.:/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}[\s.-]?\d{0,4}(?![\w.:/-])"
+                    r"|(?<!\d)1[3-9]\d{9}(?!\d)")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+
+
+def _scan(doc, pattern):
+    for number, text in enumerate(doc.lines, 1):
+        for m in pattern.finditer(text):
+            yield number, m
+
+
+@rule(RULES, "PM601", "credential", "security", "error",
+      "a credential (cloud key, token, private key, password) is in the text",
+      "A postmortem is shared widely and kept for years. Redact secrets (even revoked ones) as `<REDACTED>` "
+      "and rotate anything that was ever written down. Code blocks are scanned too.",
+      "`postgres://app:s3cretPassw0rd@db.internal:5432/orders`",
+      "`postgres://app:<REDACTED>@db.internal:5432/orders`")
+def credentials(doc, ctx):
+    for number, text in enumerate(doc.lines, 1):
+        for name, pattern in _SECRETS:
+            m = pattern.search(text)
+            if m:
+                yield Finding("PM601", number, m.start() + 1,
+                              say(doc.lang, f"{name} in the text", f"正文中含有凭据：{name}"),
+                              say(doc.lang, "replace it with <REDACTED> and rotate the credential", "替换为 <REDACTED> 并轮换该凭据"))
+                break
+
+
+@rule(RULES, "PM602", "email", "security", "warning",
+      "a personal e-mail address is in the text",
+      "Customers' and colleagues' addresses are personal data. Role mailboxes (security@, support@) and "
+      "example domains are fine. Turn the check off with `security: {emails: off}`.",
+      "`reported by jane.doe@gmail.com`",
+      "`reported by a customer (ticket SUP-311)`")
+def emails(doc, ctx):
+    if not ctx.security_enabled("emails"):
+        return
+    for number, m in _scan(doc, _EMAIL):
+        address = m.group(0)
+        if _ROLE_MAILBOX.match(address) or _EXAMPLE_DOMAIN.search(address):
+            continue
+        yield Finding("PM602", number, m.start() + 1, say(doc.lang, f"e-mail address {address}", f"邮箱地址 {address}"),
+                      say(doc.lang, "describe the person by role or ticket instead", "改用角色或工单号描述"))
+
+
+@rule(RULES, "PM603", "phone", "security", "warning",
+      "a phone number is in the text",
+      "Phone numbers identify people. Refer to the role or the ticket. Configure with `security: {phones: off}`.",
+      "`called the customer on +1 415 555 0134`",
+      "`called the customer (ticket SUP-311)`")
+def phones(doc, ctx):
+    if not ctx.security_enabled("phones"):
+        return
+    for number, m in _scan(doc, _PHONE):
+        digits = re.sub(r"\D", "", m.group(0))
+        if len(digits) < 9 or len(digits) > 15 or re.search(r"\d{4}-\d{2}-\d{2}|\d:\d", m.group(0)):
+            continue
+        yield Finding("PM603", number, m.start() + 1, say(doc.lang, f"phone number {m.group(0).strip()}", f"电话号码 {m.group(0).strip()}"),
+                      say(doc.lang, "remove it or refer to the role", "删除或改用角色描述"))
+
+
+@rule(RULES, "PM604", "ip-address", "security", "warning",
+      "a public IP address is in the text",
+      "A public address may identify a customer. Private, loopback and documentation ranges are not "
+      "reported. Configure with `security: {ips: off}`.",
+      "`requests from 81.2.69.160 were throttled`",
+      "`requests from one customer network were throttled`")
+def ips(doc, ctx):
+    if not ctx.security_enabled("ips"):
+        return
+    import ipaddress
+    for number, m in _scan(doc, _IPV4):
+        try:
+            address = ipaddress.ip_address(m.group(0))
+        except ValueError:
+            continue
+        if not address.is_global or str(address).startswith(("192.0.2.", "198.51.100.", "203.0.113.")):
+            continue
+        yield Finding("PM604", number, m.start() + 1, say(doc.lang, f"public IP address {address}", f"公网 IP 地址 {address}"),
+                      say(doc.lang, "replace it with a description (customer network, region)", "改为描述（客户网络、地域）"))

@@ -1,0 +1,156 @@
+"""PM1xx structure: required sections, empty sections, placeholders, fences, title."""
+from __future__ import annotations
+
+import re
+
+from skill.toolkit.rules import Finding, rule, say
+
+RULES: list = []
+
+REQUIRED = {
+    "standard": ("Executive Summary", "Timeline", "Root Cause Analysis", "Detection", "Response", "Impact",
+                 "Lessons Learned", "Action Items"),
+    "quick": ("Summary", "Timeline", "Contributing Factors", "Action Items"),
+    "five-whys": ("Summary", "Timeline", "5 Whys Analysis", "Contributing Factors", "Action Items"),
+    "zh": ("基本信息", "事件摘要", "时间线", "根因分析", "影响评估", "处理过程回顾", "改进行动项", "经验教训"),
+}
+CORE = {"en": ("Summary", "Timeline", "Action Items"), "zh": ("摘要", "时间线", "行动项")}
+
+_PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)\s*[:：][^\]]*\]|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
+
+
+@rule(RULES, "PM101", "required-section", "structure", "error",
+      "a section the template requires is missing",
+      "Every template has sections a reviewer expects (see docs/document-format.md). The template is the "
+      "`<!-- postmortem-template: NAME -->` comment, else a guess from the headings; `required_sections` in "
+      ".postmortem.yaml replaces the list. Headings match case-insensitively, ignoring a parenthesised note.",
+      "A standard postmortem with no `## Detection` heading.",
+      "`## Detection` present, even if it says detection worked as designed.")
+def required_sections(doc, ctx):
+    required = ctx.required_sections(doc.template)
+    if not required:
+        return
+    for name in required:
+        if doc.section(name) is None:
+            yield Finding("PM101", 1, 1, say(doc.lang, f"required section '{name}' is missing (template {doc.template})",
+                                             f"缺少模板（{doc.template}）要求的章节「{name}」"),
+                          say(doc.lang, f"add a '## {name}' section", f"添加「## {name}」章节"))
+
+
+@rule(RULES, "PM107", "core-section", "structure", "warning",
+      "no template recognised and a core section (summary, timeline, action items) is missing",
+      "When the document declares no template and its headings match none, only the sections every "
+      "postmortem needs are checked, as a warning: a summary, a timeline and action items.",
+      "A write-up whose follow-ups are a plain line 'Action Items' instead of a heading.",
+      "`## Action Items` with a table of owned, dated items.")
+def core_sections(doc, ctx):
+    if doc.template or ctx.config.get("required_sections"):
+        return
+    names = CORE["zh" if doc.lang == "zh" else "en"]
+    for name in names:
+        if not any(name.lower() in s.key for s in doc.all_sections) and doc.section(name) is None:
+            yield Finding("PM107", 1, 1, say(doc.lang, f"no '{name}' section found", f"没有找到「{name}」章节"),
+                          say(doc.lang, f"add a '## {name}' heading", f"添加「## {name}」标题"))
+
+
+@rule(RULES, "PM102", "empty-section", "structure", "warning",
+      "a section has a heading but no content",
+      "An empty section reads as 'not investigated'. Write what is known, or say why it does not apply; "
+      "guidance comments do not count as content.",
+      "`## Recovery Efforts` followed directly by the next heading.",
+      "`## Recovery Efforts` with two sentences on how service was restored.")
+def empty_sections(doc, ctx):
+    for section in doc.all_sections:
+        if section.is_empty():
+            yield Finding("PM102", section.line, 1,
+                          say(doc.lang, f"section '{section.title}' is empty", f"章节「{section.title}」是空的"),
+                          say(doc.lang, "write what is known, or state why it does not apply",
+                              "写下已知信息，或说明为什么不适用"))
+
+
+@rule(RULES, "PM103", "placeholder", "structure", "error",
+      "a placeholder or TODO from the scaffold is still in the text",
+      "`[TODO: …]`, a bare TODO/FIXME or a leftover `{{variable}}` marks something the writer still has to "
+      "fill in. Guidance inside HTML comments is ignored; `TBD` in an action-item cell is not a placeholder "
+      "(see PM503).",
+      "`**Authors**: [TODO: names or roles]`",
+      "`**Authors**: Platform on-call (SRE), Checkout team`")
+def placeholders(doc, ctx):
+    skip = _skip_lines(doc)
+    status_rows = set()  # 'TODO' next to 'DONE' in a table is an item's status, not a placeholder
+    for table in doc.tables:
+        if table is doc.action_table or any(re.search(r"\bDONE\b", c.text) for row in table.rows for c in row):
+            status_rows.update(range(table.start, table.end + 1))
+    for number, text in enumerate(doc.lines, 1):
+        if number in skip:
+            continue
+        for m in _PLACEHOLDER.finditer(_strip_comments_and_code(text)):
+            if number in status_rows and m.group(0) == "TODO":
+                continue
+            yield Finding("PM103", number, m.start() + 1,
+                          say(doc.lang, f"placeholder left in the text: {m.group(0)[:60]}", f"正文中留有占位符：{m.group(0)[:60]}"),
+                          say(doc.lang, "replace it with the fact, or write TBD in an action-item cell if the review will settle it",
+                              "替换为实际内容；如需评审会确定，可在行动项单元格中写「待定」"))
+
+
+def _skip_lines(doc) -> set[int]:
+    from skill.toolkit.markdown import walk
+
+    skip = set()
+    for block, _ in walk(doc.blocks):
+        if block.kind in ("comment", "fence", "code", "frontmatter"):
+            skip.update(range(block.start, block.end + 1))
+    return skip
+
+
+def _strip_comments_and_code(text: str) -> str:
+    text = re.sub(r"<!--.*?(-->|$)", lambda m: " " * len(m.group(0)), text)
+    return re.sub(r"(`+).+?\1", lambda m: " " * len(m.group(0)), text)
+
+
+@rule(RULES, "PM104", "unbalanced-fence", "structure", "warning",
+      "a code fence is never closed",
+      "An opening ``` without its closing fence swallows the rest of the document: every later heading, "
+      "table and sentence becomes code, so the other checks cannot see them.",
+      "A log excerpt opened with ``` and never closed.",
+      "The excerpt closed with ``` on its own line.")
+def unbalanced_fences(doc, ctx):
+    from skill.toolkit.markdown import walk
+
+    for block, _ in walk(doc.blocks):
+        if block.kind == "fence" and not block.closed:
+            yield Finding("PM104", block.start, 1,
+                          say(doc.lang, f"code fence {block.text} opened here is never closed",
+                              f"此处打开的代码块 {block.text} 没有闭合"),
+                          say(doc.lang, f"close it with {block.text} on its own line", f"在单独一行用 {block.text} 闭合"))
+
+
+@rule(RULES, "PM105", "title", "structure", "warning",
+      "the document has no level-1 title",
+      "The title is the first `# ` heading: `# Postmortem: <title>` or `# 复盘报告：<title>`; the index and "
+      "reviewers rely on it.",
+      "A document that starts with `## Summary`.",
+      "`# Postmortem: Checkout errors after the 4.12 deploy`")
+def title(doc, ctx):
+    if not doc.title:
+        yield Finding("PM105", 1, 1, say(doc.lang, "no level-1 title ('# Postmortem: …')", "缺少一级标题（「# 复盘报告：…」）"),
+                      say(doc.lang, "start the document with '# Postmortem: <what happened>'",
+                          "用「# 复盘报告：<发生了什么>」开头"))
+
+
+@rule(RULES, "PM106", "suppression-reason", "structure", "warning",
+      "an inline suppression has no reason",
+      "`<!-- postmortem-ignore PM301: reason -->` silences one rule on its own line or the next. The reason "
+      "is required so a reviewer can judge it; a suppression without one is ignored and reported.",
+      "`<!-- postmortem-ignore PM301 -->`",
+      "`<!-- postmortem-ignore PM301: quoting the customer's ticket verbatim -->`")
+def suppression_reason(doc, ctx):
+    from skill.toolkit.suppress import suppressions
+
+    for item in suppressions(doc.lines):
+        if not item.reason:
+            yield Finding("PM106", item.line, item.column,
+                          say(doc.lang, f"suppression of {', '.join(item.rules) or 'a rule'} has no reason; it is ignored",
+                              f"对 {', '.join(item.rules) or '规则'} 的屏蔽没有写原因，已忽略"),
+                          say(doc.lang, "write why after a colon: <!-- postmortem-ignore PM301: reason -->",
+                              "在冒号后写明原因：<!-- postmortem-ignore PM301: 原因 -->"))

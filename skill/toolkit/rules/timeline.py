@@ -1,0 +1,151 @@
+"""PM4xx timeline: the table exists, times parse, a zone is stated, rows and milestones are in order,
+the stated duration matches impact start → resolved."""
+from __future__ import annotations
+
+from skill.toolkit.rules import Finding, rule, say
+
+RULES: list = []
+
+_ORDER = ("impact_start", "detected", "acknowledged", "mitigated", "resolved")
+_NAMES = {"impact_start": ("IMPACT STARTS", "影响开始"), "detected": ("DETECTED", "发现"),
+          "acknowledged": ("ACKNOWLEDGED", "响应"), "mitigated": ("MITIGATED", "缓解"),
+          "resolved": ("RESOLVED", "恢复")}
+
+
+def _sort_key(row):
+    return (row.date.toordinal() if row.date else 0, row.clock or (0, 0, 0))
+
+
+@rule(RULES, "PM401", "timeline-missing", "timeline", "warning",
+      "the Timeline section has no rows with times",
+      "Reviewers reconstruct the incident from the timeline. Write a table under `## Timeline` whose first "
+      "column is the time and second the event (a list whose items start with a time works too).",
+      "`## Timeline` followed by a paragraph of narrative.",
+      "`| Time (UTC) | Event |` with one row per observation or action.")
+def timeline_missing(doc, ctx):
+    tl = doc.timeline
+    if tl.section is not None and not tl.rows and not tl.section.is_empty():
+        yield Finding("PM401", tl.section.line, 1, say(doc.lang, "the timeline has no rows with times", "时间线中没有带时间的条目"),
+                      say(doc.lang, "use a table: | Time (UTC) | Event |", "使用表格：| 时间（UTC+8） | 事件 |"))
+
+
+@rule(RULES, "PM402", "time-format", "timeline", "warning",
+      "a timeline time does not parse",
+      "A time cell is `HH:MM`, `HH:MM:SS` or `YYYY-MM-DD HH:MM` (dates for incidents that cross midnight). "
+      "Unknown parts are better stated as such in the event text than as a malformed time.",
+      "`| 2023-MM-DD | Token created |`",
+      "`| 2023 (exact date unknown) |` moved to the narrative, or `| 2024-06-28 11:09 | … |`")
+def time_format(doc, ctx):
+    for row in doc.timeline.rows:
+        if not row.parsed:
+            yield Finding("PM402", row.line, row.column,
+                          say(doc.lang, f"time '{row.time_text}' does not parse", f"时间「{row.time_text}」无法解析"),
+                          say(doc.lang, "write HH:MM or YYYY-MM-DD HH:MM", "写成 HH:MM 或 YYYY-MM-DD HH:MM"))
+
+
+@rule(RULES, "PM403", "time-zone", "timeline", "warning",
+      "the timeline does not state its time zone",
+      "Put the zone in the heading or the time column: `## Timeline (All times UTC)`, `| Time (UTC) |`, "
+      "`## 时间线（UTC+8）`. Without it, times from different tools cannot be lined up.",
+      "`## Timeline` with `| Time | Event |`",
+      "`## Timeline (All times UTC)`")
+def time_zone(doc, ctx):
+    tl = doc.timeline
+    if tl.rows and any(r.clock for r in tl.rows) and not tl.zone and not all(r.zone for r in tl.rows if r.clock):
+        yield Finding("PM403", tl.section.line, 1, say(doc.lang, "the timeline does not state its time zone", "时间线没有注明时区"),
+                      say(doc.lang, "write the zone in the heading: '## Timeline (All times UTC)'",
+                          "在标题中注明时区：「## 时间线（UTC+8）」"))
+
+
+@rule(RULES, "PM404", "row-order", "timeline", "warning",
+      "timeline rows are out of chronological order",
+      "Rows are chronological. An incident that crosses midnight writes `YYYY-MM-DD HH:MM` so the order "
+      "stays checkable; a time that goes backwards without a date looks like an error.",
+      "`| 23:50 | … |` followed by `| 00:10 | … |`",
+      "`| 2026-03-04 23:50 | … |` followed by `| 2026-03-05 00:10 | … |`")
+def row_order(doc, ctx):
+    previous = None
+    for row in doc.timeline.rows:
+        if not row.parsed:
+            continue
+        if previous is not None and _sort_key(row) < _sort_key(previous):
+            crossed = not row.date and previous.clock and row.clock and row.clock < previous.clock
+            en = f"'{row.time_text}' comes after '{previous.time_text}'" + (
+                " (crossing midnight? write YYYY-MM-DD HH:MM)" if crossed else "")
+            zh = f"「{row.time_text}」排在「{previous.time_text}」之后" + ("（跨天？请写 YYYY-MM-DD HH:MM）" if crossed else "")
+            yield Finding("PM404", row.line, row.column, say(doc.lang, en, zh),
+                          say(doc.lang, "order rows by time; add dates when the incident crosses midnight",
+                              "按时间排序；跨天时写上日期"))
+        previous = row
+
+
+@rule(RULES, "PM405", "milestone-order", "timeline", "warning",
+      "milestones are out of order (impact start ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved)",
+      "The metrics (TTD, TTA, TTM, TTR) are differences between milestones; a detection before the impact "
+      "started means one marker is on the wrong row.",
+      "`**DETECTED**` at 09:05 and `**IMPACT STARTS**` at 09:12",
+      "`**IMPACT STARTS**` at 09:05, `**DETECTED**` at 09:12")
+def milestone_order(doc, ctx):
+    seen = []
+    for key in _ORDER:
+        row = doc.timeline.milestone(key)
+        if row is None or not row.parsed:
+            continue
+        for earlier_key, earlier in seen:
+            if _before(row, earlier):
+                a, b = _NAMES[key], _NAMES[earlier_key]
+                yield Finding("PM405", row.line, row.column,
+                              say(doc.lang, f"{a[0]} ({row.time_text}) is before {b[0]} ({earlier.time_text})",
+                                  f"「{a[1]}」（{row.time_text}）早于「{b[1]}」（{earlier.time_text}）"),
+                              say(doc.lang, "check which row each milestone marker belongs to", "检查里程碑标记所在的行"))
+                break
+        seen.append((key, row))
+
+
+def _before(row, other) -> bool:
+    if row.utc is not None and other.utc is not None:
+        return row.utc < other.utc
+    return _sort_key(row) < _sort_key(other)
+
+
+@rule(RULES, "PM406", "duration-mismatch", "timeline", "warning",
+      "the stated Incident Duration differs from impact start → resolved in the timeline",
+      "Incident Duration is the impact window: from `**IMPACT STARTS**` to `**RESOLVED**`, not from the "
+      "first alert. A difference of more than a minute (or 5%) is reported.",
+      "Duration 47 minutes, impact 14:23, resolved 15:18",
+      "Duration 55 minutes, impact 14:23, resolved 15:18")
+def duration_mismatch(doc, ctx):
+    from skill.toolkit.metrics import compute
+    from skill.toolkit.rules.metadata import duration_minutes
+
+    field = doc.field("duration")
+    stated = duration_minutes(field.value) if field else None
+    if stated is None:
+        return
+    computed = compute(doc).get("time_to_resolve")
+    if computed is None:
+        return
+    if abs(computed - stated) > max(1, stated * 0.05):
+        yield Finding("PM406", field.line, field.column,
+                      say(doc.lang, f"duration says {field.value} but the timeline gives {computed} minutes from impact start to resolved",
+                          f"持续时间写的是{field.value}，但时间线从影响开始到恢复为 {computed} 分钟"),
+                      say(doc.lang, f"state {computed} minutes, or fix the milestone rows",
+                          f"写成 {computed} 分钟，或修正里程碑行"))
+
+
+@rule(RULES, "PM407", "milestones-missing", "timeline", "info",
+      "the timeline marks no impact start or no resolution",
+      "Mark milestones in bold at the start of the event cell: `**IMPACT STARTS**`, `**DETECTED**`, "
+      "`**ACKNOWLEDGED**`, `**MITIGATED**`, `**RESOLVED**` (`**影响开始**` … `**恢复**`). `metrics` needs them.",
+      "`| 09:12 | Error rate rises |`",
+      "`| 09:12 | **IMPACT STARTS** Error rate rises to 8% |`")
+def milestones_missing(doc, ctx):
+    tl = doc.timeline
+    if not tl.rows:
+        return
+    for key in ("impact_start", "resolved"):
+        if tl.milestone(key) is None:
+            en, zh = _NAMES[key]
+            yield Finding("PM407", tl.section.line, 1,
+                          say(doc.lang, f"no row is marked **{en}**", f"没有标记为 **{zh}** 的行"),
+                          say(doc.lang, f"start the event cell of that row with **{en}**", f"在该行事件单元格开头写 **{zh}**"))
