@@ -20,6 +20,7 @@ the top), forward_looking (its own title or an ancestor's is a forward-looking s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from skill.toolkit import markdown
 
@@ -73,6 +74,7 @@ _TEMPLATE_MARK = re.compile(r"<!--\s*postmortem-template:\s*([\w-]+)\s*-->")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+@lru_cache(maxsize=4096)
 def normalize_title(text: str) -> str:
     """'## 2. Timeline (All times UTC):[167]' -> 'timeline'; case-insensitive, notes and numbering removed."""
     t = markdown.plain(text)

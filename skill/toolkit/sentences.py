@@ -3,7 +3,7 @@
 Sentence fields:
   text      the sentence with Markdown markup, code spans, URLs and quoted speech blanked to spaces
             (what the language rules read; offsets match the source columns on the first line)
-  display   readable text for messages (markup removed, whitespace collapsed)
+  raw       the sentence as written; `display` is readable text for messages (markup removed)
   line, column  where the sentence starts (1-based)
   section   the innermost Section (or None before the first heading)
   lang      'en' or 'zh', decided per sentence
@@ -26,11 +26,15 @@ _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig
 
 
 class Sentence:
-    __slots__ = ("text", "display", "line", "column", "section", "lang", "flags")
+    __slots__ = ("text", "raw", "line", "column", "section", "lang", "flags")
 
-    def __init__(self, text, display, line, column, section, lang, flags):
-        self.text, self.display, self.line, self.column = text, display, line, column
+    def __init__(self, text, raw, line, column, section, lang, flags):
+        self.text, self.raw, self.line, self.column = text, raw, line, column
         self.section, self.lang, self.flags = section, lang, flags
+
+    @property
+    def display(self) -> str:
+        return " ".join(markdown.plain(self.raw).split()).strip("*_ ")
 
     def __repr__(self):
         return f"Sentence(L{self.line}:{self.column} {self.lang} {sorted(self.flags)} {self.display[:50]!r})"
@@ -102,7 +106,7 @@ def split_document(doc) -> list[Sentence]:
         elif block.kind in ("fence", "code"):
             for line in block.lines:
                 if line.text.strip():
-                    out.append(Sentence(line.text, line.text.strip(), line.number, line.column, section,
+                    out.append(Sentence(line.text, line.text, line.number, line.column, section,
                                         language_of(line.text), frozenset(base | {"code"})))
             continue
         else:
@@ -111,8 +115,7 @@ def split_document(doc) -> list[Sentence]:
             flags = base | extra
             for text, raw, line, offset in split_text(lines):
                 sflags = flags | {"log"} if is_log_line(line.text) else flags
-                display = " ".join(markdown.plain(raw).split()).strip("*_ ")
-                out.append(Sentence(text, display, line.number, line.column + offset, section,
+                out.append(Sentence(text, raw, line.number, line.column + offset, section,
                                     language_of(text), frozenset(sflags)))
     return out
 

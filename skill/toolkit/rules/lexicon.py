@@ -134,9 +134,14 @@ def subject_zh(text: str, end: int) -> str:
     return kind
 
 
+_BLAME_CUE = re.compile(r"error|careless|negligen|incompeten|apple|laz|slopp|stupid|idiot|ignoran|reckless|irrespons|"
+                       r"fault|blame|culprit|ball|finger|cowboy|screw|blunder|mistake|oversight", re.I)
+
+
 def find_en(text: str, forward: bool, names: set[str], systems: frozenset = frozenset()):
     """Yield (rule, start, matched, hint) for an English sentence."""
-    for m in BLAME_EN.finditer(text):
+    lower = text.lower()
+    for m in (BLAME_EN.finditer(text) if _BLAME_CUE.search(text) else ()):
         if not _NEGATION_EN.search(text[:m.start()]):
             yield "PM301", m.start(), m.group(0), "blame"
     for m in CAREFUL_EN.finditer(text):
@@ -145,14 +150,14 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
         yield "PM304", m.start(), m.group(0), "emotive"
     for m in PUNITIVE_EN.finditer(text):
         yield "PM306", m.start(), m.group(0), "punitive"
-    for m in ROOT_PERSON_EN.finditer(text):
+    for m in (ROOT_PERSON_EN.finditer(text) if "cause" in lower else ()):
         who = m.group("who")
         if _PERSON_EN.fullmatch(who) or who in names or (who[0].isupper() and who not in _STOP_CAPS and who.isalpha()
                                                        and who.lower() not in SYSTEM_EN and who not in systems):
             yield "PM305", m.start(), m.group(0), "root"
     if forward:
         return
-    for m in HINDSIGHT_EN.finditer(text):
+    for m in (HINDSIGHT_EN.finditer(text) if re.search(r"ha[dv]|if|obvious|clear|simply|just", lower) else ()):
         yield "PM302", m.start(), m.group(0), "hindsight"
         return
     for pattern, allowed in ((MODAL_EN, ("person", "name")), (OMISSION_EN, ("person", "name")),

@@ -22,6 +22,8 @@ _SECRETS = (
         r"\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
         r"[\"']?(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)[^\s\"'<>]{8,}", re.I)),
 )
+_SECRET_CUE = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|_live_|sk-|PRIVATE KEY|eyJ|://|pass|pwd|secret|"
+                         r"api.?key|token", re.I)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _ROLE_MAILBOX = re.compile(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
                            r"help|contact|team|ops|oncall|on-call|sre|incidents?|status|privacy|legal|press)@", re.I)
@@ -45,13 +47,17 @@ def _scan(doc, pattern):
       "`postgres://app:<REDACTED>@db.internal:5432/orders`")
 def credentials(doc, ctx):
     for number, text in enumerate(doc.lines, 1):
+        if not _SECRET_CUE.search(text):
+            continue
+        taken: list[range] = []
         for name, pattern in _SECRETS:
-            m = pattern.search(text)
-            if m:
+            for m in pattern.finditer(text):
+                if any(m.start() in span or span.start in range(m.start(), m.end()) for span in taken):
+                    continue
+                taken.append(range(m.start(), m.end()))
                 yield Finding("PM601", number, m.start() + 1,
                               say(doc.lang, f"{name} in the text", f"正文中含有凭据：{name}"),
                               say(doc.lang, "replace it with <REDACTED> and rotate the credential", "替换为 <REDACTED> 并轮换该凭据"))
-                break
 
 
 @rule(RULES, "PM602", "email", "security", "warning",
@@ -65,6 +71,9 @@ def emails(doc, ctx):
         return
     for number, m in _scan(doc, _EMAIL):
         address = m.group(0)
+        token_start = doc.lines[number - 1].rfind(" ", 0, m.start()) + 1
+        if "://" in doc.lines[number - 1][token_start:m.start()]:
+            continue  # user:password@host inside a URL is PM601's business
         if _ROLE_MAILBOX.match(address) or _EXAMPLE_DOMAIN.search(address):
             continue
         yield Finding("PM602", number, m.start() + 1, say(doc.lang, f"e-mail address {address}", f"邮箱地址 {address}"),
