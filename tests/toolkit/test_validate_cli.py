@@ -251,3 +251,20 @@ def test_whole_process_is_fast_and_isolated(tmp_path):
     result = subprocess.run([sys.executable, "-I", "-m", "skill.toolkit", "validate", str(path)],
                             cwd=REPO, capture_output=True, text=True, timeout=30)
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["worked-example.md", "worked-example.zh.md"])
+def test_worked_examples_validate_clean(name):
+    path = REPO / "prompts" / "examples" / name
+    if not path.is_file():
+        pytest.skip("worked example not written yet")
+    findings = check_text(path.read_text(encoding="utf-8"))
+    assert [f for f in findings if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize("name", ["standard.md", "quick.md", "five-whys.md", "zh.md"])
+def test_fresh_templates_report_placeholders(name):
+    path = REPO / "prompts" / "templates" / name
+    if not path.is_file():
+        pytest.skip("template not written yet")
+    assert any(f.rule == "PM103" and f.severity == "error" for f in check_text(path.read_text(encoding="utf-8")))
