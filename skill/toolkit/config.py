@@ -52,7 +52,7 @@ class Config:
     def severity_scale(self) -> tuple:
         scale = self.config.get("severity_scale")
         if isinstance(scale, list) and scale:
-            return tuple(str(s).replace(" ", "").replace("-", "").upper() for s in scale)
+            return tuple(str(s).strip() for s in scale)
         return DEFAULT_SCALE
 
     def phrases(self, kind: str) -> list[str]:

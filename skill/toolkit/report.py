@@ -5,7 +5,6 @@ import json
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-HELP_URI = "https://github.com/postmortem-skill/postmortem-skill/blob/main/docs/rules.md#{id}"
 
 
 def render(findings: list[dict], fmt: str, files: int, version: str) -> str:
@@ -37,7 +36,6 @@ def _sarif(findings, files, version):
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.doc},
         "help": {"text": f"{r.doc}\nBad: {r.bad}\nGood: {r.good}"},
-        "helpUri": HELP_URI.format(id=r.id.lower()),
         "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
         "properties": {"tags": [r.category, "postmortem"]},
     } for r in REGISTRY]
@@ -54,9 +52,9 @@ def _sarif(findings, files, version):
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "postmortem", "version": version,
-                                      "informationUri": "https://github.com/postmortem-skill/postmortem-skill",
-                                      "rules": rules}},
+        # No helpUri/informationUri: the project has no canonical public URL to promise; help.text
+        # carries each rule's full doc instead.
+        "runs": [{"tool": {"driver": {"name": "postmortem", "version": version, "rules": rules}},
                   "results": results}],
     }
     return json.dumps(log, ensure_ascii=False, indent=2)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from skill.toolkit import timeline
+from skill.toolkit.config import DEFAULT_SCALE as DEFAULT_SEVERITIES
 from skill.toolkit.timeline import Event
 from skill.toolkit.timeutil import UTC, format_duration, load_zone, minutes_between, parse_date
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-DEFAULT_SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5", "P0", "P1", "P2", "P3", "P4")
 STATUSES = {"en": ("Draft", "In Review", "Final"), "zh": ("草稿", "评审中", "定稿")}
 _TODO = {  # slot texts for facts not given
     "en": {"title": "[TODO: short title]", "date": "[TODO: YYYY-MM-DD, the day the impact started]",

@@ -7,7 +7,7 @@ import pytest
 from skill.compiler import disk
 from skill.compiler.targets import load_targets
 
-from conftest import snapshot
+from tree_snapshot import snapshot
 
 FOUR = ["claude-code", "codex", "cursor", "copilot"]
 SKILL_DIRS = (".claude/skills/postmortem-writing", ".agents/skills/postmortem-writing")

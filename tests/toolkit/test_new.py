@@ -54,7 +54,7 @@ def test_default_folder_name_and_filled_variables(project, capsys):
 
 
 def test_config_folder_and_severity_scale(project, capsys):
-    (project / ".postmortem.yaml").write_text("postmortem_dir: incidents\nseverities: [Critical, Major]\n")
+    (project / ".postmortem.yaml").write_text("folder: incidents\nseverity_scale: [Critical, Major]\n")
     code, out, _ = cli(capsys, "new", "INC-7", "--severity", "major")
     assert code == 0 and out.strip() == "incidents/INC-7.md"
     assert "**Incident Severity**: Major" in (project / "incidents/INC-7.md").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import CORPUS, REPO
+from corpus_support import CORPUS, REPO
 from skill.toolkit.check import check_text
 from skill.toolkit.cli import main
 from skill.toolkit.config import Config

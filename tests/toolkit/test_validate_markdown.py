@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import corpus_files
+from corpus_support import corpus_files
 from mdcompare import blank_frontmatter, mistune_shapes, our_shapes
 from skill.toolkit import markdown
 from skill.toolkit.document import parse_document

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from skill.toolkit import miniyaml, scaffold
+from skill.toolkit.config import find_config, load_config
 from skill.toolkit.commands.timeline import read_text
 from skill.toolkit.errors import UsageError
 from skill.toolkit.resources import template_text
@@ -16,12 +17,12 @@ Create DIR/ID.md (e.g. docs/postmortems/INC-42.md) from a template and print its
 the incident id as given plus .md, so links and `index` rows stay stable. It never overwrites a file.
 
 ID is a plain name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64
-characters (no '/', '..', spaces). DIR defaults to `postmortem_dir` in ./.postmortem.yaml, else
+characters (no '/', '..', spaces). DIR defaults to `folder` in the nearest .postmortem.yaml, else
 docs/postmortems. Facts not given stay [TODO: …] slots for the writer; nothing is made up.
 
 templates: standard (default), quick (minor incidents, near misses), five-whys; --lang zh gives the
 Chinese 复盘 template (基本信息, 事件摘要, 时间线, 根因分析, 影响评估, 处理过程回顾, 改进行动项, 经验教训).
-severity: SEV1–SEV5 or P0–P4 (or `severities:` in .postmortem.yaml). Status starts as Draft / 草稿.
+severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Status starts as Draft / 草稿.
 
 --from FACTS (.yaml, .yml or .json) fills a draft from what is known:
   id: INC-42                    # optional; must match ID
@@ -49,7 +50,6 @@ examples:
   postmortem new INC-42 --from facts.yaml
 """
 
-CONFIG = ".postmortem.yaml"
 DEFAULT_DIR = "docs/postmortems"
 
 
@@ -62,17 +62,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
     parser.add_argument("--from", dest="facts", metavar="FACTS", help="YAML or JSON facts for a filled draft")
-
-
-def _settings() -> dict:
-    path = Path(CONFIG)
-    if not path.is_file():
-        return {}
-    try:
-        data = miniyaml.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, miniyaml.YamlError) as exc:
-        raise UsageError(f"{CONFIG}: {exc}") from None
-    return data if isinstance(data, dict) else {}
 
 
 def _load_facts(name: str):
@@ -108,11 +97,10 @@ def run(args) -> int:
         name = scaffold.file_name(args.id)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    settings = _settings()
-    scale = tuple(str(s) for s in settings.get("severities") or scaffold.DEFAULT_SEVERITIES)
-    facts = _facts(args, scale)
+    settings = load_config(find_config(Path.cwd()))
+    facts = _facts(args, settings.severity_scale())
     text = scaffold.draft(template_text(_template(args)), facts, args.lang)
-    folder = Path(args.dir or settings.get("postmortem_dir") or DEFAULT_DIR)
+    folder = Path(args.dir or settings.get("folder") or DEFAULT_DIR)
     target = folder / name
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -101,8 +101,10 @@ def severity_field(doc, ctx):
     if field is None:
         return
     scale = ctx.severity_scale()
-    value = re.sub(r"[\s-]", "", field.value).upper()
-    if value not in scale:
+    def norm(text):  # "SEV-2", "sev 2" and "SEV2" are one level
+        return re.sub(r"[\s-]", "", text).upper()
+
+    if norm(field.value) not in {norm(level) for level in scale}:
         yield _field_finding(doc, "PM204", field, f"severity '{field.value}' is not in the scale {', '.join(scale)}",
                              f"事件等级「{field.value}」不在等级表 {', '.join(scale)} 中",
                              f"use one of {', '.join(scale)}", f"使用 {', '.join(scale)} 之一")

@@ -1,10 +1,8 @@
+"""Where the shared evaluation corpus is (read at test time, never committed)."""
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("POSTMORTEM_SHARED", REPO.parent / "shared"))
