@@ -110,6 +110,14 @@ def test_forward_looking_sections_allow_counterfactuals():
     assert "PM302" in [f.rule for f in check_text(narrative)]
 
 
+def test_alternate_reality_in_the_narrative_is_flagged_whatever_the_subject():
+    # The seed skill's Detection section: a system subject, but a world that did not happen.
+    narrative = "## Detection\n\n### What Didn't Work\n\n- Canary deployment would have caught this earlier.\n"
+    assert "PM302" in [f.rule for f in check_text(narrative)]
+    conditional_impact = "## Impact\n\nA stricter threshold would have produced many false positives.\n"
+    assert [f.rule for f in check_text(conditional_impact) if f.rule.startswith("PM3")] == []
+
+
 def test_code_quotes_and_logs_are_skipped():
     text = ("## What Happened\n\n```\nERROR human error in operator input\n```\n\n"
             "> The operator was careless, the customer wrote.\n\n"

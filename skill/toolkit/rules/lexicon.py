@@ -46,7 +46,8 @@ _NEGATION_EN = re.compile(r"\b(?:not|no|never|without|rather than|instead of|isn
 
 HINDSIGHT_EN = re.compile(
     r"\bcould(?:n't| not)? have (?:been )?(?:seen|known|caught|prevented|avoided|noticed|spotted|stopped|predicted|"
-    r"foreseen)\b|\bwould (?:never |not )?have (?:happened|occurred|been (?:avoided|prevented|caught))\b|\bif only\b|"
+    r"foreseen)\b|\b(?:would|might)(?: have|'ve) (?:caught|prevented|avoided|detected|spotted|stopped|flagged|"
+    r"blocked|limited|shortened|saved)\b|\bwould (?:never |not )?have (?:happened|occurred|been (?:avoided|prevented|caught))\b|\bif only\b|"
     r"\bif\b[^.;]{1,80}?\bhad(?:n't| not)?\b(?! been (?:able|possible))[^.;]{0,80}?\b(?:would|could|might)(?:n't)?\b|"
     r"\b(?:would|could)(?: never| not)? have\b[^.;]{0,80}\bif\b[^.;]{0,60}\bhad\b|\bobvious(?:ly)?\b|"
     r"^\s*had\b[^,;.]{1,80}[,;][^.]{0,80}\b(?:would|could|might)(?:n't)? have\b|"
