@@ -1,7 +1,12 @@
 """Language rules on sentences written for these tests (not the shared dev set): generalisation check."""
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skill.toolkit.check import check_text
+from skill.toolkit.rules import lexicon
 
 BLAME_EN = [
     "Priya ignored the failing health check and pushed the release anyway.",
@@ -136,3 +141,33 @@ def test_every_language_finding_has_a_rewrite():
     language = [f for f in findings if f.rule.startswith("PM3")]
     assert {"PM301", "PM304"} <= {f.rule for f in language}
     assert all(f.suggestion for f in language)
+
+
+def _all_hits(sentences):
+    return [list(lexicon.find_en(s, forward, set(), frozenset())) for s in sentences for forward in (False, True)]
+
+
+CUE_WORDS = ["should have", "should've", "had", "if", "would have caught", "might've prevented", "failed to",
+             "did not check", "missed", "ignored", "overlooked", "careless", "human error", "Sam's mistake",
+             "improperly", "poorly", "be more careful", "!!", "ridiculous", "root cause was", "the engineer", "Priya",
+             "@ops", "the script", "obviously", "clearly wrong", "simply had to", "disciplinary", "fat-fingered"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CUE_WORDS) | st.text(alphabet="abcdefghij .,'", max_size=12), min_size=1,
+                max_size=8).map(" ".join))
+def test_cue_prefilter_never_hides_a_hit(sentence):
+    _same_hits_without_prefilter([sentence])
+
+
+def test_cue_prefilter_on_written_sentences():
+    _same_hits_without_prefilter(BLAME_EN + FINE_EN)
+
+
+def _same_hits_without_prefilter(sentences):
+    gated = _all_hits(sentences)
+    saved, lexicon._CUES_EN = lexicon._CUES_EN, re.compile("")
+    try:
+        assert _all_hits(sentences) == gated
+    finally:
+        lexicon._CUES_EN = saved
