@@ -18,11 +18,17 @@ from conformance_support import (COPY_IGNORE, EXIT_PREREQUISITE, EXIT_UNREACHABL
 
 
 def _report(config: pytest.Config, line: str) -> None:
+    """Show a progress line now, even while pytest captures output (a first install takes a while)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(line)
-    else:  # pragma: no cover - pytest always has one when run from the command line
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:  # pragma: no cover - pytest always has one when run from the command line
         print(line, file=sys.stderr)
+        return
+    if capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
+    else:
+        reporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
