@@ -297,3 +297,24 @@ def importtime_summary(rows: list[tuple[str, int, int]], top: int = 12) -> str:
 def third_party_loaded(rows: list[tuple[str, int, int]]) -> list[str]:
     names = {name.strip().split(".")[0] for name, _s, _c in rows}
     return sorted(n for n in names if n in {"click", "jinja2", "yaml", "mistune", "markupsafe", "_yaml"})
+
+
+def cprofile_cli(entry: str, argv: list[str], out: Path, env: dict | None = None, top: int = 20,
+                 cwd: str | Path | None = None) -> str:
+    """cProfile of one CLI call in a fresh interpreter (imports included): top functions by own time
+    and by cumulative time, as printable text. `entry` is e.g. 'from skill.toolkit.cli import main; main()'."""
+    code = ("import cProfile, sys\n"
+            f"sys.argv = {argv!r}\n"
+            f"cProfile.run({entry!r}, {str(out)!r})\n")
+    subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env, cwd=cwd)
+    report = subprocess.run(
+        [sys.executable, "-c",
+         "import pstats, sys; s = pstats.Stats(sys.argv[1]); s.strip_dirs()\n"
+         f"print('-- by own time'); s.sort_stats('tottime').print_stats({top})\n"
+         f"print('-- by cumulative time'); s.sort_stats('cumulative').print_stats({top})", str(out)],
+        capture_output=True, text=True).stdout
+    keep = [ln for ln in report.splitlines()
+            if ln.strip() and not ln.lstrip().startswith(("Ordered by", "List reduced"))
+            and not ln.startswith(tuple("MTWFS")) or ln.startswith("--")]
+    return "\n".join(keep)

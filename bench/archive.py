@@ -99,7 +99,29 @@ def cache_env(cache_home: Path) -> dict:
     env = dict(os.environ)
     env["XDG_CACHE_HOME"] = str(cache_home)
     env["POSTMORTEM_CACHE_DIR"] = str(cache_home / "postmortem")
+    env["HOME"] = str(cache_home / "home")  # a cache under ~ is fresh too
+    (cache_home / "home").mkdir(parents=True, exist_ok=True)
     return env
+
+
+def new_entries(root: Path, before: set[str]) -> list[Path]:
+    """Files and folders that appeared under root since `before` (a cache validate keeps in the tree)."""
+    return [p for p in root.rglob("*") if p.relative_to(root).as_posix() not in before]
+
+
+def describe_cache(cache_home: Path, archive: Path, before: set[str]) -> str:
+    places = []
+    home_files = [p for p in cache_home.rglob("*") if p.is_file()]
+    if home_files:
+        size = sum(p.stat().st_size for p in home_files)
+        where = sorted({p.relative_to(cache_home).parts[0] for p in home_files})
+        places.append(f"{len(home_files)} files, {size / 1e6:.1f} MB under the cache/home folder ({', '.join(where)})")
+    tree = [p for p in new_entries(archive, before) if p.is_file()]
+    if tree:
+        size = sum(p.stat().st_size for p in tree)
+        places.append(f"{len(tree)} files, {size / 1e6:.1f} MB inside the archive folder")
+    return "; ".join(places) or "none found (validate keeps no cache on disk)"
+
 
 
 def findings_digest(out: bytes) -> tuple[str, int]:
@@ -118,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="archives larger than this get one markdownlint-cli2 run (it takes minutes); default 2000")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the generated archives")
+    ap.add_argument("--profile", action="store_true", help="print a profile even when the goal is met")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -147,14 +170,19 @@ size; whole-process wall time; documents/s = files / median.""", facts)
             digests = set()
             peer_runs = args.runs if size <= args.peer_runs_up_to else 1
             load_before = C.loadavg()
+            before = {p.relative_to(archive).as_posix() for p in archive.rglob("*")}
+            cache_note = ""
             for r in range(args.runs):
                 cache = scratch / f"cache-{size}-{r}"
                 env = cache_env(cache)
+                for extra in sorted(new_entries(archive, before), reverse=True):  # cold means cold
+                    shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
                 cmd = [postmortem, "validate", str(archive), "--format", "json"]
                 for series in (cold, warm):
                     seconds, out = C.run_timed_output(cmd, env=env, ok=(0, 1))
                     series.seconds.append(seconds)
                     digests.add(findings_digest(out))
+                cache_note = describe_cache(cache, archive, before)
                 if r < peer_runs:
                     mdl.seconds.append(C.run_timed([*C.markdownlint_cmd(), "**/*.md"], cwd=archive, ok=(0, 1)))
                 shutil.rmtree(cache, ignore_errors=True)
@@ -170,14 +198,22 @@ size; whole-process wall time; documents/s = files / median.""", facts)
                   f"({mdl.median / cold.median:.2f}x its speed)")
             print(f"  findings identical across cold and warm runs: {'yes' if len(digests) == 1 else 'NO'} "
                   f"({', '.join(f'{n} findings, digest {d}' for d, n in sorted(digests))})")
+            print(f"  validate's cache after a run: {cache_note}")
             print(f"  load average before / after: {load_before} / {load_after}")
             print()
             results.append({
                 "size": size, "archive_bytes": info["bytes"], "lines_each": info["lines_each"],
                 "series": [s.row() for s in (cold, warm, mdl)],
                 "docs_per_s": {k: round(v, 1) for k, v in rates.items()},
-                "findings_consistent": len(digests) == 1, "load_before": load_before, "load_after": load_after,
+                "findings_consistent": len(digests) == 1, "cache": cache_note, "load_before": load_before, "load_after": load_after,
             })
+            if (not ok_cold or args.profile) and size == sizes[0]:
+                sample = sorted(archive.rglob("*.md"))[:20]  # under validate's parallel threshold: one process
+                print(f"cProfile of `postmortem validate` on {len(sample)} of these documents (one process):")
+                print(C.cprofile_cli("from skill.toolkit.cli import main; main()",
+                                     ["postmortem", "validate", "--format", "json", *map(str, sample)],
+                                     scratch / "validate.prof", env=cache_env(scratch / "prof-cache")))
+                print()
             if not args.keep:
                 shutil.rmtree(archive, ignore_errors=True)
         C.write_json(args.json, {"bench": "archive", "facts": facts, "results": results})
