@@ -285,12 +285,21 @@ def importtime(code: str, env: dict | None = None, cwd: str | Path | None = None
 
 
 def importtime_summary(rows: list[tuple[str, int, int]], top: int = 12) -> str:
-    """Total import time and the heaviest top-level imports (cumulative), as printable lines."""
+    """Total import time, the heaviest imports at any depth (cumulative) and by own time, printable."""
     toplevel = [(name.strip(), cum) for name, _self, cum in rows if not name.startswith("  ")]
     total = sum(cum for _n, cum in toplevel)
-    heavy = sorted(toplevel, key=lambda r: -r[1])[:top]
-    lines = [f"total import time {total / 1000:.1f} ms over {len(rows)} modules; heaviest top-level imports:"]
-    lines += [f"  {cum / 1000:7.1f} ms  {name}" for name, cum in heavy]
+    seen, heavy = set(), []
+    for name, _self, cum in sorted(rows, key=lambda r: -r[2]):
+        bare = name.strip()
+        if bare in seen or bare in ("site", "encodings"):
+            continue
+        seen.add(bare)
+        heavy.append((bare, cum))
+    own = sorted(((n.strip(), s) for n, s, _c in rows), key=lambda r: -r[1])[:top]
+    lines = [f"total import time {total / 1000:.1f} ms over {len(rows)} modules; heaviest imports (cumulative):"]
+    lines += [f"  {cum / 1000:7.1f} ms  {name}" for name, cum in heavy[:top]]
+    lines.append("heaviest modules by their own import time:")
+    lines += [f"  {s / 1000:7.1f} ms  {name}" for name, s in own]
     return "\n".join(lines)
 
 

@@ -87,26 +87,6 @@ def source_copy(scratch: Path) -> Path:
     return dest
 
 
-def profile_install(build_skill_code: str, scratch: Path, top: int = 25) -> str:
-    """cProfile of one `install --all` in a fresh interpreter, imports included."""
-    project = scratch / "profile-project"
-    project.mkdir()
-    out = scratch / "install.prof"
-    code = (
-        "import cProfile, sys\n"
-        f"sys.argv = ['build-skill', 'install', '--all', '--project', {str(project)!r}]\n"
-        f"cProfile.run({build_skill_code!r}, {str(out)!r})\n"
-    )
-    subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    report = subprocess.run(
-        [sys.executable, "-c",
-         "import pstats, sys; s = pstats.Stats(sys.argv[1]); s.sort_stats('cumulative')"
-         f".print_stats({top}); s.sort_stats('tottime').print_stats({top})", str(out)],
-        capture_output=True, text=True).stdout
-    lines = [ln for ln in report.splitlines() if ln.strip() and not ln.startswith("   Ordered by")]
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15, help="runs per tool (default 15)")
@@ -214,16 +194,22 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
             imports[name] = {"total_ms": round(total / 1000, 1), "modules": len(rows), "third_party": loaded}
             print(f"imports for build-skill {name}: {total / 1000:.1f} ms, {len(rows)} modules, "
                   f"third-party: {', '.join(loaded) or 'none'}")
+        floor = C.importtime("pass")
+        floor_ms = sum(cum for n, _s, cum in floor if not n.startswith("  ")) / 1000
         rows = C.importtime(f"import sys; sys.argv = ['build-skill', *{paths['install --all']!r}]\n{entry}",
                             cwd=src)
+        print(f"(an empty `python3 -c pass` imports for {floor_ms:.1f} ms: site, encodings and .pth files)")
         print()
-        print("install --all, " + C.importtime_summary(rows))
+        print("install --all, " + C.importtime_summary(rows, top=15))
 
         missed = ratios["ours_all_vs_ruler"] > 0.5 or ratios["ours_all_vs_rulesync"] > 0.2
         if missed or args.profile:
             print()
-            print("cProfile of one `build-skill install --all` (imports included), top functions:")
-            print(profile_install(entry.replace("import sys; sys.exit(main())", "main()"), scratch))
+            print("cProfile of one `build-skill install --all` into a fresh project (imports included):")
+            (scratch / "profile-project").mkdir()
+            print(C.cprofile_cli("from skill.compiler.cli import main; main()",
+                                 ["build-skill", "install", "--all", "--project", str(scratch / "profile-project")],
+                                 scratch / "install.prof", top=25))
 
         C.write_json(args.json, {
             "bench": "compile", "facts": facts, "series": [s.row() for s in series],
