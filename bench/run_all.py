@@ -86,7 +86,8 @@ def render(results: dict, command: str) -> str:
         r = results["validate_one"]
         for row in r["series"]:
             goal = row["label"] in r["goal_met"]
-            lines.append(f"| `{row['label']}`, {r['lines']}-line postmortem | {ms(row)} | | "
+            what = f"`{row['label']}`, {r['lines']}-line postmortem" if goal else f"`{row['label']}`"
+            lines.append(f"| {what} | {ms(row)} | | "
                          f"{'≤ 150 ms' if goal else 'floor'} | {verdict(r['goal_met'][row['label']]) if goal else ''} |")
     return "\n".join(lines)
 
