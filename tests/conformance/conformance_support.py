@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+# POSTMORTEM_CONFORMANCE_ROOT points the suite at another tree (e.g. a fresh `build-skill` output in a copy).
+REPO = Path(os.environ.get("POSTMORTEM_CONFORMANCE_ROOT") or Path(__file__).resolve().parents[2]).resolve()
 INSTALL_SCRIPT = REPO / "tools" / "install-clients.py"
 SKILL_NAME = "postmortem-writing"
 CLIENT_TIMEOUT = 60
