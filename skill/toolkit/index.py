@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
+from skill.toolkit import metrics
 from skill.toolkit.document import normalize_title, parse_document
 from skill.toolkit.scaffold import DEFAULT_SEVERITIES
 from skill.toolkit.timeline import table_cell
-from skill.toolkit.timeutil import minutes_between, parse_date
+from skill.toolkit.timeutil import parse_date
 
 BEGIN, END = "<!-- BEGIN postmortem-index -->", "<!-- END postmortem-index -->"
 _RELATED = ("related incidents", "related", "相关事件", "关联事件")
@@ -47,11 +48,6 @@ def _field(doc, key: str) -> str:
     return "" if not value or "[TODO" in value or "{{" in value else value
 
 
-def _minutes(doc, start: str, end: str) -> int | None:
-    a, b = doc.timeline.milestone(start), doc.timeline.milestone(end)
-    return minutes_between(a.utc, b.utc) if a and b and a.utc and b.utc else None
-
-
 def _related_lines(doc) -> list[str]:
     section = next((s for s in doc.all_sections if s.key in _RELATED), None)
     if not section:
@@ -74,9 +70,10 @@ def entry(path: str, text: str) -> Entry | None:
     open_items = [a for a in doc.action_items
                   if a.text("action") and "TODO" not in a.text("action")
                   and normalize_title(a.text("status")) not in _DONE]
+    figures = metrics.compute(doc)
     return Entry(path=path, id=_field(doc, "incident_id") or stem, title=doc.title, date=day,
                  severity=_field(doc, "severity"), status=_field(doc, "status"), duration=_field(doc, "duration"),
-                 ttd=_minutes(doc, "impact_start", "detected"), ttr=_minutes(doc, "impact_start", "resolved"),
+                 ttd=figures["time_to_detect"], ttr=figures["time_to_resolve"],
                  open_actions=len(open_items), mentions=_related_lines(doc))
 
 

@@ -11,7 +11,9 @@ _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
 
 
 def expand(paths: list[str]) -> list[Path]:
-    """Files to check: each file as given, every *.md under each folder (sorted, hidden folders skipped)."""
+    """Files to check: each file as given, every *.md under each folder (sorted, hidden folders skipped).
+
+    In a folder, README.md is the archive index (`postmortem index`), not a postmortem: it is skipped."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -19,7 +21,8 @@ def expand(paths: list[str]) -> list[Path]:
             found = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-                found.extend(Path(root, f) for f in sorted(files) if f.lower().endswith(".md"))
+                found.extend(Path(root, f) for f in sorted(files)
+                             if f.lower().endswith(".md") and f.lower() != "readme.md")
             if not found:
                 raise UsageError(f"{raw}: no Markdown (*.md) files in this folder")
             out.extend(found)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from skill.toolkit.timeutil import minutes_between, whole_minutes
+
 MILESTONES = ("impact_start", "detected", "acknowledged", "mitigated", "resolved")
 DURATIONS = (
     ("time_to_detect", "detected", "impact_start", "TTD", "time to detect = detected − impact start"),
@@ -38,9 +40,9 @@ def compute(doc) -> dict:
         value = None
         if a is not None and b is not None:
             if a.utc is not None and b.utc is not None:
-                value = round((b.utc - a.utc).total_seconds() / 60)
+                value = minutes_between(a.utc, b.utc)
             elif _naive(a) is not None and _naive(b) is not None and bool(a.date) == bool(b.date):
-                value = round(_naive(b) - _naive(a))
+                value = whole_minutes(_naive(b) - _naive(a))
         out[name] = value
     return out
 

@@ -8,6 +8,8 @@ says the reading came after it (see `localize`).
 """
 from __future__ import annotations
 
+import math
+
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
@@ -131,9 +133,15 @@ def parse_date(text: str) -> date:
         raise ValueError(f"not a real date: {text!r}") from None
 
 
+def whole_minutes(minutes: float) -> int:
+    """Round half up (20.5 → 21, 3.5 → 4): Python's round() goes to the even neighbour, which makes
+    two durations with the same half-minute look inconsistent."""
+    return math.floor(minutes + 0.5)
+
+
 def minutes_between(start: datetime, end: datetime) -> int:
-    """Whole minutes from start to end, rounded to the nearest minute."""
-    return round((end - start).total_seconds() / 60)
+    """Whole minutes from start to end, rounded to the nearest minute (half up)."""
+    return whole_minutes((end - start).total_seconds() / 60)
 
 
 def format_duration(minutes: int, lang: str = "en") -> str:

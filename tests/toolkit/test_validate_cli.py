@@ -268,3 +268,25 @@ def test_fresh_templates_report_placeholders(name):
     if not path.is_file():
         pytest.skip("template not written yet")
     assert any(f.rule == "PM103" and f.severity == "error" for f in check_text(path.read_text(encoding="utf-8")))
+
+
+def test_alerts_fire_but_people_are_not_fired():
+    text = GOOD.replace("Error-rate alert pages the on-call", "Error-rate alert fired and paged the on-call")
+    assert "PM306" not in [f.rule for f in check_text(text)]
+    assert "PM306" in [f.rule for f in check_text(GOOD + "\nThe operator was fired after the outage.\n")]
+
+
+def test_tbd_cells_are_one_finding_per_action_item():
+    text = GOOD.replace("| Platform team | 2026-04-01 | OPS-12 |", "| TBD | TBD | TBD |")
+    tbd = [f for f in check_text(text) if f.rule == "PM503"]
+    assert len(tbd) == 2
+    assert "Owner, Due Date and Ticket are TBD" in tbd[0].message
+
+
+def test_placeholder_advice_depends_on_where_it_stands():
+    text = GOOD.replace("Pool size restored", "[TODO: what stopped the impact]").replace(
+        "| Platform team |", "| [TODO: owner] |")
+    hints = {f.line: f.suggestion for f in check_text(text) if f.rule == "PM103"}
+    prose, cell = sorted(hints)
+    assert "Open Questions" in hints[prose] and "TBD" not in hints[prose]
+    assert "TBD" in hints[cell]

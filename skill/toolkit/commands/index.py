@@ -59,11 +59,15 @@ def run(args) -> int:
     except ValueError as exc:
         raise UsageError(f"{readme}: {exc}") from None
     if new == old:
-        print(f"{readme}: unchanged ({len(entries)} postmortems)")
+        print(f"{readme}: unchanged ({_count(entries)})")
         return 0
     try:
         readme.write_bytes(new.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"{readme}: cannot write ({exc.strerror})") from None
-    print(f"{readme}: {'written' if old is None else 'updated'} ({len(entries)} postmortems)")
+    print(f"{readme}: {'written' if old is None else 'updated'} ({_count(entries)})")
+
+
+def _count(entries) -> str:
+    return f"{len(entries)} postmortem{'' if len(entries) == 1 else 's'}"
     return 0

@@ -21,18 +21,26 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--config", metavar="FILE", help="use this .postmortem.yaml instead of searching")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ignore and do not update the findings cache (~/.cache/postmortem-skill; "
+                             "POSTMORTEM_CACHE_DIR moves it)")
+
+
+def _config(config_path):
+    from skill.toolkit.config import load_config
+
+    config = _CONFIGS.get(config_path)
+    if config is None:
+        config = _CONFIGS[config_path] = load_config(config_path)
+    return config
 
 
 def _check_file(job):
     path, display, config_path = job
     from skill.toolkit.check import as_dict, check_text
-    from skill.toolkit.config import load_config
     from skill.toolkit.inputs import read_text
 
-    config = _CONFIGS.get(config_path)
-    if config is None:
-        config = _CONFIGS[config_path] = load_config(config_path)
-    return [as_dict(f, display) for f in check_text(read_text(path), config)]
+    return [as_dict(f, display) for f in check_text(read_text(path), _config(config_path))]
 
 
 _CONFIGS: dict = {}
@@ -42,8 +50,9 @@ def run(args) -> int:
     from pathlib import Path
 
     from skill import __version__
+    from skill.toolkit.cache import FindingsCache
     from skill.toolkit.config import find_config, load_config
-    from skill.toolkit.inputs import expand
+    from skill.toolkit.inputs import expand, read_text
     from skill.toolkit.report import render
 
     files = expand(args.paths)
@@ -57,17 +66,29 @@ def run(args) -> int:
             folders[path.parent] = find_config(path, Path.cwd())
         config_path = explicit or folders[path.parent]
         jobs.append((path, str(path), config_path))
-    if config_path_set := {j[2] for j in jobs if j[2] is not None}:
-        for config_path in config_path_set:
-            _CONFIGS[config_path] = load_config(config_path)
+    cache = FindingsCache(enabled=not args.no_cache)
+    results: list = [None] * len(jobs)
+    misses = []
+    for i, job in enumerate(jobs):
+        key = cache.key(read_text(job[0]).encode("utf-8"), _config(job[2]).config)
+        cached = cache.get(key)
+        if cached is None:
+            misses.append((i, key, job))
+        else:
+            results[i] = [{"file": job[1], **finding} for finding in cached]
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) >= _PARALLEL_FROM and workers > 1:
+    miss_jobs = [job for _, _, job in misses]
+    if len(miss_jobs) >= _PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_check_file, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+            fresh = list(pool.map(_check_file, miss_jobs, chunksize=max(1, len(miss_jobs) // (workers * 4))))
     else:
-        results = [_check_file(job) for job in jobs]
+        fresh = [_check_file(job) for job in miss_jobs]
+    for (i, key, _job), found in zip(misses, fresh):
+        results[i] = found
+        cache.put(key, [{k: v for k, v in f.items() if k != "file"} for f in found])
+    cache.save()
     findings = [f for result in results for f in result]
     output = render(findings, args.format, len(files), __version__)
     if output:

@@ -91,15 +91,22 @@ def action_cells(doc, ctx):
       "Status Final with `| P1 | Add a dry-run flag | Platform team | 2026-04-01 | OPS-9 |`")
 def action_tbd(doc, ctx):
     final = _status(doc) in ("final", "定稿", "reviewed", "closed", "已评审", "已关闭")
-    for item in doc.action_items:
-        for key, cell in item.cells.items():
-            if key in _REQUIRED and _TBD.match(cell.text):
-                en, zh = _REQUIRED[key]
-                yield Finding("PM503", item.line, cell.column,
-                              say(doc.lang, f"{en} is TBD" + (" in a Final document" if final else ""),
-                                  f"「{zh}」待定" + ("（文档已定稿）" if final else "")),
-                              say(doc.lang, "settle it in the review, then fill it in", "在评审会上确定后填写"),
-                              severity="error" if final else None)
+    for item in doc.action_items:  # one finding per row: five rows of TBD owners are five decisions, not 15
+        cells = [(key, cell) for key, cell in item.cells.items() if key in _REQUIRED and _TBD.match(cell.text)]
+        if not cells:
+            continue
+        en = _join_en([_REQUIRED[key][0] for key, _ in cells])
+        zh = "、".join(_REQUIRED[key][1] for key, _ in cells)
+        verb = "is" if len(cells) == 1 else "are"
+        yield Finding("PM503", item.line, cells[0][1].column,
+                      say(doc.lang, f"{en} {verb} TBD" + (" in a Final document" if final else ""),
+                          f"「{zh}」待定" + ("（文档已定稿）" if final else "")),
+                      say(doc.lang, "settle it in the review, then fill it in", "在评审会上确定后填写"),
+                      severity="error" if final else None)
+
+
+def _join_en(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @rule(RULES, "PM504", "due-date", "action-items", "warning",

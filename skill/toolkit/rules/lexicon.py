@@ -74,7 +74,8 @@ EMOTIVE_EN = re.compile(
     r"\bfrankly\b|\bwtf\b|\bfacepalm\b|\bunforgivable\b|\bclowns?\b", re.I)
 ROOT_PERSON_EN = re.compile(r"\b(?:root cause|caused by|the cause)\b\W{0,4}(?:was|is|were)?\W{0,3}(?:that )?"
                             r"(?:the |a |an |our )?(?P<who>(?:" + ROLE_EN + r")\b|@[\w.-]+|[A-Z][a-z]+\b)", re.I)
-PUNITIVE_EN = re.compile(r"\b(?:disciplinary|punish(?:ed|ment)?|reprimand(?:ed)?|fired|written up|hold (?:\w+ )?accountable)\b",
+PUNITIVE_EN = re.compile(r"\b(?:disciplinary|punish(?:ed|ment)?|reprimand(?:ed)?|(?:was|were|be|been|being|get|gets|got|getting) fired|"
+                         r"written up|hold (?:\w+ )?accountable)\b",
                          re.I)
 
 # --- Chinese ----------------------------------------------------------------------------------

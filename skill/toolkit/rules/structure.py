@@ -81,16 +81,25 @@ def placeholders(doc, ctx):
     for table in doc.tables:
         if table is doc.action_table or any(re.search(r"\bDONE\b", c.text) for row in table.rows for c in row):
             status_rows.update(range(table.start, table.end + 1))
+    actions = doc.action_table
+    action_rows = range(actions.start, actions.end + 1) if actions is not None else range(0)
     for number, text in enumerate(doc.lines, 1):
         if number in skip:
             continue
         for m in _PLACEHOLDER.finditer(_strip_comments_and_code(text)):
             if number in status_rows and m.group(0) == "TODO":
                 continue
+            hint = _CELL_HINT if number in action_rows else _TEXT_HINT
             yield Finding("PM103", number, m.start() + 1,
                           say(doc.lang, f"placeholder left in the text: {m.group(0)[:60]}", f"正文中留有占位符：{m.group(0)[:60]}"),
-                          say(doc.lang, "replace it with the fact, or write TBD in an action-item cell if the review will settle it",
-                              "替换为实际内容；如需评审会确定，可在行动项单元格中写「待定」"))
+                          say(doc.lang, *hint))
+
+
+_CELL_HINT = ("replace it with the fact, or write TBD if the review will settle it",
+              "替换为实际内容；如需评审会确定，写「待定」")
+_TEXT_HINT = ("replace it with the fact from the evidence; if nobody knows it yet, leave it and list it under "
+              "Open Questions (never invent a value to pass this check)",
+              "用证据中的事实替换；如果暂时无人知道，保留它并列入待确认问题（不要为通过检查而编造）")
 
 
 def _skip_lines(doc) -> set[int]:

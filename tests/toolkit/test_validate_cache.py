@@ -1,0 +1,58 @@
+"""The findings cache: unchanged documents are not checked again, and nothing stale is ever served."""
+import json
+import os
+
+from skill.toolkit import check
+from skill.toolkit.cli import main
+
+DOC = "# Postmortem: Cache test\n\n**Date**: 2026-02-30\n\n## Executive Summary\n\nThe operator was careless.\n"
+
+
+def _run(capsys, *args):
+    code = main(["validate", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)["findings"]
+
+
+def _forbid_checking(monkeypatch):
+    def boom(*_a, **_k):
+        raise AssertionError("a cached document was checked again")
+    monkeypatch.setattr(check, "check_text", boom)
+
+
+def test_second_run_serves_the_same_findings_without_checking(tmp_path, capsys, monkeypatch):
+    doc = tmp_path / "INC-1.md"
+    doc.write_text(DOC, encoding="utf-8")
+    first = _run(capsys, str(doc))
+    assert first[0] == 1 and first[1]
+    _forbid_checking(monkeypatch)
+    assert _run(capsys, str(doc)) == first
+
+
+def test_edited_document_or_settings_are_checked_again(tmp_path, capsys, monkeypatch):
+    doc = tmp_path / "INC-1.md"
+    doc.write_text(DOC, encoding="utf-8")
+    _run(capsys, str(doc))
+    (tmp_path / ".postmortem.yaml").write_text("disabled_rules: [PM301]\n", encoding="utf-8")
+    assert "PM301" not in [f["rule"] for f in _run(capsys, str(doc))[1]]
+    doc.write_text(DOC.replace("careless", "paged"), encoding="utf-8")
+    assert "PM201" in [f["rule"] for f in _run(capsys, str(doc))[1]]
+
+
+def test_no_cache_checks_and_writes_nothing(tmp_path, capsys):
+    doc = tmp_path / "INC-1.md"
+    doc.write_text(DOC, encoding="utf-8")
+    _run(capsys, "--no-cache", str(doc))
+    assert not any(os.scandir(os.environ["POSTMORTEM_CACHE_DIR"]))
+
+
+def test_corrupt_or_unwritable_cache_only_costs_time(tmp_path, capsys, monkeypatch):
+    doc = tmp_path / "INC-1.md"
+    doc.write_text(DOC, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / "validate-v1.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("POSTMORTEM_CACHE_DIR", str(cache_dir))
+    expected = _run(capsys, "--no-cache", str(doc))
+    assert _run(capsys, str(doc)) == expected
+    monkeypatch.setenv("POSTMORTEM_CACHE_DIR", str(doc))  # a file, not a folder: cannot be written
+    assert _run(capsys, str(doc)) == expected
