@@ -66,8 +66,8 @@ def run(args) -> int:
     except OSError as exc:
         raise UsageError(f"{readme}: cannot write ({exc.strerror})") from None
     print(f"{readme}: {'written' if old is None else 'updated'} ({_count(entries)})")
+    return 0
 
 
 def _count(entries) -> str:
     return f"{len(entries)} postmortem{'' if len(entries) == 1 else 's'}"
-    return 0
