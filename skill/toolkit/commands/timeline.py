@@ -18,8 +18,11 @@ inputs (detected from the content):
   JSON Lines, one object per line
      time in: time, timestamp, created_at or ts (ISO-8601, or epoch seconds / milliseconds)
      text in: event, message, summary or text; optional: milestone, source
-  CSV with a header row naming time and event columns (optional milestone, source); , ; or tab
-  log lines starting with an ISO-8601 timestamp (optionally in [brackets]); the rest is the event
+  CSV with a header row naming time and event columns (optional milestone, source); , ; or tab.
+     A metrics export with a time column and no event column works too: each row becomes an event
+     like "p95_latency_s=38, queue_depth=21000"
+  log lines starting with an ISO-8601 timestamp (optionally in [brackets]); the rest is the event;
+     lines starting with # are comments
 
 time zones:
   a time with an offset (Z, +08:00, " UTC") is exact; a naive time is read in --tz (an IANA name such
