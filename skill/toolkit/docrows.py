@@ -5,6 +5,8 @@ the event), or from list items and sub-headings that start with a time. Each Tim
   line, column          where its time cell starts
   time_text, event      the raw time cell and the event text (Markdown removed)
   date, clock           datetime.date / (hour, minute, second) as written, or None
+  day                   the date the row is on: its own, else the later of the previous dated row's and
+                        the header's (so background rows dated days before do not pull later rows back)
   zone                  the zone written in the cell, else the timeline's zone (None when unstated)
   utc                   aware UTC datetime when date (row, else header Date), clock and zone are known
   milestone             impact_start | detected | acknowledged | mitigated | resolved | None
@@ -54,11 +56,11 @@ _CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?
 
 
 class TimelineRow:
-    __slots__ = ("line", "column", "time_text", "event", "date", "clock", "zone", "utc", "milestone", "parsed")
+    __slots__ = ("line", "column", "time_text", "event", "date", "day", "clock", "zone", "utc", "milestone", "parsed")
 
     def __init__(self, line, column, time_text, event):
         self.line, self.column, self.time_text, self.event = line, column, time_text, event
-        self.date = self.clock = self.zone = self.utc = self.milestone = None
+        self.date = self.day = self.clock = self.zone = self.utc = self.milestone = None
         self.parsed = False
 
     def __repr__(self):
@@ -144,7 +146,7 @@ def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: 
     if clock and row.clock is None:
         row.parsed = False
     row.zone = find_zone(text) or default_zone
-    day = row.date or default_date
+    day = row.day = row.date or default_date
     tz = zone_info(row.zone)
     if row.clock and day and tz:
         try:
@@ -223,7 +225,7 @@ def read_timeline(doc) -> Timeline:
         zone, zone_line = find_zone(rows[0].time_text), rows[0].line
     last_date = None
     for row in rows:
-        _parse_time_cell(row, last_date or default_date, zone)
+        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone)
         if row.date:
             last_date = row.date
     return Timeline(rows, zone, section, zone_line if zone else None)

@@ -13,7 +13,7 @@ _NAMES = {"impact_start": ("IMPACT STARTS", "影响开始"), "detected": ("DETEC
 
 
 def _sort_key(row):
-    return (row.date.toordinal() if row.date else 0, row.clock or (0, 0, 0))
+    return (row.day.toordinal() if row.day else 0, row.clock or (0, 0, 0))
 
 
 @rule(RULES, "PM401", "timeline-missing", "timeline", "warning",
