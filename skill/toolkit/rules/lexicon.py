@@ -72,20 +72,28 @@ EMOTIVE_EN = re.compile(
     r"!{2,}|\bridiculous(?:ly)?\b|\bcan(?:'t|not|’t) believe\b|\bwhat a mess\b|\b(?:a|total|complete|utter) (?:mess|"
     r"fiasco|shambles|joke)\b|\babsurd\b|\bpathetic\b|\bembarrassing\b|\bshameful\b|\bdisgrace(?:ful)?\b|\binsane\b|"
     r"\bfrankly\b|\bwtf\b|\bfacepalm\b|\bunforgivable\b|\bclowns?\b", re.I)
+# The person may carry up to two lower-case qualifiers ("the release engineer", "a new database admin"); a
+# possessive ("the database team's migration") names what the person owns, which is the cause, not them.
 ROOT_PERSON_EN = re.compile(r"\b(?:root cause|caused by|the cause)\b\W{0,4}(?:was|is|were)?\W{0,3}(?:that )?"
-                            r"(?:the |a |an |our )?(?P<who>(?:" + ROLE_EN + r")\b|@[\w.-]+|[A-Z][a-z]+\b)", re.I)
+                            r"(?:the |a |an |our )?(?P<who>(?:(?:[a-z][\w-]* ){0,2}(?:" + ROLE_EN + r")|@[\w.-]+|[A-Z][a-z]+)\b)"
+                            r"(?!['’]s\b)", re.I)
 PUNITIVE_EN = re.compile(r"\b(?:disciplinary|punish(?:ed|ment)?|reprimand(?:ed)?|(?:was|were|be|been|being|get|gets|got|getting) fired|"
                          r"written up|hold (?:\w+ )?accountable)\b",
                          re.I)
 
 # --- Chinese ----------------------------------------------------------------------------------
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+# A surname followed by a verb reads as a name (张伟没有…, 小王忘记…), but many words start with a surname
+# character: 任务, 程序, 方案. Words for systems and these common ones are never names.
+_COMMON_ZH = r"方案|周期|高峰|余额|金额|万一|于是|向量|白名单|黑名单|龙头|石油|江湖|毛利|钱包|史上"
+_SYSTEM_ZH = re.compile(r"工具|脚本|系统|服务|告警|监控|任务|配置|集群|节点|数据库|进程|代码|接口|网关|缓存|流水线|平台|程序|机器|"
+                        r"容器|检查|校验|镜像|组件|模块|探针|负载均衡|队列|作业|规则|开关|版本|变更|提交|请求")
 _PERSON_ZH = re.compile(
     r"值班(?:同学|人员|工程师|的人)?|同学|工程师|开发(?:人员|同学|者)?|研发(?:人员|同学)?|运维(?:人员|同学)?|测试(?:人员|同学)?|"
     r"发布人员|操作人员|操作员|操作者|负责人|员工|新人|新同学|实习生|某人|有人|他们|他|她|同事|SRE|DBA|外包|"
-    r"[" + _SURNAMES + r"][\u4e00-\u9fff]{1,2}(?=粗心|没|未|忘|疏|误|把|在|又|私自|擅自|违规|操作|本|，|,)")
-_SYSTEM_ZH = re.compile(r"工具|脚本|系统|服务|告警|监控|任务|配置|集群|节点|数据库|进程|代码|接口|网关|缓存|流水线|平台|程序|机器|"
-                        r"容器|检查|校验|镜像|组件|模块|探针|负载均衡|队列|作业|规则|开关|版本|变更|提交|请求")
+    r"[小老](?!于|" + _SYSTEM_ZH.pattern + r")[" + _SURNAMES + r"]|"
+    r"(?!" + _SYSTEM_ZH.pattern + r"|" + _COMMON_ZH + r")[" + _SURNAMES + r"][\u4e00-\u9fff]{1,2}"
+    r"(?=粗心|没|未|忘|疏|误|把|在|又|私自|擅自|违规|操作|本|，|,)")
 _BOUNDARY_ZH = re.compile(r"[，,；;。：:、（(）)]|因为|由于|导致|而且|但是|所以|并且|然后")
 BLAME_ZH = re.compile(r"人为(?:失误|错误|原因|因素)|操作失误|误操作|操作不当|粗心|马虎|疏忽|疏漏|大意了|粗枝大叶|失职|渎职|"
                       r"不负责任?|低级错误|能力不足|能力不行|水平不够|经验不足|违规操作|私自|擅自|没有认真|不认真|不够?细心|"
@@ -102,25 +110,40 @@ ROOT_PERSON_ZH = re.compile(r"人员原因|(?:根本原因|根因|原因)(?:是|
 PUNITIVE_ZH = re.compile(r"背锅|甩锅|追责|问责|惩责|处罚|扣绩效|通报批评|追究[^。]{0,6}责任|定责[^。]{0,10}(?:处罚|惩|扣)")
 
 
-def subject_en(text: str, end: int, names: set[str], systems: frozenset = frozenset()) -> str:
-    """'person', 'system' or 'unknown' for the clause that ends at `end` (where the verb phrase starts)."""
+def subject_en(text: str, end: int, names: set[str], systems: frozenset = frozenset(), first: bool = False) -> str:
+    """'person', 'system' or 'unknown' for the clause that ends at `end` (where the verb phrase starts).
+
+    By default the word nearest to `end` decides (the subject of "the engineer failed to"); with `first`,
+    the clause's first noun, skipping possessives: for an adverb at the end of a clause ("the engineers
+    handled the alerts poorly") the subject is at the start, not the object next to the adverb."""
     start = 0
     for m in _BOUNDARY_EN.finditer(text, 0, end):
         if m.end() <= end:
             start = m.end()
     clause = text[start:end]
     tokens = re.findall(r"@?[\w'’.-]+@?", clause)
-    for token in reversed(tokens):
-        bare = re.sub(r"['’]s$", "", token).strip(".")
-        low = bare.lower()
-        if low in SYSTEM_EN or (low.endswith("s") and low[:-1] in SYSTEM_EN):
-            return "system"
-        if _PERSON_EN.fullmatch(bare) or bare in names:
-            return "person"
-        if bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and len(bare) > 1 and bare not in _STOP_CAPS \
-                and bare not in systems:
-            return "name"
+    if first:  # a possessive phrase ("the on-call engineer's runbook") names an owner, not the subject
+        owner = [bool(re.search(r"['’]s?$", t)) for t in tokens] + [False]
+        order = [t for i, t in enumerate(tokens) if not owner[i] and not owner[i + 1]]
+    else:
+        order = reversed(tokens)
+    for token in order:
+        kind = _word_kind(re.sub(r"['’]s$", "", token).strip("."), names, systems)
+        if kind:
+            return kind
     return "unknown"
+
+
+def _word_kind(bare: str, names, systems) -> str | None:
+    low = bare.lower()
+    if low in SYSTEM_EN or (low.endswith("s") and low[:-1] in SYSTEM_EN):
+        return "system"
+    if _PERSON_EN.fullmatch(bare) or bare in names:
+        return "person"
+    if bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and len(bare) > 1 and bare not in _STOP_CAPS \
+            and bare not in systems:
+        return "name"
+    return None
 
 
 def subject_zh(text: str, end: int) -> str:
@@ -167,7 +190,7 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
     for m in PUNITIVE_EN.finditer(text):
         yield "PM306", m.start(), m.group(0), "punitive"
     for m in (ROOT_PERSON_EN.finditer(text) if "cause" in lower else ()):
-        who = m.group("who")
+        who = m.group("who").split()[-1]
         if _PERSON_EN.fullmatch(who) or who in names or (who[0].isupper() and who not in _STOP_CAPS and who.isalpha()
                                                        and who.lower() not in SYSTEM_EN and who not in systems):
             yield "PM305", m.start(), m.group(0), "root"
@@ -186,9 +209,32 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
                 yield "PM302", m.start(), m.group(0), "omission" if pattern is not MODAL_EN else "hindsight"
                 return
     for m in NORMATIVE_EN.finditer(text):
-        if subject_en(text, m.start(), names, systems) in ("person", "name") and _PERSON_EN.search(text[:m.start()]):
+        if _normative_about_person(text, m, names, systems):
             yield "PM303", m.start(), m.group(0), "normative"
             return
+
+
+# Nouns for what people do: "a poor decision" judges a person, "poor visibility" or "the wrong alias" does not.
+_CONDUCT_EN = re.compile(r"\s+(?:decisions?|judge?ments?|choices?|call|handling|communication|work|job|response|"
+                         r"attitude|effort|performance|planning|execution|practices?|reviews?|testing|preparation|"
+                         r"hand-?offs?|escalation|coordination|follow-?up|oversight)\b", re.I)
+
+
+def _normative_about_person(text, m, names, systems) -> bool:
+    if not _PERSON_EN.search(text[:m.start()]):
+        return False
+    word = m.group(0).lower()
+    adjective = not word.endswith("ly") and not word.startswith("mis") and word != "rushed"
+    if not adjective and re.search(r"\b(?:a|an|the|this|that|its|their|our|some|any|no)\s+$", text[:m.start()], re.I):
+        return False  # "a poorly documented restore", "a rushed deploy": about a thing
+    after = text[m.end():]
+    if adjective and re.match(r"\s+[a-z]", after):
+        # an adjective before a noun: about people only when the noun is conduct ("a hasty decision")
+        return bool(_CONDUCT_EN.match(after)) and \
+            subject_en(text, m.start(), names, systems) in ("person", "name")
+    # an adverb, a verb or a predicate ("handled it poorly", "mishandled", "the review was inadequate"):
+    # the clause's subject decides
+    return subject_en(text, m.start(), names, systems, first=True) in ("person", "name")
 
 
 def find_zh(text: str, forward: bool):
