@@ -26,11 +26,13 @@ _PEOPLE_EN = re.compile(
     r"\b(?:be (?:more )?careful|pay (?:more )?attention|remind(?:er)?s?\b|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
     r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)|needs? to learn|learn (?:the )?proper"
     r"|retrain|disciplin|hold \w+ accountable|talk to\b|more careful)", re.I)
-_PEOPLE_ZH = re.compile(r"提高意识|提高.{0,4}意识|加强培训|加强学习|引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
+_PEOPLE_ZH = re.compile(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
+                        r"引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
 _TYPES_GOOD = {"prevent", "detect", "预防", "发现", "检测"}
 _TYPE_HINT = re.compile(r"\b(?:alert|alarm|monitor|detect|page|paging|dashboard|slo|probe|guard|validat|check|"
-                        r"prevent|block|reject|limit|automat|lint|test|canary|dry-run|circuit breaker|rate limit)"
-                        r"|告警|监控|检测|探测|校验|拦截|限流|自动|预防|门禁|熔断|灰度", re.I)
+                        r"prevent|block|reject|refus|deny|denies|forbid|disallow|require|enforc|limit|automat|lint|"
+                        r"test|canary|dry-run|circuit breaker|rate limit|dedup|idempot)"
+                        r"|告警|监控|检测|探测|校验|拦截|限流|自动|预防|门禁|熔断|灰度|去重|幂等|禁止", re.I)
 
 
 def _status(doc) -> str:
