@@ -21,9 +21,11 @@ SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]
 @pytest.fixture(scope="module")
 def distribution(skill, targets):
     from skill.compiler.render import render_target
+    from skill.compiler.targets import load_distribution
 
     files = {}
-    for target in targets.values():
+    extra = load_distribution()
+    for target in list(targets.values()) + ([extra] if extra else []):
         for r in render_target(skill, target, "distribution"):
             if r.path in files:
                 assert files[r.path] == r.data, f"{r.path} differs between targets"
