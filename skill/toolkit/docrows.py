@@ -18,9 +18,10 @@ ActionItem: line, cells {priority, action, owner, due, ticket, type, status: Cel
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from skill.toolkit import markdown
+from skill.toolkit.timeutil import ZONE_WORDS, zone_or_none
 
 MILESTONES = ("impact_start", "detected", "acknowledged", "mitigated", "resolved")
 _MARKERS = {
@@ -33,18 +34,10 @@ _MARKERS = {
 _MARKER_RE = re.compile(r"\*\*\s*(" + "|".join(sorted({m for ms in _MARKERS.values() for m in ms}, key=len, reverse=True)) + r")\s*[:：]?\s*\*\*")
 _MARKER_TO_KEY = {m: k for k, ms in _MARKERS.items() for m in ms}
 
-_ZONE_WORDS = {
-    "UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00", "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00",
-    "EET": "+02:00", "IST": "+05:30", "JST": "+09:00", "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00",
-    "CST": "-06:00", "CDT": "-05:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
-    "MST": "-07:00", "MDT": "-06:00", "AEST": "+10:00", "AEDT": "+11:00",
-    "EASTERN": "America/New_York", "PACIFIC": "America/Los_Angeles", "CENTRAL": "America/Chicago",
-    "北京时间": "+08:00", "东八区": "+08:00",
-}
 _ZONE_RE = re.compile(
-    r"(?<![A-Za-z])(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d{2})?|UTC|GMT|CEST|CET|BST|EET|IST|JST|KST|SGT|HKT"
-    r"|CST|CDT|EST|EDT|PST|PDT|MST|MDT|AEST|AEDT|Eastern|Pacific|Central|北京时间|东八区"
-    r"|[A-Z][a-z]+/[A-Z][A-Za-z_]+)(?![A-Za-z])"
+    r"(?<![A-Za-z])(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d{2})?|"
+    + "|".join(sorted((w for w in ZONE_WORDS if w != "Z"), key=len, reverse=True))
+    + r"|[A-Z][a-z]+/[A-Z][A-Za-z_]+)(?![A-Za-z])"
 )
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
@@ -96,23 +89,6 @@ def find_zone(text: str) -> str | None:
     return re.sub(r"\s", "", m.group("zone")) if m else None
 
 
-def zone_info(name: str | None):
-    """tzinfo for a zone as written ('UTC+8', 'CET', 'Eastern', 'Europe/Berlin'), or None."""
-    if not name:
-        return None
-    value = _ZONE_WORDS.get(name.upper(), _ZONE_WORDS.get(name, name))
-    m = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?", value)
-    if m:
-        delta = timedelta(hours=int(m[2]), minutes=int(m[3] or 0))
-        return timezone(-delta if m[1] == "-" else delta) if delta < timedelta(hours=15) else None
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(value)
-    except Exception:  # unknown key or no tzdata
-        return None
-
-
 def parse_date_text(text: str) -> date | None:
     m = _DATE_RE.search(text)
     if not m:
@@ -147,7 +123,7 @@ def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: 
         row.parsed = False
     row.zone = find_zone(text) or default_zone
     day = row.day = row.date or default_date
-    tz = zone_info(row.zone)
+    tz = zone_or_none(row.zone)
     if row.clock and day and tz:
         try:
             local = datetime(day.year, day.month, day.day, *row.clock, tzinfo=tz)

@@ -23,9 +23,26 @@ _ISO = re.compile(
 _FIXED_ZONE = re.compile(r"^(?:UTC|GMT)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
 
 
-def load_zone(name: str) -> tzinfo:
-    """`UTC`, `+08:00`, `UTC+8`, or an IANA name; ValueError with a readable message otherwise."""
+# Zone names as postmortems write them in a heading or a time cell. They are read as the fixed offset the
+# abbreviation stands for (CET is +01:00 even in July; a writer who means summer time writes CEST), and
+# only when asked: `--tz CET` is the IANA zone CET, with its clock changes.
+ZONE_WORDS = {
+    "UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00", "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00",
+    "EET": "+02:00", "IST": "+05:30", "JST": "+09:00", "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00",
+    "CST": "-06:00", "CDT": "-05:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
+    "MST": "-07:00", "MDT": "-06:00", "AEST": "+10:00", "AEDT": "+11:00",
+    "Eastern": "America/New_York", "Pacific": "America/Los_Angeles", "Central": "America/Chicago",
+    "北京时间": "+08:00", "东八区": "+08:00",
+}
+_ZONE_WORDS_UPPER = {word.upper(): value for word, value in ZONE_WORDS.items()}
+
+
+def load_zone(name: str, words: bool = False) -> tzinfo:
+    """`UTC`, `+08:00`, `UTC+8`, or an IANA name (with `words`, also an abbreviation of ZONE_WORDS such as
+    `CET` or `Eastern`); ValueError with a readable message otherwise."""
     text = name.strip()
+    if words:
+        text = _ZONE_WORDS_UPPER.get(text.upper(), text)
     if text.upper() in ("UTC", "Z", "GMT", "ETC/UTC"):
         return UTC
     fixed = _FIXED_ZONE.match(text)
@@ -43,6 +60,16 @@ def load_zone(name: str) -> tzinfo:
         raise ValueError(
             f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin, or an offset such as +08:00"
         ) from None
+
+
+def zone_or_none(name: str | None) -> tzinfo | None:
+    """The zone a document writes ('UTC+8', 'CET', 'Eastern', 'Europe/Berlin'), or None when unknown."""
+    if not name:
+        return None
+    try:
+        return load_zone(name, words=True)
+    except ValueError:
+        return None
 
 
 def match_timestamp(text: str) -> tuple[datetime, int] | None:
