@@ -95,6 +95,14 @@ def match_timestamp(text: str) -> tuple[datetime, int] | None:
     return value, m.end()
 
 
+def find_timestamps(text: str):
+    """Yield (datetime, start index) for each ISO-8601 date and time anywhere in `text` (naive without offset)."""
+    for m in re.finditer(r"(?<![\d-])\d{4}[-/]\d{2}[-/]\d{2}[Tt ]\d{2}:", text):
+        found = match_timestamp(text[m.start():])
+        if found:
+            yield found[0], m.start()
+
+
 def parse_timestamp(text: str) -> datetime | None:
     """A whole string that is an ISO-8601 date and time (surrounding blanks allowed), else None."""
     stripped = text.strip()

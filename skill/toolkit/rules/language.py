@@ -160,3 +160,34 @@ rule(RULES, "PM306", "punitive", "language", "warning",
      "定责 / 责任人 as a neutral follow-up owner is fine.",
      "这次的问题要追责到具体个人。",
      "改进行动项写明负责人和截止日期，由评审会跟进。")(_findings("PM306"))
+
+
+_OWNER_COLUMN = ("责任人", "责任方", "肇事人", "负责人员")
+
+
+@rule(RULES, "PM307", "timeline-owner-column", "language", "warning",
+      "the timeline table has a 责任人 (person responsible) column",
+      "A timeline records what happened and what was known, not whose fault each step was. A 责任人 column "
+      "in 时间线 (common in Chinese templates) turns every row into an attribution and invites 追责. Name "
+      "the role or the acting party instead (角色 / 执行方); follow-up owners belong in 改进行动项, where "
+      "负责人 is a neutral field.",
+      "`| 时间 | 事件 | 责任人 |` under `## 时间线`",
+      "`| 时间 | 事件 | 执行方 |` under `## 时间线`")
+def timeline_owner_column(doc, ctx):
+    from skill.toolkit.document import normalize_title
+
+    section = doc.timeline.section
+    if section is None:
+        return
+    for block in section.all_blocks():
+        if block.kind != "table" or not block.rows:
+            continue
+        for cell in block.rows[0]:
+            if normalize_title(cell.text) in _OWNER_COLUMN:
+                yield Finding("PM307", cell.number, cell.column,
+                              say(doc.lang, f"the timeline has a '{cell.text.strip()}' (person responsible) column: "
+                                            "rows read as attributions of blame",
+                                  f"时间线表格有「{cell.text.strip()}」列：逐行记人容易变成追责"),
+                              say(doc.lang, "name the role or acting party (角色 / 执行方); put follow-up owners "
+                                            "in the action items",
+                                  "改为「角色」或「执行方」；后续负责人写在改进行动项中"))

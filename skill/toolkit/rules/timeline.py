@@ -149,3 +149,54 @@ def milestones_missing(doc, ctx):
             yield Finding("PM407", tl.section.line, 1,
                           say(doc.lang, f"no row is marked **{en}**", f"没有标记为 **{zh}** 的行"),
                           say(doc.lang, f"start the event cell of that row with **{en}**", f"在该行事件单元格开头写 **{zh}**"))
+
+
+@rule(RULES, "PM408", "evidence-before-impact", "timeline", "info",
+      "a timestamp in the evidence (log lines, code blocks) is before the timeline's impact start",
+      "Log lines and command output quoted in the document are evidence. A timestamp there that lies before "
+      "the impact start (`**IMPACT STARTS**`, else the first row) and before every timeline row means the "
+      "impact may have begun earlier, or the trigger is missing: the narrative may start too late. Add a row "
+      "for what the line shows, or move the impact start. Times without an offset are read in the "
+      "timeline's zone; the earliest such timestamp is reported once.",
+      "A log block with `2026-05-12T06:31:07Z ERROR snapshot is 49h old` and a timeline that starts at 06:40 UTC",
+      "The timeline starts with `| 06:31 | The rebuild job logs that the snapshot is 49 hours old |`")
+def evidence_before_impact(doc, ctx):
+    from skill.toolkit.markdown import walk
+    from skill.toolkit.sentences import is_log_line
+    from skill.toolkit.timeutil import find_timestamps, iso_z, to_utc, zone_or_none
+
+    tl = doc.timeline
+    times = [r.utc for r in tl.rows if r.utc is not None]
+    if not times:
+        return
+    start = tl.milestone("impact_start")
+    start = start.utc if start is not None and start.utc is not None else times[0]
+    limit = min(start, *times)
+    zone = zone_or_none(tl.zone)
+    earliest = None
+    for block, _ in walk(doc.blocks):
+        evidence = block.kind in ("fence", "code")
+        if not evidence and block.kind not in ("paragraph", "list_item"):
+            continue
+        for line in block.lines:
+            if not evidence and not is_log_line(line.text):
+                continue
+            for value, column in find_timestamps(line.text):
+                if value.tzinfo is None and zone is None:
+                    continue
+                try:
+                    value = to_utc(value, zone)
+                except ValueError:
+                    continue
+                if value < limit and (earliest is None or value < earliest[0]):
+                    earliest = (value, line.number, line.column + column)
+    if earliest:
+        value, number, column = earliest
+        minutes = round((start - value).total_seconds() / 60)
+        yield Finding("PM408", number, column,
+                      say(doc.lang, f"evidence at {iso_z(value)} is {minutes} min before the impact start "
+                                    f"({iso_z(start)}) and before the first timeline row",
+                          f"证据中的时间 {iso_z(value)} 比影响开始（{iso_z(start)}）早 {minutes} 分钟，也早于时间线第一行"),
+                      say(doc.lang, "add a timeline row for what this line shows, or move the impact start; the "
+                                    "narrative may start too late",
+                          "为这条记录补一行时间线，或调整影响开始时间；叙述可能开始得太晚"))
