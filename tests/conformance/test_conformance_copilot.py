@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conformance_support import REPO, SKILL_NAME, need
+from conformance_support import REPO, SKILL_NAME, build_skill, need
 
 INSTRUCTIONS = Path(".github") / "instructions" / "postmortem.instructions.md"
 FAILED = re.compile(r"fail(ed)? to load|✖|error", re.I)
@@ -69,3 +70,14 @@ def test_claude_format_marketplace_installs_in_copilot(clients, home, repo_copy)
     ours = [s for s in skills if s["name"] == SKILL_NAME or s["name"].endswith(f":{SKILL_NAME}")]
     assert len(ours) == 1, f"after installing our plugin copilot lists: {[s['name'] for s in skills]}"
     assert ours[0]["source"] == "plugin", ours[0]
+
+
+def test_skill_listed_once_when_every_assistant_is_installed(clients, home, tmp_path):
+    """With install --all the skill sits in both .agents/skills and .claude/skills (Claude Code reads
+    only the latter); Copilot reads both and must still list it once."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    proc = build_skill("install", "--all", "--project", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    assert (tmp_path / ".agents/skills" / SKILL_NAME).is_dir() and (tmp_path / ".claude/skills" / SKILL_NAME).is_dir()
+    skills = run_json(clients, home, tmp_path, "skill", "list")
+    assert [s["name"] for s in skills].count(SKILL_NAME) == 1

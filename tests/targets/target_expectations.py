@@ -80,4 +80,6 @@ READS = {
     "qoder": {".qoder/skills"},
 }
 # Assistants documented (or shown in source) to collapse skills with equal names into one entry.
-DEDUPES_BY_NAME = {"cline", "opencode", "gemini"}
+# Copilot: seen with the real CLI (1.0.102, `copilot skill list --json` after install --all lists the
+# skill once); tests/conformance checks it on every run.
+DEDUPES_BY_NAME = {"cline", "opencode", "gemini", "copilot"}
