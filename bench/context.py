@@ -9,9 +9,9 @@ into a fresh, empty project and counts, per assistant:
     (AGENTS.md, CLAUDE.md, GEMINI.md, .github/copilot-instructions.md, always-applied rules, files named
     in .aider.conf.yml `read:`, the first of Zed's rules files, ...). The project starts empty, so all
     bytes of such a file were added by the install;
-  * skill listing: what an assistant with native skills shows for every SKILL.md it discovers at start
-    (name + description, in characters), summed over the copies it can see (a copy visible through two
-    folders is listed twice).
+  * skill listing: what an assistant with native skills shows at start for the skill (name +
+    description, in characters), once per distinct skill name, and the copies it can see: a client that
+    does not collapse equal names would list it once per copy (the Copilot CLI collapses them).
 Which files are "always loaded" comes from the reference /work/shared/reference/assistants.md (the
 target data files in skill/targets/ do not mark it): the per-assistant rules are the LOADS table below.
 A rule folder whose activation key is unknown or unconfirmed counts as always loaded (this errs
@@ -221,15 +221,18 @@ def loaded_files(root: Path, files: list[str], assistant: str) -> list[str]:
     return sorted(set(out))
 
 
-def skill_listing(root: Path, assistant: str) -> tuple[int, int]:
-    """(copies seen, characters of name + description summed over them)."""
-    copies, chars = 0, 0
+def skill_listing(root: Path, assistant: str) -> tuple[int, int, int]:
+    """(copies seen, characters of name + description once per distinct name, summed over every copy)."""
+    copies, per_name = 0, {}
+    total = 0
     for folder in SKILL_DIRS[assistant]:
         for skill in sorted((root / folder).glob("*/SKILL.md")):
             fm = frontmatter(skill.read_text(encoding="utf-8"))
+            chars = len(str(fm.get("name", ""))) + len(str(fm.get("description", "")))
             copies += 1
-            chars += len(str(fm.get("name", ""))) + len(str(fm.get("description", "")))
-    return copies, chars
+            total += chars
+            per_name.setdefault(str(fm.get("name", skill.parent.name)), chars)
+    return copies, sum(per_name.values()), total
 
 
 def measure(root: Path) -> dict:
@@ -240,9 +243,9 @@ def measure(root: Path) -> dict:
         sizes = {p: (root / p).stat().st_size for p in loaded}
         for p in loaded:
             per_file.setdefault(p, {"bytes": sizes[p], "assistants": []})["assistants"].append(assistant)
-        copies, chars = skill_listing(root, assistant)
-        per_assistant[assistant] = {"files": sizes, "bytes": sum(sizes.values()),
-                                    "skill_copies": copies, "listing_chars": chars}
+        copies, once, every = skill_listing(root, assistant)
+        per_assistant[assistant] = {"files": sizes, "bytes": sum(sizes.values()), "skill_copies": copies,
+                                    "listing_chars": once, "listing_chars_every_copy": every}
     return {"files_written": len(files), "per_assistant": per_assistant, "per_file": per_file,
             "total_bytes": sum(f["bytes"] for f in per_file.values()),
             "max_file_bytes": max((f["bytes"] for f in per_file.values()), default=0)}
@@ -262,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     C.print_header("context cost per assistant after install --all", f"""
 fresh empty project; `{build_skill} install --all --project DIR`; then every file each assistant loads
 into every conversation is found with the rules in bench/context.py (from the reference assistants.md)
-and its bytes counted; skill listing = name + description characters of every SKILL.md copy it discovers.
+and its bytes counted; skill listing = name + description characters of the skill (once per name) and the copies it can see.
 Peers: the same guideline (SKILL.md body, {len(body.encode())} bytes) for each of our assistants they support.""")
 
     scratch = C.temp_root("context")

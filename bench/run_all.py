@@ -73,14 +73,15 @@ def render(results: dict, command: str) -> str:
         res = results["context"]["results"]
         ours = res["ours"]
         listing = max(a["listing_chars"] for a in ours["per_assistant"].values())
+        copies = max(a["skill_copies"] for a in ours["per_assistant"].values())
         peers = "; ".join(f"{t}: largest {res[t]['max_file_bytes']:,} B, all {res[t]['total_bytes']:,} B"
                           for t in res if t != "ours")
         lines += [
             f"| always-loaded bytes after install --all | largest file {ours['max_file_bytes']:,} B, all "
             f"{ours['total_bytes']:,} B over {len(ours['per_file'])} files | {peers} | ≤ 1,000 B per file, "
             f"≤ 4,000 B in all | {verdict(ours['max_file_bytes'] <= 1000 and ours['total_bytes'] <= 4000)} |",
-            f"| skill listing (name + description) | ≤ {listing:,} chars per assistant (copies it sees "
-            f"counted) | peers: no skill | | |",
+            f"| skill listing (name + description) | {listing:,} chars per assistant; up to {copies} copies "
+            f"visible to one assistant | peers: no skill | | |",
         ]
     if "validate_one" in results:
         r = results["validate_one"]
