@@ -317,3 +317,9 @@ def test_every_language_rule_has_an_english_and_a_chinese_case():
 
 
 _ZH_ONLY = {"PM307"}  # the 责任人 column is a Chinese template's habit
+
+
+@pytest.mark.parametrize("action", ["Remove the reminder e-mail job that nobody reads",
+                                    "Add a reminder bot that pages the owner 7 days before certificate expiry"])
+def test_a_reminder_system_is_not_people_fixing(action):
+    assert "PM506" not in [f.rule for f in check_text(edit(EN, *en_action(action)))]

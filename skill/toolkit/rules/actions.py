@@ -23,7 +23,7 @@ _SPECIFIC = re.compile(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\b
                        r"|阈值|超过|低于|以内|之前|自动|当", re.I)
 # Actions that try to fix people instead of systems.
 _PEOPLE_EN = re.compile(
-    r"\b(?:be (?:more )?careful|pay (?:more )?attention|remind(?:er)?s?\b|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
+    r"\b(?:be (?:more )?careful|pay (?:more )?attention|(?:send (?:a |an )?)?reminders? (?:to|for) (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call)|remind (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call|\w+ to)\b|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
     r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)|needs? to learn|learn (?:the )?proper"
     r"|retrain|disciplin|hold \w+ accountable|talk to\b|more careful)", re.I)
 _PEOPLE_ZH = re.compile(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
