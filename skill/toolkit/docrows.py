@@ -121,6 +121,8 @@ def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: 
     row.parsed = row.clock is not None or (row.date is not None and not clock)
     if clock and row.clock is None:
         row.parsed = False
+    if clock and len(_CLOCK_RE.findall(text)) > 1:  # "07:05（北京 15:05）": which one, in which zone?
+        row.parsed = False
     row.zone = find_zone(text) or default_zone
     day = row.day = row.date or default_date
     tz = zone_or_none(row.zone)

@@ -53,7 +53,7 @@ FORWARD_LOOKING = (
     "lessons learned", "lessons", "what could be improved", "action items", "detection gap", "open questions",
     "next steps", "remediation", "follow-up", "follow up", "takeaways", "improvements", "prevention",
     "what we are doing", "corrective actions", "经验教训", "需要改进", "改进行动项", "后续跟踪", "行动项",
-    "改进措施", "防再发",
+    "改进措施", "防再发", "待确认问题", "待确认", "开放问题", "遗留问题", "待解决问题",
 )
 
 _FIELDS = {

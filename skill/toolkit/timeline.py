@@ -36,6 +36,7 @@ _ALIASES = {
     "resolved": ("resolve", "resolution", "recovered", "recovery", "outage ends", "impact ends", "解决"),
 }
 TIME_KEYS = ("time", "timestamp", "created_at", "ts")
+LABEL_KEYS = ("level", "severity", "priority", "status")
 TEXT_KEYS = ("event", "message", "summary", "text")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline")
 _SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
@@ -140,7 +141,7 @@ class _Reader:
         if raw_time is None:
             return self.problem(line, f"no time (expected one of {', '.join(TIME_KEYS)})")
         text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
-        self.add(line, raw_time, text, record.get("milestone"), record.get("source"))
+        self.add(line, raw_time, with_labels(text, record), record.get("milestone"), record.get("source"))
 
 
 def from_records(records: list, zone: tzinfo = UTC) -> tuple[list[Event], list[Problem]]:
@@ -225,10 +226,18 @@ def _read_csv(text: str, delimiter: str, reader: _Reader) -> None:
                 reader.problem(rows.line_num, f"{len(cells)} cells where the header has {len(header)}")
                 continue
             row = dict(zip(header, cells))
-            text = row[text_col] if text_col else _measurements(row, time_col)
+            text = with_labels(row[text_col], row) if text_col else _measurements(row, time_col)
             reader.add(rows.line_num, row[time_col], text, row.get("milestone"), row.get("source"))
     except csv.Error as exc:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
+
+
+def with_labels(text, record: dict):
+    """Keep an alert's level or status with its text: "P2, no page" is often a finding of its own."""
+    labels = [str(record[k]).strip() for k in LABEL_KEYS if isinstance(record.get(k), (str, int)) and str(record[k]).strip()]
+    if not isinstance(text, str) or not text.strip() or not labels:
+        return text
+    return f"{text.strip()} [{', '.join(labels)}]"
 
 
 def _measurements(row: dict, time_col: str) -> str:

@@ -28,13 +28,16 @@ _FIXED_ZONE = re.compile(r"^(?:UTC|GMT)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<
 # only when asked: `--tz CET` is the IANA zone CET, with its clock changes.
 ZONE_WORDS = {
     "UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00", "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00",
-    "EET": "+02:00", "IST": "+05:30", "JST": "+09:00", "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00",
-    "CST": "-06:00", "CDT": "-05:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
+    "EET": "+02:00", "JST": "+09:00", "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00",
+    "CDT": "-05:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
     "MST": "-07:00", "MDT": "-06:00", "AEST": "+10:00", "AEDT": "+11:00",
     "Eastern": "America/New_York", "Pacific": "America/Los_Angeles", "Central": "America/Chicago",
     "北京时间": "+08:00", "东八区": "+08:00",
 }
 _ZONE_WORDS_UPPER = {word.upper(): value for word, value in ZONE_WORDS.items()}
+# Abbreviations teams use for different zones: never guessed, the document is asked to write an offset.
+AMBIGUOUS_ZONES = {"CST": "China UTC+8 or US Central UTC−6", "IST": "India UTC+5:30, Israel UTC+2 or Irish UTC+1"}
+AMBIGUOUS_ZONE = re.compile(r"\b(?:" + "|".join(AMBIGUOUS_ZONES) + r")\b")
 
 
 def load_zone(name: str, words: bool = False) -> tzinfo:

@@ -241,3 +241,9 @@ def test_chat_export_comment_lines_are_not_bad_rows():
     events, problems = timeline.parse(text, load_zone("Asia/Shanghai"))
     assert problems == []
     assert events[0].time.hour == 2 and events[0].event == "oncall: ack"
+
+
+def test_alert_level_and_status_stay_with_the_event():
+    text = '[{"ts": "2026-11-21T15:02:10+08:00", "message": "db CPU > 90%", "level": "P2", "status": "firing"}]'
+    events, problems = timeline.parse(text)
+    assert problems == [] and events[0].event == "db CPU > 90% [P2, firing]"

@@ -9,7 +9,9 @@ from hypothesis import given, settings, strategies as st
 from corpus_support import CORPUS, REPO
 from skill.toolkit.check import check_text
 from skill.toolkit.cli import main
+from skill.toolkit import metrics
 from skill.toolkit.config import Config
+from skill.toolkit.document import parse_document
 
 GOOD = """# Postmortem: Checkout errors after the 4.12 deploy
 <!-- postmortem-template: quick -->
@@ -290,3 +292,21 @@ def test_placeholder_advice_depends_on_where_it_stands():
     prose, cell = sorted(hints)
     assert "Open Questions" in hints[prose] and "TBD" not in hints[prose]
     assert "TBD" in hints[cell]
+
+
+def test_ambiguous_zone_is_named_not_guessed():
+    text = GOOD.replace("## Timeline (All times UTC)", "## Timeline (CST)")
+    zone = [f for f in check_text(text) if f.rule == "PM403"]
+    assert len(zone) == 1 and "'CST' is ambiguous" in zone[0].message
+    assert all(value is None for key, value in metrics.compute(parse_document(text)).items()
+               if not key.startswith("time_to"))
+
+
+def test_two_times_in_one_cell_do_not_parse():
+    text = GOOD.replace("| 09:12 |", "| 09:12 (17:12 Beijing) |")
+    assert "PM402" in [f.rule for f in check_text(text)]
+
+
+def test_chinese_open_questions_are_forward_looking():
+    doc = parse_document("# 复盘报告：测试\n\n## 待确认问题\n\n- 如果当时有灰度发布，是否就能更早发现？\n")
+    assert all("forward" in s.flags for s in doc.sentences if "灰度" in s.text)

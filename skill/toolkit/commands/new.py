@@ -57,7 +57,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("id", metavar="ID", help="incident id, e.g. INC-42 (the file is ID.md)")
     parser.add_argument("--title", metavar="T")
     parser.add_argument("--severity", metavar="S", help="e.g. SEV2 or P1")
-    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day the impact started")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day the impact started, in the timeline's zone")
     parser.add_argument("--template", choices=("standard", "quick", "five-whys"))
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")

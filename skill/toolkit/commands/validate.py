@@ -10,8 +10,10 @@ Check postmortem drafts the way an expert reviewer would and say how to fix each
 PATH is a file or a folder (every *.md below it, in parallel when there are many).
 
 Exit codes: 0 no errors (no warnings either with --strict), 1 findings at or above that level,
-2 unusable input. Settings come from the nearest .postmortem.yaml (see docs/rules.md); silence one rule
-on one line with <!-- postmortem-ignore PM301: reason -->.
+2 unusable input. Settings come from the nearest .postmortem.yaml (`postmortem rules --format markdown`
+explains them and every check); silence one rule on one line with
+<!-- postmortem-ignore PM301: reason -->. Findings are remembered by content in ~/.cache/postmortem-skill
+(never in the project; --no-cache opts out).
 """
 _PARALLEL_FROM = 24
 

@@ -3,6 +3,7 @@ the stated duration matches impact start → resolved."""
 from __future__ import annotations
 
 from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.timeutil import AMBIGUOUS_ZONE, AMBIGUOUS_ZONES
 
 RULES: list = []
 
@@ -40,7 +41,9 @@ def time_format(doc, ctx):
         if not row.parsed:
             yield Finding("PM402", row.line, row.column,
                           say(doc.lang, f"time '{row.time_text}' does not parse", f"时间「{row.time_text}」无法解析"),
-                          say(doc.lang, "write HH:MM or YYYY-MM-DD HH:MM", "写成 HH:MM 或 YYYY-MM-DD HH:MM"))
+                          say(doc.lang, "write one time per cell, HH:MM or YYYY-MM-DD HH:MM, in the zone the "
+                                        "heading states", "每个单元格只写一个时间（HH:MM 或 YYYY-MM-DD HH:MM），"
+                                                          "时区以标题为准"))
 
 
 @rule(RULES, "PM403", "time-zone", "timeline", "warning",
@@ -52,6 +55,15 @@ def time_format(doc, ctx):
 def time_zone(doc, ctx):
     tl = doc.timeline
     if tl.rows and any(r.clock for r in tl.rows) and not tl.zone and not all(r.zone for r in tl.rows if r.clock):
+        stated = [doc.lines[n - 1] for n in (tl.section.line, tl.line) if n]  # the heading and the table header
+        ambiguous = AMBIGUOUS_ZONE.search(" ".join(stated))
+        if ambiguous:
+            word = ambiguous.group(0)
+            yield Finding("PM403", tl.section.line, 1,
+                          say(doc.lang, f"'{word}' is ambiguous ({AMBIGUOUS_ZONES[word]})",
+                              f"「{word}」有歧义（{AMBIGUOUS_ZONES[word]}）"),
+                          say(doc.lang, "write the offset instead, e.g. 'UTC+8'", "改写为明确的偏移，如「UTC+8」"))
+            return
         yield Finding("PM403", tl.section.line, 1, say(doc.lang, "the timeline does not state its time zone", "时间线没有注明时区"),
                       say(doc.lang, "write the zone in the heading: '## Timeline (All times UTC)'",
                           "在标题中注明时区：「## 时间线（UTC+8）」"))
