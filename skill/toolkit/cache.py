@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 _FILE = "validate-v1.json"
@@ -80,6 +79,8 @@ class FindingsCache:
         entries = self.entries
         if len(entries) > _MAX_ENTRIES:  # keep the newest: dicts remember insertion order
             entries = dict(list(entries.items())[-_MAX_ENTRIES:])
+        import tempfile
+
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,11 @@ PATH is a file or a folder (every *.md below it, in parallel when there are many
 Exit codes: 0 no errors (no warnings either with --strict), 1 findings at or above that level,
 2 unusable input. Settings come from the nearest .postmortem.yaml (`postmortem rules --format markdown`
 explains them and every check); silence one rule on one line with
-<!-- postmortem-ignore PM301: reason -->. Findings are remembered by content in ~/.cache/postmortem-skill
-(never in the project; --no-cache opts out).
+<!-- postmortem-ignore PM301: reason -->. With several files, findings are remembered by content in
+~/.cache/postmortem-skill (never in the project; --no-cache opts out).
 """
 _PARALLEL_FROM = 24
+_CACHE_FROM = 2
 
 
 def add_arguments(parser):
@@ -68,7 +69,8 @@ def run(args) -> int:
             folders[path.parent] = find_config(path, Path.cwd())
         config_path = explicit or folders[path.parent]
         jobs.append((path, str(path), config_path))
-    cache = FindingsCache(enabled=not args.no_cache)
+    # One document checks faster than the cache loads once an archive has filled it.
+    cache = FindingsCache(enabled=not args.no_cache and len(jobs) >= _CACHE_FROM)
     results: list = [None] * len(jobs)
     misses = []
     for i, job in enumerate(jobs):
