@@ -153,10 +153,9 @@ def vague_actions(doc, ctx):
         vague = _VAGUE_ZH if doc.lang == "zh" or re.search(r"[\u4e00-\u9fff]", text) else _VAGUE_EN
         hit = vague.search(text) or any(p.lower() in text.lower() for p in extra)
         if hit and not _SPECIFIC.search(text[12:] if len(text) > 12 else ""):
-            cell = item.cells.get("action")
-            yield Finding("PM505", item.line, cell.column if cell else 1,
-                          say(doc.lang, f"action is too vague to verify: '{text[:80]}'", f"行动项过于笼统，无法验收：「{text[:80]}」"),
-                          say(doc.lang, "state the end state: what exists or is true when done (signal, threshold, scope)",
+            yield _on_action(doc, "PM505", item,
+                             (f"action is too vague to verify: '{text[:80]}'", f"行动项过于笼统，无法验收：「{text[:80]}」"),
+                             ("state the end state: what exists or is true when done (signal, threshold, scope)",
                               "写明完成标准：完成后存在什么、满足什么条件（指标、阈值、范围）"))
 
 
@@ -171,11 +170,16 @@ def people_fixing(doc, ctx):
         text = item.text("action")
         pattern = _PEOPLE_ZH if re.search(r"[\u4e00-\u9fff]", text) else _PEOPLE_EN
         if pattern.search(text):
-            cell = item.cells.get("action")
-            yield Finding("PM506", item.line, cell.column if cell else 1,
-                          say(doc.lang, f"action fixes people, not the system: '{text[:80]}'", f"行动项针对人而不是系统：「{text[:80]}」"),
-                          say(doc.lang, "change the tool or process so the unsafe step is blocked, automated or checked",
+            yield _on_action(doc, "PM506", item,
+                             (f"action fixes people, not the system: '{text[:80]}'", f"行动项针对人而不是系统：「{text[:80]}」"),
+                             ("change the tool or process so the unsafe step is blocked, automated or checked",
                               "改进工具或流程，让危险操作被拦截、自动化或自动校验"))
+
+
+def _on_action(doc, rule_id: str, item, message: tuple[str, str], hint: tuple[str, str]) -> Finding:
+    """A finding about an item's Action cell, in the document's language."""
+    cell = item.cells.get("action")
+    return Finding(rule_id, item.line, cell.column if cell else 1, say(doc.lang, *message), say(doc.lang, *hint))
 
 
 @rule(RULES, "PM507", "prevent-or-detect", "action-items", "warning",
