@@ -18,8 +18,10 @@ def _text(findings, files, version):
         if f.get("suggestion"):
             lines.append(f"    suggestion: {f['suggestion']}")
     counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
+    open_slots = sum(f["rule"] == "PM103" for f in findings)
     lines.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info in {files} "
-                 f"file{'s' if files != 1 else ''}")
+                 f"file{'s' if files != 1 else ''}"
+                 + (f" ({open_slots} of the errors are placeholders still to fill)" if open_slots else ""))
     return "\n".join(lines)
 
 

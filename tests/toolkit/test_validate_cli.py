@@ -310,3 +310,18 @@ def test_two_times_in_one_cell_do_not_parse():
 def test_chinese_open_questions_are_forward_looking():
     doc = parse_document("# 复盘报告：测试\n\n## 待确认问题\n\n- 如果当时有灰度发布，是否就能更早发现？\n")
     assert all("forward" in s.flags for s in doc.sentences if "灰度" in s.text)
+
+
+def test_a_todo_time_is_one_placeholder_not_also_a_bad_time(tmp_path, capsys):
+    text = GOOD.replace("| 09:12 |", "| [TODO: time] |")
+    rules = [f.rule for f in check_text(text) if f.line == text.splitlines().index(
+        "| [TODO: time] | **IMPACT STARTS** Error rate rises to 8% |") + 1]
+    assert rules == ["PM103"]
+    code, out, _ = run(capsys, "validate", str(write(tmp_path, text)))
+    assert code == 1 and out.rstrip().endswith("(1 of the errors are placeholders still to fill)")
+
+
+def test_long_placeholders_are_clipped_at_a_readable_length():
+    slot = "[TODO: " + "support tickets, customer reports and SLA credits " * 4 + "]"
+    found = [f for f in check_text(GOOD.replace("Pool size restored", slot)) if f.rule == "PM103"]
+    assert found and found[0].message.endswith("…") and len(found[0].message) < 140

@@ -16,7 +16,7 @@ REQUIRED = {
 }
 CORE = {"en": ("Summary", "Timeline", "Action Items"), "zh": ("摘要", "时间线", "行动项")}
 
-_PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)\s*[:：][^\]]*\]|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
+PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)\s*[:：][^\]]*\]|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
 
 
 @rule(RULES, "PM101", "required-section", "structure", "error",
@@ -86,13 +86,18 @@ def placeholders(doc, ctx):
     for number, text in enumerate(doc.lines, 1):
         if number in skip:
             continue
-        for m in _PLACEHOLDER.finditer(_strip_comments_and_code(text)):
+        for m in PLACEHOLDER.finditer(_strip_comments_and_code(text)):
             if number in status_rows and m.group(0) == "TODO":
                 continue
             hint = _CELL_HINT if number in action_rows else _TEXT_HINT
             yield Finding("PM103", number, m.start() + 1,
-                          say(doc.lang, f"placeholder left in the text: {m.group(0)[:60]}", f"正文中留有占位符：{m.group(0)[:60]}"),
+                          say(doc.lang, f"placeholder left in the text: {_clip(m.group(0))}",
+                              f"正文中留有占位符：{_clip(m.group(0))}"),
                           say(doc.lang, *hint))
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 _CELL_HINT = ("replace it with the fact, or write TBD if the review will settle it",
