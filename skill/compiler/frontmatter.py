@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 import yaml
 
@@ -49,6 +50,13 @@ def scalar(value) -> str:
     """A YAML scalar on one line that parses back to `value` (str, bool, int, float or None)."""
     if not isinstance(value, str):
         return json.dumps(value)
+    return _string_scalar(value)
+
+
+@lru_cache(maxsize=512)
+def _string_scalar(value: str) -> str:
+    # a pure function of the string, called ~90 times per install --all for ~20 distinct values
+    # (the same description in every skill copy and rule), so each is dumped and re-parsed once
     dumped = yaml.safe_dump({"k": value}, allow_unicode=True, width=float("inf"))
     if dumped.count("\n") == 1 and dumped.startswith("k: ") and _parses_back(dumped[3:-1], value):
         return dumped[3:-1]
