@@ -14,8 +14,9 @@ What is measured (whole-process wall time of one command over the whole folder):
   * the same warm: a second run over unchanged files with the cache the cold run left (if validate
     has a content-hash cache; otherwise this is just a second run);
   * `markdownlint-cli2 "**/*.md"` (0.22.1, default rules, system Node) in the same folder.
-Order per round: validate cold, validate warm, markdownlint-cli2; rounds repeat --runs times, except
-that markdownlint-cli2 runs once on archives above --peer-runs-up-to (it needs minutes there).
+Order per round: validate cold, validate warm, markdownlint-cli2; rounds repeat --runs times (3), and
+--large-runs times (2) on archives above --peer-runs-up-to (2,000), where markdownlint-cli2 runs once
+(it needs minutes there).
 documents/s = number of files / median wall time. Exit codes 0 and 1 (findings) both count as done.
 """
 from __future__ import annotations
@@ -137,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="2000,10000", help="archive sizes (default 2000,10000)")
     ap.add_argument("--runs", type=int, default=3, help="rounds per size (default 3)")
     ap.add_argument("--peer-runs-up-to", type=int, default=2000,
-                    help="archives larger than this get one markdownlint-cli2 run (it takes minutes); default 2000")
+                    help="archives larger than this get --large-runs rounds and one markdownlint-cli2 run "
+                         "(it takes minutes there); default 2000")
+    ap.add_argument("--large-runs", type=int, default=2, help="rounds on those larger archives (default 2)")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the generated archives")
     ap.add_argument("--profile", action="store_true", help="print a profile even when the goal is met")
@@ -155,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
 archives generated from {EXAMPLE.relative_to(C.ROOT)} (ids, titles, dates, counts varied), one folder per year;
 per round: `{postmortem} validate DIR --format json` with an empty cache (cold), again with the cache
 the cold run left (warm), then `markdownlint-cli2 "**/*.md"` (default rules) in DIR; {args.runs} rounds per
-size; whole-process wall time; documents/s = files / median.""", facts)
+size ({args.large_runs} above {args.peer_runs_up_to:,}, markdownlint-cli2 once there); whole-process wall time;
+documents/s = files / median.""", facts)
 
     results = []
     scratch = C.temp_root("archive")
@@ -168,11 +172,13 @@ size; whole-process wall time; documents/s = files / median.""", facts)
             cold, warm, mdl = (C.Series(f"validate cold ({size})"), C.Series(f"validate warm ({size})"),
                                C.Series(f"markdownlint-cli2 ({size})"))
             digests = set()
-            peer_runs = args.runs if size <= args.peer_runs_up_to else 1
+            large = size > args.peer_runs_up_to
+            rounds = args.large_runs if large else args.runs
+            peer_runs = 1 if large else args.runs
             load_before = C.loadavg()
             before = {p.relative_to(archive).as_posix() for p in archive.rglob("*")}
             cache_note = ""
-            for r in range(args.runs):
+            for r in range(rounds):
                 cache = scratch / f"cache-{size}-{r}"
                 env = cache_env(cache)
                 for extra in sorted(new_entries(archive, before), reverse=True):  # cold means cold
