@@ -274,9 +274,14 @@ def draft(template: str, facts: Facts, lang: str) -> str:
                  [facts.summary])
     if facts.impact:
         bullets = [f"- {item}" for item in facts.impact]
-        for names in (_SECTION_NAMES["summary"], _SECTION_NAMES["impact"]):
-            if _replace(lines, names, lambda s: s.lstrip().startswith("- ") and "[TODO" in s, bullets):
-                break
+        placed = any(_replace(lines, names, lambda s: s.lstrip().startswith("- ") and "[TODO" in s, bullets)
+                     for names in (_SECTION_NAMES["summary"], _SECTION_NAMES["impact"]))
+        span = None if placed else _section(lines, _SECTION_NAMES["summary"])
+        if span:  # a template without impact bullets (quick): the numbers go under the summary
+            end = span[1]
+            while end > span[0] and not lines[end - 1].strip():
+                end -= 1
+            lines[end:end] = ["", "**影响**：" if lang == "zh" else "**Impact**:", "", *bullets]
     return "\n".join(lines)
 
 

@@ -124,11 +124,13 @@ class _Reader:
         except ValueError as exc:
             return self.problem(line, str(exc))
         name = None
-        if milestone not in (None, ""):
+        if isinstance(milestone, (list, tuple)):
+            self.problem(line, "one milestone per event: for two milestones at the same moment, give two "
+                               "events with the same time")
+        elif milestone not in (None, ""):
             name = milestone_name(str(milestone))
             if name is None:
-                self.problem(line, f"unknown milestone {str(milestone)[:30]!r} kept as a plain event "
-                                   f"(known: {', '.join(MILESTONES)})")
+                self.problem(line, f"unknown milestone {str(milestone)[:30]!r} (known: {', '.join(MILESTONES)})")
         self._last = when
         self.events.append(make_event(when, text, name, source if isinstance(source, str) else None))
 

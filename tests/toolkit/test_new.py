@@ -154,6 +154,8 @@ def test_json_facts_cross_midnight_and_options_win(project, capsys):
     ("events:\n  - {time: '2026-03-04 09:00', event: x, milestone: identified}\n", "unknown milestone"),
     ("events:\n  - {time: '2026-03-04 09:00', event: a, milestone: resolved}\n"
      "  - {time: '2026-03-04 09:10', event: b, milestone: resolved}\n", "resolved is marked more than once"),
+    ("events:\n  - {time: '2026-03-04 09:00', event: x, milestone: [impact_start, detected]}\n",
+     "one milestone per event"),
     ("id: INC-99\n", "differs from 'INC-1'"),
     ("timezone: Mars/Base\n", "unknown time zone"),
     ("title: [unclosed\n", "facts.yaml: line 1"),
@@ -164,6 +166,14 @@ def test_bad_facts_exit_2(project, capsys, content, message):
     code, _, err = cli(capsys, "new", "INC-1", "--from", "facts.yaml")
     assert code == 2 and message in err and len(err.splitlines()) == 1, err
     assert not (project / "docs/postmortems/INC-1.md").exists()
+
+
+def test_quick_template_keeps_the_impact_facts(project, capsys):
+    (project / "facts.yaml").write_text("impact:\n  - 312 customers got a duplicate e-mail\n", encoding="utf-8")
+    code, out, _ = cli(capsys, "new", "INC-1", "--from", "facts.yaml", "--template", "quick")
+    text = (project / out.strip()).read_text(encoding="utf-8")
+    summary = text.split("## Summary", 1)[1].split("\n## ", 1)[0]
+    assert code == 0 and "**Impact**:\n\n- 312 customers got a duplicate e-mail" in summary
 
 
 # --------------------------------------------------------------------------- Chinese round trip

@@ -325,3 +325,16 @@ def test_long_placeholders_are_clipped_at_a_readable_length():
     slot = "[TODO: " + "support tickets, customer reports and SLA credits " * 4 + "]"
     found = [f for f in check_text(GOOD.replace("Pool size restored", slot)) if f.rule == "PM103"]
     assert found and found[0].message.endswith("…") and len(found[0].message) < 140
+
+
+def test_placeholder_header_values_are_reported_once():
+    text = GOOD.replace("**Date**: 2026-03-04", "**Date**: [TODO: YYYY-MM-DD, the day the impact started]")
+    assert [f.rule for f in check_text(text) if f.line == 4] == ["PM103"]
+
+
+@pytest.mark.parametrize("slot, shown", [("- [TODO]", "[TODO]"),
+                                         ("- [TODO: how the change was tested, and whether any test", "[TODO: how")])
+def test_bare_and_wrapped_placeholders_show_their_text(slot, shown):
+    text = GOOD + "\n## Open Questions\n\n" + slot + "\n  covers a bounce]\n"
+    found = [f for f in check_text(text) if f.rule == "PM103"]
+    assert len(found) == 1 and found[0].message.split(": ", 1)[1].startswith(shown)

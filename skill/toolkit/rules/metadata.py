@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules.structure import PLACEHOLDER
 
 RULES: list = []
 
@@ -34,6 +35,12 @@ def _field_finding(doc, rule_id, field, en, zh, fix_en, fix_zh):
     return Finding(rule_id, field.line, field.column, say(doc.lang, en, zh), say(doc.lang, fix_en, fix_zh))
 
 
+def _filled(doc, key: str):
+    """The header field, unless it is still a scaffold placeholder (that is PM103's finding alone)."""
+    field = doc.field(key)
+    return None if field is None or PLACEHOLDER.search(field.value) else field
+
+
 @rule(RULES, "PM201", "date", "metadata", "error",
       "the Date field is not a real date",
       "Date is the day the impact started, written `YYYY-MM-DD`. A value that is not a calendar date "
@@ -43,7 +50,7 @@ def _field_finding(doc, rule_id, field, en, zh, fix_en, fix_zh):
 def date_field(doc, ctx):
     from skill.toolkit.docrows import parse_date_text
 
-    field = doc.field("date")
+    field = _filled(doc, "date")
     if field is None:
         return
     value = field.value.strip()
@@ -68,7 +75,7 @@ def date_field(doc, ctx):
 def date_format(doc, ctx):
     from skill.toolkit.docrows import parse_date_text
 
-    field = doc.field("date")
+    field = _filled(doc, "date")
     if field and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value.strip()):
         found = parse_date_text(field.value)
         if found:
@@ -83,7 +90,7 @@ def date_format(doc, ctx):
       "`**Status**: Complete, action items in progress`",
       "`**Status**: Final`")
 def status_field(doc, ctx):
-    field = doc.field("status")
+    field = _filled(doc, "status")
     if field and field.value.strip().lower() not in STATUSES:
         yield _field_finding(doc, "PM203", field, f"Status '{field.value}' is not Draft, In Review or Final",
                              f"状态「{field.value}」不是 草稿 / 评审中 / 定稿", "use Draft, In Review or Final",
@@ -97,7 +104,7 @@ def status_field(doc, ctx):
       "`**Incident Severity**: High`",
       "`**Incident Severity**: SEV2`")
 def severity_field(doc, ctx):
-    field = doc.field("severity")
+    field = _filled(doc, "severity")
     if field is None:
         return
     scale = ctx.severity_scale()
@@ -117,7 +124,7 @@ def severity_field(doc, ctx):
       "`**Incident Duration**: most of the afternoon`",
       "`**Incident Duration**: 3 hours 10 minutes`")
 def duration_field(doc, ctx):
-    field = doc.field("duration")
+    field = _filled(doc, "duration")
     if field and duration_minutes(field.value) is None:
         yield _field_finding(doc, "PM205", field, f"duration '{field.value}' does not parse",
                              f"持续时间「{field.value}」无法解析", "write it like '47 minutes' or '1h 48m'",
@@ -152,7 +159,7 @@ def header_fields(doc, ctx):
       "`**Incident ID**: INC-42`")
 def incident_id(doc, ctx):
     pattern = ctx.config.get("id_pattern")
-    field = doc.field("incident_id")
+    field = _filled(doc, "incident_id")
     if not pattern or field is None:
         return
     try:

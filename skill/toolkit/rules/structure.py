@@ -16,7 +16,9 @@ REQUIRED = {
 }
 CORE = {"en": ("Summary", "Timeline", "Action Items"), "zh": ("摘要", "时间线", "行动项")}
 
-PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)\s*[:：][^\]]*\]|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
+# "[TODO: hint]", "[TODO]", a hint wrapped onto the next line ("[TODO: long … " to the end of the line),
+# a leftover {{variable}}, or a bare TODO / FIXME.
+PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
 
 
 @rule(RULES, "PM101", "required-section", "structure", "error",
