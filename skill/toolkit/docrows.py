@@ -18,7 +18,7 @@ ActionItem: line, cells {priority, action, owner, due, ticket, type, status: Cel
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from skill.toolkit import markdown
 from skill.toolkit.timeutil import ZONE_WORDS, zone_or_none
@@ -49,12 +49,13 @@ _CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?
 
 
 class TimelineRow:
-    __slots__ = ("line", "column", "time_text", "event", "date", "day", "clock", "zone", "utc", "milestone", "parsed")
+    __slots__ = ("line", "column", "time_text", "event", "date", "day", "clock", "zone", "utc", "milestone", "parsed",
+                 "rolled")
 
     def __init__(self, line, column, time_text, event):
         self.line, self.column, self.time_text, self.event = line, column, time_text, event
         self.date = self.day = self.clock = self.zone = self.utc = self.milestone = None
-        self.parsed = False
+        self.parsed = self.rolled = False  # rolled: undated, read as the day after the row before it
 
     def __repr__(self):
         return f"TimelineRow(L{self.line} {self.time_text!r} {self.milestone or ''})"
@@ -201,12 +202,27 @@ def read_timeline(doc) -> Timeline:
     default_date = date_line or header_date or _document_date(doc)
     if not zone and rows and all(find_zone(r.time_text) for r in rows):
         zone, zone_line = find_zone(rows[0].time_text), rows[0].line
-    last_date = None
+    last_date, previous = None, None
     for row in rows:
         _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone)
-        if row.date:
-            last_date = row.date
+        if _crosses_midnight(previous, row):
+            # 23:58 then 00:40 with no dates: read it as the next day so that milestones and durations
+            # stay meaningful; PM404 still asks the writer to write the dates.
+            _parse_time_cell(row, previous.day + timedelta(days=1), zone)
+            row.rolled = True
+        if row.date or row.rolled:
+            last_date = row.date or row.day
+        if row.clock:
+            previous = row
     return Timeline(rows, zone, section, zone_line if zone else None)
+
+
+def _crosses_midnight(previous, row) -> bool:
+    """An undated clock time more than six hours before the row above it: the next day, not a typo."""
+    if previous is None or previous.day is None or row.date or not row.clock or row.day != previous.day:
+        return False
+    back = (previous.clock[0] * 60 + previous.clock[1]) - (row.clock[0] * 60 + row.clock[1])
+    return back > 6 * 60
 
 
 def _document_date(doc) -> date | None:

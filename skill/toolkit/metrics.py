@@ -23,7 +23,7 @@ DURATIONS = (
 def _naive(row):
     if row is None or row.clock is None:
         return None
-    day = row.date.toordinal() if row.date else 0
+    day = row.day.toordinal() if row.day else 0  # day: the row's own date, the header's, or the rollover
     return day * 1440 + row.clock[0] * 60 + row.clock[1] + row.clock[2] / 60
 
 
@@ -41,7 +41,7 @@ def compute(doc) -> dict:
         if a is not None and b is not None:
             if a.utc is not None and b.utc is not None:
                 value = minutes_between(a.utc, b.utc)
-            elif _naive(a) is not None and _naive(b) is not None and bool(a.date) == bool(b.date):
+            elif _naive(a) is not None and _naive(b) is not None and bool(a.day) == bool(b.day):
                 value = whole_minutes(_naive(b) - _naive(a))
         out[name] = value
     return out

@@ -338,3 +338,27 @@ def test_bare_and_wrapped_placeholders_show_their_text(slot, shown):
     text = GOOD + "\n## Open Questions\n\n" + slot + "\n  covers a bounce]\n"
     found = [f for f in check_text(text) if f.rule == "PM103"]
     assert len(found) == 1 and found[0].message.split(": ", 1)[1].startswith(shown)
+
+
+def test_prefixed_secret_names_in_code_spans_are_credentials():
+    text = GOOD + ("\n## Notes\n\n- Pasted in the channel: `AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ1x`\n"
+                   "- `DB_PASSWORD: hunter2hunter2`\n- `secret_name: prod-db-credentials` names a secret, no value\n")
+    lines = [f.line for f in check_text(text) if f.rule == "PM601"]
+    notes = text.splitlines().index("## Notes") + 1
+    assert lines == [notes + 2, notes + 3]
+
+
+def test_undated_rows_after_midnight_are_flagged_but_read_as_the_next_day():
+    text = GOOD.replace("| 09:12 |", "| 23:12 |").replace("| 09:15 |", "| 23:15 |").replace(
+        "| 09:17 |", "| 23:17 |").replace("| 09:38 |", "| 23:38 |").replace("| 10:00 |", "| 00:00 |")
+    rules = [f.rule for f in check_text(text)]
+    assert "PM404" in rules and "PM405" not in rules and "PM406" not in rules
+    assert metrics.compute(parse_document(text))["time_to_resolve"] == 48
+    assert metrics.compute(parse_document(text))["resolved"] == "2026-03-05T00:00:00Z"
+
+
+def test_a_five_whys_chain_ending_at_an_author_is_person_terminal():
+    text = GOOD.replace("**Authors**: Platform on-call (SRE)", "**Authors**: Dana Whitfield") + (
+        "\n## 5 Whys Analysis\n\n1. Why was the flag used? The runbook shows it.\n"
+        "2. Why was the runbook stale? Dana Whitfield did not update it.\n")
+    assert "PM305" in [f.rule for f in check_text(text)]

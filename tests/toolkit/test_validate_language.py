@@ -150,7 +150,8 @@ def _all_hits(sentences):
 CUE_WORDS = ["should have", "should've", "had", "if", "would have caught", "might've prevented", "failed to",
              "did not check", "missed", "ignored", "overlooked", "careless", "human error", "Sam's mistake",
              "improperly", "poorly", "be more careful", "!!", "ridiculous", "root cause was", "the engineer", "Priya",
-             "@ops", "the script", "obviously", "clearly wrong", "simply had to", "disciplinary", "fat-fingered"]
+             "@ops", "the script", "obviously", "clearly wrong", "simply had to", "disciplinary", "fat-fingered",
+             "rookie mistake", "amateurish", "noob"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -87,7 +87,7 @@ def hits(doc, ctx):
                 if phrase and phrase.lower() in text.lower() and rule_id not in seen:
                     seen.add(rule_id)
                     found.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
-    found.extend(_five_whys(doc))
+    found.extend(_five_whys(doc, people))
     ctx.memo[("language", id(doc))] = found
     return found
 
@@ -96,7 +96,7 @@ _DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "
                  "PM306": "punitive"}
 
 
-def _five_whys(doc):
+def _five_whys(doc, people):
     section = next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key), None)
     if section is None:
         return []
@@ -104,7 +104,7 @@ def _five_whys(doc):
     if not inside:
         return []
     last = inside[-1]
-    if lexicon.person_in(last.text, last.lang):
+    if lexicon.person_in(last.text, last.lang, people):
         return [("PM305", last, last.display[:60], "root", last.lang)]
     return []
 

@@ -40,6 +40,7 @@ BLAME_EN = re.compile(
     r"\bidiot(?:s|ic)?\b|\bignoran(?:t|ce)\b|\breckless(?:ly|ness)?\b|\birresponsib(?:le|ly|ility)\b|"
     r"\b(?:his|her|their|my|your|someone's|somebody's|[A-Za-z]+'s) fault\b|\bto blame\b|\bculprits?\b|"
     r"\bdropped the ball\b|\bfat[- ]finger(?:ed|s)?\b|\bcowboy\b|\bscrew(?:ed)? up\b|\bblunder(?:ed|s)?\b|"
+    r"\brookie (?:mistake|error|move)s?\b|\bamateur(?:ish)?\b|\bnewbie\b|\bnoob\b|"
     r"\b(?:[A-Z][a-z]+|his|her|their|(?:the|our) (?:" + ROLE_EN + r")|@[\w.-]+)['’]s? (?:mistake|error|oversight|"
     r"incompetence|negligence|carelessness|laziness)\b", re.I)
 _NEGATION_EN = re.compile(r"\b(?:not|no|never|without|rather than|instead of|isn't|wasn't|avoid|blameless|nor)\b[^.]{0,25}$", re.I)
@@ -160,14 +161,14 @@ def subject_zh(text: str, end: int) -> str:
     return kind
 
 
-_BLAME_CUE = re.compile(r"error|careless|negligen|incompeten|apple|laz|slopp|stupid|idiot|ignoran|reckless|irrespons|"
+_BLAME_CUE = re.compile(r"error|rookie|amateur|newbie|noob|careless|negligen|incompeten|apple|laz|slopp|stupid|idiot|ignoran|reckless|irrespons|"
                        r"fault|blame|culprit|ball|finger|cowboy|screw|blunder|mistake|oversight", re.I)
 
 
 # A cheap prefilter: every English pattern below needs one of these words (or "!!") to match, and most
 # sentences of a blameless document contain none. It only skips work; tests check it never hides a hit.
 _CUES_EN = re.compile(
-    r"!!|\b(?:error|careless|negligen|incompeten|apple|laz[yi]|slopp|stupid|idiot|ignor|reckless|irrespons|fault|"
+    r"!!|\b(?:error|rookie|amateur|newbie|noob|careless|negligen|incompeten|apple|laz[yi]|slopp|stupid|idiot|ignor|reckless|irrespons|fault|"
     r"blame|culprit|ball|finger|cowboy|screw|blunder|mistake|oversight|careful|better|attention|ridicul|believe|mess|"
     r"fiasco|shambles|joke|absurd|pathetic|embarrass|shame|disgrace|insane|frankly|wtf|facepalm|unforgiv|clown|"
     r"disciplin|punish|reprimand|fired|written up|accountable|root cause|caused by|the cause|ha[dv]|if|obvious|clear|"
@@ -265,8 +266,11 @@ def find_zh(text: str, forward: bool):
             return
 
 
-def person_in(text: str, lang: str) -> bool:
-    """Does the text name a person or role (for the 5-whys check)?"""
+def person_in(text: str, lang: str, names: set[str] = frozenset()) -> bool:
+    """Does the text name a person or role (for the 5-whys check)? `names`: the document's people
+    (authors, owners, @handles)."""
+    if any(re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text) for name in names if len(name) > 1):
+        return True
     if lang == "zh":
         return bool(_PERSON_ZH.search(text) or re.search(r"不熟悉|经验不足|人员|培训", text))
     return bool(re.search(r"@[\w.-]+|\b(?:engineer|developer|operator|reviewer|contractor|intern|on-?call|human|"

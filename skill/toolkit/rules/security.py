@@ -19,11 +19,13 @@ _SECRETS = (
     ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
     ("password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:(?!\*+@|<|\$\{|\{\{|x+@|password@|pass@)[^\s@/]{3,}@[^\s]+", re.I)),
     ("password or secret assignment", re.compile(
-        r"\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
+        # the keyword ends the name, which may carry a prefix: AWS_SECRET_ACCESS_KEY=…, DB_PASSWORD: …
+        r"\b[\w-]*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|secret[_-]?key|access[_-]?token|"
+        r"auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
         r"[\"']?(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)[^\s\"'<>]{8,}", re.I)),
 )
 _SECRET_CUE = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|_live_|sk-|PRIVATE KEY|eyJ|://|pass|pwd|secret|"
-                         r"api.?key|token", re.I)
+                         r"api.?key|access.?key|token", re.I)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _ROLE_MAILBOX = re.compile(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
                            r"help|contact|team|ops|oncall|on-call|sre|incidents?|status|privacy|legal|press)@", re.I)

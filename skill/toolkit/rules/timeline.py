@@ -81,8 +81,8 @@ def row_order(doc, ctx):
     for row in doc.timeline.rows:
         if not row.parsed:
             continue
-        if previous is not None and _sort_key(row) < _sort_key(previous):
-            crossed = not row.date and previous.clock and row.clock and row.clock < previous.clock
+        if previous is not None and (_sort_key(row) < _sort_key(previous) or row.rolled):
+            crossed = row.rolled or (not row.date and previous.clock and row.clock and row.clock < previous.clock)
             en = f"'{row.time_text}' comes after '{previous.time_text}'" + (
                 " (crossing midnight? write YYYY-MM-DD HH:MM)" if crossed else "")
             zh = f"「{row.time_text}」排在「{previous.time_text}」之后" + ("（跨天？请写 YYYY-MM-DD HH:MM）" if crossed else "")
