@@ -86,7 +86,7 @@ class ActionItem:
 
 
 def find_zone(text: str) -> str | None:
-    m = _ZONE_RE.search(text)
+    m = _ZONE_RE.search(markdown.PLACEHOLDER.sub(" ", text))  # "[TODO: zone, then convert to UTC]" states none
     return re.sub(r"\s", "", m.group("zone")) if m else None
 
 

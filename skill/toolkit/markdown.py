@@ -65,6 +65,10 @@ def walk(blocks, depth_kinds=("list_item", "quote")):
             stack.extend((c, parents + (block,)) for c in reversed(block.children))
 
 
+# What a writer still has to fill in (docs/document-format.md, Placeholders): "[TODO: hint]", "[TODO]", a hint wrapped onto the next line ("[TODO: long … " to the end of the line),
+# a leftover {{variable}}, or a bare TODO / FIXME.
+PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
+
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")

@@ -362,3 +362,16 @@ def test_a_five_whys_chain_ending_at_an_author_is_person_terminal():
         "\n## 5 Whys Analysis\n\n1. Why was the flag used? The runbook shows it.\n"
         "2. Why was the runbook stale? Dana Whitfield did not update it.\n")
     assert "PM305" in [f.rule for f in check_text(text)]
+
+
+@pytest.mark.parametrize("stated, flagged", [("48 minutes", False), ("47 minutes", False), ("45 minutes", True),
+                                             ("1 hour", False), ("2 hours", True), ("0.8 hours", False)])
+def test_stated_duration_agrees_at_its_own_precision(stated, flagged):
+    text = GOOD.replace("**Incident Duration**: 48 minutes", f"**Incident Duration**: {stated}")
+    assert ("PM406" in [f.rule for f in check_text(text)]) is flagged
+
+
+def test_a_placeholder_in_the_heading_states_no_zone():
+    text = GOOD.replace("## Timeline (All times UTC)", "## Timeline ([TODO: zone of these times, then convert to UTC])")
+    assert "PM403" in [f.rule for f in check_text(text)]
+    assert metrics.compute(parse_document(text))["impact_start"] is None

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from skill.toolkit.rules import Finding, rule, say
-from skill.toolkit.rules.structure import PLACEHOLDER
+from skill.toolkit.markdown import PLACEHOLDER
 
 RULES: list = []
 
@@ -17,18 +17,32 @@ _UNIT_MINUTES = {"d": 1440, "天": 1440, "h": 60, "小": 60, "时": 60, "m": 1, 
 
 def duration_minutes(text: str) -> float | None:
     """'1h 48m', '2 hours 5 minutes', '1小时20分钟', '47 minutes' -> minutes; None when not a duration."""
+    parsed = _duration(text)
+    return parsed[0] if parsed else None
+
+
+def duration_precision(text: str) -> float:
+    """Minutes a stated duration may be off by its own rounding: '47 minutes' ±1, '3 hours' ±30,
+    '2.5 hours' ±3 (half its last digit), '1 day' ±720."""
+    parsed = _duration(text)
+    return max(1.0, parsed[1]) if parsed else 1.0
+
+
+def _duration(text: str) -> tuple[float, float] | None:
     value = re.sub(r"[(（].*?[)）]", "", text).strip().lower().replace(" and ", " ").replace(",", " ")
     if not value:
         return None
-    total, end = 0.0, 0
+    total, end, step = 0.0, 0, None
     for m in _DURATION_PART.finditer(value):
         if value[end:m.start()].strip():
             return None
         unit = m.group(2)
-        key = "m" if unit.startswith("mi") else unit[0]
-        total += float(m.group(1)) * _UNIT_MINUTES.get(key, 1)
+        per = _UNIT_MINUTES.get("m" if unit.startswith("mi") else unit[0], 1)
+        total += float(m.group(1)) * per
+        decimals = len(m.group(1).partition(".")[2])
+        step = per / 10 ** decimals  # the smallest unit written, for the precision
         end = m.end()
-    return total if end and not value[end:].strip() else None
+    return (total, step / 2) if end and not value[end:].strip() else None
 
 
 def _field_finding(doc, rule_id, field, en, zh, fix_en, fix_zh):

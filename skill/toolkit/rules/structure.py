@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from skill.toolkit.markdown import PLACEHOLDER
 from skill.toolkit.rules import Finding, rule, say
 
 RULES: list = []
@@ -16,9 +17,6 @@ REQUIRED = {
 }
 CORE = {"en": ("Summary", "Timeline", "Action Items"), "zh": ("摘要", "时间线", "行动项")}
 
-# "[TODO: hint]", "[TODO]", a hint wrapped onto the next line ("[TODO: long … " to the end of the line),
-# a leftover {{variable}}, or a bare TODO / FIXME.
-PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
 
 
 @rule(RULES, "PM101", "required-section", "structure", "error",

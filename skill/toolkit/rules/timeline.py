@@ -3,7 +3,7 @@ the stated duration matches impact start → resolved."""
 from __future__ import annotations
 
 from skill.toolkit.rules import Finding, rule, say
-from skill.toolkit.rules.structure import PLACEHOLDER
+from skill.toolkit.markdown import PLACEHOLDER
 from skill.toolkit.timeutil import AMBIGUOUS_ZONE, AMBIGUOUS_ZONES
 
 RULES: list = []
@@ -124,12 +124,13 @@ def _before(row, other) -> bool:
 @rule(RULES, "PM406", "duration-mismatch", "timeline", "warning",
       "the stated Incident Duration differs from impact start → resolved in the timeline",
       "Incident Duration is the impact window: from `**IMPACT STARTS**` to `**RESOLVED**`, not from the "
-      "first alert. A difference of more than a minute (or 5%) is reported.",
+      "first alert. It must agree at the precision it is written in: `47 minutes` to the minute, `3 hours` "
+      "to the half hour; write minutes in the header.",
       "Duration 47 minutes, impact 14:23, resolved 15:18",
       "Duration 55 minutes, impact 14:23, resolved 15:18")
 def duration_mismatch(doc, ctx):
     from skill.toolkit.metrics import compute
-    from skill.toolkit.rules.metadata import duration_minutes
+    from skill.toolkit.rules.metadata import duration_minutes, duration_precision
 
     field = doc.field("duration")
     stated = duration_minutes(field.value) if field else None
@@ -138,7 +139,7 @@ def duration_mismatch(doc, ctx):
     computed = compute(doc).get("time_to_resolve")
     if computed is None:
         return
-    if abs(computed - stated) > max(1, stated * 0.05):
+    if abs(computed - stated) > duration_precision(field.value):
         yield Finding("PM406", field.line, field.column,
                       say(doc.lang, f"duration says {field.value} but the timeline gives {computed} minutes from impact start to resolved",
                           f"持续时间写的是{field.value}，但时间线从影响开始到恢复为 {computed} 分钟"),
