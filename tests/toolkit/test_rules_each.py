@@ -209,6 +209,11 @@ CASES = [
     Case("PM306", ZH, zh_cause("这次的问题要追责到具体个人。"), zh_cause("改进行动项写明负责人和截止日期，由评审会跟进。"), "追责", lang="zh"),
     Case("PM307", ZH, (("| 时间 | 事件 |\n|---|---|", "| 时间 | 事件 | 责任人 |\n|---|---|---|"),),
          (("| 时间 | 事件 |\n|---|---|", "| 时间 | 事件 | 执行方 |\n|---|---|---|"),), "| 时间 |", lang="zh"),
+    Case("PM308", EN, (("Search on-call (SRE), Catalog team", "Priya Raman, Catalog team"),
+                       ("**ACKNOWLEDGED** The search on-call joins", "**ACKNOWLEDGED** Priya joins")),
+         (("Search on-call (SRE), Catalog team", "Priya Raman, Catalog team"),), "| 06:55 |"),
+    Case("PM308", ZH, (("消息平台值班（SRE）、订单团队", "张伟、订单团队"), ("值班收到电话通知", "张伟收到电话通知")),
+         (("消息平台值班（SRE）、订单团队", "张伟、订单团队"),), "| 14:18 |", lang="zh"),
     # timeline -------------------------------------------------------------------------------
     Case("PM401", EN, (("| Time | Event |\n|---|---|\n", ""), ("| 06:40 | **IMPACT STARTS**", "The rebuild swapped in"),
                        ("| 06:52 |", "and then"), ("| 06:55 |", "then"), ("| 07:20 |", "then"), ("| 07:45 |", "then")),

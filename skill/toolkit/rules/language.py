@@ -191,3 +191,56 @@ def timeline_owner_column(doc, ctx):
                               say(doc.lang, "name the role or acting party (角色 / 执行方); put follow-up owners "
                                             "in the action items",
                                   "改为「角色」或「执行方」；后续负责人写在改进行动项中"))
+
+
+_NOT_A_NAME = re.compile(r"team|group|squad|on-?call|oncall|sre|ops|support|platform|engineer|lead|manager|"
+                         r"commander|owner|rotation|desk|customer|vendor|"
+                         r"组|团队|值班|部门|平台|中心|小组|负责人|同学", re.I)
+
+
+def _person_names(doc) -> set[str]:
+    """Names of people the document itself declares (authors, action owners) and @handles: a full name
+    and each of its parts ('Dana Whitfield', 'Dana', 'Whitfield'). Teams and roles are not names."""
+    candidates = []
+    field = doc.field("authors")
+    if field:
+        candidates += re.split(r"[,，、;/]| and ", field.value)
+    candidates += [item.text("owner") for item in doc.action_items]
+    names = set(re.findall(r"@[\w.-]+", doc.text))
+    for raw in (c.strip() for c in candidates):
+        if not raw or _NOT_A_NAME.search(raw):
+            continue
+        if re.fullmatch(r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}", raw):
+            names.add(raw)
+            names.update(part for part in raw.split() if len(part) > 2)
+        elif re.fullmatch(r"[" + lexicon.SURNAMES + r"][\u4e00-\u9fff]{1,2}", raw):
+            names.add(raw)
+    return names
+
+
+@rule(RULES, "PM308", "person-named", "language", "info",
+      "a person is named in the narrative (summary, timeline, analysis)",
+      "Name roles, not people: 'the on-call engineer', 'the author of the change'. A name in the story "
+      "makes the review about that person, and readers outside the team learn nothing from it. People "
+      "named here are the document's own authors, action owners and @handles; forward-looking sections and "
+      "the action items are not checked.",
+      "`| 23:10 | Dana starts the cleanup script with --all-partitions |`",
+      "`| 23:10 | The data engineer on call starts the cleanup script with --all-partitions |`")
+def person_named(doc, ctx):
+    names = _person_names(doc)
+    if not names:
+        return
+    header_lines = {f.line for f in doc.header.values()}
+    def alternative(name: str) -> str:  # Chinese has no spaces between words: no word boundaries there
+        return re.escape(name) if re.search(r"[\u4e00-\u9fff]", name) else r"(?<![\w@])" + re.escape(name) + r"(?!\w)"
+
+    pattern = re.compile("|".join(alternative(n) for n in sorted(names, key=len, reverse=True)))
+    for sentence in doc.sentences:
+        if sentence.flags & (_SKIP | {"forward"}) or sentence.line in header_lines:
+            continue
+        found = pattern.search(sentence.raw)
+        if found:
+            yield Finding("PM308", sentence.line, sentence.column,
+                          say(sentence.lang, f"names a person: '{found.group(0)}'", f"点名个人：「{found.group(0)}」"),
+                          say(sentence.lang, "refer to the role instead (the on-call engineer, the author of the change)",
+                              "改用角色称呼（如“值班工程师”“变更的提交人”）"))

@@ -83,7 +83,7 @@ PUNITIVE_EN = re.compile(r"\b(?:disciplinary|punish(?:ed|ment)?|reprimand(?:ed)?
                          re.I)
 
 # --- Chinese ----------------------------------------------------------------------------------
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 # A surname followed by a verb reads as a name (张伟没有…, 小王忘记…), but many words start with a surname
 # character: 任务, 程序, 方案. Words for systems and these common ones are never names.
 _COMMON_ZH = r"方案|周期|高峰|余额|金额|万一|于是|向量|白名单|黑名单|龙头|石油|江湖|毛利|钱包|史上"
@@ -92,8 +92,8 @@ _SYSTEM_ZH = re.compile(r"工具|脚本|系统|服务|告警|监控|任务|配�
 _PERSON_ZH = re.compile(
     r"值班(?:同学|人员|工程师|的人)?|同学|工程师|开发(?:人员|同学|者)?|研发(?:人员|同学)?|运维(?:人员|同学)?|测试(?:人员|同学)?|"
     r"发布人员|操作人员|操作员|操作者|负责人|员工|新人|新同学|实习生|某人|有人|他们|他|她|同事|SRE|DBA|外包|"
-    r"[小老](?!于|" + _SYSTEM_ZH.pattern + r")[" + _SURNAMES + r"]|"
-    r"(?!" + _SYSTEM_ZH.pattern + r"|" + _COMMON_ZH + r")[" + _SURNAMES + r"][\u4e00-\u9fff]{1,2}"
+    r"[小老](?!于|" + _SYSTEM_ZH.pattern + r")[" + SURNAMES + r"]|"
+    r"(?!" + _SYSTEM_ZH.pattern + r"|" + _COMMON_ZH + r")[" + SURNAMES + r"][\u4e00-\u9fff]{1,2}"
     r"(?=粗心|没|未|忘|疏|误|把|在|又|私自|擅自|违规|操作|本|，|,)")
 _BOUNDARY_ZH = re.compile(r"[，,；;。：:、（(）)]|因为|由于|导致|而且|但是|所以|并且|然后")
 BLAME_ZH = re.compile(r"人为(?:失误|错误|原因|因素)|操作失误|误操作|操作不当|粗心|马虎|疏忽|疏漏|大意了|粗枝大叶|失职|渎职|"
