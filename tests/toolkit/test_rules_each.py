@@ -328,3 +328,11 @@ _ZH_ONLY = {"PM307"}  # the 责任人 column is a Chinese template's habit
                                     "Add a reminder bot that pages the owner 7 days before certificate expiry"])
 def test_a_reminder_system_is_not_people_fixing(action):
     assert "PM506" not in [f.rule for f in check_text(edit(EN, *en_action(action)))]
+
+
+def test_teams_roles_and_e_mail_domains_are_not_names():
+    text = edit(EN, ("Search on-call (SRE), Catalog team", "Tom Hopson, Data Platform team"),
+                ("The search on-call joins", "The search on-call (reported by ops-lead@acme.io) joins"))
+    named = [f.message for f in check_text(text) if f.rule == "PM308"]
+    assert named == []
+    assert "PM308" in [f.rule for f in check_text(text.replace("The search on-call (", "Hopson ("))]

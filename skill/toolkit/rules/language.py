@@ -193,9 +193,10 @@ def timeline_owner_column(doc, ctx):
                                   "改为「角色」或「执行方」；后续负责人写在改进行动项中"))
 
 
-_NOT_A_NAME = re.compile(r"team|group|squad|on-?call|oncall|sre|ops|support|platform|engineer|lead|manager|"
-                         r"commander|owner|rotation|desk|customer|vendor|"
+_NOT_A_NAME = re.compile(r"\b(?:teams?|groups?|squads?|on-?call|sre|ops|support|platform|engineers?|leads?|"
+                         r"managers?|commanders?|owners?|rotation|desk|customers?|vendors?)\b|"
                          r"组|团队|值班|部门|平台|中心|小组|负责人|同学", re.I)
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w-]*")  # @dana, not the domain of an e-mail address
 
 
 def _person_names(doc) -> set[str]:
@@ -206,7 +207,7 @@ def _person_names(doc) -> set[str]:
     if field:
         candidates += re.split(r"[,，、;/]| and ", field.value)
     candidates += [item.text("owner") for item in doc.action_items]
-    names = set(re.findall(r"@[\w.-]+", doc.text))
+    names = set(_HANDLE.findall(doc.text))
     for raw in (c.strip() for c in candidates):
         if not raw or _NOT_A_NAME.search(raw):
             continue
@@ -231,6 +232,7 @@ def person_named(doc, ctx):
     if not names:
         return
     header_lines = {f.line for f in doc.header.values()}
+
     def alternative(name: str) -> str:  # Chinese has no spaces between words: no word boundaries there
         return re.escape(name) if re.search(r"[\u4e00-\u9fff]", name) else r"(?<![\w@])" + re.escape(name) + r"(?!\w)"
 
