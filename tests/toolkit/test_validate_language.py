@@ -31,6 +31,7 @@ BLAME_EN = [
     "Root cause: the engineer pasted the production connection string into the test runner.",
 ]
 FINE_EN = [
+    "We failed to meet the availability SLO for November, using 140% of the error budget.",
     "The health check reported success because it only probed the load balancer.",
     "The upgrade script does not take a snapshot before it runs.",
     "The failover tool promoted a replica that was 40 seconds behind.",

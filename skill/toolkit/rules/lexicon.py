@@ -60,6 +60,7 @@ OMISSION_EN = re.compile(
     r"\b(?:failed|neglected|forgot|omitted) to\b|\b(?:did not|didn't|did n't|never) (?:bother|check|follow|notice|"
     r"verify|read|test|review|escalate|wait|reali[sz]e|catch|look|consider|validate|confirm|respond|communicate|"
     r"document|think|ask|care|pay attention|double-check|update|see|heed|inform|tell|notify|report|investigate)\b", re.I)
+_OUTCOME = re.compile(r"\s+(?:meet|reach|achieve|hit|deliver|maintain|keep|uphold|provide|serve|honou?r)\b", re.I)
 HUMAN_ONLY_EN = re.compile(r"\b(?:overlooked|ignored|forgot|neglected|disregarded)\b", re.I)
 MISSED_EN = re.compile(r"\bmissed\b", re.I)
 NORMATIVE_EN = re.compile(
@@ -206,6 +207,8 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
         for m in pattern.finditer(text):
             if pattern is HUMAN_ONLY_EN and re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                 continue  # passive: "unknown keys are ignored" describes a system
+            if pattern is OMISSION_EN and _OUTCOME.match(text, m.end()):
+                continue  # "we failed to meet the SLO" owns an outcome; it judges no one's action
             if subject_en(text, m.start(), names, systems) in allowed:
                 yield "PM302", m.start(), m.group(0), "omission" if pattern is not MODAL_EN else "hindsight"
                 return
