@@ -156,3 +156,13 @@ def test_empty_folder_gets_an_empty_index(tmp_path, capsys):
     assert cli(capsys, "index", str(tmp_path))[0] == 0
     text = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "0 postmortems." in text and "xychart" not in text
+
+
+def test_a_mostly_chinese_archive_gets_a_chinese_index(tmp_path, capsys):
+    for name in ("INC-17.md", "INC-18.md"):
+        (tmp_path / name).write_text(ZH.replace("INC-17", name[:-3]), encoding="utf-8")
+    (tmp_path / "INC-42.md").write_text(EN, encoding="utf-8")
+    assert cli(capsys, "index", str(tmp_path))[0] == 0
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("# 复盘报告\n") and "共 3 篇复盘。" in text and "| 日期 | 编号 | 标题 |" in text
+    assert "**按等级**：" in text and 'title "每季度事件数"' in text

@@ -55,7 +55,7 @@ def run(args) -> int:
     readme = folder / "README.md"
     old = _text(readme) if readme.exists() else None
     try:
-        new = index.replace_block(old, index.render(entries))
+        new = index.replace_block(old, index.render(entries), index.language(entries))
     except ValueError as exc:
         raise UsageError(f"{readme}: {exc}") from None
     if new == old:
