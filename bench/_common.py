@@ -236,6 +236,19 @@ def git_head() -> str:
     return head + (" (+ uncommitted changes)" if dirty else "")
 
 
+def code_fingerprint(*folders: str) -> str:
+    """SHA-256 (12 hex) of every .py/.yaml/.j2/.md file under the given repo folders: tells whether the
+    code under measurement changed while a bench ran (others may be committing)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".j2", ".md") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def machine_facts() -> dict:
     return {
         "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

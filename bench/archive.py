@@ -176,6 +176,7 @@ documents/s = files / median.""", facts)
             rounds = args.large_runs if large else args.runs
             peer_runs = 1 if large else args.runs
             load_before = C.loadavg()
+            code_before = C.code_fingerprint("skill/toolkit")
             before = {p.relative_to(archive).as_posix() for p in archive.rglob("*")}
             cache_note = ""
             for r in range(rounds):
@@ -193,7 +194,11 @@ documents/s = files / median.""", facts)
                     mdl.seconds.append(C.run_timed([*C.markdownlint_cmd(), "**/*.md"], cwd=archive, ok=(0, 1)))
                 shutil.rmtree(cache, ignore_errors=True)
             load_after = C.loadavg()
+            code_same = C.code_fingerprint("skill/toolkit") == code_before
             print(C.series_table([cold, warm, mdl]))
+            if not code_same:
+                print("  WARNING: skill/toolkit changed during these runs (a commit landed): the cache keys on the"
+                      " code, so warm runs may have missed it; run again on a settled tree")
             rates = {s.label: size / s.median for s in (cold, warm, mdl)}
             for label, rate in rates.items():
                 print(f"  {label:<40} {rate:10.0f} documents/s")
@@ -211,7 +216,7 @@ documents/s = files / median.""", facts)
                 "size": size, "archive_bytes": info["bytes"], "lines_each": info["lines_each"],
                 "series": [s.row() for s in (cold, warm, mdl)],
                 "docs_per_s": {k: round(v, 1) for k, v in rates.items()},
-                "findings_consistent": len(digests) == 1, "cache": cache_note, "load_before": load_before, "load_after": load_after,
+                "findings_consistent": len(digests) == 1, "cache": cache_note, "code_unchanged": code_same, "load_before": load_before, "load_after": load_after,
             })
             if (not ok_cold or args.profile) and size == sizes[0]:
                 sample = sorted(archive.rglob("*.md"))[:20]  # under validate's parallel threshold: one process

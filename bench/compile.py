@@ -13,7 +13,8 @@ What is measured (whole-process wall time, fork/exec to exit, output discarded):
                 fresh project whose `.rulesync/rules/postmortem.md` is the same body (root rule) and
                 whose `rulesync.jsonc` selects the same assistants, feature `rules`.
 The runs alternate (ours, ours-same-set, ruler, rulesync, ours, ...) so that drift in machine load
-hits every tool alike; each run gets a fresh copy of its project (copying is not timed).
+hits every tool alike; each run gets a fresh copy of its project (copying is not timed) and starts after
+an untimed `sync`, so no tool pays for the previous one's disk writeback; projects are deleted at the end.
 Then, cold processes: `build-skill --help`, `--version`, `--check` and `build-skill` (regenerate
 adapters/ in a scratch copy of the source tree), and the import cost of each path (-X importtime).
 With --profile (or when a goal is missed) it prints cProfile and importtime breakdowns of ours.
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     facts.update({f"peer {k}": v for k, v in versions.items() if "markdownlint" not in k})
     C.print_header("install / compile for all assistants vs ruler and rulesync", f"""
 whole-process wall time of each command, {args.runs} runs per tool, alternating ours / ours (same set) /
-ruler / rulesync; every run writes into a fresh copy of its project (copy not timed); output discarded.
+ruler / rulesync; every run writes into a fresh copy of its project (copy not timed) after an untimed
+sync; output discarded.
 Guideline: the body of SKILL.md ({len(body.encode())} bytes) as the one rule file of each peer.
 Assistants for the peers (and 'ours, same set'): {', '.join(ours_common)}.
 ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_common)}""", facts)
@@ -127,6 +129,7 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
              lambda d: [*C.rulesync_cmd(), "generate"]),
         ]
         series = [C.Series(label) for label, _t, _c in jobs]
+        code_before = C.code_fingerprint("skill/compiler", "skill/targets")
         written = {}
         load_before = C.loadavg()
         # one untimed warm-up round so that every tool starts with a warm page cache
@@ -137,10 +140,14 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
         for i in range(args.runs):
             for k, (label, tpl, cmd) in enumerate(jobs):
                 d = fresh_copy(tpl, scratch, f"job{k}", i)
+                # Start every run with no disk writeback pending from the previous one (ours writes
+                # ~180 files, the peers ~10): flush it untimed, and delete the projects only at the end.
+                os.sync()
                 series[k].seconds.append(C.run_timed(cmd(d), cwd=d))
-                shutil.rmtree(d, ignore_errors=True)
         load_after = C.loadavg()
         print(C.series_table(series))
+        if C.code_fingerprint("skill/compiler", "skill/targets") != code_before:
+            print("WARNING: skill/compiler or skill/targets changed during these runs (a commit landed)")
         ours_all, ours_same, ruler, rulesync = (s.median for s in series)
         ratios = {
             "ours_all_vs_ruler": ours_all / ruler, "ours_all_vs_rulesync": ours_all / rulesync,

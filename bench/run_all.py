@@ -67,8 +67,10 @@ def render(results: dict, command: str) -> str:
                 f"| validate {res['size']:,} postmortems, cold | {rates[0]:,.0f} docs/s ({ms(cold)}) | "
                 f"markdownlint-cli2 {rates[2]:,.0f} docs/s ({ms(mdl)}) | ≥ 400 docs/s and faster | "
                 f"{verdict(rates[0] >= 400 and cold['median_ms'] < mdl['median_ms'])} |")
+            changed = "" if res.get("code_unchanged", True) else "; **code changed during the run**"
             lines.append(f"| validate {res['size']:,} postmortems, warm (cache) | {rates[1]:,.0f} docs/s "
-                         f"({ms(warm)}) | | | findings identical: {'yes' if res['findings_consistent'] else 'NO'} |")
+                         f"({ms(warm)}) | | | findings identical: {'yes' if res['findings_consistent'] else 'NO'}"
+                         f"{changed} |")
     if "context" in results:
         res = results["context"]["results"]
         ours = res["ours"]
