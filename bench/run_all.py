@@ -37,7 +37,10 @@ def render(results: dict, command: str) -> str:
     facts = next(iter(results.values()))["facts"]
     lines = [
         f"Measured {facts['date_utc']} on {facts['machine']}, {facts['python']}, commit {facts['commit']}.",
-        f"Command: `{command}`. Load average (1/5/15 min) at the start: {facts['load_average_1_5_15']}.",
+        f"Command: `{command}`.",
+        "Each bench started at (UTC, load average 1/5/15 min): " + "; ".join(
+            f"{name} {r['facts']['date_utc'][11:16]} ({r['facts']['load_average_1_5_15']})" for name, r in results.items())
+        + ".",
         "",
         "| What | Ours | Peer | Goal | |",
         "|---|---|---|---|---|",
@@ -101,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help=f"update the figures block in {DOC.relative_to(C.ROOT)}")
     ap.add_argument("--log-dir", help="keep each bench's full output and JSON here")
     ap.add_argument("--only", default="compile,archive,context,validate_one", help="comma-separated benches")
+    ap.add_argument("--reuse", action="store_true",
+                    help="take the benches not named by --only from the JSON results already in --log-dir")
     args = ap.parse_args(argv)
 
     out_dir = Path(args.log_dir or tempfile.mkdtemp(prefix="pm-bench-all-"))
@@ -125,10 +130,16 @@ def main(argv: list[str] | None = None) -> int:
                 C.log(f"{name} failed (exit {proc.returncode}); its figures are left out")
                 continue
         results[name] = json.loads(js.read_text(encoding="utf-8"))
+    if args.reuse:
+        for name in ("compile", "archive", "context", "validate_one"):
+            js = out_dir / f"{name}.json"
+            if name not in results and js.is_file():
+                results[name] = json.loads(js.read_text(encoding="utf-8"))
+        results = {k: results[k] for k in ("compile", "archive", "context", "validate_one") if k in results}
     if not results:
         return 1
     command = "python3 bench/run_all.py" + (" --quick" if args.quick else "") + (
-        f" --only {args.only}" if args.only != ap.get_default("only") else "")
+        f" --only {args.only}" if args.only != ap.get_default("only") else "") + (" --reuse" if args.reuse else "")
     table = render(results, command)
     print()
     print(table)
