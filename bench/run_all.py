@@ -38,7 +38,7 @@ def render(results: dict, command: str) -> str:
     lines = [
         f"Measured {facts['date_utc']} on {facts['machine']}, {facts['python']}, commit {facts['commit']}.",
         f"Command: `{command}`.",
-        "Each bench started at (UTC, load average 1/5/15 min): " + "; ".join(
+        "Each bench's facts were recorded at (UTC, load average 1/5/15 min): " + "; ".join(
             f"{name} {r['facts']['date_utc'][11:16]} ({r['facts']['load_average_1_5_15']})" for name, r in results.items())
         + ".",
         "",
