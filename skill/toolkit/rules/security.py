@@ -24,7 +24,9 @@ _SECRETS = (
         r"auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
         r"[\"']?(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)[^\s\"'<>]{8,}", re.I)),
 )
-_SECRET_CUE = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|_live_|sk-|PRIVATE KEY|eyJ|://|pass|pwd|secret|"
+# Prefilter for the patterns above; a URL is a cue only when it carries user:password@ (links are common).
+_SECRET_CUE = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|_live_|sk-|PRIVATE KEY|eyJ|://[^\s/@]+:[^\s@]+@|"
+                         r"pass|pwd|secret|"
                          r"api.?key|access.?key|token", re.I)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _ROLE_MAILBOX = re.compile(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
