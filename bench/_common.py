@@ -7,6 +7,7 @@ later runs reuse it and say so.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -271,6 +272,19 @@ def print_header(title: str, method: str, facts: dict | None = None) -> dict:
 
 def temp_root(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"pm-bench-{prefix}-"))
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str, keep: bool):
+    """A bench's temporary folder: removed at the end, or kept (and its path logged) with --keep."""
+    folder = temp_root(prefix)
+    try:
+        yield folder
+    finally:
+        if keep:
+            log(f"scratch kept: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_json(path: str | None, payload: dict) -> None:

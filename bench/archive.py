@@ -162,8 +162,7 @@ size ({args.large_runs} above {args.peer_runs_up_to:,}, markdownlint-cli2 once t
 documents/s = files / median.""", facts)
 
     results = []
-    scratch = C.temp_root("archive")
-    try:
+    with C.scratch_folder("archive", args.keep) as scratch:
         for size in sizes:
             archive = scratch / f"archive-{size}"
             info = generate(archive, size)
@@ -228,11 +227,6 @@ documents/s = files / median.""", facts)
             if not args.keep:
                 shutil.rmtree(archive, ignore_errors=True)
         C.write_json(args.json, {"bench": "archive", "facts": facts, "results": results})
-    finally:
-        if args.keep:
-            C.log(f"scratch kept: {scratch}")
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

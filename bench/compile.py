@@ -112,8 +112,7 @@ Guideline: the body of SKILL.md ({len(body.encode())} bytes) as the one rule fil
 Assistants for the peers (and 'ours, same set'): {', '.join(ours_common)}.
 ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_common)}""", facts)
 
-    scratch = C.temp_root("compile")
-    try:
+    with C.scratch_folder("compile", args.keep) as scratch:
         ruler_tpl = scratch / "tpl-ruler"
         ruler_project(ruler_tpl, body, [c[1] for c in COMMON])
         rulesync_tpl = scratch / "tpl-rulesync"
@@ -225,11 +224,6 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
             "files_written": {k: len(v) for k, v in written.items()},
             "load_before": load_before, "load_after": load_after,
         })
-    finally:
-        if args.keep:
-            C.log(f"scratch kept: {scratch}")
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

@@ -268,9 +268,8 @@ into every conversation is found with the rules in bench/context.py (from the re
 and its bytes counted; skill listing = name + description characters of the skill (once per name) and the copies it can see.
 Peers: the same guideline (SKILL.md body, {len(body.encode())} bytes) for each of our assistants they support.""")
 
-    scratch = C.temp_root("context")
     results = {}
-    try:
+    with C.scratch_folder("context", args.keep) as scratch:
         ours = scratch / "ours"
         ours.mkdir()
         C.run_timed([build_skill, "install", "--all", "--project", str(ours)])
@@ -317,11 +316,6 @@ Peers: the same guideline (SKILL.md body, {len(body.encode())} bytes) for each o
         print(f"goal <= 4,000 bytes over all of them: {'MET' if ours_m['total_bytes'] <= 4000 else 'MISSED'}"
               f" ({ours_m['total_bytes']})")
         C.write_json(args.json, {"bench": "context", "facts": C.machine_facts(), "results": results})
-    finally:
-        if args.keep:
-            C.log(f"scratch kept: {scratch}")
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
