@@ -73,25 +73,15 @@ def test_adapter_skill_folders(clients, home, target):
     folders = skill_dirs(ADAPTERS / target)
     if not folders:
         pytest.skip(f"adapters/{target}/ holds no SKILL.md (yet, or it gets a rule instead of a skill)")
-    failures = {}
-    for folder in folders:
-        errors = validate(clients, home, folder, target)
-        if errors:
-            failures[str(folder.relative_to(REPO))] = errors
-    assert not failures, "\n".join(f"{k}: {'; '.join(v)}" for k, v in failures.items())
+    _assert_valid(clients, home, folders, REPO, lambda folder: target)
 
 
 def test_distribution_skill_folders(clients, home):
     folders = [f for root in ("skills", "plugins") for f in skill_dirs(REPO / root)]
     if not folders:
         pytest.skip("no skills/ or plugins/ folder at the repository root yet")
-    failures = {}
-    for folder in folders:
-        target = "claude-code" if "plugins" in folder.relative_to(REPO).parts else None
-        errors = validate(clients, home, folder, target)
-        if errors:
-            failures[str(folder.relative_to(REPO))] = errors
-    assert not failures, "\n".join(f"{k}: {'; '.join(v)}" for k, v in failures.items())
+    _assert_valid(clients, home, folders, REPO,
+                  lambda folder: "claude-code" if "plugins" in folder.relative_to(REPO).parts else None)
 
 
 @pytest.mark.parametrize("target", IDS)
@@ -100,10 +90,15 @@ def test_installed_skill_folders(clients, home, installed, target):
     folders = skill_dirs(project)
     if not folders:
         pytest.skip(f"`build-skill install {target}` installs no skill folder (a rule instead)")
+    _assert_valid(clients, home, folders, project, lambda folder: target)
+    assert any(f.name == SKILL_NAME for f in folders), [str(f.relative_to(project)) for f in folders]
+
+
+def _assert_valid(clients, home, folders, root, target_of):
+    """Every folder passes skills-ref (with the extras its assistant allows); failures listed by path."""
     failures = {}
     for folder in folders:
-        errors = validate(clients, home, folder, target)
+        errors = validate(clients, home, folder, target_of(folder))
         if errors:
-            failures[str(folder.relative_to(project))] = errors
+            failures[str(folder.relative_to(root))] = errors
     assert not failures, "\n".join(f"{k}: {'; '.join(v)}" for k, v in failures.items())
-    assert any(f.name == SKILL_NAME for f in folders), [str(f.relative_to(project)) for f in folders]

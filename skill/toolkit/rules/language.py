@@ -15,6 +15,7 @@ from skill.toolkit.rules import lexicon
 
 RULES: list = []
 _SKIP = {"heading", "code", "log", "quote"}
+_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w-]*")  # @dana, not the domain of an e-mail address
 
 HINTS = {
     "blame": ("describe the action and the conditions that made it possible (e.g. 'the restart command accepted a "
@@ -56,7 +57,7 @@ def _people_and_systems(doc):
         owner = item.text("owner").strip()
         if owner and len(owner.split()) <= 2:
             people.add(owner)
-    people.update(re.findall(r"@[\w.-]+", doc.text))
+    people.update(_HANDLE.findall(doc.text))
     systems = set(re.findall(r"\b(?:the|our|a|an|its|their)\s+([A-Z][a-z]+)\b", doc.text))
     systems.update(w for w in re.findall(r"`([A-Z][a-z]+)`", doc.text))
     return people, frozenset(systems - people)
@@ -196,7 +197,6 @@ def timeline_owner_column(doc, ctx):
 _NOT_A_NAME = re.compile(r"\b(?:teams?|groups?|squads?|on-?call|sre|ops|support|platform|engineers?|leads?|"
                          r"managers?|commanders?|owners?|rotation|desk|customers?|vendors?)\b|"
                          r"组|团队|值班|部门|平台|中心|小组|负责人|同学", re.I)
-_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w-]*")  # @dana, not the domain of an e-mail address
 
 
 def _person_names(doc) -> set[str]:

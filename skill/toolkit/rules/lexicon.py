@@ -180,9 +180,9 @@ _CUES_EN = re.compile(
 
 def find_en(text: str, forward: bool, names: set[str], systems: frozenset = frozenset()):
     """Yield (rule, start, matched, hint) for an English sentence."""
-    if not _CUES_EN.search(text.lower()):
-        return
     lower = text.lower()
+    if not _CUES_EN.search(lower):
+        return
     for m in (BLAME_EN.finditer(text) if _BLAME_CUE.search(text) else ()):
         if not _NEGATION_EN.search(text[:m.start()]):
             yield "PM301", m.start(), m.group(0), "blame"
