@@ -20,6 +20,8 @@ the top), forward_looking (its own title or an ancestor's is a forward-looking s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from functools import lru_cache
 
 from skill.toolkit import markdown
@@ -156,6 +158,27 @@ class Document:
         self.template_declared = bool(mark)
         self.template = mark.group(1).lower() if mark else self._guess_template()
         self._sentences = self._timeline = self._actions = None
+        self._line_starts: list[int] | None = None
+
+    def lines_matching(self, cue: re.Pattern, lowered: bool = False) -> list[int]:
+        """Numbers (1-based) of the lines where `cue` matches, in one search over the whole text (`cue` must
+        never match across a line break). With `lowered`, `cue` reads the text with A-Z lower-cased, which
+        is much faster than re.I."""
+        if self._line_starts is None:
+            self._joined = "\n".join(self.lines)
+            self._line_starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
+            self._lowered = self._joined.lower()
+            if len(self._lowered) != len(self._joined):  # a few non-ASCII letters grow when lower-cased
+                self._lowered = self._joined.translate(_ASCII_LOWER)
+        text = self._lowered if lowered else self._joined
+        starts, numbers, pos = self._line_starts, [], 0
+        while (m := cue.search(text, pos)) is not None:
+            number = bisect_right(starts, m.start())
+            numbers.append(number)
+            if number == len(starts):
+                break
+            pos = starts[number]
+        return numbers
 
     # -- sections ---------------------------------------------------------------------------
     def _build_sections(self):
@@ -263,10 +286,15 @@ class Document:
         return self._actions[0]
 
 
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
 def _language(text: str) -> str:
     cjk = len(_CJK.findall(text))
+    if not cjk:
+        return "en"
     latin = len(re.findall(r"[A-Za-z]{2,}", text))
-    return "zh" if cjk and cjk >= latin * 0.5 else "en"
+    return "zh" if cjk >= latin * 0.5 else "en"
 
 
 def parse_document(text: str) -> Document:

@@ -68,6 +68,7 @@ def walk(blocks, depth_kinds=("list_item", "quote")):
 # What a writer still has to fill in (docs/document-format.md, Placeholders): "[TODO: hint]", "[TODO]", a hint wrapped onto the next line ("[TODO: long … " to the end of the line),
 # a leftover {{variable}}, or a bare TODO / FIXME.
 PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
+PLACEHOLDER_CUE = re.compile(r"TODO|FIXME|TBA|XXX|待办|待填写|\{\{")  # in every PLACEHOLDER match: a cheap prefilter
 
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
@@ -411,20 +412,27 @@ def plain(text: str) -> str:
     return re.sub(r"[ \t]+", " ", out).strip()
 
 
+_MASKED = (
+    _INLINE_CODE,
+    re.compile(r"\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"),  # link targets
+    re.compile(r"!?\[|<https?:[^>]*>|https?://\S+|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
+    re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
+)
+_MARKUP_SIGN = re.compile(r"[`\[<*_\\]|https?:")
+
+
 def mask(text: str) -> str:
     """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
-    chars = list(text)
-
-    def blank(start, end):
-        for k in range(start, end):
-            chars[k] = " "
-
-    for m in _INLINE_CODE.finditer(text):
-        blank(m.start(), m.end())
-    for m in re.finditer(r"\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)", text):
-        blank(m.start(), m.end())
-    for m in re.finditer(r"!?\[|<https?:[^>]*>|https?://\S+|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", text):
-        blank(m.start(), m.end())
-    for m in re.finditer(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])", text):
-        blank(m.start(), m.end())
-    return "".join(chars)
+    if not _MARKUP_SIGN.search(text):
+        return text
+    spans = sorted((m.start(), m.end()) for pattern in _MASKED for m in pattern.finditer(text))
+    out, done = [], 0
+    for start, end in spans:
+        if end <= done:
+            continue
+        start = max(start, done)
+        out.append(text[done:start])
+        out.append(" " * (end - start))
+        done = end
+    out.append(text[done:])
+    return "".join(out)

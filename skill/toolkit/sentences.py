@@ -12,6 +12,7 @@ Sentence fields:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from skill.toolkit import markdown
 
@@ -22,6 +23,7 @@ _LOG = re.compile(
     r"(?:[A-Z]{3,}|\[)|(?:E|W|I|F)\d{4}\s+\d{2}:\d{2}|\S*\b(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|DEBUG)\b\s*[:\]|])"
 )
 _END_EN = re.compile(r"(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+")
+_WORD = re.compile(r"\w")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig|Inc|Ltd|Co|Jr|Sr|U\.S|a\.m|p\.m)|\b[A-Z])\.$")
 
 
@@ -81,10 +83,10 @@ def _emit(whole, raw, begin, end, lines, starts):
     piece = whole[begin:end]
     lead = len(piece) - len(piece.lstrip())
     piece = piece.strip()
-    if not piece or not re.search(r"\w", piece):
+    if not piece or not _WORD.search(piece):
         return
     offset = begin + lead
-    index = max(i for i, s in enumerate(starts) if s <= offset)
+    index = bisect_right(starts, offset) - 1
     yield piece, raw[offset:offset + len(piece)], lines[index], offset - starts[index]
 
 

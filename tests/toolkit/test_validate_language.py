@@ -153,7 +153,9 @@ CUE_WORDS = ["should have", "should've", "had", "if", "would have caught", "migh
              "did not check", "missed", "ignored", "overlooked", "careless", "human error", "Sam's mistake",
              "improperly", "poorly", "be more careful", "!!", "ridiculous", "root cause was", "the engineer", "Priya",
              "@ops", "the script", "obviously", "clearly wrong", "simply had to", "disciplinary", "fat-fingered",
-             "rookie mistake", "amateurish", "noob"]
+             "rookie mistake", "amateurish", "noob", "ought to have", "neglected to", "hold them accountable",
+             "what a mess", "can't believe", "pay more attention", "known better", "hastily", "mishandled",
+             "disregarded", "wrong", "got fired", "lazy", "culprit", "caused by", "the operator's fault", "never"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -169,8 +171,9 @@ def test_cue_prefilter_on_written_sentences():
 
 def _same_hits_without_prefilter(sentences):
     gated = _all_hits(sentences)
-    saved, lexicon._CUES_EN = lexicon._CUES_EN, re.compile("")
+    saved = dict(lexicon._CUES)
+    lexicon._CUES.update((name, re.compile("")) for name in saved)
     try:
         assert _all_hits(sentences) == gated
     finally:
-        lexicon._CUES_EN = saved
+        lexicon._CUES.update(saved)

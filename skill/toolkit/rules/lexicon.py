@@ -162,49 +162,82 @@ def subject_zh(text: str, end: int) -> str:
     return kind
 
 
-_BLAME_CUE = re.compile(r"error|rookie|amateur|newbie|noob|careless|negligen|incompeten|apple|laz|slopp|stupid|idiot|ignoran|reckless|irrespons|"
-                       r"fault|blame|culprit|ball|finger|cowboy|screw|blunder|mistake|oversight", re.I)
+# Cheap prefilters, run on the lower-cased sentence: every match of a pattern family contains one of its
+# cue words, and most sentences of a blameless document contain none ("error" alone is in most
+# postmortems; blame needs "human error" or "X's error"). They only skip work; tests check that they never
+# hide a hit.
+_CUE_WORDS = {
+    "blame": "human error|operator error|user error|pilot error|personnel error|rookie error|'s error|' error|"
+             "’s error|’ error|rookie|amateur|newbie|noob|careless|negligen|incompeten|apple|laz|slopp|stupid|idiot|"
+             "ignoran|reckless|irrespons|fault|blame|culprit|ball|finger|cowboy|screw|blunder|mistake|oversight",
+    "careful": "careful|better|attention",
+    "emotive": "!!|ridicul|believe|mess|fiasco|shambles|joke|absurd|pathetic|embarrass|shame|disgrace|insane|"
+               "frankly|wtf|facepalm|unforgiv|clown",
+    "punitive": "disciplin|punish|reprimand|fired|written up|accountable",
+    "root": "cause",
+    "hindsight": "had|hav|if|obvious|clear|simply|just|'ve|’ve",
+    "modal": "should|ought|could|might",
+    "omission": "fail|neglect|forgot|omit|did|never",
+    "missed": "missed",
+    "human": "overlook|ignor|forgot|neglect|disregard",
+    "normative": "inappropr|mismanag|mishandl|improper|inadequa|poor|hast|lax|rush|unprofessional|wrong|proper",
+}
 
 
-# A cheap prefilter: every English pattern below needs one of these words (or "!!") to match, and most
-# sentences of a blameless document contain none. It only skips work; tests check it never hides a hit.
-# It runs on the lower-cased sentence without re.I, which is about four times faster.
-_CUES_EN = re.compile(
-    r"!!|\b(?:error|rookie|amateur|newbie|noob|careless|negligen|incompeten|apple|laz[yi]|slopp|stupid|idiot|ignor|reckless|irrespons|fault|"
-    r"blame|culprit|ball|finger|cowboy|screw|blunder|mistake|oversight|careful|better|attention|ridicul|believe|mess|"
-    r"fiasco|shambles|joke|absurd|pathetic|embarrass|shame|disgrace|insane|frankly|wtf|facepalm|unforgiv|clown|"
-    r"disciplin|punish|reprimand|fired|written up|accountable|root cause|caused by|the cause|ha[dv]|if|obvious|clear|"
-    r"simply|just|'ve|’ve|should|ought|could|might|would|fail|neglect|forgot|omit|did|never|overlook|disregard|miss|"
-    r"inappropr|mismanag|mishandl|improper|inadequa|poor|hast[yi]|lax|rush|unprofessional|wrong|proper)")
+def _starts_any(words) -> str:
+    """A regex for 'one of these words starts here', factored by shared prefixes so that re tries a few
+    branches per position instead of every word (about three times faster). A word that is a prefix of
+    another makes the longer one redundant."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        if "" in node:
+            return ""
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return emit(tree)
+
+
+_CUES = {name: re.compile(_starts_any(words.split("|"))) for name, words in _CUE_WORDS.items()}
+# Any family at a word start, or "!!": the first, and usually the only, test a sentence meets.
+_CUES["any"] = re.compile(r"!!|\b" + _starts_any(w for words in _CUE_WORDS.values() for w in words.split("|")
+                                                  if w != "!!"))
 
 
 def find_en(text: str, forward: bool, names: set[str], systems: frozenset = frozenset()):
     """Yield (rule, start, matched, hint) for an English sentence."""
     lower = text.lower()
-    if not _CUES_EN.search(lower):
+    if not _CUES["any"].search(lower):
         return
-    for m in (BLAME_EN.finditer(text) if _BLAME_CUE.search(text) else ()):
+    cued = {name for name, cue in _CUES.items() if cue.search(lower)}
+    for m in (BLAME_EN.finditer(text) if "blame" in cued else ()):
         if not _NEGATION_EN.search(text[:m.start()]):
             yield "PM301", m.start(), m.group(0), "blame"
-    for m in CAREFUL_EN.finditer(text):
-        yield "PM303", m.start(), m.group(0), "careful"
-    for m in EMOTIVE_EN.finditer(text):
-        yield "PM304", m.start(), m.group(0), "emotive"
-    for m in PUNITIVE_EN.finditer(text):
-        yield "PM306", m.start(), m.group(0), "punitive"
-    for m in (ROOT_PERSON_EN.finditer(text) if "cause" in lower else ()):
+    for family, rule_id, hint in (("careful", "PM303", "careful"), ("emotive", "PM304", "emotive"),
+                                  ("punitive", "PM306", "punitive")):
+        if family in cued:
+            for m in _FAMILIES[family].finditer(text):
+                yield rule_id, m.start(), m.group(0), hint
+    for m in (ROOT_PERSON_EN.finditer(text) if "root" in cued else ()):
         who = m.group("who").split()[-1]
         if _PERSON_EN.fullmatch(who) or who in names or (who[0].isupper() and who not in _STOP_CAPS and who.isalpha()
                                                        and who.lower() not in SYSTEM_EN and who not in systems):
             yield "PM305", m.start(), m.group(0), "root"
     if forward:
         return
-    for m in (HINDSIGHT_EN.finditer(text) if re.search(r"ha[dv]|if|obvious|clear|simply|just|['’]ve", lower) else ()):
+    for m in (HINDSIGHT_EN.finditer(text) if "hindsight" in cued else ()):
         yield "PM302", m.start(), m.group(0), "hindsight"
         return
-    for pattern, allowed in ((MODAL_EN, ("person", "name")), (OMISSION_EN, ("person", "name")),
-                             (MISSED_EN, ("person", "name")),
-                             (HUMAN_ONLY_EN, ("person", "name", "unknown"))):
+    for family, allowed in (("modal", ("person", "name")), ("omission", ("person", "name")),
+                            ("missed", ("person", "name")), ("human", ("person", "name", "unknown"))):
+        if family not in cued:
+            continue
+        pattern = _FAMILIES[family]
         for m in pattern.finditer(text):
             if pattern is HUMAN_ONLY_EN and re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                 continue  # passive: "unknown keys are ignored" describes a system
@@ -213,10 +246,14 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
             if subject_en(text, m.start(), names, systems) in allowed:
                 yield "PM302", m.start(), m.group(0), "omission" if pattern is not MODAL_EN else "hindsight"
                 return
-    for m in NORMATIVE_EN.finditer(text):
+    for m in (NORMATIVE_EN.finditer(text) if "normative" in cued else ()):
         if _normative_about_person(text, m, names, systems):
             yield "PM303", m.start(), m.group(0), "normative"
             return
+
+
+_FAMILIES = {"careful": CAREFUL_EN, "emotive": EMOTIVE_EN, "punitive": PUNITIVE_EN, "modal": MODAL_EN,
+             "omission": OMISSION_EN, "missed": MISSED_EN, "human": HUMAN_ONLY_EN}
 
 
 # Nouns for what people do: "a poor decision" judges a person, "poor visibility" or "the wrong alias" does not.

@@ -25,9 +25,13 @@ _SECRETS = (
         r"[\"']?(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)[^\s\"'<>]{8,}", re.I)),
 )
 # Prefilter for the patterns above; a URL is a cue only when it carries user:password@ (links are common).
-_SECRET_CUE = re.compile(r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|AIza|_live_|sk-|PRIVATE KEY|eyJ|://[^\s/@]+:[^\s@]+@|"
-                         r"pass|pwd|secret|"
-                         r"api.?key|access.?key|token", re.I)
+_SECRET_CUE = re.compile(r"akia|asia|gh[pousr]_|github_pat_|glpat-|xox|aiza|_live_|sk-|private key|eyj|"
+                         r"://[^\s/@]+:[^\s@]+@|pass|pwd|secret|api.?key|access.?key|token")  # on lower-cased text
+# Cheap whole-document prefilters: every match of the pattern contains one (none spans a line break).
+# (The phone cue is "+digit", "ddd ddd", "ddd-ddd" or eleven digits, written so that re can skip ahead.)
+_PHONE_CUE = re.compile(r"[+\d](?:(?<=\+)\d|\d\d[^\S\n]\d{3}|\d\d[.-]\d{3}|\d{10})")
+_IPV4_CUE = re.compile(r"\d\.\d{1,3}\.\d")
+_EMAIL_CUE = re.compile("@")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 _ROLE_MAILBOX = re.compile(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
                            r"help|contact|team|ops|oncall|on-call|sre|incidents?|status|privacy|legal|press)@", re.I)
@@ -40,9 +44,9 @@ _PHONE = re.compile(r"(?<![\w+.:/-])(?:\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 
 
-def _scan(doc, pattern):
-    for number, text in enumerate(doc.lines, 1):
-        for m in pattern.finditer(text):
+def _scan(doc, pattern, cue):
+    for number in doc.lines_matching(cue):
+        for m in pattern.finditer(doc.lines[number - 1]):
             yield number, m
 
 
@@ -53,9 +57,8 @@ def _scan(doc, pattern):
       "`postgres://app:s3cretPassw0rd@db.internal:5432/orders`",
       "`postgres://app:<REDACTED>@db.internal:5432/orders`")
 def credentials(doc, ctx):
-    for number, text in enumerate(doc.lines, 1):
-        if not _SECRET_CUE.search(text):
-            continue
+    for number in doc.lines_matching(_SECRET_CUE, lowered=True):
+        text = doc.lines[number - 1]
         taken: list[range] = []
         for name, pattern in _SECRETS:
             for m in pattern.finditer(text):
@@ -76,7 +79,7 @@ def credentials(doc, ctx):
 def emails(doc, ctx):
     if not ctx.security_enabled("emails"):
         return
-    for number, m in _scan(doc, _EMAIL):
+    for number, m in _scan(doc, _EMAIL, _EMAIL_CUE):
         address = m.group(0)
         token_start = doc.lines[number - 1].rfind(" ", 0, m.start()) + 1
         if "://" in doc.lines[number - 1][token_start:m.start()]:
@@ -95,7 +98,7 @@ def emails(doc, ctx):
 def phones(doc, ctx):
     if not ctx.security_enabled("phones"):
         return
-    for number, m in _scan(doc, _PHONE):
+    for number, m in _scan(doc, _PHONE, _PHONE_CUE):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 9 or len(digits) > 15 or re.search(r"\d{4}-\d{2}-\d{2}|\d:\d", m.group(0)):
             continue
@@ -113,7 +116,7 @@ def ips(doc, ctx):
     if not ctx.security_enabled("ips"):
         return
     import ipaddress
-    for number, m in _scan(doc, _IPV4):
+    for number, m in _scan(doc, _IPV4, _IPV4_CUE):
         try:
             address = ipaddress.ip_address(m.group(0))
         except ValueError:

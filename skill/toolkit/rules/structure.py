@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from skill.toolkit.markdown import PLACEHOLDER
+from skill.toolkit.markdown import PLACEHOLDER, PLACEHOLDER_CUE
 from skill.toolkit.rules import Finding, rule, say
 
 RULES: list = []
@@ -76,6 +76,9 @@ def empty_sections(doc, ctx):
       "`**Authors**: [TODO: names or roles]`",
       "`**Authors**: Platform on-call (SRE), Checkout team`")
 def placeholders(doc, ctx):
+    candidates = doc.lines_matching(PLACEHOLDER_CUE)
+    if not candidates:
+        return
     skip = _skip_lines(doc)
     status_rows = set()  # 'TODO' next to 'DONE' in a table is an item's status, not a placeholder
     for table in doc.tables:
@@ -83,10 +86,10 @@ def placeholders(doc, ctx):
             status_rows.update(range(table.start, table.end + 1))
     actions = doc.action_table
     action_rows = range(actions.start, actions.end + 1) if actions is not None else range(0)
-    for number, text in enumerate(doc.lines, 1):
+    for number in candidates:
         if number in skip:
             continue
-        for m in PLACEHOLDER.finditer(_strip_comments_and_code(text)):
+        for m in PLACEHOLDER.finditer(_strip_comments_and_code(doc.lines[number - 1])):
             if number in status_rows and m.group(0) == "TODO":
                 continue
             hint = _CELL_HINT if number in action_rows else _TEXT_HINT

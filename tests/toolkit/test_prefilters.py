@@ -1,0 +1,76 @@
+"""The shortcuts that make validate fast must never change what it reports.
+
+Each prefilter (a cheap whole-document cue in front of an expensive pattern) and the span-based mask are
+compared with the plain computation on generated text full of near-misses.
+"""
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.toolkit import markdown
+from skill.toolkit.check import check_text
+from skill.toolkit.document import parse_document
+from skill.toolkit.rules import security, structure
+
+
+def _mask_char_by_char(text: str) -> str:
+    """The obvious definition of markdown.mask: blank every character any markup pattern covers."""
+    chars = list(text)
+    for pattern in markdown._MASKED:
+        for m in pattern.finditer(text):
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)
+
+
+MARKUP = ["`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)", "<https://x.test>",
+          "https://x.test/path?q=1", "<!-- note -->", "<b>", "</span>", "**bold**", "__u__", "*em*", "_e_",
+          "[^1]", "\\*", "word", " ", "\n", "[", "]", "(", ")", "*", "_", "`", "<", ">", "http", "中文"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP) | st.text(max_size=6), max_size=12).map("".join))
+def test_mask_blanks_exactly_what_the_patterns_cover(text):
+    masked = markdown.mask(text)
+    assert len(masked) == len(text)
+    assert masked == _mask_char_by_char(text)
+
+
+FRAGMENTS = ["+1 415 555 0134", "+44 20 7946 0958", "(415) 555-0134", "415.555.0134", "13812345678", "2026-11-27",
+             "09:41", "v1.2.3", "81.2.69.160", "10.0.0.1", "192.0.2.7", "jane.doe@gmail.com", "security@corp.test",
+             "@dana", "AKIAABCDEFGHIJKLMNOP", "ghp_" + "a" * 36, "xoxb-1234567890-abc", "sk-" + "A" * 40,
+             "PASSWORD=hunter2hunter2", "Api_Key: 0123456789abcdef", "postgres://app:s3cret!@db:5432/x",
+             "-----BEGIN RSA PRIVATE KEY-----", "eyJabcdefghijk.eyJabcdefghijk.abcdefghijk", "TODO", "[TODO: who]",
+             "{{ incident_id }}", "FIXME", "XXX", "[待填写]", "TBA", "| a | DONE |", "`TODO`", "<!-- TODO -->",
+             "İSTANBUL", " ", "\n", "\r\n", "word", "12", "345", "-", ".", ":"]
+
+
+def _plain_scan(text):
+    with pytest.MonkeyPatch.context() as patched:
+        for module, name in ((security, "_SECRET_CUE"), (security, "_PHONE_CUE"), (security, "_IPV4_CUE"),
+                             (security, "_EMAIL_CUE"), (structure, "PLACEHOLDER_CUE")):
+            patched.setattr(module, name, re.compile(""))
+        return check_text(text)
+
+
+def _ids(findings):
+    return [(f.rule, f.line, f.column, f.message) for f in findings if f.rule[:3] in ("PM6", "PM1")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(alphabet="aA1 .-+@:", max_size=8), max_size=14).map("".join))
+def test_whole_document_cues_never_hide_a_finding(text):
+    text = "# Incident\n\n## Summary\n\n" + text
+    assert _ids(check_text(text)) == _ids(_plain_scan(text))
+
+
+@pytest.mark.parametrize("text, cue, lines", [
+    ("a\nb TODO\nc\nTODO TODO", markdown.PLACEHOLDER_CUE, [2, 4]),
+    ("x\r\ny token\r\n", security._SECRET_CUE, [2]),
+    ("TOKEN here\nnothing", security._SECRET_CUE, [1]),
+    ("no cue at all", markdown.PLACEHOLDER_CUE, []),
+])
+def test_lines_matching_numbers_each_line_once(text, cue, lines):
+    lowered = cue is security._SECRET_CUE
+    assert parse_document(text).lines_matching(cue, lowered=lowered) == lines
