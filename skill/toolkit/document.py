@@ -136,6 +136,7 @@ class Section:
         return f"Section({self.title!r}, L{self.line}-{self.end})"
 
 
+@lru_cache(maxsize=4096)
 def _is_forward(key: str) -> bool:
     return any(key == f or key.startswith(f + " ") or (f[0] > "\u3000" and f in key) for f in FORWARD_LOOKING)
 
@@ -205,17 +206,19 @@ class Document:
         for i, section in enumerate(self.all_sections):
             following = next((s for s in self.all_sections[i + 1:] if s.level <= section.level), None)
             section.end = following.line - 1 if following else last_line
+        self._section_lines = [s.line for s in self.all_sections]
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.all_sections if s.matches(name)), None)
 
     def section_at(self, line: int) -> Section | None:
-        """The innermost section that contains `line`."""
-        found = None
-        for section in self.all_sections:
-            if section.line <= line <= section.end:
-                found = section
-        return found
+        """The innermost section that contains `line`: the last one to start before it, or the nearest of
+        its ancestors that reaches it (sections nest)."""
+        index = bisect_right(self._section_lines, line) - 1
+        section = self.all_sections[index] if index >= 0 else None
+        while section is not None and section.end < line:
+            section = section.parent
+        return section
 
     def _guess_template(self) -> str | None:
         keys = {s.key for s in self.all_sections}

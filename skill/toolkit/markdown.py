@@ -126,6 +126,9 @@ def _dedent(line: Line, n: int) -> Line:
     return Line(line.number, line.column + cut, text[cut:])
 
 
+_CELL = re.compile(r"(?:\\.|[^|\\])*")
+
+
 def _table_cells(line: Line) -> list[Cell]:
     text = line.text
     left = _indent(text)
@@ -136,13 +139,19 @@ def _table_cells(line: Line) -> list[Cell]:
     end = len(body)
     if end > pos and body[end - 1] == "|" and (end < 2 or body[end - 2] != "\\"):
         end -= 1
+    inner = body[pos:end]
+    if "\\" in inner:  # an escaped \| does not split cells
+        starts_chunks = [(m.start(), m.group()) for m in _CELL.finditer(inner)
+                         if not m.start() or inner[m.start() - 1] == "|"]
+    else:
+        starts_chunks, start = [], 0
+        for chunk in inner.split("|"):
+            starts_chunks.append((start, chunk))
+            start += len(chunk) + 1
     cells = []
-    for match in re.finditer(r"(?:\\.|[^|\\])*", body[pos:end]):
-        if match.start() and body[pos + match.start() - 1] != "|":
-            continue
-        chunk = match.group()
+    for start, chunk in starts_chunks:
         lead = len(chunk) - len(chunk.lstrip())
-        cells.append(Cell(line.number, line.column + pos + match.start() + lead, chunk.strip().replace("\\|", "|")))
+        cells.append(Cell(line.number, line.column + pos + start + lead, chunk.strip().replace("\\|", "|")))
     return cells
 
 
@@ -386,11 +395,15 @@ _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
 _EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
+_INLINE_SIGN = re.compile(r"[`\[<*_\\]")  # plain() has nothing to do without one of these
+_BLANKS = re.compile(r"[ \t]+")
 _ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
 def plain(text: str) -> str:
     """Readable text of inline Markdown: markup, link targets and tags removed, code spans kept."""
+    if not _INLINE_SIGN.search(text):
+        return _BLANKS.sub(" ", text).strip()
     codes: list[str] = []
 
     def keep_code(m):
@@ -409,7 +422,7 @@ def plain(text: str) -> str:
         out = new
     out = _ESCAPE.sub(r"\1", out)
     out = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], out)
-    return re.sub(r"[ \t]+", " ", out).strip()
+    return _BLANKS.sub(" ", out).strip()
 
 
 _MASKED = (

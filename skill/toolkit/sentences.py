@@ -17,13 +17,18 @@ from bisect import bisect_right
 from skill.toolkit import markdown
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|(?<!\w)'[^'\n]{1,120}'(?!\w)")
+# Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
+_QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
 _LOG = re.compile(
     r"^\s*(?:[\[{(]?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\S*[\]})]?\s+\S+|\{\s*\"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+"
     r"(?:[A-Z]{3,}|\[)|(?:E|W|I|F)\d{4}\s+\d{2}:\d{2}|\S*\b(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|DEBUG)\b\s*[:\]|])"
 )
-_END_EN = re.compile(r"(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+")
+# A sentence ends where a match ends: after . ! ? (closing quotes, then space before a capital or digit),
+# after 。！？；, or after ! ? and space.
+_END_EN = re.compile(r"[.!?][\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|[。！？；]|[!?]\s+")
 _WORD = re.compile(r"\w")
+# What mask(), blank_quotes() or _END_EN could act on; text without any of it is one sentence as written.
+_MAY_CHANGE = re.compile(r"[`\[<*_\\\"“「『'.!?。！？；]|https?:")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig|Inc|Ltd|Co|Jr|Sr|U\.S|a\.m|p\.m)|\b[A-Z])\.$")
 
 
@@ -43,6 +48,8 @@ class Sentence:
 
 
 def language_of(text: str) -> str:
+    if text.isascii():
+        return "en"
     cjk = len(_CJK.findall(text))
     if cjk < 2:
         return "en"
@@ -60,17 +67,21 @@ def blank_quotes(text: str) -> str:
 
 def split_text(lines: list[markdown.Line]):
     """Yield (masked text, raw text, first Line, offset in that line) for each sentence of the lines."""
-    joined, starts = [], []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        joined.append(line.text)
-        pos += len(line.text) + 1
-    raw = "\n".join(joined)
+    if len(lines) == 1:
+        raw, starts = lines[0].text, [0]
+    else:
+        starts, pos = [], 0
+        for line in lines:
+            starts.append(pos)
+            pos += len(line.text) + 1
+        raw = "\n".join(line.text for line in lines)
+    if not _MAY_CHANGE.search(raw):  # no markup, quote or sentence end: one sentence, as written
+        yield from _emit(raw, raw, 0, len(raw), lines, starts)
+        return
     whole = blank_quotes(markdown.mask(raw))
     begin = 0
     for m in _END_EN.finditer(whole):
-        cut = m.end() if m.end() > m.start() else m.start()
+        cut = m.end()
         piece = whole[begin:cut]
         if _ABBREV.search(piece.rstrip()):
             continue
@@ -114,11 +125,11 @@ def split_document(doc) -> list[Sentence]:
         else:
             continue
         for lines, extra in groups:
-            flags = base | extra
+            flags = frozenset(base | extra)
+            as_log = flags | {"log"}
             for text, raw, line, offset in split_text(lines):
-                sflags = flags | {"log"} if is_log_line(line.text) else flags
                 out.append(Sentence(text, raw, line.number, line.column + offset, section,
-                                    language_of(text), frozenset(sflags)))
+                                    language_of(text), as_log if is_log_line(line.text) else flags))
     return out
 
 

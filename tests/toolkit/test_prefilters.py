@@ -74,3 +74,49 @@ def test_whole_document_cues_never_hide_a_finding(text):
 def test_lines_matching_numbers_each_line_once(text, cue, lines):
     lowered = cue is security._SECRET_CUE
     assert parse_document(text).lines_matching(cue, lowered=lowered) == lines
+
+
+# The sentence-end and quote patterns are written so that re can skip ahead (the mark first, any
+# lookbehind after it); these are the plain forms they must agree with.
+_END_PLAIN = re.compile(r"(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+")
+_QUOTED_PLAIN = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|(?<!\w)'[^'\n]{1,120}'(?!\w)")
+PROSE = ["Dana", "it's", "'quoted'", "\"said\"", "“curly”", "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；",
+         ") ", "\" ", "e.g. ", "A.", "No. 5", "\n", " ", "x", "9"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PROSE) | st.text(max_size=4), max_size=16).map("".join))
+def test_sentence_ends_and_quotes_match_their_plain_forms(text):
+    from skill.toolkit import sentences
+
+    assert [m.end() for m in sentences._END_EN.finditer(text)] == [m.end() for m in _END_PLAIN.finditer(text)]
+    assert [m.span() for m in sentences._QUOTED.finditer(text)] == [m.span() for m in _QUOTED_PLAIN.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["# A", "## B", "### C", "#### D", "## E", "text", "", "```", "- item"]),
+                max_size=20).map("\n".join))
+def test_section_at_is_the_innermost_section_around_the_line(text):
+    doc = parse_document(text)
+    for line in range(0, len(doc.lines) + 2):
+        around = [s for s in doc.all_sections if s.line <= line <= s.end]
+        assert doc.section_at(line) is (around[-1] if around else None)
+
+
+def _cells_by_regex(text):
+    """Table cells the general way (an escaped \\| stays inside its cell), for comparison."""
+    pos, body = len(text) - len(text.lstrip(" ")), text.rstrip()
+    pos += body[pos:pos + 1] == "|"
+    end = len(body)
+    if end > pos and body[end - 1] == "|" and (end < 2 or body[end - 2] != "\\"):
+        end -= 1
+    return [(1 + pos + m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip().replace("\\|", "|"))
+            for m in re.finditer(r"(?:\\.|[^|\\])*", body[pos:end])
+            if not m.start() or body[pos + m.start() - 1] == "|"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="| a\\`-", max_size=24))
+def test_table_cells_split_like_the_general_rule(text):
+    cells = markdown._table_cells(markdown.Line(1, 1, text))
+    assert [(c.column, c.text) for c in cells] == _cells_by_regex(text)

@@ -17,6 +17,7 @@ explains them and every check); silence one rule on one line with
 """
 _PARALLEL_FROM = 24
 _CACHE_FROM = 2
+_CHUNK = 32
 
 
 def add_arguments(parser):
@@ -85,8 +86,12 @@ def run(args) -> int:
     if len(miss_jobs) >= _PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        import skill.toolkit.check  # noqa: F401 - compiled once here, inherited by forked workers
+
+        # Small chunks keep both workers busy to the end when documents differ in size.
+        chunk = max(1, min(_CHUNK, len(miss_jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            fresh = list(pool.map(_check_file, miss_jobs, chunksize=max(1, len(miss_jobs) // (workers * 4))))
+            fresh = list(pool.map(_check_file, miss_jobs, chunksize=chunk))
     else:
         fresh = [_check_file(job) for job in miss_jobs]
     for (i, key, _job), found in zip(misses, fresh):

@@ -15,7 +15,8 @@ from skill.toolkit.rules import lexicon
 
 RULES: list = []
 _SKIP = {"heading", "code", "log", "quote"}
-_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z][\w-]*")  # @dana, not the domain of an e-mail address
+# @dana, not the domain of an e-mail address; "@" first (then look back) lets re skip to each "@"
+_HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*")
 
 HINTS = {
     "blame": ("describe the action and the conditions that made it possible (e.g. 'the restart command accepted a "

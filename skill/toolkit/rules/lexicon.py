@@ -214,28 +214,31 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
     lower = text.lower()
     if not _CUES["any"].search(lower):
         return
-    cued = {name for name, cue in _CUES.items() if cue.search(lower)}
-    for m in (BLAME_EN.finditer(text) if "blame" in cued else ()):
+
+    def cued(family):
+        return _CUES[family].search(lower)
+
+    for m in (BLAME_EN.finditer(text) if cued("blame") else ()):
         if not _NEGATION_EN.search(text[:m.start()]):
             yield "PM301", m.start(), m.group(0), "blame"
     for family, rule_id, hint in (("careful", "PM303", "careful"), ("emotive", "PM304", "emotive"),
                                   ("punitive", "PM306", "punitive")):
-        if family in cued:
+        if cued(family):
             for m in _FAMILIES[family].finditer(text):
                 yield rule_id, m.start(), m.group(0), hint
-    for m in (ROOT_PERSON_EN.finditer(text) if "root" in cued else ()):
+    for m in (ROOT_PERSON_EN.finditer(text) if cued("root") else ()):
         who = m.group("who").split()[-1]
         if _PERSON_EN.fullmatch(who) or who in names or (who[0].isupper() and who not in _STOP_CAPS and who.isalpha()
                                                        and who.lower() not in SYSTEM_EN and who not in systems):
             yield "PM305", m.start(), m.group(0), "root"
     if forward:
         return
-    for m in (HINDSIGHT_EN.finditer(text) if "hindsight" in cued else ()):
+    for m in (HINDSIGHT_EN.finditer(text) if cued("hindsight") else ()):
         yield "PM302", m.start(), m.group(0), "hindsight"
         return
     for family, allowed in (("modal", ("person", "name")), ("omission", ("person", "name")),
                             ("missed", ("person", "name")), ("human", ("person", "name", "unknown"))):
-        if family not in cued:
+        if not cued(family):
             continue
         pattern = _FAMILIES[family]
         for m in pattern.finditer(text):
@@ -246,7 +249,7 @@ def find_en(text: str, forward: bool, names: set[str], systems: frozenset = froz
             if subject_en(text, m.start(), names, systems) in allowed:
                 yield "PM302", m.start(), m.group(0), "omission" if pattern is not MODAL_EN else "hindsight"
                 return
-    for m in (NORMATIVE_EN.finditer(text) if "normative" in cued else ()):
+    for m in (NORMATIVE_EN.finditer(text) if cued("normative") else ()):
         if _normative_about_person(text, m, names, systems):
             yield "PM303", m.start(), m.group(0), "normative"
             return
