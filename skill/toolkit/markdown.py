@@ -428,10 +428,11 @@ def plain(text: str) -> str:
 _MASKED = (
     _INLINE_CODE,
     re.compile(r"\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"),  # link targets
-    re.compile(r"!?\[|<https?:[^>]*>|https?://\S+|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
-    re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
+    re.compile(r"!\[|\[|<https?:[^>]*>|https?://\S+|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
+    # emphasis markers; each branch starts with its character (lookbehinds after it) so re can skip ahead
+    re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
 )
-_MARKUP_SIGN = re.compile(r"[`\[<*_\\]|https?:")
+_MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")
 
 
 def mask(text: str) -> str:

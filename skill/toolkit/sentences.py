@@ -28,7 +28,7 @@ _LOG = re.compile(
 _END_EN = re.compile(r"[.!?][\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|[。！？；]|[!?]\s+")
 _WORD = re.compile(r"\w")
 # What mask(), blank_quotes() or _END_EN could act on; text without any of it is one sentence as written.
-_MAY_CHANGE = re.compile(r"[`\[<*_\\\"“「『'.!?。！？；]|https?:")
+_MAY_CHANGE = re.compile(r"[`\[\]<*_\\\"“「『'.!?。！？；]|https?:")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig|Inc|Ltd|Co|Jr|Sr|U\.S|a\.m|p\.m)|\b[A-Z])\.$")
 
 
@@ -83,11 +83,17 @@ def split_text(lines: list[markdown.Line]):
     for m in _END_EN.finditer(whole):
         cut = m.end()
         piece = whole[begin:cut]
-        if _ABBREV.search(piece.rstrip()):
+        if _is_abbreviation(piece.rstrip()):
             continue
         yield from _emit(whole, raw, begin, cut, lines, starts)
         begin = cut
     yield from _emit(whole, raw, begin, len(whole), lines, starts)
+
+
+def _is_abbreviation(piece: str) -> bool:
+    # the longest abbreviation is 7 characters; searching only the tail (re still sees what precedes it,
+    # so \b is right) keeps this from scanning the whole sentence
+    return piece.endswith(".") and _ABBREV.search(piece, max(0, len(piece) - 10)) is not None
 
 
 def _emit(whole, raw, begin, end, lines, starts):

@@ -15,16 +15,25 @@ from skill.toolkit.document import parse_document
 from skill.toolkit.rules import security, structure
 
 
+# The markup patterns as first written; markdown._MASKED has them reordered so that re can skip ahead.
+_MASKED_PLAIN = (
+    markdown._INLINE_CODE,
+    re.compile(r"\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"),
+    re.compile(r"!?\[|<https?:[^>]*>|https?://\S+|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
+    re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
+)
+
+
 def _mask_char_by_char(text: str) -> str:
     """The obvious definition of markdown.mask: blank every character any markup pattern covers."""
     chars = list(text)
-    for pattern in markdown._MASKED:
+    for pattern in _MASKED_PLAIN:
         for m in pattern.finditer(text):
             chars[m.start():m.end()] = " " * (m.end() - m.start())
     return "".join(chars)
 
 
-MARKUP = ["`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)", "<https://x.test>",
+MARKUP = ["a*b", "**", "* ", "*x*", "x*", "`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)", "<https://x.test>",
           "https://x.test/path?q=1", "<!-- note -->", "<b>", "</span>", "**bold**", "__u__", "*em*", "_e_",
           "[^1]", "\\*", "word", " ", "\n", "[", "]", "(", ")", "*", "_", "`", "<", ">", "http", "中文"]
 
@@ -80,7 +89,7 @@ def test_lines_matching_numbers_each_line_once(text, cue, lines):
 # lookbehind after it); these are the plain forms they must agree with.
 _END_PLAIN = re.compile(r"(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+")
 _QUOTED_PLAIN = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|(?<!\w)'[^'\n]{1,120}'(?!\w)")
-PROSE = ["Dana", "it's", "'quoted'", "\"said\"", "“curly”", "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；",
+PROSE = ["e.g.", "approx.", "U.S.", " Dr.", "etc.", "p.m.", "Dana", "it's", "'quoted'", "\"said\"", "“curly”", "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；",
          ") ", "\" ", "e.g. ", "A.", "No. 5", "\n", " ", "x", "9"]
 
 
@@ -91,6 +100,8 @@ def test_sentence_ends_and_quotes_match_their_plain_forms(text):
 
     assert [m.end() for m in sentences._END_EN.finditer(text)] == [m.end() for m in _END_PLAIN.finditer(text)]
     assert [m.span() for m in sentences._QUOTED.finditer(text)] == [m.span() for m in _QUOTED_PLAIN.finditer(text)]
+    piece = text.rstrip()  # as split_text passes it
+    assert sentences._is_abbreviation(piece) == bool(sentences._ABBREV.search(piece))
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,3 +131,26 @@ def _cells_by_regex(text):
 def test_table_cells_split_like_the_general_rule(text):
     cells = markdown._table_cells(markdown.Line(1, 1, text))
     assert [(c.column, c.text) for c in cells] == _cells_by_regex(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(MARKUP + PROSE) | st.text(max_size=4), max_size=8).map("".join),
+                min_size=1, max_size=3))
+def test_text_without_markup_or_sentence_ends_is_split_as_before(texts):
+    from skill.toolkit import sentences
+
+    lines = [markdown.Line(n, 1, text.replace("\n", " ")) for n, text in enumerate(texts, 1)]
+    fast = [(text, raw, line.number, offset) for text, raw, line, offset in sentences.split_text(lines)]
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(sentences, "_MAY_CHANGE", re.compile(""))
+        general = [(text, raw, line.number, offset) for text, raw, line, offset in sentences.split_text(lines)]
+    assert fast == general
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP + PROSE) | st.text(max_size=4), max_size=10).map("".join))
+def test_plain_text_without_markup_signs_is_only_respaced(text):
+    fast = markdown.plain(text)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(markdown, "_INLINE_SIGN", re.compile(""))
+        assert markdown.plain(text) == fast

@@ -17,7 +17,7 @@ explains them and every check); silence one rule on one line with
 """
 _PARALLEL_FROM = 24
 _CACHE_FROM = 2
-_CHUNK = 32
+_CHUNK = 16
 
 
 def add_arguments(parser):
@@ -73,28 +73,33 @@ def run(args) -> int:
     # One document checks faster than the cache loads once an archive has filled it.
     cache = FindingsCache(enabled=not args.no_cache and len(jobs) >= _CACHE_FROM)
     results: list = [None] * len(jobs)
-    misses = []
-    for i, job in enumerate(jobs):
-        key = cache.key(read_text(job[0]).encode("utf-8"), _config(job[2]).config)
-        cached = cache.get(key)
-        if cached is None:
-            misses.append((i, key, job))
-        else:
-            results[i] = [{"file": job[1], **finding} for finding in cached]
+    misses: list = []  # (index, key) of each job handed to a checker, in order
+
+    def uncached():
+        """The jobs to check, found while the first ones are already being checked."""
+        for i, job in enumerate(jobs):
+            key = cache.key(read_text(job[0]).encode("utf-8"), _config(job[2]).config)
+            cached = cache.get(key)
+            if cached is None:
+                misses.append((i, key))
+                yield job
+            else:
+                results[i] = [{"file": job[1], **finding} for finding in cached]
+
     workers = min(os.cpu_count() or 1, 8)
-    miss_jobs = [job for _, _, job in misses]
-    if len(miss_jobs) >= _PARALLEL_FROM and workers > 1:
+    if len(jobs) >= _PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         import skill.toolkit.check  # noqa: F401 - compiled once here, inherited by forked workers
 
-        # Small chunks keep both workers busy to the end when documents differ in size.
-        chunk = max(1, min(_CHUNK, len(miss_jobs) // (workers * 4)))
+        # Small chunks keep both workers busy to the end when documents differ in size; the pool
+        # starts its processes only when the first uncached document arrives.
+        chunk = max(1, min(_CHUNK, len(jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            fresh = list(pool.map(_check_file, miss_jobs, chunksize=chunk))
+            fresh = list(pool.map(_check_file, uncached(), chunksize=chunk))
     else:
-        fresh = [_check_file(job) for job in miss_jobs]
-    for (i, key, _job), found in zip(misses, fresh):
+        fresh = [_check_file(job) for job in uncached()]
+    for (i, key), found in zip(misses, fresh):
         results[i] = found
         cache.put(key, [{k: v for k, v in f.items() if k != "file"} for f in found])
     cache.save()

@@ -78,7 +78,10 @@ def hits(doc, ctx):
         forward = "forward" in sentence.flags
         text = sentence.text
         lang = ctx.language or sentence.lang
-        items = lexicon.find_zh(text, forward) if lang == "zh" else lexicon.find_en(text, forward, people, systems)
+        if lang == "zh":
+            items = lexicon.find_zh(text, forward)
+        else:
+            items = lexicon.find_en(text, forward, people, systems) if lexicon.may_judge_en(text) else ()
         seen = set()
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:

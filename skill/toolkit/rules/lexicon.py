@@ -209,11 +209,14 @@ _CUES["any"] = re.compile(r"!!|\b" + _starts_any(w for words in _CUE_WORDS.value
                                                   if w != "!!"))
 
 
+def may_judge_en(text: str) -> bool:
+    """False when no English pattern can match: most sentences of a postmortem."""
+    return _CUES["any"].search(text.lower()) is not None
+
+
 def find_en(text: str, forward: bool, names: set[str], systems: frozenset = frozenset()):
     """Yield (rule, start, matched, hint) for an English sentence."""
     lower = text.lower()
-    if not _CUES["any"].search(lower):
-        return
 
     def cued(family):
         return _CUES[family].search(lower)
