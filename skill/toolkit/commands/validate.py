@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from itertools import chain, islice
 
 HELP = "check postmortems: structure, metadata, timeline, action items, language, secrets"
 DESCRIPTION = """\
@@ -87,18 +88,19 @@ def run(args) -> int:
                 results[i] = [{"file": job[1], **finding} for finding in cached]
 
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) >= _PARALLEL_FROM and workers > 1:
+    todo = uncached()
+    first = list(islice(todo, _PARALLEL_FROM))
+    if len(first) == _PARALLEL_FROM and workers > 1:  # many to check: worth starting workers
         from concurrent.futures import ProcessPoolExecutor
 
         import skill.toolkit.check  # noqa: F401 - compiled once here, inherited by forked workers
 
-        # Small chunks keep both workers busy to the end when documents differ in size; the pool
-        # starts its processes only when the first uncached document arrives.
+        # Small chunks keep both workers busy to the end when documents differ in size.
         chunk = max(1, min(_CHUNK, len(jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            fresh = list(pool.map(_check_file, uncached(), chunksize=chunk))
+            fresh = list(pool.map(_check_file, chain(first, todo), chunksize=chunk))
     else:
-        fresh = [_check_file(job) for job in uncached()]
+        fresh = [_check_file(job) for job in first]
     for (i, key), found in zip(misses, fresh):
         results[i] = found
         cache.put(key, [{k: v for k, v in f.items() if k != "file"} for f in found])
