@@ -145,9 +145,9 @@ def test_every_language_finding_has_a_rewrite():
     assert all(f.suggestion for f in language)
 
 
-def _all_hits(sentences):
-    return [list(lexicon.find_en(s, forward, set(), frozenset())) if lexicon.may_judge_en(s) else []
-            for s in sentences for forward in (False, True)]
+def _all_hits(sentences, families=None):
+    return [list(lexicon.find_en(s, forward, set(), frozenset(), families)) for s in sentences
+            for forward in (False, True)]
 
 
 CUE_WORDS = ["should have", "should've", "had", "if", "would have caught", "might've prevented", "failed to",
@@ -156,7 +156,8 @@ CUE_WORDS = ["should have", "should've", "had", "if", "would have caught", "migh
              "@ops", "the script", "obviously", "clearly wrong", "simply had to", "disciplinary", "fat-fingered",
              "rookie mistake", "amateurish", "noob", "ought to have", "neglected to", "hold them accountable",
              "what a mess", "can't believe", "pay more attention", "known better", "hastily", "mishandled",
-             "disregarded", "wrong", "got fired", "lazy", "culprit", "caused by", "the operator's fault", "never"]
+             "disregarded", "wrong", "got fired", "lazy", "culprit", "caused by", "the operator's fault", "never",
+             "it was evident that", "were clearly", "might've prevented", "hold the team accountable"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -171,10 +172,4 @@ def test_cue_prefilter_on_written_sentences():
 
 
 def _same_hits_without_prefilter(sentences):
-    gated = _all_hits(sentences)
-    saved = dict(lexicon._CUES)
-    lexicon._CUES.update((name, re.compile("")) for name in saved)
-    try:
-        assert _all_hits(sentences) == gated
-    finally:
-        lexicon._CUES.update(saved)
+    assert _all_hits(sentences) == _all_hits(sentences, lexicon.ALL_FAMILIES)

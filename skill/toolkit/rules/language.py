@@ -81,7 +81,8 @@ def hits(doc, ctx):
         if lang == "zh":
             items = lexicon.find_zh(text, forward)
         else:
-            items = lexicon.find_en(text, forward, people, systems) if lexicon.may_judge_en(text) else ()
+            families = lexicon.cue_families(text)
+            items = lexicon.find_en(text, forward, people, systems, families) if families else ()
         seen = set()
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:

@@ -7,6 +7,7 @@ module turns them into findings. Matching is on text whose code spans and quotes
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- English -----------------------------------------------------------------------------------
 ROLE_EN = (r"on-?call(?:ers?)?(?: (?:engineer|person|sre)s?)?|engineers?|developers?|devs?|operators?|sres?|admins?|"
@@ -163,7 +164,7 @@ def subject_zh(text: str, end: int) -> str:
 
 
 # Cheap prefilters, run on the lower-cased sentence: every match of a pattern family contains one of its
-# cue words, and most sentences of a blameless document contain none ("error" alone is in most
+# cue words at a word start, and most sentences of a blameless document contain none ("error" alone is in most
 # postmortems; blame needs "human error" or "X's error"). They only skip work; tests check that they never
 # hide a hit.
 _CUE_WORDS = {
@@ -175,7 +176,7 @@ _CUE_WORDS = {
                "frankly|wtf|facepalm|unforgiv|clown",
     "punitive": "disciplin|punish|reprimand|fired|written up|accountable",
     "root": "cause",
-    "hindsight": "had|hav|if|obvious|clear|simply|just|'ve|’ve",
+    "hindsight": "had|hav|if|obvious|evident|clear|simply|just|'ve|’ve",
     "modal": "should|ought|could|might",
     "omission": "fail|neglect|forgot|omit|did|never",
     "missed": "missed",
@@ -203,23 +204,30 @@ def _starts_any(words) -> str:
     return emit(tree)
 
 
-_CUES = {name: re.compile(_starts_any(words.split("|"))) for name, words in _CUE_WORDS.items()}
-# Any family at a word start, or "!!": the first, and usually the only, test a sentence meets.
-_CUES["any"] = re.compile(r"!!|\b" + _starts_any(w for words in _CUE_WORDS.values() for w in words.split("|")
-                                                  if w != "!!"))
+# One search finds every cue word at a word start (or "!!"); each word then names its families.
+_CUES = re.compile(r"!!|\b" + _starts_any(w for words in _CUE_WORDS.values() for w in words.split("|") if w != "!!"))
+ALL_FAMILIES = frozenset(_CUE_WORDS)
 
 
-def may_judge_en(text: str) -> bool:
-    """False when no English pattern can match: most sentences of a postmortem."""
-    return _CUES["any"].search(text.lower()) is not None
+@lru_cache(maxsize=None)
+def _families_of(cue: str) -> frozenset:
+    # the search stops at the shortest cue ("ignor" for "ignorant"), so a family whose word only
+    # starts with it ("ignoran", blame) counts too: that can only let more work through
+    return frozenset(family for family, words in _CUE_WORDS.items()
+                     if any(word.startswith(cue) or cue.startswith(word) for word in words.split("|")))
 
 
-def find_en(text: str, forward: bool, names: set[str], systems: frozenset = frozenset()):
-    """Yield (rule, start, matched, hint) for an English sentence."""
-    lower = text.lower()
+def cue_families(text: str) -> frozenset:
+    """The pattern families that could match an English sentence; empty for most sentences."""
+    found = {m.group() for m in _CUES.finditer(text.lower())}
+    return frozenset().union(*map(_families_of, found)) if found else frozenset()
 
-    def cued(family):
-        return _CUES[family].search(lower)
+
+def find_en(text: str, forward: bool, names: set[str], systems: frozenset = frozenset(),
+            families: frozenset | None = None):
+    """Yield (rule, start, matched, hint) for an English sentence; `families` (from cue_families) skips
+    the patterns that cannot match."""
+    cued = (cue_families(text) if families is None else families).__contains__
 
     for m in (BLAME_EN.finditer(text) if cued("blame") else ()):
         if not _NEGATION_EN.search(text[:m.start()]):
