@@ -51,6 +51,12 @@ def say(lang: str, en: str, zh: str) -> str:
     return zh if lang == "zh" else en
 
 
+def found(lang: str, rule_id: str, line: int, column: int, message: tuple[str, str], hint: tuple[str, str],
+          severity: str | None = None) -> Finding:
+    """A Finding whose message and hint, each an (English, Chinese) pair, are said in `lang`."""
+    return Finding(rule_id, line, column, say(lang, *message), say(lang, *hint), severity)
+
+
 def _load() -> list[Rule]:
     from skill.toolkit.rules import actions, language, metadata, security, structure, timeline
 

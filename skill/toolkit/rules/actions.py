@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import Finding, found, rule, say
 
 RULES: list = []
 
 _TBD = re.compile(r"^\s*(?:TBD|TBC|待定|待确认)\s*$", re.I)
 _REQUIRED = {"priority": ("Priority", "优先级"), "owner": ("Owner", "负责人"), "due": ("Due Date", "截止日期"),
              "ticket": ("Ticket", "工单")}
+_TABLE_HINT = ("use | Priority | Action | Owner | Due Date | Ticket |", "使用 | 优先级 | 行动项 | 负责人 | 截止日期 | 工单 |")
 
 # A vague action names no verifiable end state. Matched against the start of the action text.
 _VAGUE_EN = re.compile(
@@ -50,9 +51,8 @@ def _status(doc) -> str:
 def action_table(doc, ctx):
     section = doc.section("action items") or doc.section("改进行动项")
     if section is not None and doc.action_table is None:
-        yield Finding("PM501", section.line, 1, say(doc.lang, "no action-item table in this section", "本章节中没有行动项表格"),
-                      say(doc.lang, "use | Priority | Action | Owner | Due Date | Ticket |",
-                          "使用 | 优先级 | 行动项 | 负责人 | 截止日期 | 工单 |"))
+        yield found(doc.lang, "PM501", section.line, 1, ("no action-item table in this section", "本章节中没有行动项表格"),
+                    _TABLE_HINT)
 
 
 @rule(RULES, "PM502", "action-cell", "action-items", "warning",
@@ -72,16 +72,14 @@ def action_cells(doc, ctx):
             if key not in header_keys:
                 continue
             if cell is not None and not cell.text.strip():
-                yield Finding("PM502", item.line, cell.column, say(doc.lang, f"{en} is empty", f"「{zh}」为空"),
-                              say(doc.lang, f"fill in the {en.lower()}, or write TBD if the review will decide it",
-                                  f"填写{zh}；如需评审会决定，写「待定」"))
+                yield found(doc.lang, "PM502", item.line, cell.column, (f"{en} is empty", f"「{zh}」为空"),
+                            (f"fill in the {en.lower()}, or write TBD if the review will decide it",
+                             f"填写{zh}；如需评审会决定，写「待定」"))
     missing = [k for k in _REQUIRED if k not in header_keys]
     if missing and doc.action_items:
-        names = ", ".join(say(doc.lang, _REQUIRED[k][0], _REQUIRED[k][1]) for k in missing)
-        yield Finding("PM502", doc.action_table.start, 1, say(doc.lang, f"the action table has no column for {names}",
-                                                              f"行动项表格缺少列：{names}"),
-                      say(doc.lang, "use | Priority | Action | Owner | Due Date | Ticket |",
-                          "使用 | 优先级 | 行动项 | 负责人 | 截止日期 | 工单 |"))
+        names = ", ".join(say(doc.lang, *_REQUIRED[k]) for k in missing)
+        yield found(doc.lang, "PM502", doc.action_table.start, 1,
+                    (f"the action table has no column for {names}", f"行动项表格缺少列：{names}"), _TABLE_HINT)
 
 
 @rule(RULES, "PM503", "action-tbd", "action-items", "info",
@@ -100,11 +98,11 @@ def action_tbd(doc, ctx):
         en = _join_en([_REQUIRED[key][0] for key, _ in cells])
         zh = "、".join(_REQUIRED[key][1] for key, _ in cells)
         verb = "is" if len(cells) == 1 else "are"
-        yield Finding("PM503", item.line, cells[0][1].column,
-                      say(doc.lang, f"{en} {verb} TBD" + (" in a Final document" if final else ""),
-                          f"「{zh}」待定" + ("（文档已定稿）" if final else "")),
-                      say(doc.lang, "settle it in the review, then fill it in", "在评审会上确定后填写"),
-                      severity="error" if final else None)
+        yield found(doc.lang, "PM503", item.line, cells[0][1].column,
+                    (f"{en} {verb} TBD" + (" in a Final document" if final else ""),
+                     f"「{zh}」待定" + ("（文档已定稿）" if final else "")),
+                    ("settle it in the review, then fill it in", "在评审会上确定后填写"),
+                    severity="error" if final else None)
 
 
 def _join_en(words: list[str]) -> str:
@@ -131,13 +129,13 @@ def due_dates(doc, ctx):
         except ValueError:
             due = None
         if due is None:
-            yield Finding("PM504", item.line, cell.column, say(doc.lang, f"due date '{value}' is not a YYYY-MM-DD date",
-                                                               f"截止日期「{value}」不是 YYYY-MM-DD 日期"),
-                          say(doc.lang, "write a real date such as 2026-04-15", "写成有效日期，如 2026-04-15"))
+            yield found(doc.lang, "PM504", item.line, cell.column,
+                        (f"due date '{value}' is not a YYYY-MM-DD date", f"截止日期「{value}」不是 YYYY-MM-DD 日期"),
+                        ("write a real date such as 2026-04-15", "写成有效日期，如 2026-04-15"))
         elif incident and due < incident:
-            yield Finding("PM504", item.line, cell.column,
-                          say(doc.lang, f"due date {value} is before the incident ({incident})", f"截止日期 {value} 早于事件日期（{incident}）"),
-                          say(doc.lang, "check the year and month", "检查年份和月份"))
+            yield found(doc.lang, "PM504", item.line, cell.column,
+                        (f"due date {value} is before the incident ({incident})", f"截止日期 {value} 早于事件日期（{incident}）"),
+                        ("check the year and month", "检查年份和月份"))
 
 
 @rule(RULES, "PM505", "vague-action", "action-items", "warning",
@@ -179,7 +177,7 @@ def people_fixing(doc, ctx):
 def _on_action(doc, rule_id: str, item, message: tuple[str, str], hint: tuple[str, str]) -> Finding:
     """A finding about an item's Action cell, in the document's language."""
     cell = item.cells.get("action")
-    return Finding(rule_id, item.line, cell.column if cell else 1, say(doc.lang, *message), say(doc.lang, *hint))
+    return found(doc.lang, rule_id, item.line, cell.column if cell else 1, message, hint)
 
 
 @rule(RULES, "PM507", "prevent-or-detect", "action-items", "warning",
@@ -196,10 +194,9 @@ def prevent_or_detect(doc, ctx):
         kind = item.text("type").strip().lower()
         if kind in _TYPES_GOOD or (not kind and _TYPE_HINT.search(item.text("action"))):
             return
-    yield Finding("PM507", doc.action_table.start, 1,
-                  say(doc.lang, "no action item prevents recurrence or improves detection", "没有预防复发或改进发现能力的行动项"),
-                  say(doc.lang, "add a prevent or detect item (guard-rail, automated check, alert)",
-                      "增加一项预防或发现类行动（防护、自动校验、告警）"))
+    yield found(doc.lang, "PM507", doc.action_table.start, 1,
+                ("no action item prevents recurrence or improves detection", "没有预防复发或改进发现能力的行动项"),
+                ("add a prevent or detect item (guard-rail, automated check, alert)", "增加一项预防或发现类行动（防护、自动校验、告警）"))
 
 
 @rule(RULES, "PM508", "same-priority", "action-items", "info",
@@ -210,6 +207,6 @@ def prevent_or_detect(doc, ctx):
 def same_priority(doc, ctx):
     values = [item.text("priority").strip().upper() for item in doc.action_items if item.text("priority").strip()]
     if len(values) >= 3 and len(set(values)) == 1 and not _TBD.match(values[0]):
-        yield Finding("PM508", doc.action_table.start, 1,
-                      say(doc.lang, f"all {len(values)} action items are {values[0]}", f"全部 {len(values)} 个行动项都是 {values[0]}"),
-                      say(doc.lang, "rank them: what must happen first?", "排出先后：哪一项必须先做？"))
+        yield found(doc.lang, "PM508", doc.action_table.start, 1,
+                    (f"all {len(values)} action items are {values[0]}", f"全部 {len(values)} 个行动项都是 {values[0]}"),
+                    ("rank them: what must happen first?", "排出先后：哪一项必须先做？"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import found, rule
 from skill.toolkit.rules import lexicon
 
 RULES: list = []
@@ -71,7 +71,7 @@ def hits(doc, ctx):
         return cached
     people, systems = _people_and_systems(doc)
     extra = ctx.extra_phrases()
-    found = []
+    result = []
     for sentence in doc.sentences:
         if sentence.flags & _SKIP:
             continue
@@ -87,15 +87,15 @@ def hits(doc, ctx):
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:
                 seen.add(rule_id)
-                found.append((rule_id, sentence, matched, hint, lang))
+                result.append((rule_id, sentence, matched, hint, lang))
         for rule_id, phrases in extra.items():
             for phrase in phrases:
                 if phrase and phrase.lower() in text.lower() and rule_id not in seen:
                     seen.add(rule_id)
-                    found.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
-    found.extend(_five_whys(doc, people))
-    ctx.memo[("language", id(doc))] = found
-    return found
+                    result.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
+    result.extend(_five_whys(doc, people))
+    ctx.memo[("language", id(doc))] = result
+    return result
 
 
 _DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "PM304": "emotive", "PM305": "root",
@@ -121,8 +121,8 @@ def _findings(rule_id):
             if hit_rule == rule_id:
                 en, zh = _MESSAGES[rule_id]
                 snippet = " ".join(matched.split())[:60]
-                yield Finding(rule_id, sentence.line, sentence.column,
-                              say(lang, en.format(m=snippet), zh.format(m=snippet)), say(lang, *HINTS[hint]))
+                yield found(lang, rule_id, sentence.line, sentence.column, (en.format(m=snippet), zh.format(m=snippet)),
+                            HINTS[hint])
     return check
 
 
@@ -190,13 +190,13 @@ def timeline_owner_column(doc, ctx):
             continue
         for cell in block.rows[0]:
             if normalize_title(cell.text) in _OWNER_COLUMN:
-                yield Finding("PM307", cell.number, cell.column,
-                              say(doc.lang, f"the timeline has a '{cell.text.strip()}' (person responsible) column: "
-                                            "rows read as attributions of blame",
-                                  f"时间线表格有「{cell.text.strip()}」列：逐行记人容易变成追责"),
-                              say(doc.lang, "name the role or acting party (角色 / 执行方); put follow-up owners "
-                                            "in the action items",
-                                  "改为「角色」或「执行方」；后续负责人写在改进行动项中"))
+                name = cell.text.strip()
+                yield found(doc.lang, "PM307", cell.number, cell.column,
+                            (f"the timeline has a '{name}' (person responsible) column: "
+                             "rows read as attributions of blame",
+                             f"时间线表格有「{name}」列：逐行记人容易变成追责"),
+                            ("name the role or acting party (角色 / 执行方); put follow-up owners in the action items",
+                             "改为「角色」或「执行方」；后续负责人写在改进行动项中"))
 
 
 _NOT_A_NAME = re.compile(r"\b(?:teams?|groups?|squads?|on-?call|sre|ops|support|platform|engineers?|leads?|"
@@ -245,9 +245,9 @@ def person_named(doc, ctx):
     for sentence in doc.sentences:
         if sentence.flags & (_SKIP | {"forward"}) or sentence.line in header_lines:
             continue
-        found = pattern.search(sentence.raw)
-        if found:
-            yield Finding("PM308", sentence.line, sentence.column,
-                          say(sentence.lang, f"names a person: '{found.group(0)}'", f"点名个人：「{found.group(0)}」"),
-                          say(sentence.lang, "refer to the role instead (the on-call engineer, the author of the change)",
-                              "改用角色称呼（如“值班工程师”“变更的提交人”）"))
+        hit = pattern.search(sentence.raw)
+        if hit:
+            yield found(sentence.lang, "PM308", sentence.line, sentence.column,
+                        (f"names a person: '{hit.group(0)}'", f"点名个人：「{hit.group(0)}」"),
+                        ("refer to the role instead (the on-call engineer, the author of the change)",
+                         "改用角色称呼（如“值班工程师”“变更的提交人”）"))

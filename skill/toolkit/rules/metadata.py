@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import found, rule
 from skill.toolkit.markdown import PLACEHOLDER
 
 RULES: list = []
@@ -45,10 +45,6 @@ def _duration(text: str) -> tuple[float, float] | None:
     return (total, step / 2) if end and not value[end:].strip() else None
 
 
-def _field_finding(doc, rule_id, field, en, zh, fix_en, fix_zh):
-    return Finding(rule_id, field.line, field.column, say(doc.lang, en, zh), say(doc.lang, fix_en, fix_zh))
-
-
 def _filled(doc, key: str):
     """The header field, unless it is still a scaffold placeholder (that is PM103's finding alone)."""
     field = doc.field(key)
@@ -76,9 +72,9 @@ def date_field(doc, ctx):
             pass
     elif parse_date_text(value):
         return
-    yield _field_finding(doc, "PM201", field, f"Date '{value}' is not a real date",
-                         f"日期「{value}」不是有效日期", "write the day the impact started as YYYY-MM-DD",
-                         "用 YYYY-MM-DD 写影响开始的日期")
+    yield found(doc.lang, "PM201", field.line, field.column,
+                (f"Date '{value}' is not a real date", f"日期「{value}」不是有效日期"),
+                ("write the day the impact started as YYYY-MM-DD", "用 YYYY-MM-DD 写影响开始的日期"))
 
 
 @rule(RULES, "PM202", "date-format", "metadata", "warning",
@@ -91,11 +87,11 @@ def date_format(doc, ctx):
 
     field = _filled(doc, "date")
     if field and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value.strip()):
-        found = parse_date_text(field.value)
-        if found:
-            yield _field_finding(doc, "PM202", field, f"Date '{field.value}' is not in YYYY-MM-DD form",
-                                 f"日期「{field.value}」不是 YYYY-MM-DD 格式", f"write {found.isoformat()}",
-                                 f"写成 {found.isoformat()}")
+        day = parse_date_text(field.value)
+        if day:
+            yield found(doc.lang, "PM202", field.line, field.column,
+                        (f"Date '{field.value}' is not in YYYY-MM-DD form", f"日期「{field.value}」不是 YYYY-MM-DD 格式"),
+                        (f"write {day.isoformat()}", f"写成 {day.isoformat()}"))
 
 
 @rule(RULES, "PM203", "status", "metadata", "warning",
@@ -106,9 +102,9 @@ def date_format(doc, ctx):
 def status_field(doc, ctx):
     field = _filled(doc, "status")
     if field and field.value.strip().lower() not in STATUSES:
-        yield _field_finding(doc, "PM203", field, f"Status '{field.value}' is not Draft, In Review or Final",
-                             f"状态「{field.value}」不是 草稿 / 评审中 / 定稿", "use Draft, In Review or Final",
-                             "使用 草稿、评审中 或 定稿")
+        yield found(doc.lang, "PM203", field.line, field.column,
+                    (f"Status '{field.value}' is not Draft, In Review or Final", f"状态「{field.value}」不是 草稿 / 评审中 / 定稿"),
+                    ("use Draft, In Review or Final", "使用 草稿、评审中 或 定稿"))
 
 
 @rule(RULES, "PM204", "severity", "metadata", "warning",
@@ -126,9 +122,10 @@ def severity_field(doc, ctx):
         return re.sub(r"[\s-]", "", text).upper()
 
     if norm(field.value) not in {norm(level) for level in scale}:
-        yield _field_finding(doc, "PM204", field, f"severity '{field.value}' is not in the scale {', '.join(scale)}",
-                             f"事件等级「{field.value}」不在等级表 {', '.join(scale)} 中",
-                             f"use one of {', '.join(scale)}", f"使用 {', '.join(scale)} 之一")
+        levels = ", ".join(scale)
+        yield found(doc.lang, "PM204", field.line, field.column,
+                    (f"severity '{field.value}' is not in the scale {levels}", f"事件等级「{field.value}」不在等级表 {levels} 中"),
+                    (f"use one of {levels}", f"使用 {levels} 之一"))
 
 
 @rule(RULES, "PM205", "duration", "metadata", "warning",
@@ -140,9 +137,9 @@ def severity_field(doc, ctx):
 def duration_field(doc, ctx):
     field = _filled(doc, "duration")
     if field and duration_minutes(field.value) is None:
-        yield _field_finding(doc, "PM205", field, f"duration '{field.value}' does not parse",
-                             f"持续时间「{field.value}」无法解析", "write it like '47 minutes' or '1h 48m'",
-                             "写成「45分钟」或「1小时20分钟」")
+        yield found(doc.lang, "PM205", field.line, field.column,
+                    (f"duration '{field.value}' does not parse", f"持续时间「{field.value}」无法解析"),
+                    ("write it like '47 minutes' or '1h 48m'", "写成「45分钟」或「1小时20分钟」"))
 
 
 _HEADER_FIELDS = ("date", "authors", "status", "severity")
@@ -162,8 +159,8 @@ def header_fields(doc, ctx):
     for key in _HEADER_FIELDS:
         if doc.field(key) is None:
             en, zh = _LABELS[key]
-            yield Finding("PM206", line, 1, say(doc.lang, f"header field '{en}' is missing", f"缺少头部字段「{zh}」"),
-                          say(doc.lang, f"add '**{en}**: …' under the title", f"在标题下添加「**{zh}**：…」"))
+            yield found(doc.lang, "PM206", line, 1, (f"header field '{en}' is missing", f"缺少头部字段「{zh}」"),
+                        (f"add '**{en}**: …' under the title", f"在标题下添加「**{zh}**：…」"))
 
 
 @rule(RULES, "PM207", "incident-id", "metadata", "warning",
@@ -181,6 +178,6 @@ def incident_id(doc, ctx):
     except re.error:
         return
     if not ok:
-        yield _field_finding(doc, "PM207", field, f"Incident ID '{field.value}' does not match {pattern}",
-                             f"事件编号「{field.value}」不符合 {pattern}", "use the team's id scheme",
-                             "使用团队约定的编号格式")
+        yield found(doc.lang, "PM207", field.line, field.column,
+                    (f"Incident ID '{field.value}' does not match {pattern}", f"事件编号「{field.value}」不符合 {pattern}"),
+                    ("use the team's id scheme", "使用团队约定的编号格式"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import found, rule
 
 RULES: list = []
 
@@ -65,9 +65,8 @@ def credentials(doc, ctx):
                 if any(m.start() in span or span.start in range(m.start(), m.end()) for span in taken):
                     continue
                 taken.append(range(m.start(), m.end()))
-                yield Finding("PM601", number, m.start() + 1,
-                              say(doc.lang, f"{name} in the text", f"正文中含有凭据：{name}"),
-                              say(doc.lang, "replace it with <REDACTED> and rotate the credential", "替换为 <REDACTED> 并轮换该凭据"))
+                yield found(doc.lang, "PM601", number, m.start() + 1, (f"{name} in the text", f"正文中含有凭据：{name}"),
+                            ("replace it with <REDACTED> and rotate the credential", "替换为 <REDACTED> 并轮换该凭据"))
 
 
 @rule(RULES, "PM602", "email", "security", "warning",
@@ -86,8 +85,8 @@ def emails(doc, ctx):
             continue  # user:password@host inside a URL is PM601's business
         if _ROLE_MAILBOX.match(address) or _EXAMPLE_DOMAIN.search(address):
             continue
-        yield Finding("PM602", number, m.start() + 1, say(doc.lang, f"e-mail address {address}", f"邮箱地址 {address}"),
-                      say(doc.lang, "describe the person by role or ticket instead", "改用角色或工单号描述"))
+        yield found(doc.lang, "PM602", number, m.start() + 1, (f"e-mail address {address}", f"邮箱地址 {address}"),
+                    ("describe the person by role or ticket instead", "改用角色或工单号描述"))
 
 
 @rule(RULES, "PM603", "phone", "security", "warning",
@@ -102,8 +101,9 @@ def phones(doc, ctx):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 9 or len(digits) > 15 or re.search(r"\d{4}-\d{2}-\d{2}|\d:\d", m.group(0)):
             continue
-        yield Finding("PM603", number, m.start() + 1, say(doc.lang, f"phone number {m.group(0).strip()}", f"电话号码 {m.group(0).strip()}"),
-                      say(doc.lang, "remove it or refer to the role", "删除或改用角色描述"))
+        phone = m.group(0).strip()
+        yield found(doc.lang, "PM603", number, m.start() + 1, (f"phone number {phone}", f"电话号码 {phone}"),
+                    ("remove it or refer to the role", "删除或改用角色描述"))
 
 
 @rule(RULES, "PM604", "ip-address", "security", "warning",
@@ -123,5 +123,5 @@ def ips(doc, ctx):
             continue
         if not address.is_global or str(address).startswith(("192.0.2.", "198.51.100.", "203.0.113.")):
             continue
-        yield Finding("PM604", number, m.start() + 1, say(doc.lang, f"public IP address {address}", f"公网 IP 地址 {address}"),
-                      say(doc.lang, "replace it with a description (customer network, region)", "改为描述（客户网络、地域）"))
+        yield found(doc.lang, "PM604", number, m.start() + 1, (f"public IP address {address}", f"公网 IP 地址 {address}"),
+                    ("replace it with a description (customer network, region)", "改为描述（客户网络、地域）"))

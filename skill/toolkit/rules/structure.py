@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from skill.toolkit.markdown import PLACEHOLDER, PLACEHOLDER_CUE
-from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import found, rule
 
 RULES: list = []
 
@@ -32,9 +32,10 @@ def required_sections(doc, ctx):
         return
     for name in required:
         if doc.section(name) is None:
-            yield Finding("PM101", 1, 1, say(doc.lang, f"required section '{name}' is missing (template {doc.template})",
-                                             f"缺少模板（{doc.template}）要求的章节「{name}」"),
-                          say(doc.lang, f"add a '## {name}' section", f"添加「## {name}」章节"))
+            yield found(doc.lang, "PM101", 1, 1,
+                        (f"required section '{name}' is missing (template {doc.template})",
+                         f"缺少模板（{doc.template}）要求的章节「{name}」"),
+                        (f"add a '## {name}' section", f"添加「## {name}」章节"))
 
 
 @rule(RULES, "PM107", "core-section", "structure", "warning",
@@ -49,8 +50,8 @@ def core_sections(doc, ctx):
     names = CORE["zh" if doc.lang == "zh" else "en"]
     for name in names:
         if not any(name.lower() in s.key for s in doc.all_sections) and doc.section(name) is None:
-            yield Finding("PM107", 1, 1, say(doc.lang, f"no '{name}' section found", f"没有找到「{name}」章节"),
-                          say(doc.lang, f"add a '## {name}' heading", f"添加「## {name}」标题"))
+            yield found(doc.lang, "PM107", 1, 1, (f"no '{name}' section found", f"没有找到「{name}」章节"),
+                        (f"add a '## {name}' heading", f"添加「## {name}」标题"))
 
 
 @rule(RULES, "PM102", "empty-section", "structure", "warning",
@@ -62,10 +63,9 @@ def core_sections(doc, ctx):
 def empty_sections(doc, ctx):
     for section in doc.all_sections:
         if section.is_empty():
-            yield Finding("PM102", section.line, 1,
-                          say(doc.lang, f"section '{section.title}' is empty", f"章节「{section.title}」是空的"),
-                          say(doc.lang, "write what is known, or state why it does not apply",
-                              "写下已知信息，或说明为什么不适用"))
+            yield found(doc.lang, "PM102", section.line, 1,
+                        (f"section '{section.title}' is empty", f"章节「{section.title}」是空的"),
+                        ("write what is known, or state why it does not apply", "写下已知信息，或说明为什么不适用"))
 
 
 @rule(RULES, "PM103", "placeholder", "structure", "error",
@@ -92,11 +92,10 @@ def placeholders(doc, ctx):
         for m in PLACEHOLDER.finditer(_strip_comments_and_code(doc.lines[number - 1])):
             if number in status_rows and m.group(0) == "TODO":
                 continue
-            hint = _CELL_HINT if number in action_rows else _TEXT_HINT
-            yield Finding("PM103", number, m.start() + 1,
-                          say(doc.lang, f"placeholder left in the text: {_clip(m.group(0))}",
-                              f"正文中留有占位符：{_clip(m.group(0))}"),
-                          say(doc.lang, *hint))
+            placeholder = _clip(m.group(0))
+            yield found(doc.lang, "PM103", number, m.start() + 1,
+                        (f"placeholder left in the text: {placeholder}", f"正文中留有占位符：{placeholder}"),
+                        _CELL_HINT if number in action_rows else _TEXT_HINT)
 
 
 def _clip(text: str, limit: int = 100) -> str:
@@ -136,10 +135,9 @@ def unbalanced_fences(doc, ctx):
 
     for block, _ in walk(doc.blocks):
         if block.kind == "fence" and not block.closed:
-            yield Finding("PM104", block.start, 1,
-                          say(doc.lang, f"code fence {block.text} opened here is never closed",
-                              f"此处打开的代码块 {block.text} 没有闭合"),
-                          say(doc.lang, f"close it with {block.text} on its own line", f"在单独一行用 {block.text} 闭合"))
+            yield found(doc.lang, "PM104", block.start, 1,
+                        (f"code fence {block.text} opened here is never closed", f"此处打开的代码块 {block.text} 没有闭合"),
+                        (f"close it with {block.text} on its own line", f"在单独一行用 {block.text} 闭合"))
 
 
 @rule(RULES, "PM105", "title", "structure", "warning",
@@ -150,9 +148,8 @@ def unbalanced_fences(doc, ctx):
       "`# Postmortem: Checkout errors after the 4.12 deploy`")
 def title(doc, ctx):
     if not doc.title:
-        yield Finding("PM105", 1, 1, say(doc.lang, "no level-1 title ('# Postmortem: …')", "缺少一级标题（「# 复盘报告：…」）"),
-                      say(doc.lang, "start the document with '# Postmortem: <what happened>'",
-                          "用「# 复盘报告：<发生了什么>」开头"))
+        yield found(doc.lang, "PM105", 1, 1, ("no level-1 title ('# Postmortem: …')", "缺少一级标题（「# 复盘报告：…」）"),
+                    ("start the document with '# Postmortem: <what happened>'", "用「# 复盘报告：<发生了什么>」开头"))
 
 
 @rule(RULES, "PM106", "suppression-reason", "structure", "warning",
@@ -166,8 +163,8 @@ def suppression_reason(doc, ctx):
 
     for item in suppressions(doc.lines):
         if not item.reason:
-            yield Finding("PM106", item.line, item.column,
-                          say(doc.lang, f"suppression of {', '.join(item.rules) or 'a rule'} has no reason; it is ignored",
-                              f"对 {', '.join(item.rules) or '规则'} 的屏蔽没有写原因，已忽略"),
-                          say(doc.lang, "write why after a colon: <!-- postmortem-ignore PM301: reason -->",
-                              "在冒号后写明原因：<!-- postmortem-ignore PM301: 原因 -->"))
+            yield found(doc.lang, "PM106", item.line, item.column,
+                        (f"suppression of {', '.join(item.rules) or 'a rule'} has no reason; it is ignored",
+                         f"对 {', '.join(item.rules) or '规则'} 的屏蔽没有写原因，已忽略"),
+                        ("write why after a colon: <!-- postmortem-ignore PM301: reason -->",
+                         "在冒号后写明原因：<!-- postmortem-ignore PM301: 原因 -->"))

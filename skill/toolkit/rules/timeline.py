@@ -2,7 +2,7 @@
 the stated duration matches impact start → resolved."""
 from __future__ import annotations
 
-from skill.toolkit.rules import Finding, rule, say
+from skill.toolkit.rules import found, rule
 from skill.toolkit.markdown import PLACEHOLDER
 from skill.toolkit.timeutil import AMBIGUOUS_ZONE, AMBIGUOUS_ZONES
 
@@ -27,8 +27,8 @@ def _sort_key(row):
 def timeline_missing(doc, ctx):
     tl = doc.timeline
     if tl.section is not None and not tl.rows and not tl.section.is_empty():
-        yield Finding("PM401", tl.section.line, 1, say(doc.lang, "the timeline has no rows with times", "时间线中没有带时间的条目"),
-                      say(doc.lang, "use a table: | Time (UTC) | Event |", "使用表格：| 时间（UTC+8） | 事件 |"))
+        yield found(doc.lang, "PM401", tl.section.line, 1, ("the timeline has no rows with times", "时间线中没有带时间的条目"),
+                    ("use a table: | Time (UTC) | Event |", "使用表格：| 时间（UTC+8） | 事件 |"))
 
 
 @rule(RULES, "PM402", "time-format", "timeline", "warning",
@@ -40,11 +40,10 @@ def timeline_missing(doc, ctx):
 def time_format(doc, ctx):
     for row in doc.timeline.rows:
         if not row.parsed and not PLACEHOLDER.search(row.time_text):  # a [TODO: time] is PM103's
-            yield Finding("PM402", row.line, row.column,
-                          say(doc.lang, f"time '{row.time_text}' does not parse", f"时间「{row.time_text}」无法解析"),
-                          say(doc.lang, "write one time per cell, HH:MM or YYYY-MM-DD HH:MM, in the zone the "
-                                        "heading states", "每个单元格只写一个时间（HH:MM 或 YYYY-MM-DD HH:MM），"
-                                                          "时区以标题为准"))
+            yield found(doc.lang, "PM402", row.line, row.column,
+                        (f"time '{row.time_text}' does not parse", f"时间「{row.time_text}」无法解析"),
+                        ("write one time per cell, HH:MM or YYYY-MM-DD HH:MM, in the zone the heading states",
+                         "每个单元格只写一个时间（HH:MM 或 YYYY-MM-DD HH:MM），时区以标题为准"))
 
 
 @rule(RULES, "PM403", "time-zone", "timeline", "warning",
@@ -60,14 +59,12 @@ def time_zone(doc, ctx):
         ambiguous = AMBIGUOUS_ZONE.search(" ".join(stated))
         if ambiguous:
             word = ambiguous.group(0)
-            yield Finding("PM403", tl.section.line, 1,
-                          say(doc.lang, f"'{word}' is ambiguous ({AMBIGUOUS_ZONES[word]})",
-                              f"「{word}」有歧义（{AMBIGUOUS_ZONES[word]}）"),
-                          say(doc.lang, "write the offset instead, e.g. 'UTC+8'", "改写为明确的偏移，如「UTC+8」"))
+            yield found(doc.lang, "PM403", tl.section.line, 1,
+                        (f"'{word}' is ambiguous ({AMBIGUOUS_ZONES[word]})", f"「{word}」有歧义（{AMBIGUOUS_ZONES[word]}）"),
+                        ("write the offset instead, e.g. 'UTC+8'", "改写为明确的偏移，如「UTC+8」"))
             return
-        yield Finding("PM403", tl.section.line, 1, say(doc.lang, "the timeline does not state its time zone", "时间线没有注明时区"),
-                      say(doc.lang, "write the zone in the heading: '## Timeline (All times UTC)'",
-                          "在标题中注明时区：「## 时间线（UTC+8）」"))
+        yield found(doc.lang, "PM403", tl.section.line, 1, ("the timeline does not state its time zone", "时间线没有注明时区"),
+                    ("write the zone in the heading: '## Timeline (All times UTC)'", "在标题中注明时区：「## 时间线（UTC+8）」"))
 
 
 @rule(RULES, "PM404", "row-order", "timeline", "warning",
@@ -86,9 +83,8 @@ def row_order(doc, ctx):
             en = f"'{row.time_text}' comes after '{previous.time_text}'" + (
                 " (crossing midnight? write YYYY-MM-DD HH:MM)" if crossed else "")
             zh = f"「{row.time_text}」排在「{previous.time_text}」之后" + ("（跨天？请写 YYYY-MM-DD HH:MM）" if crossed else "")
-            yield Finding("PM404", row.line, row.column, say(doc.lang, en, zh),
-                          say(doc.lang, "order rows by time; add dates when the incident crosses midnight",
-                              "按时间排序；跨天时写上日期"))
+            yield found(doc.lang, "PM404", row.line, row.column, (en, zh),
+                        ("order rows by time; add dates when the incident crosses midnight", "按时间排序；跨天时写上日期"))
         previous = row
 
 
@@ -107,10 +103,10 @@ def milestone_order(doc, ctx):
         for earlier_key, earlier in seen:
             if _before(row, earlier):
                 a, b = _NAMES[key], _NAMES[earlier_key]
-                yield Finding("PM405", row.line, row.column,
-                              say(doc.lang, f"{a[0]} ({row.time_text}) is before {b[0]} ({earlier.time_text})",
-                                  f"「{a[1]}」（{row.time_text}）早于「{b[1]}」（{earlier.time_text}）"),
-                              say(doc.lang, "check which row each milestone marker belongs to", "检查里程碑标记所在的行"))
+                yield found(doc.lang, "PM405", row.line, row.column,
+                            (f"{a[0]} ({row.time_text}) is before {b[0]} ({earlier.time_text})",
+                             f"「{a[1]}」（{row.time_text}）早于「{b[1]}」（{earlier.time_text}）"),
+                            ("check which row each milestone marker belongs to", "检查里程碑标记所在的行"))
                 break
         seen.append((key, row))
 
@@ -140,11 +136,11 @@ def duration_mismatch(doc, ctx):
     if computed is None:
         return
     if abs(computed - stated) > duration_precision(field.value):
-        yield Finding("PM406", field.line, field.column,
-                      say(doc.lang, f"duration says {field.value} but the timeline gives {computed} minutes from impact start to resolved",
-                          f"持续时间写的是{field.value}，但时间线从影响开始到恢复为 {computed} 分钟"),
-                      say(doc.lang, f"state {computed} minutes, or fix the milestone rows",
-                          f"写成 {computed} 分钟，或修正里程碑行"))
+        yield found(doc.lang, "PM406", field.line, field.column,
+                    (f"duration says {field.value} but the timeline gives {computed} minutes from impact start "
+                     "to resolved",
+                     f"持续时间写的是{field.value}，但时间线从影响开始到恢复为 {computed} 分钟"),
+                    (f"state {computed} minutes, or fix the milestone rows", f"写成 {computed} 分钟，或修正里程碑行"))
 
 
 @rule(RULES, "PM407", "milestones-missing", "timeline", "info",
@@ -160,9 +156,8 @@ def milestones_missing(doc, ctx):
     for key in ("impact_start", "resolved"):
         if tl.milestone(key) is None:
             en, zh = _NAMES[key]
-            yield Finding("PM407", tl.section.line, 1,
-                          say(doc.lang, f"no row is marked **{en}**", f"没有标记为 **{zh}** 的行"),
-                          say(doc.lang, f"start the event cell of that row with **{en}**", f"在该行事件单元格开头写 **{zh}**"))
+            yield found(doc.lang, "PM407", tl.section.line, 1, (f"no row is marked **{en}**", f"没有标记为 **{zh}** 的行"),
+                        (f"start the event cell of that row with **{en}**", f"在该行事件单元格开头写 **{zh}**"))
 
 
 @rule(RULES, "PM408", "evidence-before-impact", "timeline", "info",
@@ -207,10 +202,10 @@ def evidence_before_impact(doc, ctx):
     if earliest:
         value, number, column = earliest
         minutes = round((start - value).total_seconds() / 60)
-        yield Finding("PM408", number, column,
-                      say(doc.lang, f"evidence at {iso_z(value)} is {minutes} min before the impact start "
-                                    f"({iso_z(start)}) and before the first timeline row",
-                          f"证据中的时间 {iso_z(value)} 比影响开始（{iso_z(start)}）早 {minutes} 分钟，也早于时间线第一行"),
-                      say(doc.lang, "add a timeline row for what this line shows, or move the impact start; the "
-                                    "narrative may start too late",
-                          "为这条记录补一行时间线，或调整影响开始时间；叙述可能开始得太晚"))
+        yield found(doc.lang, "PM408", number, column,
+                    (f"evidence at {iso_z(value)} is {minutes} min before the impact start ({iso_z(start)}) "
+                     "and before the first timeline row",
+                     f"证据中的时间 {iso_z(value)} 比影响开始（{iso_z(start)}）早 {minutes} 分钟，也早于时间线第一行"),
+                    ("add a timeline row for what this line shows, or move the impact start; the narrative may "
+                     "start too late",
+                     "为这条记录补一行时间线，或调整影响开始时间；叙述可能开始得太晚"))
