@@ -33,6 +33,7 @@ class Config:
         if not isinstance(data, dict):
             raise UsageError(f"{path or 'config'}: expected a mapping of settings")
         self.config, self.path, self.memo = data, path, {}
+        self._severities: dict[str, str | None] = {}
         language = str(data.get("language") or "auto").lower()
         self.language = language if language in ("en", "zh") else None
 
@@ -70,6 +71,11 @@ class Config:
 
     def severity_for(self, rule) -> str | None:
         """The configured severity of a rule, or None when it is disabled."""
+        if rule.id not in self._severities:  # asked for every rule of every document
+            self._severities[rule.id] = self._severity(rule)
+        return self._severities[rule.id]
+
+    def _severity(self, rule) -> str | None:
         disabled = self.config.get("disabled_rules") or []
         if rule.id in disabled:
             return None

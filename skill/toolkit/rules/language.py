@@ -48,20 +48,43 @@ _MESSAGES = {
 }
 
 
-def _people_and_systems(doc):
+def _people(doc) -> set[str]:
     people = set()
-    for key in ("authors",):
-        field = doc.field(key)
-        if field:
-            people.update(p.strip() for p in re.split(r"[,，、;/]| and ", field.value) if p.strip())
+    field = doc.field("authors")
+    if field:
+        people.update(p.strip() for p in re.split(r"[,，、;/]| and ", field.value) if p.strip())
     for item in doc.action_items:
         owner = item.text("owner").strip()
         if owner and len(owner.split()) <= 2:
             people.add(owner)
     people.update(_HANDLE.findall(doc.text))
+    return people
+
+
+def _systems(doc) -> set[str]:
+    """Capitalised words the document uses as things: 'the Scheduler', `Vault`."""
     systems = set(re.findall(r"\b(?:the|our|a|an|its|their)\s+([A-Z][a-z]+)\b", doc.text))
-    systems.update(w for w in re.findall(r"`([A-Z][a-z]+)`", doc.text))
-    return people, frozenset(systems - people)
+    systems.update(re.findall(r"`([A-Z][a-z]+)`", doc.text))
+    return systems
+
+
+class _OnFirstUse:
+    """A set computed when first asked about: most documents never need their people or systems."""
+    __slots__ = ("_make", "_items")
+
+    def __init__(self, make):
+        self._make, self._items = make, None
+
+    def _get(self):
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+    def __contains__(self, item) -> bool:
+        return item in self._get()
+
+    def __iter__(self):
+        return iter(self._get())
 
 
 def hits(doc, ctx):
@@ -69,7 +92,8 @@ def hits(doc, ctx):
     cached = ctx.memo.get(("language", id(doc)))
     if cached is not None:
         return cached
-    people, systems = _people_and_systems(doc)
+    people = _OnFirstUse(lambda: _people(doc))
+    systems = _OnFirstUse(lambda: frozenset(_systems(doc) - set(people)))
     extra = ctx.extra_phrases()
     result = []
     for sentence in doc.sentences:
