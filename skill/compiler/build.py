@@ -7,7 +7,8 @@ from pathlib import Path
 
 from skill.compiler import merge, source, zipapp
 from skill.compiler.errors import SkillError
-from skill.compiler.render import Rendered, render_target
+from skill.compiler.render import render_target
+from skill.compiler.rendered import Rendered
 from skill.compiler.targets import PACKAGE_TARGETS, load_distribution, load_targets
 
 ADAPTERS = "adapters"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from skill.compiler.errors import SkillError
@@ -77,6 +76,8 @@ class Transaction:
         mode = stat.S_IMODE(os.stat(path).st_mode) if old is not None else 0o666 & ~_umask()
         if executable:
             mode |= 0o111 & ~_umask()
+        import tempfile
+
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from skill.compiler import disk, plan as plans, record as records
 from skill.compiler.errors import SkillError
-from skill.compiler.render import render_target
 from skill.compiler.targets import PACKAGE_TARGETS, Target, load_targets, select
 
 
@@ -78,6 +77,7 @@ def show(plan: plans.Plan, say, only_changes: bool):
 
 def run_install(ids, everything: bool, project: str | None, use_home: bool, dry_run: bool, say) -> int:
     from skill.compiler import source
+    from skill.compiler.render import render_target
 
     root = project_root(project, use_home)
     chosen = choose(ids, everything, root, use_home, say)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from skill.compiler import disk, merge, record as records
 from skill.compiler.errors import SkillError
-from skill.compiler.render import Rendered
+from skill.compiler.rendered import Rendered
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,6 @@
 """Build scripts/postmortem: a deterministic zipapp of the stdlib-only toolkit and its templates."""
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 SHEBANG = b"#!/usr/bin/env python3\n"
@@ -31,6 +29,9 @@ def _entries(source_root: Path, templates: Path) -> dict[str, bytes]:
 
 def build(source_root: Path, templates: Path) -> bytes:
     """Zipapp bytes: same inputs, same bytes (sorted entries, fixed times, no compression)."""
+    import io
+    import zipfile
+
     buffer = io.BytesIO()
     buffer.write(SHEBANG)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
