@@ -11,7 +11,8 @@ HELP = """Compile the postmortem-writing skill for every AI coding assistant, an
 
 \b
 Run with no command in the skill's source tree (SKILL.md + prompts/) to regenerate
-adapters/ (one ready-to-copy tree per assistant) and scripts/postmortem.
+adapters/ (one ready-to-copy tree per assistant) and scripts/postmortem (and, in this
+package's own tree, skill/compiler/prerendered.json, which install reads).
 
 \b
 examples:

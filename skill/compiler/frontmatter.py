@@ -48,10 +48,16 @@ def _parses_back(text: str, value) -> bool:
         return False
 
 
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
+_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}    # YAML 1.1 reads these as bool/null
+
+
 def scalar(value) -> str:
     """A YAML scalar on one line that parses back to `value` (str, bool, int, float or None)."""
     if not isinstance(value, str):
         return json.dumps(value)
+    if _PLAIN.match(value) and value.lower() not in _WORDS:
+        return value             # a file name or word: plain, as PyYAML would dump it, without importing it
     return _string_scalar(value)
 
 

@@ -77,7 +77,8 @@ def _install_one(root: Path, item: Rendered, entry: dict | None) -> tuple[Change
     if not entry and merge.listed(current, item.key, item.data):
         return Change(item.path, "unchanged", current), None      # the user's own line: not ours
     new, before = merge.upsert_item(current, item.key, item.data, item.path)
-    merge.check_item(new, item.key, item.data, item.path)
+    if current and new != current:     # the user's YAML changed: it must still parse and list ours
+        merge.check_item(new, item.key, item.data, item.path)
     if entry:
         before = entry["before"]
     return Change(item.path, _changed(current, new, update="update-block"), new), \

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from skill.compiler.source import HELPER
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -12,3 +14,11 @@ class Rendered:
     executable: bool = False
     comment: str = "html"     # block marker style
     key: str | None = None    # yaml-list key
+
+
+def folder_items(folder: str, skill_md: bytes, files, helper: bytes) -> list[Rendered]:
+    """A whole skill folder: its SKILL.md, the bundled files ((relative path, bytes), ...), the helper."""
+    found = [Rendered(f"{folder}/SKILL.md", "file", skill_md)]
+    found += [Rendered(f"{folder}/{rel}", "file", data) for rel, data in files]
+    found.append(Rendered(f"{folder}/{HELPER}", "file", helper, executable=True))
+    return found

@@ -14,17 +14,18 @@ sys.exit(main())
 """
 
 
-def _entries(source_root: Path, templates: Path) -> dict[str, bytes]:
-    entries = {"__main__.py": MAIN, "skill/__init__.py": (source_root / "skill/__init__.py").read_bytes()}
+def entries(source_root: Path, templates: Path) -> dict[str, bytes]:
+    """Archive name -> bytes: the toolkit's code and data, and the postmortem templates."""
+    found = {"__main__.py": MAIN, "skill/__init__.py": (source_root / "skill/__init__.py").read_bytes()}
     toolkit = source_root / "skill" / "toolkit"
     for path in toolkit.rglob("*"):
         rel = path.relative_to(source_root).as_posix()
         if path.is_file() and path.suffix in DATA_SUFFIXES and "__pycache__" not in rel:
-            entries[rel] = path.read_bytes()
+            found[rel] = path.read_bytes()
     if templates.is_dir():
         for path in templates.glob("*.md"):
-            entries[f"skill/toolkit/templates/{path.name}"] = path.read_bytes()
-    return entries
+            found[f"skill/toolkit/templates/{path.name}"] = path.read_bytes()
+    return found
 
 
 def build(source_root: Path, templates: Path) -> bytes:
@@ -35,7 +36,7 @@ def build(source_root: Path, templates: Path) -> bytes:
     buffer = io.BytesIO()
     buffer.write(SHEBANG)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, data in sorted(_entries(source_root, templates).items()):
+        for name, data in sorted(entries(source_root, templates).items()):
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.create_system = 3
             info.external_attr = 0o644 << 16
