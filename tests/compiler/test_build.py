@@ -132,6 +132,13 @@ def test_help_and_version_import_no_template_or_yaml_libraries():
     assert "examples:" in result.stdout and "build-skill 0.1.0" in result.stdout
 
 
+def test_version_is_answered_before_click_is_imported():
+    code = ("import sys; from skill.compiler.cli import main\n"
+            "assert main(['--version']) == 0 and 'click' not in sys.modules\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "build-skill 0.1.0\n", result.stderr
+
+
 @pytest.mark.parametrize("args", [["install", "nosuch"], ["--bogus"], ["install", "--all", "codex"],
                                   ["uninstall", "nosuch"]])
 def test_bad_calls_are_one_line_exit_2(run, args, tmp_path, monkeypatch):
