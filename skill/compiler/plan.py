@@ -111,7 +111,8 @@ def _release(tree: disk.Tree, path: str, entry: dict) -> Change | None:
 
 def _finish(tree: disk.Tree, plan: Plan, record: dict, files: dict, targets: list[str], folders: list[str]):
     """Append the record change (or its removal) and decide which created folders to remove."""
-    kept = sorted(f for f in folders if any(p.startswith(f + "/") for p in files))
+    holding = {path[:i] for path in files for i, char in enumerate(path) if char == "/"}
+    kept = sorted(f for f in folders if f in holding)
     plan.remove_folders = sorted(set(folders) - set(kept), key=lambda f: -f.count("/"))
     current = tree.read(records.RECORD)
     if files:
