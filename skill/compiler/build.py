@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from skill.compiler import merge, source, zipapp
+from skill.compiler import merge, prerendered, source, zipapp
 from skill.compiler.errors import SkillError
-from skill.compiler.render import Rendered, render_target
-from skill.compiler.targets import PACKAGE_TARGETS, load_distribution, load_targets
+from skill.compiler.render import render_target
+from skill.compiler.rendered import Rendered
+from skill.compiler.targets import PACKAGE_TARGETS, load_distribution, parse_targets, read_targets
 
 ADAPTERS = "adapters"
 
@@ -35,7 +36,10 @@ def expected(repo: Path) -> dict[str, tuple[bytes, bool]]:
     folder = targets_folder(repo)
     tree = {source.HELPER: (helper, True)}
     owners: dict[str, str] = {}
-    everything = load_targets(folder)
+    raw = read_targets(folder)
+    everything = parse_targets(raw, folder)
+    if prerendered.is_package_tree(repo):
+        tree[prerendered.RELATIVE] = (prerendered.build(repo, skill, raw, helper), False)
     extra = load_distribution(folder)
     for target in everything + ([extra] if extra else []):
         for item in render_target(skill, target, "project", folder / "templates"):

@@ -5,8 +5,6 @@ import json
 import re
 from functools import lru_cache
 
-import yaml
-
 from skill.compiler.errors import SkillError
 
 FENCE = "---"
@@ -14,6 +12,8 @@ FENCE = "---"
 
 def split(text: str, where: str) -> tuple[dict, str]:
     """Return (frontmatter mapping, body) of a Markdown text that starts with a --- fence."""
+    import yaml
+
     lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise SkillError(f"{where}: no YAML frontmatter (the file must start with '---')")
@@ -40,16 +40,24 @@ _NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def _parses_back(text: str, value) -> bool:
+    import yaml
+
     try:
         return "\n" not in text and yaml.safe_load(f"k: {text}\n") == {"k": value}
     except yaml.YAMLError:
         return False
 
 
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
+_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}    # YAML 1.1 reads these as bool/null
+
+
 def scalar(value) -> str:
     """A YAML scalar on one line that parses back to `value` (str, bool, int, float or None)."""
     if not isinstance(value, str):
         return json.dumps(value)
+    if _PLAIN.match(value) and value.lower() not in _WORDS:
+        return value             # a file name or word: plain, as PyYAML would dump it, without importing it
     return _string_scalar(value)
 
 
@@ -57,6 +65,8 @@ def scalar(value) -> str:
 def _string_scalar(value: str) -> str:
     # a pure function of the string, called ~90 times per install --all for ~20 distinct values
     # (the same description in every skill copy and rule), so each is dumped and re-parsed once
+    import yaml
+
     dumped = yaml.safe_dump({"k": value}, allow_unicode=True, width=float("inf"))
     if dumped.count("\n") == 1 and dumped.startswith("k: ") and _parses_back(dumped[3:-1], value):
         return dumped[3:-1]
@@ -66,6 +76,8 @@ def _string_scalar(value: str) -> str:
 
 def emit(mapping: dict) -> str:
     """Frontmatter block (with fences and final newline); keys keep their order."""
+    import yaml
+
     lines = [FENCE]
     for key, value in mapping.items():
         if isinstance(value, (dict, list)):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skill.compiler import disk, plan as plans, record as records
+from skill.compiler import disk, plan as plans, prerendered, record as records
 from skill.compiler.errors import SkillError
-from skill.compiler.render import render_target
+from skill.compiler.rendered import Rendered
 from skill.compiler.targets import PACKAGE_TARGETS, Target, load_targets, select
 
 
@@ -25,8 +25,22 @@ def detected(targets: list[Target], root: Path) -> list[Target]:
     return [t for t in targets if any(present(sign) for sign in t.detect)]
 
 
-def choose(ids, everything: bool, root: Path, use_home: bool, say) -> list[Target]:
-    catalogue = load_targets(PACKAGE_TARGETS)
+def catalogue(ready: prerendered.Prerendered | None) -> list[Target]:
+    return ready.targets if ready else load_targets(PACKAGE_TARGETS)
+
+
+def outputs(chosen: list[Target], mode: str, ready: prerendered.Prerendered | None) -> dict[str, list[Rendered]]:
+    """What each chosen target writes: prerendered while up to date, else rendered now."""
+    if ready:
+        return {t.id: ready.outputs(t.id, mode) for t in chosen}
+    from skill.compiler import source
+    from skill.compiler.render import render_target
+
+    skill = source.installed_skill()
+    return {t.id: render_target(skill, t, mode) for t in chosen}
+
+
+def choose(catalogue: list[Target], ids, everything: bool, root: Path, use_home: bool, say) -> list[Target]:
     if ids and everything:
         raise SkillError("give assistant ids or --all, not both")
     if everything:
@@ -77,13 +91,11 @@ def show(plan: plans.Plan, say, only_changes: bool):
 
 
 def run_install(ids, everything: bool, project: str | None, use_home: bool, dry_run: bool, say) -> int:
-    from skill.compiler import source
-
     root = project_root(project, use_home)
-    chosen = choose(ids, everything, root, use_home, say)
-    skill = source.installed_skill()
+    ready = prerendered.load()
+    chosen = choose(catalogue(ready), ids, everything, root, use_home, say)
     mode = "global" if use_home else "project"
-    wanted = plans.collect({t.id: render_target(skill, t, mode) for t in chosen})
+    wanted = plans.collect(outputs(chosen, mode, ready))
     plan = plans.install_plan(root, wanted, records.load(root), [t.id for t in chosen])
     names = ", ".join(t.name for t in chosen)
     if dry_run:
@@ -105,7 +117,7 @@ def run_uninstall(ids, everything: bool, project: str | None, use_home: bool, sa
     if ids and everything:
         raise SkillError("give assistant ids or --all, not both")
     if ids:
-        select(load_targets(PACKAGE_TARGETS), ids)   # unknown ids are a usage error
+        select(catalogue(prerendered.load()), ids)   # unknown ids are a usage error
     chosen = [i for i in ids if i in installed] if ids else list(installed)
     if not chosen:
         say(f"nothing to uninstall in {root}")

@@ -91,6 +91,8 @@ def _key_line(key: str) -> re.Pattern:
 
 def listed(data: bytes | None, key: str, item: str) -> bool:
     """True when the YAML in `data` already lists `item` under `key` (the user's own line)."""
+    if _is_empty(data):
+        return False
     import yaml
 
     try:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from skill.compiler import disk, merge, record as records
 from skill.compiler.errors import SkillError
-from skill.compiler.render import Rendered
+from skill.compiler.rendered import Rendered
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class Plan:
     notes: list = field(default_factory=list)
 
 
+@lru_cache(maxsize=256)
 def sha(data: bytes) -> str:
+    # every skill folder holds the same bundled files (the same bytes objects): each is hashed once
     return hashlib.sha256(data).hexdigest()
 
 
@@ -56,8 +59,9 @@ def _changed(current: bytes | None, new: bytes, create: str = "create", update: 
     return "unchanged" if current == new else update
 
 
-def _install_one(root: Path, item: Rendered, entry: dict | None) -> tuple[Change, dict]:
-    current = disk.read(root, item.path)
+def _install_one(tree: disk.Tree, item: Rendered, entry: dict | None) -> tuple[Change, dict]:
+    root = tree.root
+    current = tree.read(item.path)
     created = entry["created"] if entry else current is None
     if item.kind == "file":
         if current is not None and current != item.data and not (entry and entry.get("sha256") == sha(current)):
@@ -77,23 +81,24 @@ def _install_one(root: Path, item: Rendered, entry: dict | None) -> tuple[Change
     if not entry and merge.listed(current, item.key, item.data):
         return Change(item.path, "unchanged", current), None      # the user's own line: not ours
     new, before = merge.upsert_item(current, item.key, item.data, item.path)
-    merge.check_item(new, item.key, item.data, item.path)
+    if current and new != current:     # the user's YAML changed: it must still parse and list ours
+        merge.check_item(new, item.key, item.data, item.path)
     if entry:
         before = entry["before"]
     return Change(item.path, _changed(current, new, update="update-block"), new), \
         {"kind": "yaml-list", "created": created, "before": before}
 
 
-def _release(root: Path, path: str, entry: dict) -> Change | None:
+def _release(tree: disk.Tree, path: str, entry: dict) -> Change | None:
     """The change that takes our content at `path` out again (None when nothing is left to do)."""
-    current = disk.read(root, path)
+    current = tree.read(path)
     if current is None:
         return None
     if entry["kind"] == "file":
         if not entry["created"]:
             return None
         if sha(current) != entry["sha256"]:
-            raise SkillError(f"{root / path} was changed after install; remove it by hand or restore it")
+            raise SkillError(f"{tree.root / path} was changed after install; remove it by hand or restore it")
         return Change(path, "remove")
     if entry["kind"] == "block":
         new = merge.remove_block(current, entry["comment"], entry["before"], entry["after"], path)
@@ -104,11 +109,12 @@ def _release(root: Path, path: str, entry: dict) -> Change | None:
     return Change(path, _changed(current, new, update="update-block"), new)
 
 
-def _finish(root: Path, plan: Plan, record: dict, files: dict, targets: list[str], folders: list[str]):
+def _finish(tree: disk.Tree, plan: Plan, record: dict, files: dict, targets: list[str], folders: list[str]):
     """Append the record change (or its removal) and decide which created folders to remove."""
-    kept = sorted(f for f in folders if any(p.startswith(f + "/") for p in files))
+    holding = {path[:i] for path in files for i, char in enumerate(path) if char == "/"}
+    kept = sorted(f for f in folders if f in holding)
     plan.remove_folders = sorted(set(folders) - set(kept), key=lambda f: -f.count("/"))
-    current = disk.read(root, records.RECORD)
+    current = tree.read(records.RECORD)
     if files:
         new = dict(record, targets=sorted(targets), folders=kept, files=dict(sorted(files.items())))
         data = records.dump(new)
@@ -119,18 +125,18 @@ def _finish(root: Path, plan: Plan, record: dict, files: dict, targets: list[str
 
 def install_plan(root: Path, wanted: dict[str, tuple[Rendered, list[str]]], record: dict,
                  ids: list[str]) -> Plan:
-    plan, files = Plan(), {}
+    plan, files, tree = Plan(), {}, disk.Tree(root)
     folders = set(record["folders"])
     for path, (item, claims) in sorted(wanted.items()):
         entry = record["files"].get(path)
-        change, new_entry = _install_one(root, item, entry)
+        change, new_entry = _install_one(tree, item, entry)
         plan.changes.append(change)
         if new_entry is None:
             continue
         old_claims = set(entry["claims"]) if entry else set()
         files[path] = dict(new_entry, claims=sorted(old_claims | set(claims)))
         if change.action == "create":
-            folders.update(disk.missing_dirs(root, path))
+            folders.update(tree.missing_folders(path))
     for path, entry in sorted(record["files"].items()):
         if path in files:
             continue
@@ -138,23 +144,23 @@ def install_plan(root: Path, wanted: dict[str, tuple[Rendered, list[str]]], reco
         if remaining:
             files[path] = dict(entry, claims=remaining)
         else:
-            change = _release(root, path, entry)
+            change = _release(tree, path, entry)
             if change:
                 plan.changes.append(change)
-    _finish(root, plan, record, files, sorted(set(record["targets"]) | set(ids)), sorted(folders))
+    _finish(tree, plan, record, files, sorted(set(record["targets"]) | set(ids)), sorted(folders))
     return plan
 
 
 def uninstall_plan(root: Path, record: dict, ids: list[str]) -> Plan:
-    plan, files = Plan(), {}
+    plan, files, tree = Plan(), {}, disk.Tree(root)
     for path, entry in sorted(record["files"].items()):
         remaining = sorted(set(entry["claims"]) - set(ids))
         if remaining:
             files[path] = dict(entry, claims=remaining)
             continue
-        change = _release(root, path, entry)
+        change = _release(tree, path, entry)
         if change:
             plan.changes.append(change)
     targets = sorted(set(record["targets"]) - set(ids))
-    _finish(root, plan, record, files, targets, record["folders"])
+    _finish(tree, plan, record, files, targets, record["folders"])
     return plan

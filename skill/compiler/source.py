@@ -24,7 +24,7 @@ class Skill:
     version: str = __version__
 
 
-def _fragment_files(root: Path) -> list[tuple[str, bytes]]:
+def skill_files(root: Path) -> list[tuple[str, bytes]]:
     found = []
     prompts = root / "prompts"
     if prompts.is_dir():
@@ -56,7 +56,7 @@ def read_skill(root: Path, helper: bytes) -> Skill:
         raise SkillError("SKILL.md: frontmatter needs a 'description'")
     meta = dict(meta, description=frontmatter.one_line(description))
     return Skill(name=name, description=meta["description"], frontmatter=meta, body=body,
-                 files=tuple(_fragment_files(root)), helper=helper)
+                 files=tuple(skill_files(root)), helper=helper)
 
 
 def installed_source() -> Path:

@@ -143,15 +143,21 @@ def load_distribution(folder: Path = PACKAGE_TARGETS) -> Target | None:
     return Target(id="distribution", name="repository distribution", distribution=items)
 
 
-def load_targets(folder: Path = PACKAGE_TARGETS) -> list[Target]:
-    """Every <id>.yaml in `folder` (files starting with _ are not targets), sorted by id."""
-    found = []
-    for path in sorted(folder.glob("*.yaml")):
-        if not path.name.startswith("_"):
-            found.append(parse_target(_read_yaml(path), path.name, folder / "templates", expected_id=path.stem))
+def read_targets(folder: Path = PACKAGE_TARGETS) -> dict[str, object]:
+    """id -> the parsed YAML of every <id>.yaml in `folder` (files starting with _ are not targets)."""
+    found = {path.stem: _read_yaml(path) for path in sorted(folder.glob("*.yaml")) if not path.name.startswith("_")}
     if not found:
         raise SkillError(f"no target files (*.yaml) in {folder}")
     return found
+
+
+def parse_targets(raw: dict[str, object], folder: Path = PACKAGE_TARGETS) -> list[Target]:
+    return [parse_target(data, f"{tid}.yaml", folder / "templates", expected_id=tid) for tid, data in raw.items()]
+
+
+def load_targets(folder: Path = PACKAGE_TARGETS) -> list[Target]:
+    """Every target in `folder`, sorted by id."""
+    return parse_targets(read_targets(folder), folder)
 
 
 def select(targets: list[Target], ids) -> list[Target]:

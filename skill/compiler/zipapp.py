@@ -1,8 +1,6 @@
 """Build scripts/postmortem: a deterministic zipapp of the stdlib-only toolkit and its templates."""
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 SHEBANG = b"#!/usr/bin/env python3\n"
@@ -16,25 +14,29 @@ sys.exit(main())
 """
 
 
-def _entries(source_root: Path, templates: Path) -> dict[str, bytes]:
-    entries = {"__main__.py": MAIN, "skill/__init__.py": (source_root / "skill/__init__.py").read_bytes()}
+def entries(source_root: Path, templates: Path) -> dict[str, bytes]:
+    """Archive name -> bytes: the toolkit's code and data, and the postmortem templates."""
+    found = {"__main__.py": MAIN, "skill/__init__.py": (source_root / "skill/__init__.py").read_bytes()}
     toolkit = source_root / "skill" / "toolkit"
     for path in toolkit.rglob("*"):
         rel = path.relative_to(source_root).as_posix()
         if path.is_file() and path.suffix in DATA_SUFFIXES and "__pycache__" not in rel:
-            entries[rel] = path.read_bytes()
+            found[rel] = path.read_bytes()
     if templates.is_dir():
         for path in templates.glob("*.md"):
-            entries[f"skill/toolkit/templates/{path.name}"] = path.read_bytes()
-    return entries
+            found[f"skill/toolkit/templates/{path.name}"] = path.read_bytes()
+    return found
 
 
 def build(source_root: Path, templates: Path) -> bytes:
     """Zipapp bytes: same inputs, same bytes (sorted entries, fixed times, no compression)."""
+    import io
+    import zipfile
+
     buffer = io.BytesIO()
     buffer.write(SHEBANG)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, data in sorted(_entries(source_root, templates).items()):
+        for name, data in sorted(entries(source_root, templates).items()):
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.create_system = 3
             info.external_attr = 0o644 << 16

@@ -46,3 +46,11 @@ def test_skill_md_description_is_single_line_and_meant(description):
     meta, body = frontmatter.split(text, "SKILL.md")
     assert meta == {"name": "postmortem-writing", "description": frontmatter.one_line(description)}
     assert body.endswith("# Body\n")
+
+
+@given(st.text(alphabet="abcyYnNoOfFtTrRlLsSeEuU09_./-", min_size=1, max_size=12))
+@example("CONVENTIONS.md")
+@example("Off")
+@example("nULL")
+def test_plain_words_skip_pyyaml_and_come_out_as_pyyaml_would_dump_them(value):
+    assert frontmatter.scalar(value) == frontmatter._string_scalar(value)

@@ -107,18 +107,22 @@ def test_user_file_at_an_owned_path_is_not_overwritten(project, run):
     assert snapshot(project) == before
 
 
-def test_failing_install_leaves_nothing_behind(project, run, monkeypatch):
+@pytest.mark.parametrize("fails", [
+    lambda n, data: n == 12,                                   # a new file, after eleven others
+    lambda n, data: data.startswith(b"# Our agents"),          # replacing the user's AGENTS.md
+])
+def test_failing_install_leaves_nothing_behind(project, run, monkeypatch, fails):
     before = snapshot(project)
     calls = {"n": 0}
-    real = disk._replace
+    real = disk._write_all
 
-    def flaky(temp, path):
+    def flaky(fd, data):
         calls["n"] += 1
-        if calls["n"] == 12:
+        if fails(calls["n"], data):
             raise OSError(28, "No space left on device")
-        real(temp, path)
+        real(fd, data)
 
-    monkeypatch.setattr(disk, "_replace", flaky)
+    monkeypatch.setattr(disk, "_write_all", flaky)
     code, _, err = run("install", *FOUR, "--project", str(project))
     assert code == 2 and "nothing was changed" in err and err.count("\n") == 1
     assert snapshot(project) == before
