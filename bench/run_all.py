@@ -37,7 +37,7 @@ def render(results: dict, command: str) -> str:
     facts = next(iter(results.values()))["facts"]
     lines = [
         f"Measured {facts['date_utc']} on {facts['machine']}, {facts['python']}, commit {facts['commit']}.",
-        f"Command: `{command}`.",
+        f"Command: {command}.",
         "Each bench's facts were recorded at (UTC, load average 1/5/15 min): " + "; ".join(
             f"{name} {r['facts']['date_utc'][11:16]} ({r['facts']['load_average_1_5_15']})" for name, r in results.items())
         + ".",
@@ -61,7 +61,7 @@ def render(results: dict, command: str) -> str:
         imp = r["imports"]
         lines.append("| imports (-X importtime, incl. site) | " + "; ".join(
             f"{k}: {v['total_ms']:.0f} ms ({', '.join(v['third_party']) or 'stdlib only'})" for k, v in imp.items())
-            + " | | no unneeded imports on --help/--version | |")
+            + f" | | no unneeded imports on --help/--version | {verdict(_lean_help_and_version(imp))} |")
     if "archive" in results:
         for res in results["archive"]["results"]:
             cold, warm, mdl = res["series"]
@@ -98,6 +98,11 @@ def render(results: dict, command: str) -> str:
     return "\n".join(lines)
 
 
+def _lean_help_and_version(imports: dict) -> bool:
+    """--version imports nothing from outside the standard library; --help only click, which formats it."""
+    return not imports["--version"]["third_party"] and set(imports["--help"]["third_party"]) <= {"click"}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer runs, 2,000 archive only")
@@ -105,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--log-dir", help="keep each bench's full output and JSON here")
     ap.add_argument("--only", default="compile,archive,context,validate_one", help="comma-separated benches")
     ap.add_argument("--reuse", action="store_true",
-                    help="take the benches not named by --only from the JSON results already in --log-dir")
+                    help="take the benches not named by --only from the JSON results already in --log-dir "
+                         "(--only= --reuse reruns nothing and only renders the table again)")
     args = ap.parse_args(argv)
 
     out_dir = Path(args.log_dir or tempfile.mkdtemp(prefix="pm-bench-all-"))
@@ -117,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate_one": ["--runs", "11"] if args.quick else [],
     }
     results = {}
-    for name in args.only.split(","):
+    for name in filter(None, args.only.split(",")):
         js = out_dir / f"{name}.json"
         cmd = [sys.executable, str(HERE / f"{name}.py"), "--json", str(js), *extra[name]]
         C.log(f"running {' '.join(cmd[1:])}")
@@ -138,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         results = {k: results[k] for k in ("compile", "archive", "context", "validate_one") if k in results}
     if not results:
         return 1
-    command = "python3 bench/run_all.py" + (" --quick" if args.quick else "") + (
-        f" --only {args.only}" if args.only != ap.get_default("only") else "") + (" --reuse" if args.reuse else "")
+    command = "`python3 bench/run_all.py" + (" --quick" if args.quick else "") + (
+        f" --only {args.only}" if args.only != ap.get_default("only") else "") + (" --reuse" if args.reuse else "") + "`"
+    if not args.only:
+        command = "`python3 bench/run_all.py` (this table re-rendered from its logs with `--only= --reuse`)"
     table = render(results, command)
     print()
     print(table)
