@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from functools import lru_cache
+from itertools import accumulate
 
 from skill.toolkit import markdown
 
