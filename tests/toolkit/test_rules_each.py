@@ -235,6 +235,10 @@ CASES = [
     Case("PM408", EN, edit(EN, ("## Timeline", "2026-05-12T06:38:55Z WARN export lag 2d3h\n\n## Timeline")),
          edit(EN, ("## Timeline", "2026-05-12T06:41:55Z WARN export lag 2d3h\n\n## Timeline")),
          "06:38:55Z", name="log-line"),
+    Case("PM408", EN, edit(EN, ("## Timeline", "2026-05-12T06:38:55Z WARN export lag 2d3h\n\n## Timeline")),
+         edit(EN, ("## Timeline", "The only other change near the window, the search reindex (deployed\n"
+                                  "2026-05-12 06:10 UTC), touched a different service.\n\n## Timeline")),
+         "06:38:55Z", name="wrapped-prose"),
     Case("PM408", ZH, ZH + "\n## 附录\n\n```text\n2026-07-08 13:58:40 WARN batch 812 timeout, retrying\n```\n",
          edit(ZH, ("| 14:05 |", "| 13:58 | 导出任务第一次超时并开始重试 |\n| 14:05 |"))
          + "\n## 附录\n\n```text\n2026-07-08 13:58:40 WARN batch 812 timeout, retrying\n```\n", "13:58:40",

@@ -184,12 +184,13 @@ def evidence_before_impact(doc, ctx):
     zone = zone_or_none(tl.zone)
     earliest = None
     for block, _ in walk(doc.blocks):
-        evidence = block.kind in ("fence", "code")
-        if not evidence and block.kind not in ("paragraph", "list_item"):
+        # a pasted log excerpt: every line is a log line (a wrapped sentence whose second line happens
+        # to start with a date is prose, not evidence)
+        evidence = block.kind in ("fence", "code") or block.kind in ("paragraph", "list_item") and all(
+            is_log_line(line.text) for line in block.lines if line.text.strip())
+        if not evidence:
             continue
         for line in block.lines:
-            if not evidence and not is_log_line(line.text):
-                continue
             for value, column in find_timestamps(line.text):
                 if value.tzinfo is None and zone is None:
                     continue
