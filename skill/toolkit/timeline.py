@@ -2,8 +2,10 @@
 
 Inputs (`parse`): a JSON array (or an object holding one under `messages`, `events`, `items`, `entries`
 or `timeline`, as chat exports do), JSON Lines, CSV with a header row, or log lines that start with an
-ISO-8601 timestamp. Every row that cannot be used becomes a `Problem` with its 1-based line number;
-the other rows are kept.
+ISO-8601 timestamp. Records of alert tools (Alertmanager, Grafana, Opsgenie, Elastic) are read by their
+own keys. Chat lines that start with a time of day only (`[01:45]`) take their day from a date line
+above them or from the caller. Every row that cannot be used becomes a `Problem` with its 1-based line
+number; the other rows are kept.
 
 Milestones use the metric names: impact_start, detected, acknowledged, mitigated, resolved. Inputs
 mark them with a `milestone` field/column or a leading marker in the text (`**DETECTED**`, `[RESOLVED]`,
@@ -16,9 +18,9 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from skill.toolkit.timeutil import UTC, from_epoch, iso_z, match_timestamp, parse_timestamp, to_utc
+from skill.toolkit.timeutil import UTC, from_epoch, iso_z, match_timestamp, parse_date, parse_timestamp, to_utc
 
 MILESTONES = ("impact_start", "detected", "acknowledged", "mitigated", "resolved")
 MARKERS = {  # milestone -> (English marker, Chinese marker), as docs/document-format.md defines them
@@ -36,9 +38,13 @@ _ALIASES = {
     "resolved": ("resolve", "resolution", "recovered", "recovery", "outage ends", "impact ends", "解决"),
 }
 TIME_KEYS = ("time", "timestamp", "created_at", "ts")
+ALERT_TIME_KEYS = ("startsAt", "createdAt", "@timestamp")  # Alertmanager and Grafana, Opsgenie, Elastic (ECS)
 LABEL_KEYS = ("level", "severity", "priority", "status")
 TEXT_KEYS = ("event", "message", "summary", "text")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline")
+WRAPPER_KEYS = ("alerts", "data")  # an Alertmanager or Grafana webhook payload, an Opsgenie API answer
+NO_DAY = ("a time without a date: give the day with --date YYYY-MM-DD or a date line above it "
+          "(and the exporter's zone with --tz)")
 _SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
 
 
@@ -103,10 +109,12 @@ def make_event(when: datetime, text: str, milestone: str | None = None, source: 
 
 
 class _Reader:
-    """Collects events and problems; naive times are read in `zone`, each after the previous one."""
+    """Collects events and problems; naive times are read in `zone`, each after the previous one, and
+    times of day alone on `day` (which date lines change and midnight moves on)."""
 
-    def __init__(self, zone: tzinfo):
+    def __init__(self, zone: tzinfo, day: date | None = None):
         self.zone, self.events, self.problems, self._last = zone, [], [], None
+        self.day, self._clock = day, None
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(Problem(line, reason))
@@ -139,11 +147,68 @@ class _Reader:
             return self.problem(line, "not an object")
         if record.get("subtype") in _SKIPPED_SUBTYPES:
             return None
-        raw_time = next((record[k] for k in TIME_KEYS if record.get(k) not in (None, "")), None)
+        raw_time, text = _first(record, TIME_KEYS), _first_text(record, TEXT_KEYS)
+        if raw_time is None or text is None:  # not a plain record: perhaps an alert tool's
+            raw_time = _alert_time(record) if raw_time is None else raw_time
+            text, record = text or _alert_text(record), _alert_labels(record)
         if raw_time is None:
-            return self.problem(line, f"no time (expected one of {', '.join(TIME_KEYS)})")
-        text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
+            return self.problem(line, f"no time (expected one of {', '.join(TIME_KEYS + ALERT_TIME_KEYS)})")
         self.add(line, raw_time, with_labels(text, record), record.get("milestone"), record.get("source"))
+
+    def set_day(self, line: int, text: str) -> None:
+        try:
+            self.day, self._clock = parse_date(text), None
+        except ValueError as exc:
+            self.problem(line, str(exc))
+
+    def add_clock(self, line: int, clock: time, text: str) -> None:
+        """A time of day alone: on the current day, or the next one when the clock went back by more
+        than 12 hours (the chat crossed midnight; a smaller step back is left to the clock change logic)."""
+        if self.day is None:
+            return self.problem(line, NO_DAY)
+        when = datetime.combine(self.day, clock)
+        if self._clock is not None and when < self._clock - timedelta(hours=12):
+            self.day, when = self.day + timedelta(days=1), when + timedelta(days=1)
+        self._clock = when
+        self.add(line, when.isoformat(sep=" "), text)
+
+
+def _first(record: dict, keys):
+    return next((record[k] for k in keys if record.get(k) not in (None, "")), None)
+
+
+def _first_text(record: dict, keys):
+    return next((record[k] for k in keys if isinstance(record.get(k), str) and record[k].strip()), None)
+
+
+def _mapping(record: dict, key: str) -> dict:
+    return record[key] if isinstance(record.get(key), dict) else {}
+
+
+def _alert_time(record: dict):
+    """When a resolved alert (Alertmanager, Grafana) ended, else when it started. Alertmanager writes
+    `endsAt: 0001-01-01T00:00:00Z` for an alert still firing: that is never a time."""
+    ends = record.get("endsAt")
+    ended = isinstance(ends, str) and ends.strip() and not ends.strip().startswith("0001-")
+    if ended and str(record.get("status")).lower() == "resolved":
+        return ends
+    return _first(record, ALERT_TIME_KEYS)
+
+
+def _alert_text(record: dict):
+    """`ThumbnailErrorRateHigh: thumbnail 404 rate 7.9%`: the alert name from `labels` and the summary
+    (else the description) from `annotations`."""
+    name = _label(_mapping(record, "labels"), "alertname")
+    body = _first_text(_mapping(record, "annotations"), ("summary", "description"))
+    if name and body and name not in body:
+        return f"{name}: {body.strip()}"
+    return body or name
+
+
+def _alert_labels(record: dict) -> dict:
+    """The record with the level, severity or priority from its `labels` where it has none of its own."""
+    nested = _mapping(record, "labels")
+    return {**record, **{k: nested[k] for k in LABEL_KEYS if _label(record, k) is None and _label(nested, k)}}
 
 
 def from_records(records: list, zone: tzinfo = UTC) -> tuple[list[Event], list[Problem]]:
@@ -185,6 +250,8 @@ def _read_json(text: str, reader: _Reader) -> None:
             whole = None  # JSON Lines
         if isinstance(whole, dict):
             key = next((k for k in LIST_KEYS if isinstance(whole.get(k), list)), None)
+            if key is None and _first(whole, TIME_KEYS + ALERT_TIME_KEYS) is None:
+                key = next((k for k in WRAPPER_KEYS if isinstance(whole.get(k), list)), None)
             if key is None:
                 return reader.add_record(_line_of(text, start), whole)
             start = re.search(r'"%s"\s*:\s*\[' % key, text).end() - 1
@@ -234,9 +301,14 @@ def _read_csv(text: str, delimiter: str, reader: _Reader) -> None:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
 
 
+def _label(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    return str(value).strip() if isinstance(value, (str, int)) and str(value).strip() else None
+
+
 def with_labels(text, record: dict):
     """Keep an alert's level or status with its text: "P2, no page" is often a finding of its own."""
-    labels = [str(record[k]).strip() for k in LABEL_KEYS if isinstance(record.get(k), (str, int)) and str(record[k]).strip()]
+    labels = [label for label in (_label(record, k) for k in LABEL_KEYS) if label]
     if not isinstance(text, str) or not text.strip() or not labels:
         return text
     return f"{text.strip()} [{', '.join(labels)}]"
@@ -248,15 +320,52 @@ def _measurements(row: dict, time_col: str) -> str:
                      if k not in (time_col, "milestone", "source") and v.strip())
 
 
+# A line that only gives the day (`2026-03-08`, `--- 2026-03-08 ---`, `# 2026-03-08`), and a chat line that
+# starts with a time of day alone (`[01:45]`, `[01:45:09]`, `01:45`, `1:45 PM`).
+_DATE_LINE = re.compile(r"[\W_]*(\d{4}-\d{2}-\d{2})[\W_]*")
+_CLOCK = re.compile(r"\[?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?"
+                    r"(?:\s?(?P<half>[AaPp])\.?[Mm]\.?)?(?:\]|(?=\s|$))")
+
+
+def _clock(m: re.Match) -> time | None:
+    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+    if m["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m["half"] in "Pp" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second, int((m["frac"] or "0")[:6].ljust(6, "0")))
+
+
+def _starts_with_day_or_clock(line: str) -> bool:
+    return bool(_DATE_LINE.fullmatch(line.strip()) or _CLOCK.match(line.strip()))
+
+
+def _read_clock_line(number: int, body: str, reader: _Reader) -> None:
+    found = _CLOCK.match(body)
+    clock = _clock(found) if found else None
+    if found and clock is None:
+        reader.problem(number, f"not a time of day: {found[0].strip('[]')!r}")
+    elif found:
+        reader.add_clock(number, clock, body[found.end():].strip(" \t-|:"))
+    else:
+        reader.problem(number, "no ISO-8601 timestamp at the start of the line")
+
+
 def _read_log(text: str, reader: _Reader) -> None:
     for number, line in enumerate(text.splitlines(), 1):
+        day = _DATE_LINE.fullmatch(line.strip())
+        if day:
+            reader.set_day(number, day[1])
+            continue
         if not line.strip() or line.lstrip().startswith("#"):  # blank or a comment from the exporter
             continue
         body = line.lstrip()
         bracketed = body.startswith("[")
         found = match_timestamp(body[1:] if bracketed else body)
         if not found:
-            reader.problem(number, "no ISO-8601 timestamp at the start of the line")
+            _read_clock_line(number, body, reader)
             continue
         when, end = found
         rest = body[end + 1:] if bracketed else body[end:]
@@ -265,15 +374,19 @@ def _read_log(text: str, reader: _Reader) -> None:
         reader.add(number, iso_z(when) if when.tzinfo else when.isoformat(sep=" "), rest.strip(" \t-|:"))
 
 
-def parse(text: str, zone: tzinfo = UTC) -> tuple[list[Event], list[Problem]]:
-    """Events sorted by time (stable: equal times keep the input order) and the problems met."""
-    reader = _Reader(zone)
+def parse(text: str, zone: tzinfo = UTC, day: date | None = None) -> tuple[list[Event], list[Problem]]:
+    """Events sorted by time (stable: equal times keep the input order) and the problems met.
+
+    `day` is the date of chat lines that give a time of day only, until a date line in the text says
+    otherwise."""
+    reader = _Reader(zone, day)
     text = text.lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
-    header = _csv_header(first) if first and not match_timestamp(first.lstrip("[ ")) else None
+    log = bool(first) and (bool(match_timestamp(first.lstrip("[ "))) or _starts_with_day_or_clock(first))
+    header = _csv_header(first) if first and not log else None
     if not first:
         reader.problem(1, "empty input")
-    elif first.lstrip()[0] in "[{" and not match_timestamp(first.lstrip()[1:]):
+    elif first.lstrip()[0] in "[{" and not match_timestamp(first.lstrip()[1:]) and not log:
         _read_json(text, reader)
     elif header:
         _read_csv(text, header[0], reader)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from skill.toolkit import timeline
 from skill.toolkit.errors import UsageError
-from skill.toolkit.timeutil import load_zone
+from skill.toolkit.timeutil import load_zone, parse_date
 
 HELP = "turn alert exports, chat logs or CSV into a sorted UTC timeline"
 DESCRIPTION = """\
@@ -18,11 +18,21 @@ inputs (detected from the content):
   JSON Lines, one object per line
      time in: time, timestamp, created_at or ts (ISO-8601, or epoch seconds / milliseconds)
      text in: event, message, summary or text; optional: milestone, source
+     alert tools' records work as exported: the time in startsAt (Alertmanager, Grafana), createdAt
+     (Opsgenie) or @timestamp (Elastic); the text from annotations.summary (else .description) after
+     labels.alertname; level, severity, priority and status (own or in labels) kept in [brackets].
+     A resolved Alertmanager/Grafana alert is at its endsAt, marked [resolved]. A webhook payload
+     (array under alerts) or an Opsgenie answer (under data) works too.
   CSV with a header row naming time and event columns (optional milestone, source); , ; or tab.
      A metrics export with a time column and no event column works too: each row becomes an event
      like "p95_latency_s=38, queue_depth=21000"
   log lines starting with an ISO-8601 timestamp (optionally in [brackets]); the rest is the event;
      lines starting with # are comments
+  chat lines starting with a time of day only: [01:45], [01:45:09], 01:45 or 1:45 PM; the rest is
+     the event; the time is read in --tz (the exporter's zone). Its day is --date (the day of the
+     first such line) until a line that holds only a date (2026-03-08, --- 2026-03-08 ---,
+     # 2026-03-08) gives another. When the time goes back by more than 12 hours, the chat crossed
+     midnight: the next day.
 
 time zones:
   a time with an offset (Z, +08:00, " UTC") is exact; a naive time is read in --tz (an IANA name such
@@ -39,7 +49,8 @@ milestones (JSON names; document markers):
 
 bad rows:
   each one is reported on stderr as FILE:LINE: reason and skipped; the command still succeeds
-  (exit 0) when at least one row is usable, and exits 2 when none is.
+  (exit 0) when at least one row is usable, and exits 2 when none is (with one line when every
+  row fails for the same reason).
 
 output:
   markdown  a table to paste under the Timeline heading: | Time (UTC) | Event | (+ Source when given);
@@ -51,6 +62,9 @@ examples:
   postmortem timeline alerts.jsonl
   postmortem timeline chat-export.json --tz Asia/Shanghai --format json
   postmortem timeline app.log --tz Europe/Berlin --format mermaid
+  postmortem timeline alertmanager.json --format json
+  postmortem timeline chat.txt --date 2026-03-08 --tz America/New_York
+     where chat.txt holds lines like "[01:45] pagerbot: ThumbnailErrorRateHigh fired"
 """
 
 
@@ -77,19 +91,36 @@ def read_text(name: str) -> str:
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="the export to read ('-' for standard input)")
     parser.add_argument("--tz", metavar="ZONE", help="zone of naive times (IANA name or +HH:MM); default UTC")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="day of the first chat line that gives a time only")
     parser.add_argument("--format", choices=("markdown", "json", "mermaid"), default="markdown")
 
 
 RENDERERS = {"markdown": timeline.to_markdown, "json": timeline.to_json, "mermaid": timeline.to_mermaid}
 
 
-def run(args) -> int:
+def _same_everywhere(name: str, problems: list) -> str | None:
+    """One line for rows that all fail for the same reason (a chat without a date: every line)."""
+    reasons = {p.reason for p in problems}
+    if len(problems) < 2 or len(reasons) != 1:
+        return None
+    return f"{name}: all {len(problems)} rows (from line {problems[0].line}): {reasons.pop()}"
+
+
+def _option(name: str, read, value):
     try:
-        zone = load_zone(args.tz or "UTC")
+        return read(value)
     except ValueError as exc:
-        raise UsageError(f"--tz: {exc}") from None
+        raise UsageError(f"--{name}: {exc}") from None
+
+
+def run(args) -> int:
+    zone = _option("tz", load_zone, args.tz or "UTC")
+    day = _option("date", parse_date, args.date) if args.date else None
     text = read_text(args.file)
-    events, problems = timeline.parse(text, zone)
+    events, problems = timeline.parse(text, zone, day)
+    summary = None if events else _same_everywhere(args.file, problems)
+    if summary:
+        raise UsageError(f"{summary}; no usable timeline rows")
     for problem in problems:
         print(f"{args.file}:{problem.line}: {problem.reason}", file=sys.stderr)
     if not events:
