@@ -33,9 +33,10 @@ def _mask_char_by_char(text: str) -> str:
     return "".join(chars)
 
 
-MARKUP = ["a*b", "**", "* ", "*x*", "x*", "`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)", "<https://x.test>",
-          "https://x.test/path?q=1", "<!-- note -->", "<b>", "</span>", "**bold**", "__u__", "*em*", "_e_",
-          "[^1]", "\\*", "word", " ", "\n", "[", "]", "(", ")", "*", "_", "`", "<", ">", "http", "中文"]
+MARKUP = ["a*b", "**", "* ", "*x*", "x*", "`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)",
+          "<https://x.test>", "https://x.test/path?q=1", "<!-- note -->", "<b>", "</span>", "**bold**", "__u__",
+          "*em*", "_e_", "[^1]", "\\*", "word", " ", "\n", "[", "]", "(", ")", "*", "_", "`", "<", ">", "http",
+          "中文"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -88,9 +89,11 @@ def test_lines_matching_numbers_each_line_once(text, cue, lines):
 # The sentence-end and quote patterns are written so that re can skip ahead (the mark first, any
 # lookbehind after it); these are the plain forms they must agree with.
 _END_PLAIN = re.compile(r"(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+")
-_QUOTED_PLAIN = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|(?<!\w)'[^'\n]{1,120}'(?!\w)")
-PROSE = ["e.g.", "approx.", "U.S.", " Dr.", "etc.", "p.m.", "Dana", "it's", "'quoted'", "\"said\"", "“curly”", "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；",
-         ") ", "\" ", "e.g. ", "A.", "No. 5", "\n", " ", "x", "9"]
+_QUOTED_PLAIN = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』"
+                           r"|(?<!\w)'[^'\n]{1,120}'(?!\w)")
+PROSE = ["e.g.", "approx.", "U.S.", " Dr.", "etc.", "p.m.", "Dana", "it's", "'quoted'", "\"said\"", "“curly”",
+         "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；", ") ", "\" ", "e.g. ", "A.", "No. 5", "\n", " ",
+         "x", "9"]
 
 
 @settings(max_examples=400, deadline=None)
