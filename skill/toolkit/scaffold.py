@@ -8,12 +8,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta, timezone, tzinfo
 
 from skill.toolkit import timeline
 from skill.toolkit.config import DEFAULT_SCALE as DEFAULT_SEVERITIES
 from skill.toolkit.timeline import Event
 from skill.toolkit.timeutil import UTC, format_duration, load_zone, minutes_between, parse_date
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The zone a document's timeline is written in, and how its heading names it."""
+    zone: tzinfo
+    label: str
+
+
+UTC_CLOCK = Clock(UTC, "UTC")
+_OFFSET = re.compile(r"[（(]UTC([+-])(\d{1,2})(?::(\d\d))?[)）]")
+
+
+def timeline_clock(template: str) -> Clock:
+    """UTC, or the fixed offset the template's timeline heading names (`## 时间线（UTC+8）`)."""
+    lines = template.split("\n")
+    span = _section(lines, _SECTION_NAMES["timeline"])
+    m = _OFFSET.search(lines[span[0] - 1]) if span else None
+    if not m:
+        return UTC_CLOCK
+    offset = timedelta(hours=int(m[2]), minutes=int(m[3] or 0))
+    return Clock(timezone(-offset if m[1] == "-" else offset), f"UTC{m[1]}{int(m[2])}" + (f":{m[3]}" if m[3] else ""))
+
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 STATUSES = {"en": ("Draft", "In Review", "Final"), "zh": ("草稿", "评审中", "定稿")}
@@ -142,11 +165,11 @@ def facts_from_mapping(data, incident_id: str, lang: str, scale=DEFAULT_SEVERITI
     )
 
 
-def variables(facts: Facts, lang: str) -> dict[str, str]:
+def variables(facts: Facts, lang: str, clock: Clock = UTC_CLOCK) -> dict[str, str]:
     """Values for the template's {{name}} variables; TODO slots for what is not known."""
     todo = _TODO[lang]
     start = facts.milestone("impact_start")
-    day = facts.date or (start.astimezone(UTC).date() if start else None)
+    day = facts.date or (start.astimezone(clock.zone).date() if start else None)
     minutes = facts.duration_minutes()
     return {
         "id": facts.id,
@@ -209,19 +232,20 @@ def metrics_line(facts: Facts, lang: str) -> str | None:
     return "**Metrics**: " + " · ".join(parts) + " (TTD, TTM and TTR from impact start; TTA from detection)"
 
 
-def impact_window(facts: Facts) -> str | None:
-    """`2026-03-04 09:12 – 09:59（UTC）` from the impact-start and resolved times (Chinese 基本信息)."""
+def impact_window(facts: Facts, clock: Clock = UTC_CLOCK) -> str | None:
+    """`2026-03-04 17:12 – 17:59（UTC+8）` from the impact-start and resolved times (Chinese 基本信息)."""
     start, end = facts.milestone("impact_start"), facts.milestone("resolved")
     if not (start and end):
         return None
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    return f"{start:%Y-%m-%d %H:%M} – {end:{'%H:%M' if end.date() == start.date() else '%Y-%m-%d %H:%M'}}（UTC）"
+    start, end = start.astimezone(clock.zone), end.astimezone(clock.zone)
+    form = "%H:%M" if end.date() == start.date() else "%Y-%m-%d %H:%M"
+    return f"{start:%Y-%m-%d %H:%M} – {end:{form}}（{clock.label}）"
 
 
-def timeline_table(facts: Facts, lang: str) -> str:
-    """The sorted UTC table, then a TODO row for each milestone the facts do not mark."""
-    table = timeline.to_markdown(facts.events, lang) if facts.events else ""
-    head = "| " + " | ".join(timeline.HEADERS[lang][:2]) + " |\n|---|---|\n"
+def timeline_table(facts: Facts, lang: str, clock: Clock = UTC_CLOCK) -> str:
+    """The sorted table in the timeline's zone, then a TODO row for each milestone the facts do not mark."""
+    table = timeline.to_markdown(facts.events, lang, clock.zone, clock.label) if facts.events else ""
+    head = "| " + " | ".join(timeline.headers(lang, clock.label)[:2]) + " |\n|---|---|\n"
     lines = table.splitlines() or head.splitlines()
     width = lines[0].count(" | ") + 1
     marked = {e.milestone for e in facts.events}
@@ -250,25 +274,27 @@ def _replace(lines: list[str], names, pick, replacement: list[str]) -> bool:
 
 
 def draft(template: str, facts: Facts, lang: str) -> str:
-    """The template filled with the facts: header, summary, impact, timeline, responders, metrics."""
-    lines = fill(template, variables(facts, lang)).split("\n")
+    """The template filled with the facts: header, summary, impact, timeline, responders, metrics. Times
+    are written in the zone the template's timeline heading names (UTC; UTC+8 for the Chinese one)."""
+    clock = timeline_clock(template)
+    lines = fill(template, variables(facts, lang, clock)).split("\n")
     extra = []
     if facts.responders:
         roles = ", ".join(facts.responders)
         if not _replace(lines, _SECTION_NAMES["basics"], lambda s: "参与角色" in s and "[TODO" in s,
                         [f"- **参与角色**：{roles}"]):
             extra.append(("**参与角色**：" if lang == "zh" else "**Responders**: ") + roles)
-    window = impact_window(facts)
+    window = impact_window(facts, clock)
     if window:
         _replace(lines, _SECTION_NAMES["basics"], lambda s: "影响时间窗" in s and "[TODO" in s,
                  [f"- **影响时间窗**：{window}"])
     metrics = metrics_line(facts, lang)
     if metrics:
         extra.append(metrics)
-    table = timeline_table(facts, lang).split("\n")
-    if facts.events and _replace(lines, _SECTION_NAMES["timeline"], lambda s: s.startswith("|"),
-                                 table + [""] + [x for e in extra for x in (e, "")][:-1]):
-        _mark_utc(lines)
+    table = timeline_table(facts, lang, clock).split("\n")
+    if facts.events:
+        _replace(lines, _SECTION_NAMES["timeline"], lambda s: s.startswith("|"),
+                 table + [""] + [x for e in extra for x in (e, "")][:-1])
     if facts.summary:
         _replace(lines, _SECTION_NAMES["summary"], lambda s: _todo_only(s) and not s.lstrip()[:1] in "-*",
                  [facts.summary])
@@ -285,8 +311,3 @@ def draft(template: str, facts: Facts, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _mark_utc(lines: list[str]) -> None:
-    """The generated table is in UTC: say so in a Chinese timeline heading that names another zone."""
-    span = _section(lines, _SECTION_NAMES["timeline"])
-    heading = span[0] - 1
-    lines[heading] = re.sub(r"（UTC[+-]\d+(?::\d\d)?）|\(UTC[+-]\d+(?::\d\d)?\)", "（UTC）", lines[heading])

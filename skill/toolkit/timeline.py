@@ -115,6 +115,7 @@ class _Reader:
     def __init__(self, zone: tzinfo, day: date | None = None):
         self.zone, self.events, self.problems, self._last = zone, [], [], None
         self.day, self._clock = day, None
+        self._alert_rows: set[tuple[str, str]] = set()
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(Problem(line, reason))
@@ -148,12 +149,19 @@ class _Reader:
         if record.get("subtype") in _SKIPPED_SUBTYPES:
             return None
         raw_time, text = _first(record, TIME_KEYS), _first_text(record, TEXT_KEYS)
+        alert = raw_time is None  # timed by an alert tool's own keys
         if raw_time is None or text is None:  # not a plain record: perhaps an alert tool's
-            raw_time = _alert_time(record) if raw_time is None else raw_time
             text, record = text or _alert_text(record), _alert_labels(record)
-        if raw_time is None:
+        moments = _alert_moments(record) if alert else [(raw_time, record)]
+        if moments[0][0] is None:
             return self.problem(line, f"no time (expected one of {', '.join(TIME_KEYS + ALERT_TIME_KEYS)})")
-        self.add(line, raw_time, with_labels(text, record), record.get("milestone"), record.get("source"))
+        for when, labelled in moments:
+            row = (str(when), with_labels(text, labelled))
+            if alert:  # the same alert may be in two snapshots (firing, then resolved): one row
+                if row in self._alert_rows:
+                    continue
+                self._alert_rows.add(row)
+            self.add(line, when, row[1], labelled.get("milestone"), labelled.get("source"))
 
     def set_day(self, line: int, text: str) -> None:
         try:
@@ -185,14 +193,16 @@ def _mapping(record: dict, key: str) -> dict:
     return record[key] if isinstance(record.get(key), dict) else {}
 
 
-def _alert_time(record: dict):
-    """When a resolved alert (Alertmanager, Grafana) ended, else when it started. Alertmanager writes
-    `endsAt: 0001-01-01T00:00:00Z` for an alert still firing: that is never a time."""
-    ends = record.get("endsAt")
+def _alert_moments(record: dict) -> list[tuple]:
+    """(time, record as it stood then): when the alert started, and for a resolved alert (Alertmanager,
+    Grafana) also when it ended; an export taken after the incident holds only resolved alerts, and both
+    moments belong in the timeline. Alertmanager writes `endsAt: 0001-01-01T00:00:00Z` for an alert
+    still firing: that is never a time."""
+    started, ends = _first(record, ALERT_TIME_KEYS), record.get("endsAt")
     ended = isinstance(ends, str) and ends.strip() and not ends.strip().startswith("0001-")
-    if ended and str(record.get("status")).lower() == "resolved":
-        return ends
-    return _first(record, ALERT_TIME_KEYS)
+    if not (ended and str(record.get("status")).lower() == "resolved"):
+        return [(started, record)]
+    return ([(started, {**record, "status": "firing"})] if started else []) + [(ends, record)]
 
 
 def _alert_text(record: dict):
@@ -408,12 +418,13 @@ def table_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def time_cells(events: list[Event]) -> list[str]:
-    """`HH:MM` (or `HH:MM:SS` when any row has seconds), dated `YYYY-MM-DD HH:MM` when rows span days."""
+def time_cells(events: list[Event], zone: tzinfo = UTC) -> list[str]:
+    """`HH:MM` (or `HH:MM:SS` when any row has seconds) in `zone`, dated `YYYY-MM-DD HH:MM` when rows
+    span days."""
     seconds = any(e.time.second for e in events)
-    dated = len({e.time.astimezone(UTC).date() for e in events}) > 1
+    dated = len({e.time.astimezone(zone).date() for e in events}) > 1
     form = ("%Y-%m-%d " if dated else "") + ("%H:%M:%S" if seconds else "%H:%M")
-    return [e.time.astimezone(UTC).strftime(form) for e in events]
+    return [e.time.astimezone(zone).strftime(form) for e in events]
 
 
 def event_cell(event: Event, lang: str = "en") -> str:
@@ -421,15 +432,18 @@ def event_cell(event: Event, lang: str = "en") -> str:
     return (f"**{marker}** " if marker else "") + table_cell(event.event)
 
 
-HEADERS = {"en": ("Time (UTC)", "Event", "Source"), "zh": ("时间（UTC）", "事件", "来源")}
+def headers(lang: str, label: str = "UTC") -> tuple[str, str, str]:
+    """The table's column names; `label` names the zone of the time column."""
+    return (f"Time ({label})", "Event", "Source") if lang != "zh" else (f"时间（{label}）", "事件", "来源")
 
 
-def to_markdown(events: list[Event], lang: str = "en") -> str:
-    """A table ready to paste under the Timeline heading; a Source column when any row has one."""
+def to_markdown(events: list[Event], lang: str = "en", zone: tzinfo = UTC, label: str = "UTC") -> str:
+    """A table ready to paste under the Timeline heading, its times in `zone` (named `label`; UTC unless
+    the document's timeline says otherwise); a Source column when any row has one."""
     with_source = any(e.source for e in events)
-    columns = HEADERS[lang][: 3 if with_source else 2]
+    columns = headers(lang, label)[: 3 if with_source else 2]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for when, e in zip(time_cells(events), events):
+    for when, e in zip(time_cells(events, zone), events):
         cells = [when, event_cell(e, lang)] + ([table_cell(e.source or "")] if with_source else [])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -244,9 +244,11 @@ def test_zh_round_trip_scaffold_fill_validate(project, capsys):
     assert code == 0, err
     path = project / out.strip()
     draft = path.read_text(encoding="utf-8")
-    assert "**持续时间**：47分钟" in draft and "**事件等级**：P1" in draft and "## 时间线（UTC）" in draft
-    assert "| 09:12 | **影响开始** 下单接口超时率升至 4% | https://grafana.example.com/d/orders |" in draft
-    assert "- **影响时间窗**：2026-03-04 09:12 – 09:59（UTC）" in draft
+    # the Chinese template's timeline is in UTC+8, as its heading says: the facts' times land there unchanged
+    assert "**持续时间**：47分钟" in draft and "**事件等级**：P1" in draft and "## 时间线（UTC+8）" in draft
+    assert "| 时间（UTC+8） | 事件 | 来源 |" in draft
+    assert "| 17:12 | **影响开始** 下单接口超时率升至 4% | https://grafana.example.com/d/orders |" in draft
+    assert "- **影响时间窗**：2026-03-04 17:12 – 17:59（UTC+8）" in draft
     assert "- **参与角色**：事件指挥（SRE 值班）, 交易平台工程师, 对外沟通负责人" in draft
     path.write_text(fill_zh(draft), encoding="utf-8")
     assert "TODO" not in path.read_text(encoding="utf-8")

@@ -328,6 +328,11 @@ def test_every_language_rule_has_an_english_and_a_chinese_case():
 _ZH_ONLY = {"PM307"}  # the 责任人 column is a Chinese template's habit
 
 
+def test_a_placeholder_due_date_is_one_gap_and_one_finding():
+    findings = _findings(edit(EN, ("2026-06-15", "[TODO: YYYY-MM-DD]")))
+    assert [f.rule for f in findings] == ["PM103"], findings
+
+
 @pytest.mark.parametrize("action", ["Remove the reminder e-mail job that nobody reads",
                                     "Add a reminder bot that pages the owner 7 days before certificate expiry"])
 def test_a_reminder_system_is_not_people_fixing(action):

@@ -76,6 +76,18 @@ def test_alertmanager_export_firing_and_resolved(tmp_path):
     ]
 
 
+def test_an_export_taken_after_the_incident_keeps_when_each_alert_fired(tmp_path):
+    payload = {"status": "resolved", "alerts": [
+        {"status": "resolved", "labels": {"alertname": "GatewaySaturation", "severity": "critical"},
+         "annotations": {"summary": "concurrency at 97% of limit"},
+         "startsAt": "2026-06-19T20:08:00+08:00", "endsAt": "2026-06-19T21:26:00+08:00"}]}
+    rows = rows_of(postmortem(tmp_path, "grafana.json", json.dumps(payload), "--format", "json"))
+    assert [(r["time"], r["event"]) for r in rows] == [
+        ("2026-06-19T12:08:00Z", "GatewaySaturation: concurrency at 97% of limit [critical, firing]"),
+        ("2026-06-19T13:26:00Z", "GatewaySaturation: concurrency at 97% of limit [critical, resolved]"),
+    ]
+
+
 def test_alertmanager_webhook_payload_and_unresolved_end_is_never_a_time(tmp_path):
     payload = {"receiver": "media", "status": "firing", "groupLabels": {"alertname": "X"},
                "alerts": [ALERTMANAGER[0], {**ALERTMANAGER[0], "startsAt": None, "status": "resolved"}]}

@@ -28,7 +28,7 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
   id: INC-42                    # optional; must match ID
   title: Checkout errors after deploy
   severity: SEV2
-  date: 2026-03-04              # optional: else the UTC day of the impact start
+  date: 2026-03-04              # optional: else the day of the impact start (in the timeline's zone)
   status: Draft
   authors: [Checkout team, SRE on-call]
   timezone: Europe/Berlin       # for event times without an offset; default UTC
@@ -39,7 +39,8 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
     - {time: "2026-03-04 10:12", event: Error rate above 5%, milestone: impact_start, source: https://…}
     - {time: "10:15", event: Page fired, milestone: detected}  # clock time only: on `date`
 milestones: impact_start, detected, acknowledged, mitigated, resolved. The draft gets the timeline in
-UTC (dated rows when it crosses midnight), TODO rows for missing milestones, Incident Duration
+the zone its template's heading names, UTC (UTC+8 for --lang zh), dated rows when it crosses midnight,
+TODO rows for missing milestones, Incident Duration
 (impact start → resolved) and a metrics line (TTD, TTA, TTM, TTR in minutes). Options given on the
 command line win over the facts.
 

@@ -21,7 +21,8 @@ inputs (detected from the content):
      alert tools' records work as exported: the time in startsAt (Alertmanager, Grafana), createdAt
      (Opsgenie) or @timestamp (Elastic); the text from annotations.summary (else .description) after
      labels.alertname; level, severity, priority and status (own or in labels) kept in [brackets].
-     A resolved Alertmanager/Grafana alert is at its endsAt, marked [resolved]. A webhook payload
+     A resolved Alertmanager/Grafana alert gives two rows: [firing] at startsAt, [resolved] at endsAt
+     (the same alert in a firing and a resolved snapshot is one row each). A webhook payload
      (array under alerts) or an Opsgenie answer (under data) works too.
   CSV with a header row naming time and event columns (optional milestone, source); , ; or tab.
      A metrics export with a time column and no event column works too: each row becomes an event

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from skill.toolkit.markdown import PLACEHOLDER
 from skill.toolkit.rules import Finding, found, rule, say
 
 RULES: list = []
@@ -121,8 +122,8 @@ def due_dates(doc, ctx):
     incident = parse_date_text(field.value) if field else None
     for item in doc.action_items:
         cell = item.cells.get("due")
-        if cell is None or not cell.text.strip() or _TBD.match(cell.text):
-            continue
+        if cell is None or not cell.text.strip() or _TBD.match(cell.text) or PLACEHOLDER.search(cell.text):
+            continue  # empty, TBD and placeholders are PM502's, PM503's and PM103's
         value = cell.text.strip()
         try:
             due = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
