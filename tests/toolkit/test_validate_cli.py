@@ -83,6 +83,14 @@ def test_metrics_json_matches_contract(tmp_path, capsys):
                                "time_to_mitigate": 26, "time_to_resolve": 48}
     code, out, _ = run(capsys, "metrics", str(write(tmp_path, GOOD)))
     assert "TTD" in out and "detected − impact start" in out
+    assert "impact start:  2026-03-04T09:12:00Z\n" in out  # a UTC timeline: nothing else to show
+
+
+def test_metrics_text_also_shows_the_timelines_own_clock(tmp_path, capsys):
+    beijing = GOOD.replace("All times UTC", "All times UTC+8")
+    code, out, _ = run(capsys, "metrics", str(write(tmp_path, beijing)))
+    assert code == 0
+    assert "impact start:  2026-03-04T01:12:00Z  (2026-03-04 09:12 UTC+8)" in out
 
 
 def test_duration_mismatch_and_midnight(tmp_path):

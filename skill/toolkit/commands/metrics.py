@@ -13,7 +13,8 @@ Read the milestones marked in the timeline (**IMPACT STARTS**, **DETECTED**, **A
   TTM  time to mitigate    = mitigated    - impact start
   TTR  time to resolve     = resolved     - impact start
 
-Durations are whole minutes; times are UTC. A value is missing (null) when its milestone is.
+Durations are whole minutes; times are UTC (the text output adds the timeline's own clock when it is
+another, e.g. UTC+8). A value is missing (null) when its milestone is.
 Per-incident values only: averages of skewed durations across incidents mislead.
 """
 
@@ -21,6 +22,18 @@ Per-incident values only: averages of skewed durations across incidents mislead.
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE", help="a postmortem Markdown file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _local_clock(zone_name: str | None):
+    """For a timeline written in a zone other than UTC: a function '…Z' -> '2026-06-19 19:55 UTC+8'."""
+    from datetime import datetime, timedelta
+
+    from skill.toolkit.timeutil import zone_or_none
+
+    zone = zone_or_none(zone_name)
+    if zone is None or all(zone.utcoffset(datetime(2026, month, 1)) == timedelta(0) for month in (1, 7)):
+        return None
+    return lambda iso: f"{datetime.fromisoformat(iso.replace('Z', '+00:00')).astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
 
 
 def run(args) -> int:
@@ -41,8 +54,12 @@ def run(args) -> int:
         return 0
     labels = {"impact_start": "impact start", "detected": "detected", "acknowledged": "acknowledged",
               "mitigated": "mitigated", "resolved": "resolved"}
+    local = _local_clock(doc.timeline.zone)
     for key in MILESTONES:
-        print(f"{labels[key] + ':':14} {values[key] or '-'}")
+        shown = values[key] or "-"
+        if values[key] and local:  # the document's own clock too, so its rows can be found at a glance
+            shown += f"  ({local(values[key])})"
+        print(f"{labels[key] + ':':14} {shown}")
     print()
     for name, _, _, short, definition in DURATIONS:
         value = values[name]
