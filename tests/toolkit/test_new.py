@@ -258,3 +258,19 @@ def test_zh_round_trip_scaffold_fill_validate(project, capsys):
     findings = json.loads(out)["findings"]
     assert [f for f in findings if f["severity"] in ("error", "warning")] == [], findings
     assert code == 0
+
+
+def test_a_source_naming_a_project_file_becomes_a_link_from_the_document(project, capsys):
+    (project / "evidence").mkdir()
+    (project / "evidence" / "metrics.csv").write_text("time,x\n", encoding="utf-8")
+    (project / "facts.yaml").write_text(
+        "date: 2026-03-04\nevents:\n"
+        "  - {time: '09:12', event: Errors rise, milestone: impact_start, source: evidence/metrics.csv}\n"
+        "  - {time: '09:15', event: Page, milestone: detected, source: evidence/alerts.json}\n"  # no such file
+        "  - {time: '09:20', event: Rollback, source: 'https://ci.example/run/7'}\n", encoding="utf-8")
+    code, out, err = cli(capsys, "new", "INC-9", "--from", "facts.yaml")
+    assert code == 0, err
+    text = (project / out.strip()).read_text(encoding="utf-8")
+    assert "| 09:12 | **IMPACT STARTS** Errors rise | [metrics.csv](../../evidence/metrics.csv) |" in text
+    assert "| 09:15 | **DETECTED** Page | evidence/alerts.json |" in text  # not a file here: kept as written
+    assert "| 09:20 | Rollback | https://ci.example/run/7 |" in text

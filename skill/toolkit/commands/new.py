@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 
 from skill.toolkit import miniyaml, scaffold
@@ -38,11 +40,12 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
   events:
     - {time: "2026-03-04 10:12", event: Error rate above 5%, milestone: impact_start, source: https://…}
     - {time: "10:15", event: Page fired, milestone: detected}  # clock time only: on `date`
+    - {time: "10:31", event: Rollback deployed, source: evidence/deploys.csv}  # a file here: linked
 milestones: impact_start, detected, acknowledged, mitigated, resolved. The draft gets the timeline in
 the zone its template's heading names, UTC (UTC+8 for --lang zh), dated rows when it crosses midnight,
-TODO rows for missing milestones, Incident Duration
-(impact start → resolved) and a metrics line (TTD, TTA, TTM, TTR in minutes). Options given on the
-command line win over the facts.
+TODO rows for missing milestones, Incident Duration (impact start → resolved) and a metrics line (TTD,
+TTA, TTM, TTR in minutes). A source naming a file of the project becomes a link that works from the
+document's folder. Options given on the command line win over the facts.
 
 examples:
   postmortem new INC-42 --title "Checkout errors after deploy" --severity SEV2 --date 2026-03-04
@@ -93,16 +96,26 @@ def _facts(args, scale) -> scaffold.Facts:
         raise UsageError(f"{args.facts}: {exc}" if args.facts else str(exc)) from None
 
 
+def _linked_sources(facts: scaffold.Facts, folder: Path) -> scaffold.Facts:
+    """An event source that names a file of the project (`evidence/metrics.csv`, from where the command
+    runs) becomes a link that works from the document's folder: `[metrics.csv](../../evidence/metrics.csv)`."""
+    def linked(source):
+        if not source or "://" in source or source.startswith(("[", "<")) or not Path(source).is_file():
+            return source
+        return f"[{Path(source).name}]({Path(os.path.relpath(source, folder)).as_posix()})"
+    return replace(facts, events=[replace(e, source=linked(e.source)) for e in facts.events])
+
+
 def run(args) -> int:
     try:
         name = scaffold.file_name(args.id)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     settings = load_config(find_config(Path.cwd()))
-    facts = _facts(args, settings.severity_scale())
-    text = scaffold.draft(template_text(_template(args)), facts, args.lang)
     folder = Path(args.dir or settings.get("folder") or DEFAULT_DIR)
     target = folder / name
+    facts = _linked_sources(_facts(args, settings.severity_scale()), folder)
+    text = scaffold.draft(template_text(_template(args)), facts, args.lang)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8", newline="\n") as handle:
