@@ -33,7 +33,10 @@ def _local_clock(zone_name: str | None):
     zone = zone_or_none(zone_name)
     if zone is None or all(zone.utcoffset(datetime(2026, month, 1)) == timedelta(0) for month in (1, 7)):
         return None
-    return lambda iso: f"{datetime.fromisoformat(iso.replace('Z', '+00:00')).astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
+
+    def local(iso: str) -> str:
+        return f"{datetime.fromisoformat(iso.replace('Z', '+00:00')).astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
+    return local
 
 
 def run(args) -> int:
