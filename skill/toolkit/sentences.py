@@ -19,9 +19,14 @@ from skill.toolkit import markdown
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
+# A log line: a timestamp with seconds, or one without seconds followed by a level or a [component]; a
+# JSON record; a clock time with seconds before a level; glog; a level word up front. A dated sentence
+# ("2026-03-07 22:10 The deploy started") is prose, and the language rules read it.
+_LEVEL = r"(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERR(?:OR)?|FATAL|CRIT(?:ICAL)?|ALERT|EMERG|SEVERE)\b"
 _LOG = re.compile(
-    r"^\s*(?:[\[{(]?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\S*[\]})]?\s+\S+|\{\s*\"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+"
-    r"(?:[A-Z]{3,}|\[)|(?:E|W|I|F)\d{4}\s+\d{2}:\d{2}|\S*\b(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|DEBUG)\b\s*[:\]|])"
+    r"^\s*(?:[\[{(]?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}\S*[\]})]?\s+\S+|\S*[\]})]?\s+(?:" + _LEVEL + r"|\[))"
+    r"|\{\s*\"|\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]?\s+(?:[A-Z]{3,}|\[)|(?:E|W|I|F)\d{4}\s+\d{2}:\d{2}"
+    r"|\S*\b(?:ERROR|WARN(?:ING)?|FATAL|CRITICAL|DEBUG)\b\s*[:\]|])"
 )
 # A sentence ends where a match ends: after . ! ? (closing quotes, then space before a capital or digit),
 # after 。！？；, or after ! ? and space.

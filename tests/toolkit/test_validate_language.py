@@ -173,3 +173,25 @@ def test_cue_prefilter_on_written_sentences():
 
 def _same_hits_without_prefilter(sentences):
     assert _all_hits(sentences) == _all_hits(sentences, lexicon.ALL_FAMILIES)
+
+
+@pytest.mark.parametrize("line, is_log", [
+    ("2026-05-12T06:31:07Z ERROR snapshot is 49h old", True),
+    ("2026-05-12 06:31 WARN export lag 2d3h", True),
+    ("2026-05-12 06:31 [scheduler] job started", True),
+    ("[2026-05-12 06:31:07] worker 3 exited", True),
+    ("2026-03-07 22:10 The operator carelessly deleted the table.", False),
+    ("2026-03-07 22:10 UTC: the search reindex started", False),
+])
+def test_a_dated_sentence_is_prose_and_a_log_line_is_evidence(line, is_log):
+    from skill.toolkit.sentences import is_log_line
+
+    assert is_log_line(line) is is_log
+
+
+def test_blame_in_a_dated_bullet_list_is_reported():
+    text = ("# Postmortem: x\n\n## Timeline (All times UTC)\n\n"
+            "- 2026-03-07 22:10 The operator carelessly deleted the production table.\n"
+            "- 2026-03-07 22:14 Dana should have checked the backup first.\n"
+            "- 2026-03-07 22:15:02 ERROR human error detected by the audit hook\n")  # a log line: quoted, not judged
+    assert [(f.rule, f.line) for f in check_text(text) if f.rule.startswith("PM3")] == [("PM301", 5), ("PM302", 6)]
