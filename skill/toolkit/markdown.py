@@ -432,12 +432,12 @@ _MASKED = (
     # emphasis markers; each branch starts with its character (lookbehinds after it) so re can skip ahead
     re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
 )
-_MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")
+MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")  # mask() has nothing to do without one
 
 
 def mask(text: str) -> str:
     """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
-    if not _MARKUP_SIGN.search(text):
+    if not MARKUP_SIGN.search(text):
         return text
     spans = sorted((m.start(), m.end()) for pattern in _MASKED for m in pattern.finditer(text))
     out, done = [], 0

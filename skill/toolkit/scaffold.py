@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone, tzinfo
+from datetime import date, tzinfo
 
 from skill.toolkit import timeline
 from skill.toolkit.config import DEFAULT_SCALE as DEFAULT_SEVERITIES
 from skill.toolkit.timeline import Event
-from skill.toolkit.timeutil import UTC, format_duration, load_zone, minutes_between, parse_date
+from skill.toolkit.timeutil import UTC, format_duration, load_zone, minutes_between, parse_date, zone_or_none
 
 
 @dataclass(frozen=True)
@@ -24,18 +24,18 @@ class Clock:
 
 
 UTC_CLOCK = Clock(UTC, "UTC")
-_OFFSET = re.compile(r"[（(]UTC([+-])(\d{1,2})(?::(\d\d))?[)）]")
 
 
 def timeline_clock(template: str) -> Clock:
-    """UTC, or the fixed offset the template's timeline heading names (`## 时间线（UTC+8）`)."""
+    """The zone the template's timeline heading names (`## 时间线（UTC+8）`), read as validate reads it;
+    UTC when it names none."""
+    from skill.toolkit.docrows import find_zone
+
     lines = template.split("\n")
     span = _section(lines, _SECTION_NAMES["timeline"])
-    m = _OFFSET.search(lines[span[0] - 1]) if span else None
-    if not m:
-        return UTC_CLOCK
-    offset = timedelta(hours=int(m[2]), minutes=int(m[3] or 0))
-    return Clock(timezone(-offset if m[1] == "-" else offset), f"UTC{m[1]}{int(m[2])}" + (f":{m[3]}" if m[3] else ""))
+    name = find_zone(lines[span[0] - 1]) if span else None
+    zone = zone_or_none(name)
+    return Clock(zone, name) if zone is not None else UTC_CLOCK
 
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

@@ -33,7 +33,7 @@ _LOG = re.compile(
 _END_EN = re.compile(r"[.!?][\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|[。！？；]|[!?]\s+")
 _WORD = re.compile(r"\w")
 # What mask(), blank_quotes() or _END_EN could act on; text without any of it is one sentence as written.
-_MAY_CHANGE = re.compile(r"[`\[\]<*_\\\"“「『'.!?。！？；]|https?:")
+_MAY_CHANGE = re.compile(markdown.MARKUP_SIGN.pattern + r"|[\"“「『'.!?。！？；]")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig|Inc|Ltd|Co|Jr|Sr|U\.S|a\.m|p\.m)|\b[A-Z])\.$")
 
 
