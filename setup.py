@@ -1,5 +1,5 @@
 """Build step: ship the skill itself (SKILL.md, prompts/, scripts/postmortem, LICENSE) inside the
-package as skill/_bundle/, so a plain `pip install` (not only an editable one) can install it.
+package as postmortem_skill/_bundle/, so a plain `pip install` (not only an editable one) can install it.
 Everything else is declared in pyproject.toml. An editable install reads the checkout instead."""
 import shutil
 from pathlib import Path
@@ -16,7 +16,7 @@ class BuildWithSkill(build_py):
         if self.editable_mode:
             return
         here = Path(__file__).resolve().parent
-        bundle = Path(self.build_lib) / "skill" / "_bundle"
+        bundle = Path(self.build_lib) / "postmortem_skill" / "_bundle"
         shutil.rmtree(bundle, ignore_errors=True)
         for name in BUNDLED:
             source, target = here / name, bundle / name

@@ -175,7 +175,7 @@ documents/s = files / median.""", facts)
             rounds = args.large_runs if large else args.runs
             peer_runs = 1 if large else args.runs
             load_before = C.loadavg()
-            code_before = C.code_fingerprint("skill/toolkit")
+            code_before = C.code_fingerprint("postmortem_skill/helper")
             before = {p.relative_to(archive).as_posix() for p in archive.rglob("*")}
             cache_note = ""
             for r in range(rounds):
@@ -193,10 +193,10 @@ documents/s = files / median.""", facts)
                     mdl.seconds.append(C.run_timed([*C.markdownlint_cmd(), "**/*.md"], cwd=archive, ok=(0, 1)))
                 shutil.rmtree(cache, ignore_errors=True)
             load_after = C.loadavg()
-            code_same = C.code_fingerprint("skill/toolkit") == code_before
+            code_same = C.code_fingerprint("postmortem_skill/helper") == code_before
             print(C.series_table([cold, warm, mdl]))
             if not code_same:
-                print("  WARNING: skill/toolkit changed during these runs (a commit landed): the cache keys on the"
+                print("  WARNING: postmortem_skill/helper changed during these runs (a commit landed): the cache keys on the"
                       " code, so warm runs may have missed it; run again on a settled tree")
             rates = {s.label: size / s.median for s in (cold, warm, mdl)}
             for label, rate in rates.items():
@@ -220,7 +220,7 @@ documents/s = files / median.""", facts)
             if (not ok_cold or args.profile) and size == sizes[0]:
                 sample = sorted(archive.rglob("*.md"))[:20]  # under validate's parallel threshold: one process
                 print(f"cProfile of `postmortem validate` on {len(sample)} of these documents (one process):")
-                print(C.cprofile_cli("from skill.toolkit.cli import main; main()",
+                print(C.cprofile_cli("from postmortem_skill.helper.cli import main; main()",
                                      ["postmortem", "validate", "--format", "json", *map(str, sample)],
                                      scratch / "validate.prof", env=cache_env(scratch / "prof-cache")))
                 print()

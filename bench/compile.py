@@ -128,7 +128,7 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
              lambda d: [*C.rulesync_cmd(), "generate"]),
         ]
         series = [C.Series(label) for label, _t, _c in jobs]
-        code_before = C.code_fingerprint("skill/compiler", "skill/targets")
+        code_before = C.code_fingerprint("postmortem_postmortem_skill/compiler", "postmortem_postmortem_skill/targets")
         written = {}
         load_before = C.loadavg()
         # one untimed warm-up round so that every tool starts with a warm page cache
@@ -145,8 +145,8 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
                 series[k].seconds.append(C.run_timed(cmd(d), cwd=d))
         load_after = C.loadavg()
         print(C.series_table(series))
-        if C.code_fingerprint("skill/compiler", "skill/targets") != code_before:
-            print("WARNING: skill/compiler or skill/targets changed during these runs (a commit landed)")
+        if C.code_fingerprint("postmortem_postmortem_skill/compiler", "postmortem_postmortem_skill/targets") != code_before:
+            print("WARNING: postmortem_postmortem_skill/compiler or postmortem_postmortem_skill/targets changed during these runs (a commit landed)")
         ours_all, ours_same, ruler, rulesync = (s.median for s in series)
         ratios = {
             "ours_all_vs_ruler": ours_all / ruler, "ours_all_vs_rulesync": ours_all / rulesync,
@@ -184,7 +184,7 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
               f"--check exit code {check_rc}):")
         print(C.series_table(cold_series))
 
-        entry = "from skill.compiler.cli import main; import sys; sys.exit(main())"
+        entry = "from postmortem_skill.compiler.cli import main; import sys; sys.exit(main())"
         paths = {
             "--version": ["--version"], "--help": ["--help"], "--check": ["--check"],
             "install --all": ["install", "--all", "--project", str(scratch / "it-project")],
@@ -213,7 +213,7 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
             print()
             print("cProfile of one `build-skill install --all` into a fresh project (imports included):")
             (scratch / "profile-project").mkdir()
-            print(C.cprofile_cli("from skill.compiler.cli import main; main()",
+            print(C.cprofile_cli("from postmortem_skill.compiler.cli import main; main()",
                                  ["build-skill", "install", "--all", "--project", str(scratch / "profile-project")],
                                  scratch / "install.prof", top=25))
 

@@ -13,7 +13,7 @@ into a fresh, empty project and counts, per assistant:
     description, in characters), once per distinct skill name, and the copies it can see: a client that
     does not collapse equal names would list it once per copy (the Copilot CLI collapses them).
 Which files are "always loaded" comes from the reference /work/shared/reference/assistants.md (the
-target data files in skill/targets/ do not mark it): the per-assistant rules are the LOADS table below.
+target data files in postmortem_postmortem_skill/targets/ do not mark it): the per-assistant rules are the LOADS table below.
 A rule folder whose activation key is unknown or unconfirmed counts as always loaded (this errs
 against us). ruler and rulesync get the same guideline (the SKILL.md body) for every one of our
 assistants each of them supports, and are measured with the same rules.

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from skill.toolkit.check import check_text  # noqa: E402
+from postmortem_skill.helper.engine.check import check_text  # noqa: E402
 
 SHARED = Path(os.environ.get("POSTMORTEM_SHARED", REPO.parent / "shared"))
 

@@ -1,11 +1,10 @@
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-
-from skill.compiler.cli import main
 from tree_snapshot import snapshot  # noqa: F401  (re-exported for fixtures)
+
+from postmortem_skill.compiler.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,7 +28,7 @@ def source_copy(tmp_path) -> Path:
         shutil.copy2(REPO / name, root / name)
     ignore = shutil.ignore_patterns("__pycache__", "_bundle")
     shutil.copytree(REPO / "prompts", root / "prompts", ignore=ignore)
-    shutil.copytree(REPO / "skill", root / "skill", ignore=ignore)
+    shutil.copytree(REPO / "postmortem_skill", root / "postmortem_skill", ignore=ignore)
     return root
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.compiler import build, prerendered
+from postmortem_skill.compiler import build, prerendered
 
 FOUR = ("claude-code", "codex", "cursor", "copilot")
 
@@ -64,7 +64,7 @@ def test_helper_is_an_executable_deterministic_zipapp(source_copy, run, monkeypa
     with zipfile.ZipFile(helper) as archive:
         names = archive.namelist()
         assert names == sorted(names)
-        assert {"__main__.py", "skill/__init__.py", "skill/toolkit/cli.py"} <= set(names)
+        assert {"__main__.py", "postmortem_skill/__init__.py", "postmortem_skill/helper/cli.py"} <= set(names)
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) and i.compress_type == zipfile.ZIP_STORED
                    for i in archive.infolist())
 
@@ -121,7 +121,7 @@ def test_targets_json_lists_ids_names_and_paths(run):
 
 
 def test_help_and_version_import_no_template_or_yaml_libraries():
-    code = ("import sys; from skill.compiler.cli import main\n"
+    code = ("import sys; from postmortem_skill.compiler.cli import main\n"
             "for args in (['--help'], ['--version'], ['install', '--help']):\n"
             "    assert main(args) == 0\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'yaml')]\n"
@@ -133,7 +133,7 @@ def test_help_and_version_import_no_template_or_yaml_libraries():
 
 
 def test_version_is_answered_before_click_is_imported():
-    code = ("import sys; from skill.compiler.cli import main\n"
+    code = ("import sys; from postmortem_skill.compiler.cli import main\n"
             "assert main(['--version']) == 0 and 'click' not in sys.modules\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout == "build-skill 0.1.0\n", result.stderr

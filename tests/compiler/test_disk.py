@@ -4,11 +4,10 @@ import os
 import stat
 
 import pytest
-
-from skill.compiler import disk
-from skill.compiler.errors import SkillError
-
 from tree_snapshot import snapshot
+
+from postmortem_skill.compiler import disk
+from postmortem_skill.compiler.errors import SkillError
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Emitted frontmatter always parses back to what was meant (hypothesis on hostile descriptions)."""
 import yaml
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from skill.compiler import frontmatter
-from skill.compiler.render import skill_md
-from skill.compiler.source import Skill
+from postmortem_skill.compiler import frontmatter
+from postmortem_skill.compiler.render import skill_md
+from postmortem_skill.compiler.source import Skill
 
 hostile = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
 

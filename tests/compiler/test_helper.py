@@ -36,7 +36,7 @@ def test_helper_new_scaffolds_from_the_bundled_templates(installed_helper, tmp_p
 
 
 def test_template_text_reads_the_checkout_templates():
-    from skill.toolkit.resources import template_text
+    from postmortem_skill.helper.features.resources import template_text
 
     assert template_text("standard").startswith("# ")
     with pytest.raises(FileNotFoundError):

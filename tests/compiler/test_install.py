@@ -3,11 +3,10 @@ import json
 import os
 
 import pytest
-
-from skill.compiler import disk
-from skill.compiler.targets import load_targets
-
 from tree_snapshot import snapshot
+
+from postmortem_skill.compiler import disk
+from postmortem_skill.compiler.targets import load_targets
 
 FOUR = ["claude-code", "codex", "cursor", "copilot"]
 SKILL_DIRS = (".claude/skills/postmortem-writing", ".agents/skills/postmortem-writing")

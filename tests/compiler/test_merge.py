@@ -1,10 +1,11 @@
 """Shared-file edits are exact: removing what was inserted gives back the original bytes."""
 import pytest
 import yaml
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from skill.compiler import merge
-from skill.compiler.errors import SkillError
+from postmortem_skill.compiler import merge
+from postmortem_skill.compiler.errors import SkillError
 
 user_text = st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n<#"),
                              max_size=30), max_size=6)
@@ -65,7 +66,7 @@ def test_yaml_flow_list_is_refused():
 
 
 def test_aider_style_user_item_is_left_alone_by_install(tmp_path, run):
-    from skill.compiler.targets import load_targets
+    from postmortem_skill.compiler.targets import load_targets
     if not any(o.kind == "yaml-list" for t in load_targets() for o in t.outputs):
         pytest.skip("no yaml-list target")
     target = next(t for t in load_targets() if any(o.kind == "yaml-list" for o in t.outputs))

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from skill.compiler import prerendered
-
 from tree_snapshot import snapshot
+
+from postmortem_skill.compiler import prerendered
 
 REPO = Path(__file__).resolve().parents[2]
 # run build-skill in a fresh interpreter and say which of the rendering libraries it had to import
-PROBE = ("import sys; from skill.compiler.cli import main; code = main(sys.argv[1:]); "
+PROBE = ("import sys; from postmortem_skill.compiler.cli import main; code = main(sys.argv[1:]); "
          "print('imported:', *sorted(m for m in ('yaml', 'jinja2') if m in sys.modules)); sys.exit(code)")
 
 
@@ -84,14 +83,14 @@ def test_an_edited_checkout_renders_until_build_skill_runs_again(source_copy, ru
     assert _install(source_copy, tmp_path / "a") == "imported:"
     guide = source_copy / "prompts/guides/action-items.md"
     guide.write_bytes(guide.read_bytes() + b"\nOne more rule.\n")
-    assert run("--check")[1].count("skill/compiler/prerendered.json") == 1
+    assert run("--check")[1].count("postmortem_skill/compiler/prerendered.json") == 1
     assert _install(source_copy, tmp_path / "b") == "imported: jinja2 yaml"
     installed = tmp_path / "b/.claude/skills/postmortem-writing/prompts/guides/action-items.md"
     assert installed.read_bytes().endswith(b"One more rule.\n")
     assert run()[0] == 0
     assert _install(source_copy, tmp_path / "c") == "imported:"
     assert snapshot(tmp_path / "c") == snapshot(tmp_path / "b") != snapshot(tmp_path / "a")
-    toolkit = source_copy / "skill/toolkit/__init__.py"
+    toolkit = source_copy / "postmortem_skill/helper/__init__.py"
     toolkit.write_bytes(toolkit.read_bytes() + b"\n# changed\n")   # the helper is built from it
     assert _install(source_copy, tmp_path / "d") == "imported: jinja2 yaml"
     helper = ".claude/skills/postmortem-writing/scripts/postmortem"
@@ -105,14 +104,14 @@ def test_a_built_package_carries_prerendered_outputs_that_match(tmp_path):
     for name in ("setup.py", "pyproject.toml", "MANIFEST.in", "README.md", "LICENSE", "SKILL.md"):
         shutil.copy2(REPO / name, tree / name)
     ignore = shutil.ignore_patterns("__pycache__", "_bundle")
-    for name in ("prompts", "scripts", "skill"):
+    for name in ("prompts", "scripts", "postmortem_skill"):
         shutil.copytree(REPO / name, tree / name, ignore=ignore)
     lib = tmp_path / "lib"
     built = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(lib)],
                            cwd=tree, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    assert (lib / "skill/compiler/prerendered.json").is_file() and (lib / "skill/_bundle/SKILL.md").is_file()
-    assert not (lib / "skill/_bundle/skill").exists()
+    assert (lib / "postmortem_skill/compiler/prerendered.json").is_file() and (lib / "postmortem_skill/_bundle/SKILL.md").is_file()
+    assert not (lib / "postmortem_skill/_bundle/skill").exists()
     assert _install(lib, tmp_path / "from-package") == "imported:"
     assert _install(REPO, tmp_path / "from-checkout") == "imported:"
     assert snapshot(tmp_path / "from-package") == snapshot(tmp_path / "from-checkout")

@@ -2,11 +2,11 @@
 import pytest
 import yaml
 
-from skill.compiler import build, plan
-from skill.compiler.errors import SkillError
-from skill.compiler.render import render_target
-from skill.compiler.source import read_skill
-from skill.compiler.targets import load_distribution, load_targets, parse_target
+from postmortem_skill.compiler import build, plan
+from postmortem_skill.compiler.errors import SkillError
+from postmortem_skill.compiler.render import render_target
+from postmortem_skill.compiler.source import read_skill
+from postmortem_skill.compiler.targets import load_distribution, load_targets, parse_target
 
 
 def _folder(tmp_path, files: dict):
@@ -64,7 +64,7 @@ def test_size_limits_are_enforced(tmp_path, source_copy):
 
 
 def test_distribution_outputs_are_written_at_the_repository_root(tmp_path, source_copy, run, monkeypatch):
-    folder = source_copy / "skill" / "targets"
+    folder = source_copy / "postmortem_skill" / "targets"
     (folder / "templates" / "zz-test.json.j2").write_text('{"name": {{ skill.name | tojson }}}\n')
     (folder / "_distribution.yaml").write_text(yaml.safe_dump({"distribution": [
         {"kind": "file", "path": "zz-test.json", "template": "zz-test.json.j2"}]}))

@@ -102,7 +102,7 @@ class Clients:
 # --- our own outputs ----------------------------------------------------------------------------
 
 def build_skill(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    code = "import sys\nfrom skill.compiler.cli import main\nsys.exit(main())"
+    code = "import sys\nfrom postmortem_skill.compiler.cli import main\nsys.exit(main())"
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300)

@@ -12,9 +12,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conformance_support import (COPY_IGNORE, EXIT_PREREQUISITE, EXIT_UNREACHABLE, INSTALL_SCRIPT,
-                                 INSTALL_TIMEOUT, REPO, Clients, Projects, build_skill)
+from conformance_support import (
+    COPY_IGNORE,
+    EXIT_PREREQUISITE,
+    EXIT_UNREACHABLE,
+    INSTALL_SCRIPT,
+    INSTALL_TIMEOUT,
+    REPO,
+    Clients,
+    Projects,
+    build_skill,
+)
 
 
 def _report(config: pytest.Config, line: str) -> None:

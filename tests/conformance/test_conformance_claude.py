@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-
 from conformance_support import REPO, SKILL_NAME, marketplace_plugins, need
 
 MARKETPLACE = REPO / ".claude-plugin" / "marketplace.json"

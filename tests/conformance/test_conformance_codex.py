@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conformance_support import SKILL_NAME, need
 
 SHARED_SKILL = Path(".agents") / "skills" / SKILL_NAME / "SKILL.md"

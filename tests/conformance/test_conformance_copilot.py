@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conformance_support import REPO, SKILL_NAME, build_skill, need
 
 INSTRUCTIONS = Path(".github") / "instructions" / "postmortem.instructions.md"

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conformance_support import REPO, SKILL_NAME, generated_files, need
 
 try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conformance_support import REPO, generated_files
 
 CONFIG = REPO / ".markdownlint-cli2.jsonc"

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conformance_support import REPO, generated_files
 
 try:

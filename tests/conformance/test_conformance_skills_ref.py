@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conformance_support import REPO, SKILL_NAME, skill_dirs
 
 ADAPTERS = REPO / "adapters"

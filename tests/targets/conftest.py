@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
-
 from target_expectations import ROOT
 
 
 @pytest.fixture(scope="session")
 def targets():
-    from skill.compiler.targets import load_targets
+    from postmortem_skill.compiler.targets import load_targets
 
     return {t.id: t for t in load_targets()}
 
@@ -16,6 +15,6 @@ def targets():
 @pytest.fixture(scope="session")
 def skill():
     """The canonical skill with a stand-in helper: rendering is pure, the helper bytes do not matter."""
-    from skill.compiler.source import read_skill
+    from postmortem_skill.compiler.source import read_skill
 
     return read_skill(ROOT, b"#!/usr/bin/env python3\n")

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 
 import pytest
-
+import tomllib
 from target_expectations import ROOT, SKILL
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -20,8 +19,8 @@ SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]
 
 @pytest.fixture(scope="module")
 def distribution(skill, targets):
-    from skill.compiler.render import render_target
-    from skill.compiler.targets import load_distribution
+    from postmortem_skill.compiler.render import render_target
+    from postmortem_skill.compiler.targets import load_distribution
 
     files = {}
     extra = load_distribution()

@@ -6,11 +6,10 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 
 import pytest
+import tomllib
 import yaml
-
 from target_expectations import EXPECTED_GLOBAL, EXPECTED_PROJECT, MINE, ROOT, SKILL
 
 RECORD = ".postmortem-skill.json"
@@ -20,7 +19,7 @@ def build_skill(*args, home=None):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     if home is not None:
         env["HOME"] = str(home)
-    return subprocess.run([sys.executable, "-c", "import sys; from skill.compiler.cli import main; "
+    return subprocess.run([sys.executable, "-c", "import sys; from postmortem_skill.compiler.cli import main; "
                            "sys.exit(main(sys.argv[1:]))", *args],
                           capture_output=True, text=True, env=env, timeout=300)
 

@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 
 import pytest
+import tomllib
 import yaml
-
-from target_expectations import (CHINESE, DEDUPES_BY_NAME, EXPECTED_GLOBAL, EXPECTED_PROJECT, MINE,
-                                    READS, SKILL)
+from target_expectations import CHINESE, DEDUPES_BY_NAME, EXPECTED_GLOBAL, EXPECTED_PROJECT, MINE, READS, SKILL
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 def _render(skill, target, mode):
-    from skill.compiler.render import render_target
+    from postmortem_skill.compiler.render import render_target
 
     return render_target(skill, target, mode)
 

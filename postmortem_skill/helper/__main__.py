@@ -1,0 +1,5 @@
+import sys
+
+from postmortem_skill.helper.cli import main
+
+sys.exit(main())

@@ -1,0 +1,92 @@
+"""Thin command-line layer: parse arguments, call a command module, map errors to exit codes.
+
+Each command lives in `postmortem_skill.helper.commands.<name>` and provides HELP (one line), DESCRIPTION
+(the --help text), add_arguments(parser) and run(args) -> exit code. Imports are lazy so that
+`--help` and one command do not pay for the others.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from postmortem_skill import __version__
+from postmortem_skill.helper.errors import UsageError
+
+COMMANDS = ("new", "validate", "metrics", "timeline", "evidence", "index", "rules")
+
+EPILOG = """\
+examples:
+  postmortem new INC-42 --title "Checkout errors after deploy" --severity SEV2
+  postmortem validate docs/postmortems/INC-42.md
+  postmortem metrics docs/postmortems/INC-42.md
+  postmortem timeline alerts.jsonl --tz Asia/Shanghai
+  postmortem evidence --since "2026-03-04 08:00" --until "2026-03-04 11:00"
+  postmortem index docs/postmortems
+
+exit codes: 0 ok, 1 findings (validate), 2 unusable input or call
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse prints usage + exits 2; we want one line
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _command_module(name: str):
+    return importlib.import_module(f"postmortem_skill.helper.commands.{name.replace('-', '_')}")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="postmortem",
+        description="Scaffold, check and measure blameless incident postmortems.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"postmortem {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        if name != only:
+            sub.add_parser(name, help=_SUMMARIES[name])
+            continue
+        module = _command_module(name)
+        p = sub.add_parser(
+            name,
+            help=_SUMMARIES[name],
+            description=getattr(module, "DESCRIPTION", module.HELP),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(p)
+    return parser
+
+
+_SUMMARIES = {
+    "new": "scaffold a postmortem from a template (or from a facts file)",
+    "validate": "check drafts like a reviewer would: structure, timeline, actions, language, secrets",
+    "metrics": "time to detect / acknowledge / mitigate / resolve from the timeline",
+    "timeline": "turn alert exports, chat logs or CSV into a sorted UTC timeline",
+    "evidence": "list commits and tags of a git repository in the incident window",
+    "index": "refresh the postmortem index block in DIR/README.md",
+    "rules": "list every check with its id, category and default severity",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if a in COMMANDS), None)
+    try:
+        parser = build_parser(only=chosen)
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return 2
+        return _command_module(args.command).run(args)
+    except UsageError as exc:
+        message = str(exc)
+        print(message if message.startswith("postmortem") else f"postmortem: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,84 @@
+"""`postmortem evidence`: the commits and tags that landed in the incident window."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from postmortem_skill.helper.errors import UsageError
+from postmortem_skill.helper.features import evidence, importers
+from postmortem_skill.helper.model.timeutil import parse_timestamp, to_utc
+
+HELP = "list commits and tags of a git repository in the incident window"
+DESCRIPTION = """\
+List the commits of a git repository whose commit time lies in [--since, --until], oldest first,
+with their tags: the deploys and changes that preceded the impact. Runs `git log` locally (no network)
+over HEAD and every tagged commit.
+
+times:
+  ISO-8601, e.g. 2026-03-04T08:00:00Z, "2026-03-04 16:00+08:00"; a time without an offset is UTC.
+
+output:
+  markdown  timeline rows to merge into the Timeline table:
+            | Time (UTC) | Event | Source |  with  Commit 1a2b3c4 (tag v4.12.0): subject
+  json      [{"time": "...Z", "commit": "<full hash>", "subject": "...", "tags": ["v4.12.0"]}, ...]
+
+Author names are left out: a postmortem names changes, not people. --authors adds them (an "author"
+key in JSON, "by NAME" in Markdown) for the investigation, not for the published document.
+
+examples:
+  postmortem evidence --since "2026-03-04 08:00" --until "2026-03-04 11:00"
+  postmortem evidence --since 2026-03-04T16:00+08:00 --until 2026-03-04T19:00+08:00 --repo ../api --format json
+"""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--since", required=True, metavar="TIME", help="window start (ISO-8601; naive = UTC)")
+    parser.add_argument("--until", required=True, metavar="TIME", help="window end (ISO-8601; naive = UTC)")
+    parser.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: .)")
+    parser.add_argument("--authors", action="store_true", help="include author names (left out by default)")
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+
+def _instant(option: str, text: str):
+    value = parse_timestamp(text)
+    if value is None:
+        raise UsageError(f"{option}: not an ISO-8601 date and time: {text!r} (e.g. 2026-03-04T08:00:00Z)")
+    return to_utc(value)
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C", GIT_PAGER="cat")
+    try:
+        return subprocess.run(("git", "-C", str(repo), *args), capture_output=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=120)
+    except FileNotFoundError:
+        raise UsageError("git is not installed or not on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"git log in {repo} took longer than 120 seconds") from None
+
+
+def run(args) -> int:
+    since, until = _instant("--since", args.since), _instant("--until", args.until)
+    if since > until:
+        raise UsageError("--since is later than --until")
+    repo = Path(args.repo)
+    if not repo.is_dir() or _git(repo, "rev-parse", "--git-dir").returncode != 0:
+        raise UsageError(f"{args.repo}: not a git repository")
+    if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        commits = []  # a repository without commits yet
+    else:
+        done = _git(repo, *evidence.GIT_LOG_ARGS)
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise UsageError(f"git log failed: {message[-1] if message else done.returncode}")
+        commits = evidence.parse_log(done.stdout.decode("utf-8", "replace"))
+    chosen = evidence.in_window(commits, since, until)
+    if args.format == "json":
+        print(evidence.to_json(chosen, args.authors))
+    elif chosen:
+        sys.stdout.write(importers.to_markdown(evidence.to_events(chosen, args.authors)))
+    else:
+        print("No commits in the window.", file=sys.stderr)
+    return 0

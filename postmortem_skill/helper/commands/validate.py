@@ -1,0 +1,113 @@
+"""`postmortem validate PATH...`: check drafts the way a reviewer would."""
+from __future__ import annotations
+
+import os
+import sys
+from itertools import chain, islice
+
+HELP = "check postmortems: structure, metadata, timeline, action items, language, secrets"
+DESCRIPTION = """\
+Check postmortem drafts the way an expert reviewer would and say how to fix each finding.
+PATH is a file or a folder (every *.md below it, in parallel when there are many).
+
+Exit codes: 0 no errors (no warnings either with --strict), 1 findings at or above that level,
+2 unusable input. Settings come from the nearest .postmortem.yaml (`postmortem rules --format markdown`
+explains them and every check); silence one rule on one line with
+<!-- postmortem-ignore PM301: reason -->. With several files, findings are remembered by content in
+~/.cache/postmortem-skill (never in the project; --no-cache opts out).
+"""
+_PARALLEL_FROM = 24
+_CACHE_FROM = 2
+_CHUNK = 16
+
+
+def add_arguments(parser):
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="postmortem file or folder")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument("--config", metavar="FILE", help="use this .postmortem.yaml instead of searching")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ignore and do not update the findings cache (~/.cache/postmortem-skill; "
+                             "POSTMORTEM_CACHE_DIR moves it)")
+
+
+def _config(config_path):
+    from postmortem_skill.helper.engine.config import load_config
+
+    config = _CONFIGS.get(config_path)
+    if config is None:
+        config = _CONFIGS[config_path] = load_config(config_path)
+    return config
+
+
+def _check_file(job):
+    path, display, config_path = job
+    from postmortem_skill.helper.engine.check import as_dict, check_text
+    from postmortem_skill.helper.inputs import read_text
+
+    return [as_dict(f, display) for f in check_text(read_text(path), _config(config_path))]
+
+
+_CONFIGS: dict = {}
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from postmortem_skill import __version__
+    from postmortem_skill.helper.engine.cache import FindingsCache
+    from postmortem_skill.helper.engine.config import find_config, load_config
+    from postmortem_skill.helper.inputs import expand, read_text
+    from postmortem_skill.helper.report.formats import render
+
+    files = expand(args.paths)
+    explicit = Path(args.config) if args.config else None
+    if explicit is not None:
+        load_config(explicit)  # fail early with exit 2 on a broken file
+    folders: dict = {}
+    jobs = []
+    for path in files:
+        if explicit is None and path.parent not in folders:
+            folders[path.parent] = find_config(path, Path.cwd())
+        config_path = explicit or folders[path.parent]
+        jobs.append((path, str(path), config_path))
+    # One document checks faster than the cache loads once an archive has filled it.
+    cache = FindingsCache(enabled=not args.no_cache and len(jobs) >= _CACHE_FROM)
+    results: list = [None] * len(jobs)
+    misses: list = []  # (index, key) of each job handed to a checker, in order
+
+    def uncached():
+        """The jobs to check, found while the first ones are already being checked."""
+        for i, job in enumerate(jobs):
+            key = cache.key(read_text(job[0]).encode("utf-8"), _config(job[2]).config)
+            cached = cache.get(key)
+            if cached is None:
+                misses.append((i, key))
+                yield job
+            else:
+                results[i] = [{"file": job[1], **finding} for finding in cached]
+
+    workers = min(os.cpu_count() or 1, 8)
+    todo = uncached()
+    first = list(islice(todo, _PARALLEL_FROM))
+    if len(first) == _PARALLEL_FROM and workers > 1:  # many to check: worth starting workers
+        from concurrent.futures import ProcessPoolExecutor
+
+        import postmortem_skill.helper.engine.check  # noqa: F401 - compiled once here, inherited by forked workers
+
+        # Small chunks keep both workers busy to the end when documents differ in size.
+        chunk = max(1, min(_CHUNK, len(jobs) // (workers * 4)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            fresh = list(pool.map(_check_file, chain(first, todo), chunksize=chunk))
+    else:
+        fresh = [_check_file(job) for job in first]
+    for (i, key), found in zip(misses, fresh):
+        results[i] = found
+        cache.put(key, [{k: v for k, v in f.items() if k != "file"} for f in found])
+    cache.save()
+    findings = [f for result in results for f in result]
+    output = render(findings, args.format, len(files), __version__)
+    if output:
+        sys.stdout.write(output + "\n")
+    failing = ("error", "warning") if args.strict else ("error",)
+    return 1 if any(f["severity"] in failing for f in findings) else 0

@@ -1,0 +1,52 @@
+"""Reading postmortem files for validate and metrics: the I/O edge. Bad input raises UsageError."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from postmortem_skill.helper.errors import UsageError
+
+MAX_BYTES = 5 * 1024 * 1024
+_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files to check: each file as given, every *.md under each folder (sorted, hidden folders skipped).
+
+    In a folder, README.md is the archive index (`postmortem index`), not a postmortem: it is skipped."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                found.extend(Path(root, f) for f in sorted(files)
+                             if f.lower().endswith(".md") and f.lower() != "readme.md")
+            if not found:
+                raise UsageError(f"{raw}: no Markdown (*.md) files in this folder")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        elif path.exists():
+            raise UsageError(f"{raw}: not a regular file or folder")
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return out
+
+
+def read_text(path: Path) -> str:
+    """UTF-8 text of a postmortem; UsageError for a file that is too large, binary or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UsageError(f"{path}: {size // (1024 * 1024)} MB is too large for a postmortem (limit 5 MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if b"\0" in data[:8192]:
+        raise UsageError(f"{path}: binary file, not Markdown")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None

@@ -1,0 +1,257 @@
+"""The parsed postmortem that `validate`, `metrics`, `index` and `new --from` read. No I/O.
+
+    doc = parse_document(text)
+    doc.title, doc.title_line          '# Postmortem: X' / '# 复盘报告：X' -> 'X' (None when no H1)
+    doc.lang                           'en' or 'zh' (by the share of CJK characters)
+    doc.field('date')                  HeaderField(value, line, column, label) or None; keys:
+                                       incident_id, date, authors, status, severity, duration
+    doc.template, doc.template_declared  standard | quick | five-whys | zh | None (guess from headings)
+    doc.sections                       top-level Section list; doc.all_sections flat, in order
+    doc.section('timeline')            first Section whose normalised title matches (en or zh alias)
+    doc.tables                         table Blocks (rows of Cells with line and column)
+    doc.sentences                      Sentence list (see postmortem_skill.helper.model.sentences), computed on first use
+    doc.timeline                       Timeline(rows, zone, section) (see postmortem_skill.helper.model.rows)
+    doc.action_items                   ActionItem list; doc.action_table the table Block or None
+    doc.blocks, doc.lines              raw blocks (postmortem_skill.helper.model.markdown) and text lines
+
+Section: title (plain), key (normalised), level, line, end, parent, children, blocks, path (titles from
+the top), forward_looking (its own title or an ancestor's is a forward-looking section).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
+
+from postmortem_skill.helper.model import markdown
+from postmortem_skill.helper.model.vocabulary import FIELDS, FORWARD_LOOKING, SECTION_ALIASES, normalize_title
+
+__all__ = ["Document", "Section", "HeaderField", "parse_document"]
+
+_LABEL_TO_FIELD = {label: key for key, labels in FIELDS.items() for label in labels}
+_FIELD_LINE = re.compile(
+    r"^\s*(?:[-*+]\s+)?(?P<mark>\*\*|__|\*|_)(?P<label>[^*_:：]{1,30}?)\s*(?P<c1>[:：])?\s*(?P=mark)"
+    r"\s*(?(c1)|[:：])\s*(?P<value>.*)$"
+)
+_TITLE_PREFIX = re.compile(r"^(?:postmortem|post-mortem|post mortem|incident report|复盘报告|故障复盘|事故复盘)\s*[:：]\s*", re.I)
+_TEMPLATE_MARK = re.compile(r"<!--\s*postmortem-template:\s*([\w-]+)\s*-->")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class HeaderField:
+    __slots__ = ("key", "label", "value", "line", "column")
+
+    def __init__(self, key, label, value, line, column):
+        self.key, self.label, self.value, self.line, self.column = key, label, value, line, column
+
+    def __repr__(self):
+        return f"HeaderField({self.key}={self.value!r} @{self.line})"
+
+
+class Section:
+    __slots__ = ("title", "key", "level", "line", "end", "parent", "children", "blocks", "forward_looking")
+
+    def __init__(self, title, level, line, parent):
+        self.title, self.level, self.line, self.parent = title, level, line, parent
+        self.key = normalize_title(title)
+        self.end = line
+        self.children: list[Section] = []
+        self.blocks: list[markdown.Block] = []
+        self.forward_looking = _is_forward(self.key) or bool(parent and parent.forward_looking)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (self.parent.path if self.parent else ()) + (self.title,)
+
+    def matches(self, name: str) -> bool:
+        """Does this section's title match `name` (a canonical key such as 'timeline' or a literal title)?"""
+        wanted = normalize_title(name)
+        return self.key in SECTION_ALIASES.get(wanted, (wanted,))
+
+    def descendants(self):
+        for child in self.children:
+            yield child
+            yield from child.descendants()
+
+    def all_blocks(self):
+        """Blocks of this section and its subsections, in order."""
+        yield from self.blocks
+        for child in self.children:
+            yield from child.all_blocks()
+
+    def is_empty(self) -> bool:
+        """No content at all: only blank lines or guidance comments, and no subsections."""
+        return not self.children and all(b.kind == "comment" for b in self.blocks)
+
+    def __repr__(self):
+        return f"Section({self.title!r}, L{self.line}-{self.end})"
+
+
+@lru_cache(maxsize=4096)
+def _is_forward(key: str) -> bool:
+    return any(key == f or key.startswith(f + " ") or (f[0] > "\u3000" and f in key) for f in FORWARD_LOOKING)
+
+
+class Document:
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.blocks = markdown.parse(text)
+        self.lang = _language(text)
+        self.title, self.title_line = None, None
+        self.sections: list[Section] = []
+        self.all_sections: list[Section] = []
+        self.preamble: list[markdown.Block] = []
+        self._build_sections()
+        self.header: dict[str, HeaderField] = {}
+        self._read_header()
+        self.tables = [b for b, _ in markdown.walk(self.blocks) if b.kind == "table"]
+        mark = _TEMPLATE_MARK.search(text[:4000])
+        self.template_declared = bool(mark)
+        self.template = mark.group(1).lower() if mark else self._guess_template()
+        self._sentences = self._timeline = self._actions = None
+        self._line_starts: list[int] | None = None
+
+    def lines_matching(self, cue: re.Pattern, lowered: bool = False) -> list[int]:
+        """Numbers (1-based) of the lines where `cue` matches, in one search over the whole text (`cue` must
+        never match across a line break). With `lowered`, `cue` reads the text with A-Z lower-cased, which
+        is much faster than re.I."""
+        if self._line_starts is None:
+            self._joined = "\n".join(self.lines)
+            self._line_starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
+            self._lowered = self._joined.lower()
+            if len(self._lowered) != len(self._joined):  # a few non-ASCII letters grow when lower-cased
+                self._lowered = self._joined.translate(_ASCII_LOWER)
+        text = self._lowered if lowered else self._joined
+        starts, numbers, pos = self._line_starts, [], 0
+        while (m := cue.search(text, pos)) is not None:
+            number = bisect_right(starts, m.start())
+            numbers.append(number)
+            if number == len(starts):
+                break
+            pos = starts[number]
+        return numbers
+
+    # -- sections ---------------------------------------------------------------------------
+    def _build_sections(self):
+        stack: list[Section] = []
+        current = None
+        for block in self.blocks:
+            if block.kind == "heading":
+                if block.level == 1 and self.title is None:
+                    self.title = _TITLE_PREFIX.sub("", markdown.plain(block.text)).strip()
+                    self.title_line = block.start
+                    continue
+                while stack and stack[-1].level >= block.level:
+                    stack.pop()
+                section = Section(block.text, block.level, block.start, stack[-1] if stack else None)
+                (stack[-1].children if stack else self.sections).append(section)
+                self.all_sections.append(section)
+                stack.append(section)
+                current = section
+            elif current is None:
+                self.preamble.append(block)
+            else:
+                current.blocks.append(block)
+        last_line = len(self.lines)
+        for i, section in enumerate(self.all_sections):
+            following = next((s for s in self.all_sections[i + 1:] if s.level <= section.level), None)
+            section.end = following.line - 1 if following else last_line
+        self._section_lines = [s.line for s in self.all_sections]
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.all_sections if s.matches(name)), None)
+
+    def section_at(self, line: int) -> Section | None:
+        """The innermost section that contains `line`: the last one to start before it, or the nearest of
+        its ancestors that reaches it (sections nest)."""
+        index = bisect_right(self._section_lines, line) - 1
+        section = self.all_sections[index] if index >= 0 else None
+        while section is not None and section.end < line:
+            section = section.parent
+        return section
+
+    def _guess_template(self) -> str | None:
+        keys = {s.key for s in self.all_sections}
+        if self.lang == "zh" and keys & {"基本信息", "改进行动项", "处理过程回顾"}:
+            return "zh"
+        if "executive summary" in keys:
+            return "standard"
+        if "summary" in keys and keys & {"5 whys analysis", "5 whys"}:
+            return "five-whys"
+        if "summary" in keys and "contributing factors" in keys and "action items" in keys:
+            return "quick"
+        return None
+
+    # -- header -----------------------------------------------------------------------------
+    def _read_header(self):
+        for block, _ in markdown.walk(self.blocks):
+            if block.kind in ("paragraph", "list_item"):
+                for line in block.lines:
+                    self._header_line(line)
+            elif block.kind == "table" and block.rows and len(block.rows[0]) >= 2:
+                for row in block.rows[1:]:
+                    key = _LABEL_TO_FIELD.get(normalize_title(row[0].text))
+                    if key and key not in self.header and row[1].text:
+                        self.header[key] = HeaderField(key, markdown.plain(row[0].text),
+                                                       markdown.plain(row[1].text), row[1].number, row[1].column)
+
+    def _header_line(self, line: markdown.Line):
+        m = _FIELD_LINE.match(line.text)
+        if not m:
+            return
+        key = _LABEL_TO_FIELD.get(normalize_title(m["label"]))
+        if key and key not in self.header:
+            value = re.sub(r"^\[\d+\]\s*", "", m["value"].strip())
+            self.header[key] = HeaderField(key, m["label"].strip(), markdown.plain(value), line.number,
+                                           line.column + m.start("value"))
+
+    def field(self, key: str) -> HeaderField | None:
+        return self.header.get(key)
+
+    # -- derived views (computed on first use) ----------------------------------------------
+    @property
+    def sentences(self):
+        if self._sentences is None:
+            from postmortem_skill.helper.model.sentences import split_document
+
+            self._sentences = split_document(self)
+        return self._sentences
+
+    @property
+    def timeline(self):
+        if self._timeline is None:
+            from postmortem_skill.helper.model.rows import read_timeline
+
+            self._timeline = read_timeline(self)
+        return self._timeline
+
+    @property
+    def action_items(self):
+        if self._actions is None:
+            from postmortem_skill.helper.model.rows import read_action_items
+
+            self._actions = read_action_items(self)
+        return self._actions[1]
+
+    @property
+    def action_table(self):
+        self.action_items  # noqa: B018 - computes self._actions
+        return self._actions[0]
+
+
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+def _language(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return "en"
+    latin = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "zh" if cjk >= latin * 0.5 else "en"
+
+
+def parse_document(text: str) -> Document:
+    """Parse Markdown text into a Document. Never raises on any string."""
+    return Document(text)

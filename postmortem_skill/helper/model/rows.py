@@ -1,0 +1,263 @@
+"""Timeline rows and action items of a Document. No I/O.
+
+Timeline rows come from the table(s) under the Timeline / 时间线 section (first column the time, second
+the event), or from list items and sub-headings that start with a time. Each TimelineRow has:
+  line, column          where its time cell starts
+  time_text, event      the raw time cell and the event text (Markdown removed)
+  date, clock           datetime.date / (hour, minute, second) as written, or None
+  day                   the date the row is on: its own, else the later of the previous dated row's and
+                        the header's (so background rows dated days before do not pull later rows back)
+  zone                  the zone written in the cell, else the timeline's zone (None when unstated)
+  utc                   aware UTC datetime when date (row, else header Date), clock and zone are known
+  milestone             impact_start | detected | acknowledged | mitigated | resolved | None
+  parsed                False when the time cell is not a time we understand
+Timeline: rows, zone (as written, e.g. 'UTC', 'UTC+8', 'CET'), section, line (where the zone was found).
+
+ActionItem: line, cells {priority, action, owner, due, ticket, type, status: Cell}, text(key) -> plain.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from postmortem_skill.helper.model import markdown
+from postmortem_skill.helper.model.timeutil import ZONE_WORDS, zone_or_none
+from postmortem_skill.helper.model.vocabulary import MARKERS_READ, normalize_title
+
+_MARKER_RE = re.compile(r"\*\*\s*(" + "|".join(sorted({m for ms in MARKERS_READ.values() for m in ms}, key=len, reverse=True)) + r")\s*[:：]?\s*\*\*")
+_MARKER_TO_KEY = {m: k for k, ms in MARKERS_READ.items() for m in ms}
+
+_ZONE_RE = re.compile(
+    r"(?<![A-Za-z])(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d{2})?|"
+    + "|".join(sorted((w for w in ZONE_WORDS if w != "Z"), key=len, reverse=True))
+    + r"|[A-Z][a-z]+/[A-Z][A-Za-z_]+)(?![A-Za-z])"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_DATE_RE = re.compile(
+    r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)|(?P<y2>\d{4})[\s-]+(?P<mon>[A-Za-z]+)[\s-]+(?P<d2>\d{1,2})"
+    r"|(?P<mon3>[A-Za-z]+)\s+(?P<d3>\d{1,2}),?\s+(?P<y3>\d{4})|(?P<y4>\d{4})年(?P<mo4>\d{1,2})月(?P<d4>\d{1,2})日"
+)
+_CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?(?![\d:])")
+
+
+class TimelineRow:
+    __slots__ = ("line", "column", "time_text", "event", "date", "day", "clock", "zone", "utc", "milestone", "parsed",
+                 "rolled")
+
+    def __init__(self, line, column, time_text, event):
+        self.line, self.column, self.time_text, self.event = line, column, time_text, event
+        self.date = self.day = self.clock = self.zone = self.utc = self.milestone = None
+        self.parsed = self.rolled = False  # rolled: undated, read as the day after the row before it
+
+    def __repr__(self):
+        return f"TimelineRow(L{self.line} {self.time_text!r} {self.milestone or ''})"
+
+
+class Timeline:
+    __slots__ = ("rows", "zone", "section", "line")
+
+    def __init__(self, rows, zone, section, line):
+        self.rows, self.zone, self.section, self.line = rows, zone, section, line
+
+    def milestone(self, key: str) -> TimelineRow | None:
+        return next((r for r in self.rows if r.milestone == key), None)
+
+
+class ActionItem:
+    __slots__ = ("line", "cells")
+
+    def __init__(self, line, cells):
+        self.line, self.cells = line, cells
+
+    def text(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return markdown.plain(cell.text) if cell else ""
+
+    def __repr__(self):
+        return f"ActionItem(L{self.line} {self.text('action')!r})"
+
+
+def find_zone(text: str) -> str | None:
+    m = _ZONE_RE.search(markdown.PLACEHOLDER.sub(" ", text))  # "[TODO: zone, then convert to UTC]" states none
+    return re.sub(r"\s", "", m.group("zone")) if m else None
+
+
+def parse_date_text(text: str) -> date | None:
+    m = _DATE_RE.search(text)
+    if not m:
+        return None
+    try:
+        if m["y"]:
+            return date(int(m["y"]), int(m["mo"]), int(m["d"]))
+        if m["y4"]:
+            return date(int(m["y4"]), int(m["mo4"]), int(m["d4"]))
+        if m["y2"] and m["mon"].lower() in _MONTHS:
+            return date(int(m["y2"]), _MONTHS[m["mon"].lower()], int(m["d2"]))
+        if m["y3"] and m["mon3"].lower() in _MONTHS:
+            return date(int(m["y3"]), _MONTHS[m["mon3"].lower()], int(m["d3"]))
+    except ValueError:
+        return None
+    return None
+
+
+def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: str | None):
+    text = markdown.plain(row.time_text)
+    clock = _CLOCK_RE.search(text)
+    row.date = parse_date_text(text)
+    if clock:
+        h, m, s = int(clock["h"]), int(clock["m"]), int(clock["s"] or 0)
+        ampm = (clock["ampm"] or "").lower().replace(".", "")
+        if ampm:
+            h = h % 12 + (12 if ampm == "pm" else 0)
+        if h < 24 and m < 60 and s < 60:
+            row.clock = (h, m, s)
+    row.parsed = row.clock is not None or (row.date is not None and not clock)
+    if clock and row.clock is None:
+        row.parsed = False
+    if clock and len(_CLOCK_RE.findall(text)) > 1:  # "07:05（北京 15:05）": which one, in which zone?
+        row.parsed = False
+    row.zone = find_zone(text) or default_zone
+    day = row.day = row.date or default_date
+    tz = zone_or_none(row.zone)
+    if row.clock and day and tz:
+        try:
+            local = datetime(day.year, day.month, day.day, *row.clock, tzinfo=tz)
+            row.utc = local.astimezone(timezone.utc)
+        except ValueError:
+            row.utc = None
+
+
+def _milestone(event_raw: str) -> str | None:
+    m = _MARKER_RE.search(event_raw)
+    return _MARKER_TO_KEY.get(m.group(1)) if m else None
+
+
+_LEADING_TIME = re.compile(
+    r"^\s*(?:\*\*|__)?\s*((?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]+)?)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:UTC|GMT|Z|[A-Z]{3,4}|UTC[+-]\d{1,2}))?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"\s*(?:\*\*|__)?\s*(?:[-–—:：|]\s*)?"
+)
+
+
+def read_timeline(doc) -> Timeline:
+    section = doc.section("timeline") or doc.section("时间线")
+    if section is None:
+        return Timeline([], None, None, None)
+    header_date = None
+    field = doc.field("date")
+    if field:
+        header_date = parse_date_text(field.value)
+    zone, zone_line = find_zone(section.title), section.line
+    rows: list[TimelineRow] = []
+    date_line = None
+    for block in section.all_blocks():
+        if block.kind == "table" and len(block.rows) >= 2:
+            head_zone = find_zone(" ".join(c.text for c in block.rows[0]))
+            if head_zone and not zone:
+                zone, zone_line = head_zone, block.start
+            for cells in block.rows[1:]:
+                if len(cells) < 2 or not (cells[0].text or cells[1].text):
+                    continue
+                event_cell = cells[1] if len(cells) == 2 or _CLOCK_RE.search(cells[1].text) is None else cells[-1]
+                raw_event = " ".join(c.text for c in cells[1:])
+                row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, markdown.plain(event_cell.text))
+                row.milestone = _milestone(raw_event)
+                rows.append(row)
+        elif block.kind in ("paragraph", "list_item", "heading"):
+            lines = block.lines if block.kind != "list_item" else block.lines[:1]
+            first = lines[0] if lines else None
+            if first is None:
+                continue
+            m = _LEADING_TIME.match(first.text)
+            if m and (block.kind != "paragraph" or _CLOCK_RE.search(m.group(1))):
+                rest = first.text[m.end():] + " " + " ".join(l.text for l in lines[1:])
+                row = TimelineRow(first.number, first.column + m.start(1), m.group(1), markdown.plain(rest))
+                row.milestone = _milestone(first.text)
+                rows.append(row)
+            elif block.kind == "paragraph":
+                if not zone and find_zone(first.text):
+                    zone, zone_line = find_zone(first.text), first.number
+                if date_line is None:
+                    date_line = parse_date_text(first.text)
+    # sub-headings of the section may carry the date-time (e.g. '### 2018 October 21 22:52 UTC')
+    for sub in section.descendants():
+        m = _DATE_RE.search(sub.title)
+        if m and _CLOCK_RE.search(sub.title):
+            row = TimelineRow(sub.line, 1, sub.title, "")
+            rows.append(row)
+    rows.sort(key=lambda r: r.line)
+    if not zone:
+        phrase = re.search(r"all times[^.\n]{0,40}?(?:in|are|:)?\s*" + _ZONE_RE.pattern, doc.text, re.I)
+        if phrase:
+            zone = re.sub(r"\s", "", phrase.group("zone"))
+            zone_line = doc.text.count("\n", 0, phrase.start()) + 1
+    default_date = date_line or header_date or _document_date(doc)
+    if not zone and rows and all(find_zone(r.time_text) for r in rows):
+        zone, zone_line = find_zone(rows[0].time_text), rows[0].line
+    last_date, previous = None, None
+    for row in rows:
+        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone)
+        if _crosses_midnight(previous, row):
+            # 23:58 then 00:40 with no dates: read it as the next day so that milestones and durations
+            # stay meaningful; PM404 still asks the writer to write the dates.
+            _parse_time_cell(row, previous.day + timedelta(days=1), zone)
+            row.rolled = True
+        if row.date or row.rolled:
+            last_date = row.date or row.day
+        if row.clock:
+            previous = row
+    return Timeline(rows, zone, section, zone_line if zone else None)
+
+
+def _crosses_midnight(previous, row) -> bool:
+    """An undated clock time more than six hours before the row above it: the next day, not a typo."""
+    if previous is None or previous.day is None or row.date or not row.clock or row.day != previous.day:
+        return False
+    back = (previous.clock[0] * 60 + previous.clock[1]) - (row.clock[0] * 60 + row.clock[1])
+    return back > 6 * 60
+
+
+def _document_date(doc) -> date | None:
+    """A date in the title or before the first section, for timelines written with clock times only."""
+    for text in [doc.title or ""] + [l.text for b in doc.preamble if b.kind == "paragraph" for l in b.lines]:
+        found = parse_date_text(text)
+        if found:
+            return found
+    return None
+
+
+_ACTION_COLUMNS = {
+    "priority": ("priority", "pri", "优先级"),
+    "action": ("action", "action item", "actions", "item", "行动项", "改进项", "措施", "改进措施", "行动"),
+    "owner": ("owner", "owners", "assignee", "负责人", "责任人", "跟进人"),
+    "due": ("due date", "due", "deadline", "target date", "截止日期", "截止时间", "预计完成时间", "完成时间"),
+    "ticket": ("ticket", "bug", "tracking bug", "issue", "jira", "link", "工单", "链接"),
+    "type": ("type", "类型"),
+    "status": ("status", "状态"),
+}
+_COLUMN_TO_KEY = {name: key for key, names in _ACTION_COLUMNS.items() for name in names}
+
+
+def column_key(header_text: str) -> str | None:
+
+    return _COLUMN_TO_KEY.get(normalize_title(header_text))
+
+
+def read_action_items(doc):
+    """(table Block or None, [ActionItem]) from the first action table in the Action Items section."""
+    section = doc.section("action items") or doc.section("改进行动项")
+    candidates = list(section.all_blocks()) if section else []
+    for block in candidates:
+        if block.kind != "table" or not block.rows:
+            continue
+        keys = [column_key(c.text) for c in block.rows[0]]
+        if "action" not in keys:
+            continue
+        items = []
+        for cells in block.rows[1:]:
+            mapped = {k: c for k, c in zip(keys, cells) if k and k not in ()}
+            if any(c.text.strip() for c in cells):
+                items.append(ActionItem(cells[0].number, mapped))
+        return block, items
+    return None, []

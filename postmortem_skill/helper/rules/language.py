@@ -1,0 +1,277 @@
+"""PM3xx language: blame, hindsight, normative and emotive wording, person-terminal 5 whys, punishment.
+
+Each sentence is checked in its own language (detected per sentence). Headings, code, log lines and block
+quotes are skipped; quoted speech inside a sentence is blanked. Counterfactual wording (PM302) is allowed
+in forward-looking sections (Lessons Learned, Action Items, …). Whether the subject is a person (a name,
+an @handle, a role such as "the engineer" or 值班同学) or a system decides the ambiguous cases: "the alert
+failed to fire" is fine, "the on-call engineer failed to escalate" is not.
+"""
+from __future__ import annotations
+
+import re
+
+from postmortem_skill.helper.rules import lexicon
+from postmortem_skill.helper.rules.base import found, rule
+
+RULES: list = []
+_SKIP = {"heading", "code", "log", "quote"}
+# @dana, not the domain of an e-mail address; "@" first (then look back) lets re skip to each "@"
+_HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*")
+
+HINTS = {
+    "blame": ("describe the action and the conditions that made it possible (e.g. 'the restart command accepted a "
+              "primary node without confirmation'), not the person's character",
+              "描述具体操作以及让它得以发生的条件（如「重启命令未经确认就接受了主节点」），而不是评价个人"),
+    "hindsight": ("describe what happened and what was known at the time; move what would help next time to Lessons "
+                  "Learned or Action Items",
+                  "描述当时发生了什么、当时掌握哪些信息；把「下次怎样更好」移到经验教训或改进行动项"),
+    "omission": ("make the system the subject: what did the process or tool not check or prompt for? (e.g. 'no check "
+                 "required X before Y')",
+                 "以系统为主语：流程或工具缺少了什么检查或提示？（如「发布流程没有强制预发验证」）"),
+    "normative": ("describe the action neutrally and name the gap in the process or tooling",
+                  "中性地描述操作，并指出流程或工具上的缺口"),
+    "careful": ("name a change to the system (a guard-rail, automation or check) instead of asking people to be "
+                "more careful", "提出对系统的改进（防护、自动化或校验），而不是要求人更小心"),
+    "emotive": ("state the facts and their impact in neutral words", "用中性的语言陈述事实和影响"),
+    "root": ("name the conditions and system gaps that allowed the action; a person is never a root cause",
+             "写出让该操作得以发生的条件和系统缺口；人不是根因"),
+    "punitive": ("keep the review about learning; record follow-up owners in the action items instead",
+                 "复盘关注改进而不是追责；后续负责人写在行动项中"),
+}
+_MESSAGES = {
+    "PM301": ("blames or judges a person: '{m}'", "指责或评价个人：「{m}」"),
+    "PM302": ("counterfactual or hindsight wording: '{m}'", "反事实或事后诸葛亮式表述：「{m}」"),
+    "PM303": ("normative wording about people: '{m}'", "对人的评判性表述：「{m}」"),
+    "PM304": ("emotive wording: '{m}'", "情绪化表述：「{m}」"),
+    "PM305": ("names a person as the cause: '{m}'", "把人作为原因：「{m}」"),
+    "PM306": ("punitive wording: '{m}'", "惩罚性表述：「{m}」"),
+}
+
+
+def _people(doc) -> set[str]:
+    people = set()
+    field = doc.field("authors")
+    if field:
+        people.update(p.strip() for p in re.split(r"[,，、;/]| and ", field.value) if p.strip())
+    for item in doc.action_items:
+        owner = item.text("owner").strip()
+        if owner and len(owner.split()) <= 2:
+            people.add(owner)
+    people.update(_HANDLE.findall(doc.text))
+    return people
+
+
+def _systems(doc) -> set[str]:
+    """Capitalised words the document uses as things: 'the Scheduler', `Vault`."""
+    systems = set(re.findall(r"\b(?:the|our|a|an|its|their)\s+([A-Z][a-z]+)\b", doc.text))
+    systems.update(re.findall(r"`([A-Z][a-z]+)`", doc.text))
+    return systems
+
+
+class _OnFirstUse:
+    """A set computed when first asked about: most documents never need their people or systems."""
+    __slots__ = ("_make", "_items")
+
+    def __init__(self, make):
+        self._make, self._items = make, None
+
+    def _get(self):
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+    def __contains__(self, item) -> bool:
+        return item in self._get()
+
+    def __iter__(self):
+        return iter(self._get())
+
+
+def hits(doc, ctx):
+    """All language hits of a document, computed once per run: [(rule, sentence, matched, hint)]."""
+    cached = ctx.memo.get(("language", id(doc)))
+    if cached is not None:
+        return cached
+    people = _OnFirstUse(lambda: _people(doc))
+    systems = _OnFirstUse(lambda: frozenset(_systems(doc) - set(people)))
+    extra = ctx.extra_phrases()
+    result = []
+    for sentence in doc.sentences:
+        if sentence.flags & _SKIP:
+            continue
+        forward = "forward" in sentence.flags
+        text = sentence.text
+        lang = ctx.language or sentence.lang
+        if lang == "zh":
+            items = lexicon.find_zh(text, forward)
+        else:
+            families = lexicon.cue_families(text)
+            items = lexicon.find_en(text, forward, people, systems, families) if families else ()
+        seen = set()
+        for rule_id, _start, matched, hint in items:
+            if rule_id not in seen:
+                seen.add(rule_id)
+                result.append((rule_id, sentence, matched, hint, lang))
+        for rule_id, phrases in extra.items():
+            for phrase in phrases:
+                if phrase and phrase.lower() in text.lower() and rule_id not in seen:
+                    seen.add(rule_id)
+                    result.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
+    result.extend(_five_whys(doc, people))
+    ctx.memo[("language", id(doc))] = result
+    return result
+
+
+_DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "PM304": "emotive", "PM305": "root",
+                 "PM306": "punitive"}
+
+
+def _five_whys(doc, people):
+    section = next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key), None)
+    if section is None:
+        return []
+    inside = [s for s in doc.sentences if section.line < s.line <= section.end and not s.flags & _SKIP]
+    if not inside:
+        return []
+    last = inside[-1]
+    if lexicon.person_in(last.text, last.lang, people):
+        return [("PM305", last, last.display[:60], "root", last.lang)]
+    return []
+
+
+def _findings(rule_id):
+    def check(doc, ctx):
+        for hit_rule, sentence, matched, hint, lang in hits(doc, ctx):
+            if hit_rule == rule_id:
+                en, zh = _MESSAGES[rule_id]
+                snippet = " ".join(matched.split())[:60]
+                yield found(lang, rule_id, sentence.line, sentence.column, (en.format(m=snippet), zh.format(m=snippet)),
+                            HINTS[hint])
+    return check
+
+
+rule(RULES, id="PM301", name="blame", category="language", severity="warning",
+     summary="blame or character judgement of a person (human error, careless, lazy, someone's fault)",
+     doc="A postmortem explains how the system let an action cause harm; 'human error', 'careless' or 'X's "
+     "mistake' stop the analysis at a person and teach people to hide what they did. Self-blame counts too. "
+     "Chinese: 人为失误, 误操作, 粗心, 疏忽, 违规操作 ….",
+     bad="Due to careless ignorance, the operator ran the turn-up twice.",
+     good="The turn-up tool accepted a second run on a rack whose first run had stalled.")(_findings("PM301"))
+rule(RULES, id="PM302", name="counterfactual", category="language", severity="warning",
+     summary="counterfactual or hindsight wording about what someone should have done",
+     doc="'Should have', 'failed to', 'if X had …' describe a world that did not happen and judge people with "
+     "knowledge they did not have (Bergström's counterfactual trap). Allowed in forward-looking sections; "
+     "'the job failed to start' (a system subject) is fine. Chinese: 本应, 本该, 如果…就不会, 显然, 没有及时 ….",
+     bad="The on-call engineer should have rolled back at 09:20.",
+     good="At 09:20 the dashboard showed no link between the deploy and the errors; the rollback began at 09:41.")(
+    _findings("PM302"))
+rule(RULES, id="PM303", name="normative", category="language", severity="warning",
+     summary="normative wording about people (improperly, inadequately, be more careful)",
+     doc="Words like 'inappropriately' or 'poorly' make the writer a judge. 'Be more careful' is not a fix: care "
+     "is not a control. About systems ('improperly configured probes') they are fine.",
+     bad="The engineers need to be more careful with production credentials.",
+     good="Production credentials are long-lived and shared; the action items replace them with short-lived tokens.")(
+    _findings("PM303"))
+rule(RULES, id="PM304", name="emotive", category="language", severity="warning",
+     summary="emotive or animated wording (ridiculous, a mess, !!!)",
+     doc="Animated language distracts from the facts and reads as blame. Keep the tone neutral.",
+     bad="The response was a mess!!!",
+     good="Three teams worked the same alert for 20 minutes before one incident channel was opened.")(_findings("PM304"))
+rule(RULES, id="PM305", name="person-as-cause", category="language", severity="warning",
+     summary="a person is named as the (root) cause, or a 5-whys chain ends at a person",
+     doc="An individual's action is never a root cause (Cook); a 5-whys chain that ends at 'the developer' stopped "
+     "one why too early. Ask what made the action reasonable at the time. Chinese: 人员原因, 根因是某人.",
+     bad="Why #5: the developer was unfamiliar with the codebase.",
+     good="Why #5: the connection-pool API returns a pooled client only through a wrapper that nothing enforces.")(
+    _findings("PM305"))
+rule(RULES, id="PM306", name="punitive", category="language", severity="warning",
+     summary="punitive wording (disciplinary action, 追责, 问责, 背锅)",
+     doc="A blameless review is about learning. Punishment talk makes the next incident's facts harder to get. "
+     "定责 / 责任人 as a neutral follow-up owner is fine.",
+     bad="这次的问题要追责到具体个人。",
+     good="改进行动项写明负责人和截止日期，由评审会跟进。")(_findings("PM306"))
+
+
+_OWNER_COLUMN = ("责任人", "责任方", "肇事人", "负责人员")
+
+
+@rule(RULES, id="PM307", name="timeline-owner-column", category="language", severity="warning",
+      summary="the timeline table has a 责任人 (person responsible) column",
+      doc="A timeline records what happened and what was known, not whose fault each step was. A 责任人 column "
+      "in 时间线 (common in Chinese templates) turns every row into an attribution and invites 追责. Name "
+      "the role or the acting party instead (角色 / 执行方); follow-up owners belong in 改进行动项, where "
+      "负责人 is a neutral field.",
+      bad="`| 时间 | 事件 | 责任人 |` under `## 时间线`",
+      good="`| 时间 | 事件 | 执行方 |` under `## 时间线`")
+def timeline_owner_column(doc, ctx):
+    from postmortem_skill.helper.model.vocabulary import normalize_title
+
+    section = doc.timeline.section
+    if section is None:
+        return
+    for block in section.all_blocks():
+        if block.kind != "table" or not block.rows:
+            continue
+        for cell in block.rows[0]:
+            if normalize_title(cell.text) in _OWNER_COLUMN:
+                name = cell.text.strip()
+                yield found(doc.lang, "PM307", cell.number, cell.column,
+                            (f"the timeline has a '{name}' (person responsible) column: "
+                             "rows read as attributions of blame",
+                             f"时间线表格有「{name}」列：逐行记人容易变成追责"),
+                            ("name the role or acting party (角色 / 执行方); put follow-up owners in the action items",
+                             "改为「角色」或「执行方」；后续负责人写在改进行动项中"))
+
+
+_NOT_A_NAME = re.compile(r"\b(?:teams?|groups?|squads?|on-?call|sre|ops|support|platform|engineers?|leads?|"
+                         r"managers?|commanders?|owners?|rotation|desk|customers?|vendors?)\b|"
+                         r"组|团队|值班|部门|平台|中心|小组|负责人|同学", re.I)
+
+
+def _person_names(doc) -> set[str]:
+    """Names of people the document itself declares (authors, action owners) and @handles: a full name
+    and each of its parts ('Dana Whitfield', 'Dana', 'Whitfield'). Teams and roles are not names."""
+    candidates = []
+    field = doc.field("authors")
+    if field:
+        candidates += re.split(r"[,，、;/]| and ", field.value)
+    candidates += [item.text("owner") for item in doc.action_items]
+    names = set(_HANDLE.findall(doc.text))
+    for raw in (c.strip() for c in candidates):
+        if not raw or _NOT_A_NAME.search(raw):
+            continue
+        if re.fullmatch(r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}", raw):
+            names.add(raw)
+            names.update(part for part in raw.split() if len(part) > 2)
+        elif re.fullmatch(r"[" + lexicon.SURNAMES + r"][\u4e00-\u9fff]{1,2}", raw):
+            names.add(raw)
+    return names
+
+
+@rule(RULES, id="PM308", name="person-named", category="language", severity="info",
+      summary="a person is named in the narrative (summary, timeline, analysis)",
+      doc="Name roles, not people: 'the on-call engineer', 'the author of the change'. A name in the story "
+      "makes the review about that person, and readers outside the team learn nothing from it. People "
+      "named here are the document's own authors, action owners and @handles; forward-looking sections and "
+      "the action items are not checked.",
+      bad="`| 23:10 | Dana starts the cleanup script with --all-partitions |`",
+      good="`| 23:10 | The data engineer on call starts the cleanup script with --all-partitions |`")
+def person_named(doc, ctx):
+    names = _person_names(doc)
+    if not names:
+        return
+    header_lines = {f.line for f in doc.header.values()}
+
+    def alternative(name: str) -> str:  # Chinese has no spaces between words: no word boundaries there
+        return re.escape(name) if re.search(r"[\u4e00-\u9fff]", name) else r"(?<![\w@])" + re.escape(name) + r"(?!\w)"
+
+    pattern = re.compile("|".join(alternative(n) for n in sorted(names, key=len, reverse=True)))
+    for sentence in doc.sentences:
+        if sentence.flags & (_SKIP | {"forward"}) or sentence.line in header_lines:
+            continue
+        hit = pattern.search(sentence.raw)
+        if hit:
+            yield found(sentence.lang, "PM308", sentence.line, sentence.column,
+                        (f"names a person: '{hit.group(0)}'", f"点名个人：「{hit.group(0)}」"),
+                        ("refer to the role instead (the on-call engineer, the author of the change)",
+                         "改用角色称呼（如“值班工程师”“变更的提交人”）"))

@@ -1,2 +1,0 @@
-"""The `postmortem` toolkit. Standard library only: it must run from an installed skill folder
-with a bare `python3` (see `skill.compiler.zipapp`)."""

@@ -1,5 +1,0 @@
-import sys
-
-from skill.toolkit.cli import main
-
-sys.exit(main())

@@ -1,0 +1,196 @@
+"""Language rules on sentences written for these tests (not the shared dev set): generalisation check."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postmortem_skill.helper.engine.check import check_text
+from postmortem_skill.helper.rules import lexicon
+
+BLAME_EN = [
+    "Priya ignored the failing health check and pushed the release anyway.",
+    "The database administrator should have taken a snapshot before the upgrade.",
+    "This incident was ultimately caused by operator error during the failover.",
+    "Had the release manager read the changelog, the breaking flag would have been spotted.",
+    "@jlee forgot to renew the wildcard certificate.",
+    "The intern's carelessness deleted the staging bucket.",
+    "Our on-call simply had to look at the dashboard to see the spike.",
+    "It was obviously a bad idea to deploy on a Friday evening.",
+    "The junior developer neglected to run the migrations locally.",
+    "Tom dropped the ball on the vendor escalation.",
+    "The support engineer did not check whether the customer was on the legacy plan.",
+    "If the team had tested the rollback path, we could have avoided the second outage.",
+    "The SRE on duty handled the paging storm poorly.",
+    "Ops staff must be more careful when editing firewall rules.",
+    "The whole deploy process is a joke!!",
+    "Honestly I can't believe nobody noticed the disk filling up for a week.",
+    "It was the contractor's fault that the secrets ended up in the repository.",
+    "The backend team failed to communicate the schema change to mobile.",
+    "Sloppy code review let the null pointer through.",
+    "Root cause: the engineer pasted the production connection string into the test runner.",
+]
+FINE_EN = [
+    "We failed to meet the availability SLO for November, using 140% of the error budget.",
+    "The health check reported success because it only probed the load balancer.",
+    "The upgrade script does not take a snapshot before it runs.",
+    "The failover tool promoted a replica that was 40 seconds behind.",
+    "The changelog entry for the breaking flag was added after the release was built.",
+    "Certificate renewal is a manual task with no reminder in the calendar.",
+    "The cleanup job deleted the staging bucket because its prefix filter was empty.",
+    "Error rates climbed to 35% within four minutes of the deploy.",
+    "The migration failed to acquire a lock and retried 200 times.",
+    "The vendor acknowledged the escalation after 3 hours.",
+    "Nothing in the support tooling shows which plan a customer is on.",
+    "The rollback path had not been exercised since the service moved to Kubernetes.",
+    "Paging volume reached 140 alerts in ten minutes, which hid the primary signal.",
+    "Firewall rules are edited through a web console that has no review step.",
+    "The cron job did not run on March 3 because the host was being patched.",
+    "Disk usage grew by 2% per day and no alert covers that volume.",
+    "Secrets were committed in a test fixture, and the pre-commit scanner does not read fixtures.",
+    "The schema change was announced in a channel the mobile team does not follow.",
+    "The null check was removed in a refactor that passed all existing tests.",
+    "The connection string for production is the default in the test runner's config file.",
+    "We will add a confirmation prompt to the failover command (OPS-214).",
+    "At 10:02 the worker logged \"failed to connect to broker\" and exited.",
+    "The queue consumer missed 12 heartbeats before the broker evicted it.",
+]
+BLAME_ZH = [
+    "小李粗心大意，把生产库当成了测试库。",
+    "这次故障是值班人员操作失误造成的。",
+    "开发同学本应在上线前跑一遍回归测试。",
+    "如果运维及时扩容，服务就不会雪崩。",
+    "测试同学没有认真验证支付回调。",
+    "这是一次典型的低级错误。",
+    "把并发改成 2 是非常低级的失误。",
+    "DBA 擅自在业务高峰期执行了变更。",
+    "事后要对相关人员追责。",
+    "显然是发布人员没有看告警。",
+    "张伟忘记关闭调试开关。",
+]
+FINE_ZH = [
+    "发布系统在业务高峰期没有变更窗口限制。",
+    "回归测试没有覆盖支付回调的超时分支。",
+    "扩容脚本在 CPU 超过 80% 时才会触发。",
+    "告警规则的阈值设置为 5 分钟内错误率超过 10%。",
+    "生产库和测试库的连接串只差一个字符。",
+    "调试开关默认打开，且没有过期时间。",
+    "服务在 14:32 开始返回 502，14:47 恢复。",
+    "我们将为变更平台增加双人复核（OPS-88）。",
+    "日志显示“连接被拒绝”，随后进程退出。",
+    "监控没有覆盖消息队列的积压量。",
+]
+
+
+def _language_rules(sentence: str) -> list[str]:
+    heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
+    return [f.rule for f in check_text(f"{heading}\n\n{sentence}\n") if f.rule.startswith("PM3")]
+
+
+def _rates(blame, fine):
+    tp = sum(bool(_language_rules(s)) for s in blame)
+    fp = sum(bool(_language_rules(s)) for s in fine)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    return precision, tp / len(blame)
+
+
+def test_english_generalises():
+    precision, recall = _rates(BLAME_EN, FINE_EN)
+    assert precision >= 0.95 and recall >= 0.9, (precision, recall)
+
+
+def test_chinese_generalises():
+    precision, recall = _rates(BLAME_ZH, FINE_ZH)
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+@pytest.mark.parametrize("sentence", ["The alert failed to fire because the rule was disabled.",
+                                      "Failed to create database pools", "What could have gone better?"])
+def test_system_subjects_and_headings_are_fine(sentence):
+    assert _language_rules(sentence) == []
+
+
+def test_forward_looking_sections_allow_counterfactuals():
+    text = "## Lessons Learned\n\nA canary stage would have caught this earlier; we should have one.\n"
+    assert [f.rule for f in check_text(text) if f.rule.startswith("PM3")] == []
+    narrative = "## Detection\n\nThe on-call engineer should have caught this earlier.\n"
+    assert "PM302" in [f.rule for f in check_text(narrative)]
+
+
+def test_alternate_reality_in_the_narrative_is_flagged_whatever_the_subject():
+    # The seed skill's Detection section: a system subject, but a world that did not happen.
+    narrative = "## Detection\n\n### What Didn't Work\n\n- Canary deployment would have caught this earlier.\n"
+    assert "PM302" in [f.rule for f in check_text(narrative)]
+    conditional_impact = "## Impact\n\nA stricter threshold would have produced many false positives.\n"
+    assert [f.rule for f in check_text(conditional_impact) if f.rule.startswith("PM3")] == []
+
+
+def test_code_quotes_and_logs_are_skipped():
+    text = ("## What Happened\n\n```\nERROR human error in operator input\n```\n\n"
+            "> The operator was careless, the customer wrote.\n\n"
+            "2026-03-04T10:00:00Z ERROR: user error detected\n")
+    assert [f.rule for f in check_text(text) if f.rule.startswith("PM3")] == []
+
+
+def test_chinese_document_gets_chinese_messages():
+    findings = [f for f in check_text("## 根因分析\n\n值班同学粗心，误删了配置。\n") if f.rule == "PM301"]
+    assert findings and "指责" in findings[0].message and findings[0].suggestion
+    assert all(ord(ch) < 128 or ch in "“”‘’「」…" or "\u4e00" <= ch <= "\u9fff" or ch in "，。：；（）" for ch in findings[0].message)
+
+
+def test_every_language_finding_has_a_rewrite():
+    findings = check_text("## What Happened\n\nDue to careless ignorance, Dana broke prod. This is ridiculous!!!\n")
+    language = [f for f in findings if f.rule.startswith("PM3")]
+    assert {"PM301", "PM304"} <= {f.rule for f in language}
+    assert all(f.suggestion for f in language)
+
+
+def _all_hits(sentences, families=None):
+    return [list(lexicon.find_en(s, forward, set(), frozenset(), families)) for s in sentences
+            for forward in (False, True)]
+
+
+CUE_WORDS = ["should have", "should've", "had", "if", "would have caught", "might've prevented", "failed to",
+             "did not check", "missed", "ignored", "overlooked", "careless", "human error", "Sam's mistake",
+             "improperly", "poorly", "be more careful", "!!", "ridiculous", "root cause was", "the engineer", "Priya",
+             "@ops", "the script", "obviously", "clearly wrong", "simply had to", "disciplinary", "fat-fingered",
+             "rookie mistake", "amateurish", "noob", "ought to have", "neglected to", "hold them accountable",
+             "what a mess", "can't believe", "pay more attention", "known better", "hastily", "mishandled",
+             "disregarded", "wrong", "got fired", "lazy", "culprit", "caused by", "the operator's fault", "never",
+             "it was evident that", "were clearly", "might've prevented", "hold the team accountable"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CUE_WORDS) | st.text(alphabet="abcdefghij .,'", max_size=12), min_size=1,
+                max_size=8).map(" ".join))
+def test_cue_prefilter_never_hides_a_hit(sentence):
+    _same_hits_without_prefilter([sentence])
+
+
+def test_cue_prefilter_on_written_sentences():
+    _same_hits_without_prefilter(BLAME_EN + FINE_EN)
+
+
+def _same_hits_without_prefilter(sentences):
+    assert _all_hits(sentences) == _all_hits(sentences, lexicon.ALL_FAMILIES)
+
+
+@pytest.mark.parametrize("line, is_log", [
+    ("2026-05-12T06:31:07Z ERROR snapshot is 49h old", True),
+    ("2026-05-12 06:31 WARN export lag 2d3h", True),
+    ("2026-05-12 06:31 [scheduler] job started", True),
+    ("[2026-05-12 06:31:07] worker 3 exited", True),
+    ("2026-03-07 22:10 The operator carelessly deleted the table.", False),
+    ("2026-03-07 22:10 UTC: the search reindex started", False),
+])
+def test_a_dated_sentence_is_prose_and_a_log_line_is_evidence(line, is_log):
+    from postmortem_skill.helper.model.sentences import is_log_line
+
+    assert is_log_line(line) is is_log
+
+
+def test_blame_in_a_dated_bullet_list_is_reported():
+    text = ("# Postmortem: x\n\n## Timeline (All times UTC)\n\n"
+            "- 2026-03-07 22:10 The operator carelessly deleted the production table.\n"
+            "- 2026-03-07 22:14 Dana should have checked the backup first.\n"
+            "- 2026-03-07 22:15:02 ERROR human error detected by the audit hook\n")  # a log line: quoted, not judged
+    assert [(f.rule, f.line) for f in check_text(text) if f.rule.startswith("PM3")] == [("PM301", 5), ("PM302", 6)]
