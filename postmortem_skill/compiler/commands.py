@@ -153,7 +153,7 @@ def status(ctx: click.Context, project, use_home, fmt):
     if not found["targets"]:
         click.echo(f"nothing installed in {where} (this is postmortem-skill {found['current']})")
         ctx.exit(0)
-    installed = found["version"] or "0.1.0 or earlier (no version recorded)"
+    installed = found["version"] or "not recorded (an install by 0.1.0, before versions were recorded)"
     click.echo(f"installed in {where}: {' '.join(found['targets'])}")
     click.echo(f"version: {installed}; this package: {found['current']}"
                + ("  (outdated: run build-skill update)" if found["outdated"] else "  (up to date)"))

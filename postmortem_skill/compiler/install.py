@@ -154,7 +154,7 @@ def _update(root: Path, use_home: bool, name: str, say, session, current: str) -
     chosen = select(catalogue(ready), record["targets"])
     wanted = plans.collect(outputs(chosen, "global" if use_home else "project", ready))
     plan = plans.install_plan(root, wanted, record, [t.id for t in chosen], name)
-    old = records.installed_version(record) or "an unversioned install (0.1.0)"
+    old = records.installed_version(record) or "an install by 0.1.0 (no version recorded)"
     if session is None:
         say(f"plan to update {' '.join(record['targets'])} in {root} from {old} to {current} "
             "(dry run, nothing written):")
