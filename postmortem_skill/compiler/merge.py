@@ -97,19 +97,21 @@ def upsert_block(old: bytes | None, inner: str, comment: str, where: str) -> tup
 
 
 def _as_now(separator: str, eol: bytes) -> list[bytes]:
-    """The separator as recorded, and as it reads after the file's line endings were converted."""
+    """The separator as recorded, and as it reads after the file's line endings were converted to eol."""
     recorded = separator.encode()
     plain = recorded.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return [recorded, plain.replace(b"\n", eol)]
+    return sorted({recorded, plain.replace(b"\n", eol)}, key=len, reverse=True)    # "\r\n" before "\n"
 
 
 def remove_block(data: bytes, comment: str, before: str, after: str, where: str) -> bytes:
-    """Take our block out with the separators install added, leaving every other byte as it is now."""
+    """Take our block out with the separators install added, leaving every other byte as it is now.
+    The block's own line endings tell whether the file was converted since (git's autocrlf, an editor)."""
     span = find_block(data, comment, where)
     if not span:
         return data
     start, stop = span
-    eol = line_ending(data)
+    inside = data[start + len(markers(comment)[0]):]
+    eol = next((e for e in (b"\r\n", b"\n", b"\r") if inside.startswith(e)), b"\n")
     pre = next((p for p in _as_now(before, eol) if p and data[:start].endswith(p)), b"")
     post = next((p for p in _as_now(after, eol) if p and data[stop:].startswith(p)), b"")
     if not pre and not post:        # a block that replaced the user's: its own line ending goes with it

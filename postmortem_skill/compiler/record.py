@@ -85,7 +85,7 @@ def check(record) -> str | None:
 def _check_entry(path: str, entry) -> str | None:
     if not _safe(path):
         return "the path leaves the project"
-    if not isinstance(entry, dict) or entry.get("kind") not in KINDS:
+    if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str) or entry["kind"] not in KINDS:
         return "no known 'kind'"
     if not _strings(entry.get("claims")) or not isinstance(entry.get("created"), bool):
         return "'claims' or 'created' is missing or of the wrong type"
