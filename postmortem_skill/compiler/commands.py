@@ -131,8 +131,8 @@ _HOME = click.option("--global", "use_home", is_flag=True, help="The install in 
              "(an install by 0.1.0 records no version and is always outdated); run build-skill update.\n\n"
              "\b\nexamples:\n  build-skill status\n  build-skill status --project ../shop --format json\n"
              "  build-skill status --global\n\n"
-             "\b\nexit codes: 0 up to date (or nothing installed), 1 outdated or edited, 2 unusable "
-             "(a damaged record, an interrupted install not yet rolled back)\n\n"
+             "\b\nexit codes:\n  0 up to date (or nothing installed)\n  1 outdated, or files edited since install\n"
+             "  2 unusable: a damaged record, an interrupted install not yet rolled back\n\n"
              "JSON keys: version (installed, null for 0.1.0), current (this package), targets, modified, "
              "outdated.")
 @_ONE_PROJECT

@@ -180,7 +180,7 @@ class Session:
 
     def _holder(self, path: Path) -> int:
         try:
-            return int(path.read_bytes().split()[0])
+            return int(_read_own(path).split()[0])
         except (OSError, ValueError, IndexError):
             return 0
 
@@ -291,7 +291,7 @@ class Session:
         if not path.exists():
             return
         try:
-            journal = json.loads(path.read_bytes())
+            journal = json.loads(_read_own(path))
             entries = [(e["path"], None if e["old"] is None else base64.b64decode(e["old"]), int(e["mode"]))
                        for e in journal["files"]]
             made, removed = list(journal["made"]), list(journal["removed"])
@@ -382,6 +382,14 @@ class Session:
                 raise SkillError(f"could not write {self.root / current}: {exc.strerror or exc}; "
                                  "nothing was changed") from None
             raise
+
+
+def _read_own(path: Path) -> bytes:
+    """A file of ours in WORK, refused unopened when something else (a FIFO, a link) took its place."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise SkillError(f"{path} is not a regular file; remove {path.parent} and run again")
+    return disk.read_regular(path)
 
 
 def _exec_bits() -> int:
