@@ -51,10 +51,10 @@ def test_an_existing_file_keeps_its_mode_and_a_failure_restores_everything(tmp_p
     before = snapshot(tmp_path)
     real = Session._write_file
 
-    def full_disk(self, path, data, mode):
+    def full_disk(self, path, data, mode, sync=True):
         if data == b"x":
             raise OSError(28, "No space left on device")
-        real(self, path, data, mode)
+        real(self, path, data, mode, sync)
 
     monkeypatch.setattr(Session, "_write_file", full_disk)
     with pytest.raises(SkillError, match="nothing was changed"):

@@ -117,13 +117,13 @@ def test_failing_install_leaves_nothing_behind(project, run, monkeypatch, fails)
     calls = {"n": 0, "failed": False}
     real = Session._write_file
 
-    def flaky(self, path, data, mode):
+    def flaky(self, path, data, mode, sync=True):
         if path.name != "journal.json" and not path.name.startswith(f"{os.getpid()}.1."):  # not journal, lock
             calls["n"] += 1
             if fails(calls["n"], data) and not calls["failed"]:      # the disk is full once
                 calls["failed"] = True
                 raise OSError(28, "No space left on device")
-        real(self, path, data, mode)
+        real(self, path, data, mode, sync)
 
     monkeypatch.setattr(Session, "_write_file", flaky)
     code, _, err = run("install", *FOUR, "--project", str(project))
