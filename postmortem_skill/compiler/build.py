@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from postmortem_skill import __version__
 from postmortem_skill.compiler import merge, prerendered, source, zipapp
 from postmortem_skill.compiler.errors import SkillError
 from postmortem_skill.compiler.render import render_target
@@ -32,13 +33,15 @@ def expected(repo: Path) -> dict[str, tuple[bytes, bool]]:
     """Every generated path (relative to `repo`) -> (bytes, executable)."""
     code_root = repo if (repo / source.HELPER_CODE).is_dir() else source.PACKAGE_DIR.parent
     helper = zipapp.build(code_root, repo / "prompts" / "templates")
-    skill = source.read_skill(repo, helper)
+    package = prerendered.is_package_tree(repo)
+    skill = source.read_skill(repo, helper, __version__ if package else None)
     folder = targets_folder(repo)
     tree = {source.HELPER: (helper, True)}
     owners: dict[str, str] = {}
     raw = read_targets(folder)
     everything = parse_targets(raw, folder)
-    if prerendered.is_package_tree(repo):
+    if package:     # SKILL.md's metadata.version is this package's version: build-skill keeps them equal
+        tree["SKILL.md"] = (source.versioned_skill_md(repo), False)
         tree[prerendered.RELATIVE] = (prerendered.build(repo, skill, raw, helper), False)
     extra = load_distribution(folder)
     for target in everything + ([extra] if extra else []):

@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     import click
 
     from postmortem_skill.compiler.commands import cli
-    from postmortem_skill.compiler.errors import SkillError
+    from postmortem_skill.compiler.errors import Interrupted, SkillError
 
     try:
         code = cli.main(args=argv, prog_name="build-skill", standalone_mode=False)
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     except SkillError as exc:
         print(f"build-skill: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as exc:
+        print("build-skill: interrupted; everything was rolled back, nothing was changed", file=sys.stderr)
+        return exc.code
     except click.Abort:
         return 130
     except BrokenPipeError:

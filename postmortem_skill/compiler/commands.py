@@ -21,6 +21,8 @@ examples:
   build-skill install codex cursor --dry-run    show what would be written, write nothing
   build-skill install claude-code --global      install into your home folder
   build-skill uninstall --all                   remove everything install wrote
+  build-skill status                            what is installed here, at which version
+  build-skill update                            bring an older install up to this version
 
 \b
 exit codes: 0 ok, 1 drift (--check), 2 unusable input or call
@@ -32,7 +34,8 @@ def _say(line: str):
 
 
 @click.group(invoke_without_command=True, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--check", is_flag=True, help="Compare adapters/ with a fresh build; exit 1 and list the files that differ.")
+@click.option("--check", is_flag=True,
+              help="Compare adapters/ with a fresh build; exit 1 and list the files that differ.")
 @click.version_option(__version__, "--version", prog_name="build-skill", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, check: bool):
@@ -88,7 +91,10 @@ _ALL = click.option("--all", "everything", is_flag=True, help="Every assistant."
              "With no ID, installs for the assistants the project already shows signs of "
              "(.cursor/, .github/, .claude/, AGENTS.md, …) and says which. Shared files such as "
              "AGENTS.md get one marked block; nothing else in them changes. A record of what was "
-             "written goes to .postmortem-skill.json.\n\n"
+             "written goes to .postmortem-skill.json (--global: ~/.postmortem-skill-global.json).\n\n"
+             "The install is one transaction: interrupted (Ctrl-C, a kill, a full disk), it is rolled "
+             "back, at once or by the next install/uninstall, which says so. A second install while one "
+             "runs exits 2.\n\n"
              "\b\nexamples:\n  build-skill install\n  build-skill install codex copilot --project ../shop\n"
              "  build-skill install --all --dry-run\n  build-skill install claude-code --global")
 @_IDS
@@ -114,3 +120,60 @@ def uninstall(ids, everything, project, use_home):
     from postmortem_skill.compiler.install import run_uninstall
 
     run_uninstall(list(ids), everything, project, use_home, _say)
+
+
+_ONE_PROJECT = click.option("--project", metavar="DIR", help="Project folder (default: the current folder).")
+_HOME = click.option("--global", "use_home", is_flag=True, help="The install in your home folder instead.")
+
+
+@cli.command(help="Show what is installed, at which version, and which installed files were edited since.\n\n"
+             "Outdated means the install was made by another version of postmortem-skill than this one "
+             "(an install by 0.1.0 records no version and is always outdated); run build-skill update.\n\n"
+             "\b\nexamples:\n  build-skill status\n  build-skill status --project ../shop --format json\n"
+             "  build-skill status --global\n\n"
+             "\b\nexit codes:\n  0 up to date (or nothing installed)\n  1 outdated, or files edited since install\n"
+             "  2 unusable: a damaged record, an interrupted install not yet rolled back\n\n"
+             "JSON keys: version (installed, null for 0.1.0), current (this package), targets, modified, "
+             "outdated.")
+@_ONE_PROJECT
+@_HOME
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def status(ctx: click.Context, project, use_home, fmt):
+    import json
+
+    from postmortem_skill.compiler.install import status as read_status
+
+    found = read_status(project, use_home)
+    where = found.pop("root")
+    code = 1 if found["outdated"] or found["modified"] else 0
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2))
+        ctx.exit(code)
+    if not found["targets"]:
+        click.echo(f"nothing installed in {where} (this is postmortem-skill {found['current']})")
+        ctx.exit(0)
+    installed = found["version"] or "not recorded (an install by 0.1.0, before versions were recorded)"
+    click.echo(f"installed in {where}: {' '.join(found['targets'])}")
+    click.echo(f"version: {installed}; this package: {found['current']}"
+               + ("  (outdated: run build-skill update)" if found["outdated"] else "  (up to date)"))
+    for path in found["modified"]:
+        click.echo(f"  edited since install: {path}")
+    if found["modified"]:
+        click.echo("update and uninstall refuse edited files: move your changes out of them first")
+    ctx.exit(code)
+
+
+@cli.command(help="Re-install the recorded assistants at this package's version, in one transaction.\n\n"
+             "Your own text in shared files (AGENTS.md, …) is kept byte for byte; our marked blocks and "
+             "our generated files are replaced. Files you edited since install are refused, each named, "
+             "and nothing is changed.\n\n"
+             "\b\nexamples:\n  build-skill update --dry-run\n  build-skill update --project ../shop\n"
+             "  build-skill update --global")
+@_ONE_PROJECT
+@_HOME
+@click.option("--dry-run", is_flag=True, help="Print the changes update would make and write nothing.")
+def update(project, use_home, dry_run):
+    from postmortem_skill.compiler.install import run_update
+
+    run_update(project, use_home, dry_run, _say)

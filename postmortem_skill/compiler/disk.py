@@ -1,4 +1,4 @@
-"""The I/O end: safe paths inside a root, and one all-or-nothing transaction of writes and deletes."""
+"""The I/O end: safe paths inside a root, seen once (transaction.py changes them)."""
 from __future__ import annotations
 
 import os
@@ -6,9 +6,6 @@ import stat
 from pathlib import Path
 
 from postmortem_skill.compiler.errors import SkillError
-
-# a new file is created in one call, and only if nothing (not even a dangling symlink) is at its path
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _check(rel: str, root: Path):
@@ -21,6 +18,31 @@ def _refuse_link(path: Path, info: os.stat_result):
         raise SkillError(f"refusing to write through the symlink {path}; replace it with a regular file")
 
 
+def refuse_special(path: Path, info: os.stat_result):
+    """A FIFO, socket or device where a file belongs would block or mislead a read: refused unopened."""
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        raise SkillError(f"{path} is not a regular file (a FIFO, socket or device); move it away and run again")
+
+
+def read_regular(path: Path) -> bytes:
+    """Read a file that lstat showed regular; opened without following a link or blocking on a FIFO
+    that replaced it meanwhile."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SkillError(f"{path} is not a regular file; move it away and run again")
+            chunks = []
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise SkillError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 class Tree:
     """The files and folders under `root` as install sees them: each folder is looked at once, and a
     symlink, or a file where a folder belongs, anywhere on the way is refused."""
@@ -28,6 +50,7 @@ class Tree:
     def __init__(self, root: Path):
         self.root = root
         self.folders = {"": True}     # relative folder -> exists (a real folder, not a link)
+        self.seen: dict[str, tuple[bytes | None, int]] = {}    # relative file -> (bytes, mode) as read
 
     def folder_exists(self, rel: str) -> bool:
         if rel not in self.folders:
@@ -59,16 +82,19 @@ class Tree:
         _refuse_link(path, info)
         if stat.S_ISDIR(info.st_mode):
             raise SkillError(f"{path} is a folder where a file is needed; remove it first")
+        refuse_special(path, info)
         return path, info
 
     def read(self, rel: str) -> bytes | None:
-        path, info = self.file(rel)
-        if info is None:
-            return None
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise SkillError(f"cannot read {path}: {exc.strerror}") from None
+        """The file's bytes (None when missing), read once per run: the journal reuses them."""
+        if rel not in self.seen:
+            path, info = self.file(rel)
+            self.seen[rel] = (read_regular(path), stat.S_IMODE(info.st_mode)) if info else (None, 0)
+        return self.seen[rel][0]
+
+    def mode(self, rel: str) -> int:
+        self.read(rel)
+        return self.seen[rel][1]
 
     def missing_folders(self, rel: str) -> list[str]:
         """Ancestor folders of the file rel (relative, shallowest first) that do not exist yet."""
@@ -83,104 +109,3 @@ def read(root: Path, rel: str) -> bytes | None:
 
 def is_executable(root: Path, rel: str) -> bool:
     return os.access(root / rel, os.X_OK)
-
-
-def _write_all(fd: int, data: bytes):
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-class Transaction(Tree):
-    """Writes and deletes that either all happen or none: the old bytes are kept until commit."""
-
-    def __init__(self, root: Path):
-        super().__init__(root)
-        self.undo: list[tuple] = []
-        self.umask: int | None = None     # read when a file that exists becomes executable
-
-    def _exec_bits(self) -> int:
-        if self.umask is None:
-            self.umask = os.umask(0)
-            os.umask(self.umask)
-        return 0o111 & ~self.umask
-
-    def _make_folder(self, rel: str):
-        if self.folder_exists(rel):
-            return
-        self._make_folder(rel.rpartition("/")[0])
-        path = self.root / rel
-        try:
-            os.mkdir(path)
-            self.undo.append(("rmdir", path))
-        except FileExistsError:       # made meanwhile: fine if it is a real folder
-            self._is_folder(rel)
-        self.folders[rel] = True
-
-    def write(self, rel: str, data: bytes, executable: bool = False):
-        _check(rel, self.root)
-        self._make_folder(rel.rpartition("/")[0])
-        path = self.root / rel
-        try:
-            fd = os.open(path, _CREATE, 0o777 if executable else 0o666)   # less the umask, as for any new file
-        except FileExistsError:
-            self._replace(rel, data, executable)
-            return
-        self.undo.append(("restore", path, None, 0))
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-
-    def _replace(self, rel: str, data: bytes, executable: bool):
-        """An existing file: write a temporary file beside it and rename it over, so that the old
-        bytes stay whole until the new ones are."""
-        import tempfile
-
-        path, info = self.file(rel)
-        old, mode = path.read_bytes(), stat.S_IMODE(info.st_mode)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            try:
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
-            os.chmod(temp, mode | (self._exec_bits() if executable else 0))
-            os.replace(temp, path)
-        except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
-        self.undo.append(("restore", path, old, mode))
-
-    def delete(self, rel: str):
-        path, info = self.file(rel)
-        if info is None:
-            return
-        old = path.read_bytes()
-        path.unlink()
-        self.undo.append(("restore", path, old, stat.S_IMODE(info.st_mode)))
-
-    def remove_dir_if_empty(self, rel: str):
-        _check(rel, self.root)
-        path = self.root / rel
-        if self.folder_exists(rel) and not any(path.iterdir()):
-            path.rmdir()
-            self.folders[rel] = False
-            self.undo.append(("mkdir", path))
-
-    def rollback(self):
-        for step in reversed(self.undo):
-            try:
-                if step[0] == "rmdir":
-                    step[1].rmdir()
-                elif step[0] == "mkdir":
-                    step[1].mkdir()
-                elif step[2] is None:
-                    step[1].unlink(missing_ok=True)
-                else:
-                    step[1].write_bytes(step[2])
-                    os.chmod(step[1], step[3])
-            except OSError:
-                pass
-        self.undo.clear()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postmortem_skill.compiler import disk, prerendered
 from postmortem_skill.compiler import plan as plans
+from postmortem_skill.compiler import prerendered
 from postmortem_skill.compiler import record as records
 from postmortem_skill.compiler.errors import SkillError
 from postmortem_skill.compiler.rendered import Rendered
@@ -64,47 +64,46 @@ def choose(catalogue: list[Target], ids, everything: bool, root: Path, use_home:
     return chosen
 
 
-def apply(root: Path, plan: plans.Plan):
-    """Carry out the plan as one transaction: on any failure, restore everything and stop."""
-    transaction = disk.Transaction(root)
-    current = None
-    try:
-        for change in plan.changes:
-            current = change.path
-            if change.action == "remove":
-                transaction.delete(change.path)
-            elif change.action != "unchanged":
-                transaction.write(change.path, change.data, change.executable)
-        for folder in plan.remove_folders:
-            current = folder
-            transaction.remove_dir_if_empty(folder)
-    except SkillError as exc:
-        transaction.rollback()
-        raise SkillError(f"{exc}; nothing was changed") from None
-    except OSError as exc:
-        transaction.rollback()
-        raise SkillError(f"could not write {root / current}: {exc.strerror or exc}; nothing was changed") from None
-
-
 def show(plan: plans.Plan, say, only_changes: bool):
     for change in plan.changes:
         if not (only_changes and change.action == "unchanged"):
             say(f"  {change.action:<13} {change.path}")
 
 
+def _session(root: Path, say):
+    from postmortem_skill.compiler.transaction import Session
+
+    return Session(root, say)
+
+
 def run_install(ids, everything: bool, project: str | None, use_home: bool, dry_run: bool, say) -> int:
     root = project_root(project, use_home)
+    name = records.name_for(use_home)
+    if dry_run:
+        refuse_pending(root)
+        return _install(root, ids, everything, use_home, name, say, None)
+    with _session(root, say) as session:
+        return _install(root, ids, everything, use_home, name, say, session)
+
+
+def refuse_pending(root: Path):
+    from postmortem_skill.compiler.transaction import refuse_pending as refuse
+
+    refuse(root)
+
+
+def _install(root: Path, ids, everything: bool, use_home: bool, name: str, say, session) -> int:
     ready = prerendered.load()
     chosen = choose(catalogue(ready), ids, everything, root, use_home, say)
     mode = "global" if use_home else "project"
     wanted = plans.collect(outputs(chosen, mode, ready))
-    plan = plans.install_plan(root, wanted, records.load(root), [t.id for t in chosen])
+    plan = plans.install_plan(root, wanted, records.load(root, name), [t.id for t in chosen], name)
     names = ", ".join(t.name for t in chosen)
-    if dry_run:
+    if session is None:
         say(f"plan for {names} in {root} (dry run, nothing written):")
         show(plan, say, only_changes=False)
         return 0
-    apply(root, plan)
+    session.apply(plan, "install")
     show(plan, say, only_changes=True)
     written = sum(c.action != "unchanged" for c in plan.changes)
     say(f"installed for {names} in {root}: {written} change(s)" if written
@@ -114,18 +113,69 @@ def run_install(ids, everything: bool, project: str | None, use_home: bool, dry_
 
 def run_uninstall(ids, everything: bool, project: str | None, use_home: bool, say) -> int:
     root = project_root(project, use_home)
-    record = records.load(root)
-    installed = record["targets"]
+    name = records.name_for(use_home)
     if ids and everything:
         raise SkillError("give assistant ids or --all, not both")
-    if ids:
-        select(catalogue(prerendered.load()), ids)   # unknown ids are a usage error
-    chosen = [i for i in ids if i in installed] if ids else list(installed)
-    if not chosen:
-        say(f"nothing to uninstall in {root}")
-        return 0
-    plan = plans.uninstall_plan(root, record, chosen)
-    apply(root, plan)
+    with _session(root, say) as session:
+        record = records.load(root, name)
+        installed = record["targets"]
+        if ids:
+            select(catalogue(prerendered.load()), ids)   # unknown ids are a usage error
+        chosen = [i for i in ids if i in installed] if ids else list(installed)
+        if not chosen:
+            say(f"nothing to uninstall in {root}")
+            return 0
+        plan = plans.uninstall_plan(root, record, chosen, name)
+        session.apply(plan, "uninstall")
     show(plan, say, only_changes=True)
     say(f"uninstalled {' '.join(chosen)} from {root}")
     return 0
+
+
+def run_update(project: str | None, use_home: bool, dry_run: bool, say) -> int:
+    """Re-install the recorded assistants at the packaged version, in one transaction."""
+    from postmortem_skill import __version__
+
+    root = project_root(project, use_home)
+    name = records.name_for(use_home)
+    if dry_run:
+        refuse_pending(root)
+        return _update(root, use_home, name, say, None, __version__)
+    with _session(root, say) as session:
+        return _update(root, use_home, name, say, session, __version__)
+
+
+def _update(root: Path, use_home: bool, name: str, say, session, current: str) -> int:
+    record = records.load(root, name)
+    if not record["targets"]:
+        say(f"nothing installed in {root}{' (--global)' if use_home else ''}; see build-skill install --help")
+        return 0
+    ready = prerendered.load()
+    chosen = select(catalogue(ready), record["targets"])
+    wanted = plans.collect(outputs(chosen, "global" if use_home else "project", ready))
+    plan = plans.install_plan(root, wanted, record, [t.id for t in chosen], name)
+    old = records.installed_version(record) or "an install by 0.1.0 (no version recorded)"
+    if session is None:
+        say(f"plan to update {' '.join(record['targets'])} in {root} from {old} to {current} "
+            "(dry run, nothing written):")
+        show(plan, say, only_changes=True)
+        return 0
+    session.apply(plan, "update")
+    show(plan, say, only_changes=True)
+    written = sum(c.action != "unchanged" for c in plan.changes)
+    say(f"updated {' '.join(record['targets'])} in {root} from {old} to {current}: {written} change(s)")
+    return 0
+
+
+def status(project: str | None, use_home: bool) -> dict:
+    """What is installed, at which version, what the user changed since: the `status` JSON."""
+    from postmortem_skill import __version__
+
+    root = project_root(project, use_home)
+    refuse_pending(root)
+    record = records.load(root, records.name_for(use_home))
+    version = records.installed_version(record)
+    targets = list(record["targets"])
+    return {"version": version, "current": __version__, "targets": targets,
+            "modified": plans.modified(root, record), "outdated": bool(targets) and version != __version__,
+            "root": str(root)}

@@ -92,7 +92,7 @@ def build(repo: Path, skill, raw_targets: dict, helper: bytes) -> bytes:
             found[target.id][mode] = [entry for output, items in rendered for entry in _encode(output, items, texts)]
     sources = {**dict(skill.files), source.HELPER: helper}
     data = {"about": ABOUT,
-            "key": key((repo / "SKILL.md").read_bytes(), sources, repo / source.PACKAGE_DIR.name / "compiler", folder),
+            "key": key(source.versioned_skill_md(repo), sources, repo / source.PACKAGE_DIR.name / "compiler", folder),
             "helper_sources": helper_sources(repo), "targets": found, "texts": list(texts)}
     try:
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

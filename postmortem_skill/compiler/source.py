@@ -1,6 +1,8 @@
 """Read the skill once: SKILL.md frontmatter and body, prompts/**, LICENSE and the helper."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +40,47 @@ def skill_files(root: Path) -> list[tuple[str, bytes]]:
     return found
 
 
-def read_skill(root: Path, helper: bytes) -> Skill:
-    """Read the skill source tree at `root` (SKILL.md, prompts/, LICENSE); `helper` is the zipapp."""
+def with_version(text: str, version: str) -> str:
+    """SKILL.md's text with `metadata.version` set to `version` (added when missing); every other
+    line as it was. The spec's `metadata` maps strings to strings, so the version is a string."""
+    from postmortem_skill.compiler.frontmatter import FENCE
+
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        return text                                         # read_skill reports the missing frontmatter
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
+    if end is None:
+        return text
+    plain = re.fullmatch(r"\d+\.\d+\.\d+[0-9A-Za-z.+-]*", version)     # YAML reads 1.2.3 as a string
+    value = f"version: {version if plain else json.dumps(version)}"
+    head = next((i for i in range(1, end) if lines[i].rstrip() == "metadata:"), None)
+    if head is None:
+        if any(lines[i].startswith("metadata:") for i in range(1, end)):
+            raise SkillError("SKILL.md: write 'metadata:' as a block mapping (one key per line) so that "
+                             "build-skill can keep metadata.version")
+        return "\n".join(lines[:end] + ["metadata:", f"  {value}"] + lines[end:])
+    children = [i for i in range(head + 1, end) if lines[i][:1] in (" ", "\t")]
+    block = children[:next((n for n, i in enumerate(children) if i != head + 1 + n), len(children))]
+    indent = lines[block[0]][:len(lines[block[0]]) - len(lines[block[0]].lstrip())] if block else "  "
+    found = next((i for i in block if lines[i].strip().startswith("version:")), None)
+    if found is None:
+        return "\n".join(lines[:head + 1] + [indent + value] + lines[head + 1:])
+    lines[found] = indent + value
+    return "\n".join(lines)
+
+
+def versioned_skill_md(repo: Path) -> bytes:
+    """The package's SKILL.md with metadata.version set to this package's version."""
+    data = (repo / "SKILL.md").read_bytes()
+    try:
+        return with_version(data.decode("utf-8"), __version__).encode("utf-8")
+    except UnicodeDecodeError:
+        raise SkillError(f"{repo / 'SKILL.md'}: not UTF-8") from None
+
+
+def read_skill(root: Path, helper: bytes, version: str | None = None) -> Skill:
+    """Read the skill source tree at `root` (SKILL.md, prompts/, LICENSE); `helper` is the zipapp.
+    With `version` (this package's own skill), metadata.version is that version whatever the file says."""
     from postmortem_skill.compiler import frontmatter
 
     skill_md = root / "SKILL.md"
@@ -49,6 +90,8 @@ def read_skill(root: Path, helper: bytes) -> Skill:
         text = skill_md.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
         raise SkillError(f"{skill_md}: not UTF-8") from None
+    if version:
+        text = with_version(text, version)
     meta, body = frontmatter.split(text, "SKILL.md")
     name, description = meta.get("name"), meta.get("description")
     if not isinstance(name, str) or not name:
@@ -79,4 +122,4 @@ def installed_skill() -> Skill:
         helper = helper_path.read_bytes()
     else:
         helper = zipapp.build(PACKAGE_DIR.parent, root / "prompts" / "templates")
-    return read_skill(root, helper)
+    return read_skill(root, helper, __version__)

@@ -1,4 +1,5 @@
-"""Targets are data: one YAML file per assistant in postmortem_skill/targets/ (schema: postmortem_skill/targets/README.md)."""
+"""Targets are data: one YAML file per assistant in postmortem_skill/targets/
+(schema: postmortem_skill/targets/README.md)."""
 from __future__ import annotations
 
 import re

@@ -5,8 +5,8 @@ import os
 import pytest
 from tree_snapshot import snapshot
 
-from postmortem_skill.compiler import disk
 from postmortem_skill.compiler.targets import load_targets
+from postmortem_skill.compiler.transaction import Session
 
 FOUR = ["claude-code", "codex", "cursor", "copilot"]
 SKILL_DIRS = (".claude/skills/postmortem-writing", ".agents/skills/postmortem-writing")
@@ -59,7 +59,9 @@ def test_shared_folder_is_installed_once_and_kept_while_claimed(project, run):
     b"line one\r\nline two\r\n",
     b"line one\r\nno final newline",
     b"\xef\xbb\xbfwith a BOM\n",
-    b"latin-1 \xe9t\xe9\n",
+    b"\xef\xbb\xbf",
+    b"old Mac\rline endings\r",
+    b"old Mac\rno final line ending",
     b"",
     b"no newline at all",
 ])
@@ -112,16 +114,18 @@ def test_user_file_at_an_owned_path_is_not_overwritten(project, run):
 ])
 def test_failing_install_leaves_nothing_behind(project, run, monkeypatch, fails):
     before = snapshot(project)
-    calls = {"n": 0}
-    real = disk._write_all
+    calls = {"n": 0, "failed": False}
+    real = Session._write_file
 
-    def flaky(fd, data):
-        calls["n"] += 1
-        if fails(calls["n"], data):
-            raise OSError(28, "No space left on device")
-        real(fd, data)
+    def flaky(self, path, data, mode, sync=True):
+        if path.name != "journal.json" and not path.name.startswith(f"{os.getpid()}.1."):  # not journal, lock
+            calls["n"] += 1
+            if fails(calls["n"], data) and not calls["failed"]:      # the disk is full once
+                calls["failed"] = True
+                raise OSError(28, "No space left on device")
+        real(self, path, data, mode, sync)
 
-    monkeypatch.setattr(disk, "_write_all", flaky)
+    monkeypatch.setattr(Session, "_write_file", flaky)
     code, _, err = run("install", *FOUR, "--project", str(project))
     assert code == 2 and "nothing was changed" in err and err.count("\n") == 1
     assert snapshot(project) == before

@@ -110,7 +110,8 @@ def test_a_built_package_carries_prerendered_outputs_that_match(tmp_path):
     built = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(lib)],
                            cwd=tree, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    assert (lib / "postmortem_skill/compiler/prerendered.json").is_file() and (lib / "postmortem_skill/_bundle/SKILL.md").is_file()
+    assert (lib / "postmortem_skill/compiler/prerendered.json").is_file()
+    assert (lib / "postmortem_skill/_bundle/SKILL.md").is_file()
     assert not (lib / "postmortem_skill/_bundle/skill").exists()
     assert _install(lib, tmp_path / "from-package") == "imported:"
     assert _install(REPO, tmp_path / "from-checkout") == "imported:"

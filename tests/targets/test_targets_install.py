@@ -12,7 +12,7 @@ import tomllib
 import yaml
 from target_expectations import EXPECTED_GLOBAL, EXPECTED_PROJECT, MINE, ROOT, SKILL
 
-RECORD = ".postmortem-skill.json"
+RECORDS = (".postmortem-skill.json", ".postmortem-skill-global.json")    # a project's, and a --global install's
 
 
 def build_skill(*args, home=None):
@@ -32,7 +32,7 @@ def tree(root) -> set[str]:
             rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
             m = re.match(rf"^(.*?/{SKILL})/", rel)
             found.add(m.group(1) + "/" if m else rel)
-    found.discard(RECORD)
+    found.difference_update(RECORDS)
     return found
 
 
