@@ -48,7 +48,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--today", metavar="YYYY-MM-DD", help="the day to measure overdue against (default: today)")
 
 
-def _today(text: str | None):
+def parse_today(text: str | None):
     import re
     from datetime import date
 
@@ -71,7 +71,7 @@ def run(args) -> int:
     from postmortem_skill.helper.features import actions
     from postmortem_skill.helper.inputs import expand, read_text
 
-    today = _today(args.today)
+    today = parse_today(args.today)
     named = {Path(p) for p in args.paths if Path(p).is_file()}
     rows, documents = [], 0
     for path in expand(args.paths):
