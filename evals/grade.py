@@ -21,7 +21,6 @@ import re
 import subprocess
 import sys
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 EVALS = Path(__file__).resolve().parent
@@ -42,13 +41,15 @@ class Grader:
     def __init__(self, doc: Path, helper: Path):
         self.doc, self.helper = doc, helper
         self.text = doc.read_text(encoding="utf-8-sig")
+        self._runs: dict[tuple, tuple[int, str, str]] = {}
 
     # -- the helper, run once per command -----------------------------------------------------
-    @lru_cache(maxsize=None)  # noqa: B019 - one Grader per run
     def run(self, *args: str) -> tuple[int, str, str]:
-        done = subprocess.run([sys.executable, str(self.helper), *args], capture_output=True, text=True,
-                              encoding="utf-8", timeout=120)
-        return done.returncode, done.stdout, done.stderr.strip()
+        if args not in self._runs:
+            done = subprocess.run([sys.executable, str(self.helper), *args], capture_output=True, text=True,
+                                  encoding="utf-8", timeout=120)
+            self._runs[args] = (done.returncode, done.stdout, done.stderr.strip())
+        return self._runs[args]
 
     def json_of(self, *args: str):
         code, out, err = self.run(*args)
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         result = grade(args.case, Path(args.doc), Path(args.helper))
-    except (Usage, OSError, UnicodeDecodeError, ValueError) as exc:
+    except (Usage, OSError, UnicodeDecodeError, ValueError, subprocess.SubprocessError) as exc:
         print(f"grade.py: {exc}", file=sys.stderr)
         return 2
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
