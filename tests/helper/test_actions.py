@@ -220,3 +220,12 @@ def test_status_words(text, status):
 @given(st.text(max_size=40))
 def test_any_status_text_reads_as_one_of_four(text):
     assert action_status(text) in STATUSES
+
+
+def test_overdue_text_counts_only_what_it_lists(archive, capsys):
+    code, out, _ = cli(capsys, "actions", str(archive), "--overdue", "--today", "2026-03-25")
+    assert code == 0
+    assert out.splitlines()[-1] == ("4 overdue action items in 3 of 3 postmortems: 3 open, 1 in progress "
+                                    "(due before 2026-03-25)")
+    out = cli(capsys, "actions", str(archive), "--overdue", "--today", "2025-01-01")[1]
+    assert out.strip() == "no overdue action items in 3 postmortems (due before 2025-01-01)"

@@ -94,5 +94,5 @@ def run(args) -> int:
     elif args.format == "gh":
         print(actions.as_gh(rows))
     else:
-        print(actions.as_text(rows, documents, today))
+        print(actions.as_text(rows, documents, today, args.overdue))
     return 0

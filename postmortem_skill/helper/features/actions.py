@@ -87,16 +87,23 @@ def as_csv(rows: list[Item]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-def summary(rows: list[Item], documents: int, today: date) -> str:
-    """'7 action items in 3 postmortems: 3 open, 1 in progress, 2 done, 1 won't do; 2 overdue (due before …)'"""
+def summary(rows: list[Item], documents: int, today: date, overdue_only: bool = False) -> str:
+    """The last line of the text output: how many items, in which states, how many overdue."""
     counts = {s: sum(r.status == s for r in rows) for s in STATUSES}
     late = sum(r.overdue for r in rows)
+    read = f"{documents} postmortem{'' if documents == 1 else 's'}"
+    if overdue_only:
+        if not rows:
+            return f"no overdue action items in {read} (due before {today.isoformat()})"
+        files = len({r.file for r in rows})
+        return (f"{len(rows)} overdue action item{'' if len(rows) == 1 else 's'} in {files} of {read}: "
+                f"{counts['open']} open, {counts['in progress']} in progress (due before {today.isoformat()})")
     parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES)
-    return (f"{len(rows)} action item{'' if len(rows) == 1 else 's'} in {documents} postmortem"
-            f"{'' if documents == 1 else 's'}: {parts}; {late} overdue (due before {today.isoformat()})")
+    return (f"{len(rows)} action item{'' if len(rows) == 1 else 's'} in {read}: {parts}; "
+            f"{late} overdue (due before {today.isoformat()})")
 
 
-def as_text(rows: list[Item], documents: int, today: date) -> str:
+def as_text(rows: list[Item], documents: int, today: date, overdue_only: bool = False) -> str:
     """Grouped by postmortem; each item on one line with what a person scans for, the action on the next."""
     lines: list[str] = []
     current = None
@@ -104,13 +111,13 @@ def as_text(rows: list[Item], documents: int, today: date) -> str:
         if r.file != current:
             current = r.file
             lines += ([""] if lines else []) + [f"{r.incident}  {r.file}"]
-        due = r.due or "no due date"
+        due = f"due {r.due:<10}" if r.due else "no due date   "
         flags = "  OVERDUE" if r.overdue else ""
         who = r.owner or "no owner"
         ticket = r.ticket or "no ticket"
-        lines.append(f"  L{r.line:<4} {r.priority or '--':<3} {r.status:<11} due {due:<10}{flags}  {who} · {ticket}")
+        lines.append(f"  L{r.line:<4} {r.priority or '--':<3} {r.status:<11} {due}{flags}  {who} · {ticket}")
         lines.append(f"        {r.action}")
-    lines += ([""] if lines else []) + [summary(rows, documents, today)]
+    lines += ([""] if lines else []) + [summary(rows, documents, today, overdue_only)]
     return "\n".join(lines)
 
 
