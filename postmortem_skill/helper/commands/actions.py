@@ -5,15 +5,16 @@ HELP = "list the action items of every postmortem: status, owner, due date, over
 DESCRIPTION = """\
 List every action item of the postmortems under PATH (files or folders, every *.md below a folder;
 README.md, the archive index, is skipped; so is any file in a folder that is not a postmortem), from
-English `## Action Items` and Chinese `## 改进行动项` tables, in file order.
+English `## Action Items` and Chinese `## 改进行动项` tables, in file order. The template's unfilled
+`[TODO: …]` row is not an item.
 
 Each item has: file, line, incident (the Incident ID / 事件编号 field, else the file name), priority,
 action, owner, due (YYYY-MM-DD when the cell holds a date, else as written, e.g. TBD), ticket, status
 and overdue.
 
 Status comes from an optional Status / 状态 column and is one of:
-  open         open, to do, not started, pending, blocked, 未开始, 待处理   (also: no column, empty, TBD,
-                                                                    or a word not listed here)
+  open         open, to do, not started, pending, blocked, 未开始, 待处理; also an empty cell, TBD,
+               a word not listed here, and every item of a table without the column
   in progress  in progress, doing, started, WIP, in review, 进行中, 处理中
   done         done, closed, completed, fixed, resolved, shipped, ✅, 已完成, 已关闭
   won't do     won't do, won't fix, WONTFIX, cancelled, dropped, rejected, 不做, 已取消
