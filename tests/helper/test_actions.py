@@ -229,3 +229,11 @@ def test_overdue_text_counts_only_what_it_lists(archive, capsys):
                                     "(due before 2026-03-25)")
     out = cli(capsys, "actions", str(archive), "--overdue", "--today", "2025-01-01")[1]
     assert out.strip() == "no overdue action items in 3 postmortems (due before 2025-01-01)"
+
+
+def test_a_published_postmortem_without_header_fields_is_read_by_its_action_table(tmp_path, capsys):
+    (tmp_path / "outage.md").write_text(
+        "# Search outage, 12 May\n\nSearch was down.\n\n## Action Items\n\n| Action | Owner | Status |\n|---|---|---|\n"
+        "| Add a load-shedding limit to the search frontend | Search team | WIP |\n", encoding="utf-8")
+    rows = listed(capsys, str(tmp_path))
+    assert [(r["incident"], r["status"], r["due"]) for r in rows] == [("outage", "in progress", "")]

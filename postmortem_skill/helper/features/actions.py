@@ -38,8 +38,10 @@ class Item:
 
 
 def is_postmortem(doc) -> bool:
-    """A title and a Date or Incident ID field or a template mark: what `index` lists, too."""
-    return bool(doc.title) and bool(doc.field("date") or doc.field("incident_id") or doc.template_declared)
+    """A title and a Date or Incident ID field, a template mark or an action-item table (published
+    postmortems often have no header fields)."""
+    return bool(doc.title) and bool(doc.field("date") or doc.field("incident_id") or doc.template_declared
+                                    or doc.action_table is not None)
 
 
 def _blank(text: str) -> bool:
