@@ -13,7 +13,7 @@ import sys
 from postmortem_skill import __version__
 from postmortem_skill.helper.errors import UsageError
 
-COMMANDS = ("new", "validate", "metrics", "timeline", "evidence", "index", "rules")
+COMMANDS = ("new", "validate", "metrics", "timeline", "evidence", "index", "actions", "rules")
 
 EPILOG = """\
 examples:
@@ -23,6 +23,7 @@ examples:
   postmortem timeline alerts.jsonl --tz Asia/Shanghai
   postmortem evidence --since "2026-03-04 08:00" --until "2026-03-04 11:00"
   postmortem index docs/postmortems
+  postmortem actions docs/postmortems --overdue
 
 exit codes: 0 ok, 1 findings (validate), 2 unusable input or call
 """
@@ -68,6 +69,7 @@ _SUMMARIES = {
     "timeline": "turn alert exports, chat logs or CSV into a sorted UTC timeline",
     "evidence": "list commits and tags of a git repository in the incident window",
     "index": "refresh the postmortem index block in DIR/README.md",
+    "actions": "list the action items of every postmortem: open, in progress, done, overdue",
     "rules": "list every check with its id, category and default severity",
 }
 

@@ -84,16 +84,17 @@ def block_of(text: str) -> str:
 
 
 def test_creates_readme_with_rows_counts_chart_and_related(folder, capsys):
-    code, out, _ = cli(capsys, "index", str(folder))
+    code, out, _ = cli(capsys, "index", str(folder), "--today", "2026-03-25")
     assert code == 0 and "written (2 postmortems)" in out
     text = (folder / "README.md").read_text(encoding="utf-8")
     rows = [line for line in block_of(text).splitlines() if line.startswith("| 20") and "Q" not in line[:10]]
     assert rows == [
         "| 2026-03-04 | [INC-42](INC-42.md) | Checkout errors after deploy | SEV2 | In Review | 47 minutes "
-        "| 3 min | 47 min | 1 | [INC-17](2025/INC-17.md) |",
-        "| 2025-11-20 | [INC-17](2025/INC-17.md) | 订单服务超时 | P1 | 定稿 | 1小时20分钟 | 14 min | 80 min | 1 "
+        "| 3 min | 47 min | 1 | 0 | [INC-17](2025/INC-17.md) |",
+        "| 2025-11-20 | [INC-17](2025/INC-17.md) | 订单服务超时 | P1 | 定稿 | 1小时20分钟 | 14 min | 80 min | 1 | 1 "
         "| [INC-42](INC-42.md) |",
     ]
+    assert "**Action items**: 2 open, 1 overdue" in text
     assert "**By severity**: SEV2 1 · P1 1" in text
     assert "| 2025-Q4 | 1 |\n| 2026-Q1 | 1 |" in text
     assert 'x-axis ["2025-Q4", "2026-Q1"]' in text and "bar [1, 1]" in text and "```mermaid\nxychart-beta" in text
@@ -166,3 +167,40 @@ def test_a_mostly_chinese_archive_gets_a_chinese_index(tmp_path, capsys):
     text = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert text.startswith("# 复盘报告\n") and "共 3 篇复盘。" in text and "| 日期 | 编号 | 标题 |" in text
     assert "**按等级**：" in text and 'title "每季度事件数"' in text
+
+
+def test_open_and_overdue_counts_follow_status_and_due_date(tmp_path, capsys):
+    doc = EN.replace("| Priority | Action | Owner | Due Date | Ticket | Status |\n|---|---|---|---|---|---|\n", (
+        "| Priority | Action | Owner | Due Date | Ticket | Status |\n|---|---|---|---|---|---|\n"
+        "| P1 | Shard the connection pool | Checkout team | 2026-03-10 | OPS-3 | In progress |\n"
+        "| P2 | Rewrite the checkout service | Checkout team | 2026-03-10 | OPS-4 | Won't do |\n"
+        "| P3 | Load-test the pool | Checkout team | TBD | TBD | |\n"))
+    (tmp_path / "INC-42.md").write_text(doc, encoding="utf-8")
+    assert cli(capsys, "index", str(tmp_path), "--today", "2026-03-28")[0] == 0
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| 2026-03-04"))
+    # open: in progress, open (due 03-27), the TBD one; overdue: the two with a date before 03-28
+    assert "| 47 min | 3 | 2 | —" in row
+    assert "**Action items**: 3 open, 2 overdue" in text
+
+
+def test_overdue_counts_are_idempotent_within_a_day_and_move_with_it(folder, capsys):
+    cli(capsys, "index", str(folder), "--today", "2026-03-25")
+    readme = folder / "README.md"
+    before = readme.read_bytes()
+    assert "unchanged" in cli(capsys, "index", str(folder), "--today", "2026-03-25")[1]
+    assert readme.read_bytes() == before
+    assert "updated" in cli(capsys, "index", str(folder), "--today", "2026-03-28")[1]  # OPS-2 is now overdue
+    assert "**Action items**: 2 open, 2 overdue" in readme.read_text(encoding="utf-8")
+
+
+def test_chinese_index_counts_actions_in_chinese(tmp_path, capsys):
+    (tmp_path / "INC-17.md").write_text(ZH, encoding="utf-8")
+    assert cli(capsys, "index", str(tmp_path), "--today", "2026-01-01")[0] == 0
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "| 未完成行动项 | 逾期 |" in text and "**行动项**：未完成 1 项，逾期 1 项" in text
+
+
+def test_bad_today_is_exit_2(folder, capsys):
+    code, _, err = cli(capsys, "index", str(folder), "--today", "yesterday")
+    assert code == 2 and "not a date" in err and not (folder / "README.md").exists()

@@ -18,9 +18,11 @@ in DIR/README.md (created when absent; appended when it has no block). Every byt
 is kept, line endings included. A second run with nothing changed writes nothing.
 
 The block holds: one row per postmortem, newest first (date, id, title, severity, status, duration as
-written, TTD and TTR computed from the timeline, open action items = rows without a done/closed
-status), related incidents linked both ways (an id or a link under Related Incidents / 相关事件 in
-either document), counts by severity and by quarter, and a Mermaid bar chart of incidents per quarter.
+written, TTD and TTR computed from the timeline, open action items = open or in progress, and how many
+of them are overdue: due before --today, default today; `postmortem actions` lists them), related
+incidents linked both ways (an id or a link under Related Incidents / 相关事件 in either document),
+counts by severity, by quarter and of open and overdue action items, and a Mermaid bar chart of
+incidents per quarter. Overdue counts change with the day; nothing else does.
 It prints the README path and whether it was written or unchanged.
 
 examples:
@@ -30,6 +32,8 @@ examples:
 
 def add_arguments(parser) -> None:
     parser.add_argument("dir", metavar="DIR", help="the postmortem folder")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help="the day to count overdue action items against "
+                        "(default: today)")
 
 
 def _text(path: Path) -> str:
@@ -42,6 +46,9 @@ def _text(path: Path) -> str:
 
 
 def run(args) -> int:
+    from postmortem_skill.helper.commands.actions import parse_today
+
+    today = parse_today(args.today)
     folder = Path(args.dir)
     if not folder.is_dir():
         raise UsageError(f"{args.dir}: not a folder")
@@ -49,7 +56,7 @@ def run(args) -> int:
     for path in sorted(folder.rglob("*.md")):
         if path.name.lower() == "readme.md" or path.is_symlink() or not path.is_file():
             continue
-        found = index.entry(path.relative_to(folder).as_posix(), _text(path))
+        found = index.entry(path.relative_to(folder).as_posix(), _text(path), today)
         if found:
             entries.append(found)
     readme = folder / "README.md"

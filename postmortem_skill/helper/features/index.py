@@ -1,7 +1,8 @@
 """The postmortem index block for a folder's README.md. No I/O: texts in, text out.
 
-`entry(path, text)` reads one postmortem (English or Chinese) into an Entry; `render(entries)` writes
-the block (table, counts by severity and quarter, a Mermaid chart, related incidents both ways);
+`entry(path, text, today)` reads one postmortem (English or Chinese) into an Entry; `render(entries)` writes
+the block (table with open and overdue action items, counts by severity and quarter and of action items, a
+Mermaid chart, related incidents both ways);
 `replace_block(readme, block)` puts it between the markers and keeps every other byte.
 """
 from __future__ import annotations
@@ -12,16 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
+from postmortem_skill.helper.features import actions
 from postmortem_skill.helper.features.importers import table_cell
 from postmortem_skill.helper.features.scaffold import DEFAULT_SEVERITIES
 from postmortem_skill.helper.model import milestones
 from postmortem_skill.helper.model.document import parse_document
 from postmortem_skill.helper.model.timeutil import parse_date
-from postmortem_skill.helper.model.vocabulary import normalize_title
 
 BEGIN, END = "<!-- BEGIN postmortem-index -->", "<!-- END postmortem-index -->"
 _RELATED = ("related incidents", "related", "相关事件", "关联事件")
-_DONE = {"done", "closed", "complete", "completed", "fixed", "resolved", "完成", "已完成", "已关闭", "关闭", "✅"}
 
 
 @dataclass
@@ -35,7 +35,8 @@ class Entry:
     duration: str = ""
     ttd: int | None = None
     ttr: int | None = None
-    open_actions: int = 0
+    open_actions: int = 0  # open or in progress
+    overdue_actions: int = 0  # of those, due before the day the index is written
     mentions: list[str] = field(default_factory=list)  # raw text of the Related Incidents bullets
     lang: str = "en"
 
@@ -59,8 +60,9 @@ def _related_lines(doc) -> list[str]:
     return [m.group(1) for m in re.finditer(r"^\s*(?:[-*+]|\d+[.)])\s+(.+)$", body, re.M) if "[TODO" not in m.group(1)]
 
 
-def entry(path: str, text: str) -> Entry | None:
-    """One row's facts, or None when the text does not look like a postmortem (no title or no header)."""
+def entry(path: str, text: str, today: date | None = None) -> Entry | None:
+    """One row's facts, or None when the text does not look like a postmortem (no title or no header).
+    `today` is the day overdue is measured against (default: no item is overdue)."""
     doc = parse_document(text)
     if not doc.title or not (doc.field("date") or doc.field("incident_id") or doc.template_declared):
         return None
@@ -69,14 +71,14 @@ def entry(path: str, text: str) -> Entry | None:
     except ValueError:
         day = None
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    open_items = [a for a in doc.action_items
-                  if a.text("action") and "TODO" not in a.text("action")
-                  and normalize_title(a.text("status")) not in _DONE]
+    items = actions.items(path, text, today or date.min) or []
+    open_items = [a for a in items if a.status in actions.OPEN]
     figures = milestones.compute(doc)
     return Entry(path=path, id=_field(doc, "incident_id") or stem, title=doc.title, date=day,
                  severity=_field(doc, "severity"), status=_field(doc, "status"), duration=_field(doc, "duration"),
                  ttd=figures["time_to_detect"], ttr=figures["time_to_resolve"],
-                 open_actions=len(open_items), mentions=_related_lines(doc), lang=doc.lang)
+                 open_actions=len(open_items), overdue_actions=sum(a.overdue for a in open_items),
+                 mentions=_related_lines(doc), lang=doc.lang)
 
 
 def related(entries: list[Entry]) -> dict[str, list[Entry]]:
@@ -123,12 +125,17 @@ def _severity_order(severity: str) -> tuple:
 
 _WORDS = {
     "en": {"count": "{n} postmortem{s}.", "columns": "| Date | ID | Title | Severity | Status | Duration | TTD | TTR "
-                                                    "| Open actions | Related |",
-           "defs": "TTD = detected − impact start; TTR = resolved − impact start (from each timeline).",
+                                                    "| Open actions | Overdue | Related |",
+           "defs": "TTD = detected − impact start; TTR = resolved − impact start (from each timeline). Open actions "
+                   "= open or in progress; overdue = open with a due date before the day this index was written.",
+           "actions": "**Action items**: {open} open, {overdue} overdue (`postmortem actions --overdue` lists them)",
            "by_severity": "**By severity**: ", "none": "none", "quarters": "| Quarter | Incidents |",
            "chart": "Incidents per quarter", "axis": "Incidents", "title": "# Postmortems"},
-    "zh": {"count": "共 {n} 篇复盘。", "columns": "| 日期 | 编号 | 标题 | 等级 | 状态 | 持续时间 | TTD | TTR | 未完成行动项 | 相关事件 |",
-           "defs": "TTD = 发现 − 影响开始；TTR = 恢复 − 影响开始（取自各文档的时间线）。",
+    "zh": {"count": "共 {n} 篇复盘。", "columns": "| 日期 | 编号 | 标题 | 等级 | 状态 | 持续时间 | TTD | TTR "
+                      "| 未完成行动项 | 逾期 | 相关事件 |",
+           "defs": "TTD = 发现 − 影响开始；TTR = 恢复 − 影响开始（取自各文档的时间线）。未完成 = 未开始或进行中；"
+                   "逾期 = 未完成且截止日期早于生成本索引的日期。",
+           "actions": "**行动项**：未完成 {open} 项，逾期 {overdue} 项（`postmortem actions --overdue` 列出明细）",
            "by_severity": "**按等级**：", "none": "无", "quarters": "| 季度 | 事件数 |",
            "chart": "每季度事件数", "axis": "事件数", "title": "# 复盘报告"},
 }
@@ -147,17 +154,19 @@ def render(entries: list[Entry]) -> str:
     links = related(entries)
     lines = [BEGIN, "<!-- generated by `postmortem index`; edits inside this block are replaced -->", "",
              words["count"].format(n=len(entries), s="s" if len(entries) != 1 else ""), "",
-             words["columns"], "|---|---|---|---|---|---|---|---|---|---|"]
+             words["columns"], "|---|---|---|---|---|---|---|---|---|---|---|"]
     for e in entries:
         cells = [e.date.isoformat() if e.date else "—", _link(e), table_cell(e.title), e.severity or "—",
                  e.status or "—", table_cell(e.duration) or "—", _min(e.ttd), _min(e.ttr), str(e.open_actions),
-                 ", ".join(_link(r) for r in links[e.id]) or "—"]
+                 str(e.overdue_actions), ", ".join(_link(r) for r in links[e.id]) or "—"]
         lines.append("| " + " | ".join(cells) + " |")
     severities = Counter(e.severity or "unknown" for e in entries)
     lines += ["", words["defs"], "",
               words["by_severity"] + (" · ".join(f"{s} {n}" for s, n in sorted(severities.items(),
                                                                              key=lambda i: _severity_order(i[0])))
-                                      or words["none"])]
+                                      or words["none"]),
+              "", words["actions"].format(open=sum(e.open_actions for e in entries),
+                                          overdue=sum(e.overdue_actions for e in entries))]
     quarters = _quarters(entries)
     if quarters:
         lines += ["", words["quarters"], "|---|---|"] + [f"| {q} | {n} |" for q, n in quarters]

@@ -13,7 +13,8 @@ the event), or from list items and sub-headings that start with a time. Each Tim
   parsed                False when the time cell is not a time we understand
 Timeline: rows, zone (as written, e.g. 'UTC', 'UTC+8', 'CET'), section, line (where the zone was found).
 
-ActionItem: line, cells {priority, action, owner, due, ticket, type, status: Cell}, text(key) -> plain.
+ActionItem: line, cells {priority, action, owner, due, ticket, type, status: Cell}, text(key) -> plain,
+status -> open | in progress | done | won't do (see action_status).
 """
 from __future__ import annotations
 
@@ -74,8 +75,41 @@ class ActionItem:
         cell = self.cells.get(key)
         return markdown.plain(cell.text) if cell else ""
 
+    @property
+    def status(self) -> str:
+        return action_status(self.text("status"))
+
     def __repr__(self):
         return f"ActionItem(L{self.line} {self.text('action')!r})"
+
+
+# What teams write in a Status / 状态 cell, read as one of four states. The first word decides, so
+# "Done (2026-03-20)" and "✅ Done" are done; "not started" is read before "started". Empty, TBD or a word
+# not listed here is open: an item whose state we cannot read stays on the follow-up list.
+STATUSES = ("open", "in progress", "done", "won't do")
+_STATUS_WORDS = {
+    "open": ("open", "todo", "to do", "to-do", "not started", "new", "planned", "backlog", "pending", "blocked",
+             "reopened", "未开始", "待开始", "待处理", "未完成", "未处理", "待办", "打开", "开放", "阻塞"),
+    "in progress": ("in progress", "in-progress", "inprogress", "doing", "started", "ongoing", "wip", "in review",
+                    "active", "进行中", "处理中", "跟进中", "开发中", "实施中", "推进中", "验证中"),
+    "done": ("done", "closed", "complete", "completed", "fixed", "resolved", "shipped", "merged", "finished",
+             "已完成", "完成", "已关闭", "关闭", "已解决", "已修复", "已上线", "✅", "✔", "☑"),
+    "won't do": ("won't do", "wont do", "won't fix", "wont fix", "wontfix", "wontdo", "will not do", "not doing",
+                 "cancelled", "canceled", "dropped", "rejected", "declined", "obsolete", "abandoned",
+                 "不做", "不处理", "不修复", "已取消", "取消", "放弃", "废弃"),
+}
+_STATUS_RE = re.compile(
+    r"(?:" + "|".join(sorted((re.escape(w) for ws in _STATUS_WORDS.values() for w in ws), key=len, reverse=True))
+    + r")(?![a-z])")
+_STATUS_OF = {w: key for key, ws in _STATUS_WORDS.items() for w in ws}
+
+
+def action_status(text: str) -> str:
+    """'Done', 'WONTFIX', '✅ 已完成', 'In progress (50%)', '' -> one of STATUSES."""
+    t = markdown.plain(text).strip().lower().replace("’", "'").replace("_", " ")
+    t = re.sub(r"^[^\w✅✔☑]+", "", t)  # leading emoji, brackets and punctuation: "🚧 in progress", "[done]"
+    m = _STATUS_RE.match(t)
+    return _STATUS_OF[m.group(0)] if m else "open"
 
 
 def find_zone(text: str) -> str | None:
