@@ -33,8 +33,7 @@ def distribution(skill, targets):
 
 
 def _json(files, path):
-    if path not in files:
-        pytest.skip(f"{path} is not declared by any target yet")
+    assert path in files, f"{path} is declared by no target"
     return json.loads(files[path])
 
 

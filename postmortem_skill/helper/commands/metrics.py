@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-HELP = "time to detect / acknowledge / mitigate / resolve from the timeline milestones"
 DESCRIPTION = """\
 Read the milestones marked in the timeline (**IMPACT STARTS**, **DETECTED**, **ACKNOWLEDGED**,
 **MITIGATED**, **RESOLVED**; Chinese **影响开始** **发现** **响应** **缓解** **恢复**) and print:

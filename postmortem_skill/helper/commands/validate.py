@@ -5,7 +5,6 @@ import os
 import sys
 from itertools import chain, islice
 
-HELP = "check postmortems: structure, metadata, timeline, action items, language, secrets"
 DESCRIPTION = """\
 Check postmortem drafts the way an expert reviewer would and say how to fix each finding.
 PATH is a file or a folder (every *.md below it, in parallel when there are many).
