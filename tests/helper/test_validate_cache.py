@@ -2,6 +2,7 @@
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,11 @@ def test_each_file_is_read_once(tmp_path, capsys, monkeypatch):
     _run(capsys, str(one), str(two))
     _run(capsys, str(one))
     assert reads == [one, two, one]
+
+
+def test_a_python_without_sqlite3_runs_without_a_cache(tmp_path, capsys, monkeypatch):
+    docs = [str(p) for p in _pair(tmp_path)]
+    expected = _run(capsys, "--no-cache", *docs)
+    monkeypatch.setitem(sys.modules, "sqlite3", None)  # what `import sqlite3` meets in such a build
+    assert _run(capsys, *docs) == expected
+    assert not _cache_file().exists()

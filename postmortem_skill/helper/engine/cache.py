@@ -62,7 +62,10 @@ class FindingsCache:
             self.enabled = self._db is not None
 
     def _open(self):
-        import sqlite3
+        try:
+            import sqlite3
+        except ImportError:  # a Python built without sqlite3: validate runs without a cache
+            return None
 
         for attempt in (1, 2):
             db = None
