@@ -201,10 +201,14 @@ class _Parser:
 
 def _strip_comment(text: str) -> str:
     """Remove a trailing ` # comment` that is not inside quotes."""
-    quote = None
+    quote, skip = None, False
     for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
+        if skip:  # the second character of an escape: \" inside "…", '' inside '…'
+            skip = False
+        elif quote:
+            if quote == '"' and ch == "\\" or quote == "'" and ch == "'" and text[i + 1:i + 2] == "'":
+                skip = True
+            elif ch == quote:
                 quote = None
         elif ch in "'\"" and (i == 0 or text[:i].rstrip()[-1:] in (",", "[", "{", ":")):
             quote = ch
