@@ -98,9 +98,10 @@ def test_a_table_of_another_shape_is_replaced(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("stored", [
-    "{not json", '{"a": 1}', "42", '[["PM999", 1, 1, "error", "no such rule", null]]',
-    '[["PM201", "one", 1, "error", "line is not a number", null]]', '[["PM201", 1, 1, "fatal", "m", null]]',
-    '[["PM201", 1]]', '[null]',
+    "{not json", '{"a": 1}', "42", '[[201, 1, 1, "error", "metadata", "the id is not a string", null]]',
+    '[["PM201", "one", 1, "error", "metadata", "line is not a number", null]]',
+    '[["PM201", 1, 1, "fatal", "metadata", "no such severity", null]]',
+    '[["PM201", 1, 1, "error", "weather", "no such category", null]]', '[["PM201", 1]]', '[null]',
 ])
 def test_a_damaged_entry_is_ignored_and_written_again(tmp_path, capsys, stored):
     docs = [str(p) for p in _pair(tmp_path)]

@@ -18,6 +18,7 @@ explains them and every check); silence one rule on one line with
 _PARALLEL_FROM = 24
 _CACHE_FROM = 2
 _CHUNK = 16
+_LOOKUP = 64
 
 
 def add_arguments(parser):
@@ -55,10 +56,10 @@ def run(args) -> int:
 
     from postmortem_skill import __version__
     from postmortem_skill.helper.engine.cache import FindingsCache
-    from postmortem_skill.helper.engine.check import from_row
     from postmortem_skill.helper.engine.config import find_config, load_config
     from postmortem_skill.helper.inputs import expand, read_text
     from postmortem_skill.helper.report.formats import render
+    from postmortem_skill.helper.rules.finding import Finding
 
     files = expand(args.paths)
     explicit = Path(args.config) if args.config else None
@@ -79,17 +80,20 @@ def run(args) -> int:
     def uncached():
         """The documents to check (text, settings), each file read once, found while the first ones are
         already being checked."""
-        for i, (path, display, config_path) in enumerate(jobs):
-            text = read_text(path)
-            key = cache.key(text.encode("utf-8"), _config(config_path).config) if cache.enabled else None
-            rows = cache.get(key) if key is not None else None
-            if rows is not None:
-                found = [from_row(row, display) for row in rows]
-                if None not in found:
-                    results[i] = found
-                    continue
-            misses.append((i, key))
-            yield text, config_path
+        for start in range(0, len(jobs), _LOOKUP):  # a few files at a time: one cache query for them
+            batch = [(i, jobs[i], read_text(jobs[i][0])) for i in range(start, min(start + _LOOKUP, len(jobs)))]
+            keys = [cache.key(text.encode("utf-8"), _config(job[2]).config) if cache.enabled else None
+                    for _, job, text in batch]
+            stored = cache.get_many(keys) if cache.enabled else {}
+            for (i, (_, display, config_path), text), key in zip(batch, keys):
+                rows = stored.get(key)
+                if rows is not None:
+                    found = [Finding.from_row(row, display) for row in rows]
+                    if None not in found:
+                        results[i] = found
+                        continue
+                misses.append((i, key))
+                yield text, config_path
 
     workers = min(os.cpu_count() or 1, 8)
     todo = uncached()
@@ -106,7 +110,7 @@ def run(args) -> int:
     else:
         fresh = [_check(job) for job in first]
     for (i, key), rows in zip(misses, fresh):
-        results[i] = [from_row(row, jobs[i][1]) for row in rows]
+        results[i] = [Finding.from_row(row, jobs[i][1]) for row in rows]
         if key is not None:
             cache.put(key, rows)
     cache.save()

@@ -100,22 +100,34 @@ class FindingsCache:
 
     def get(self, key: str) -> list | None:
         """The rows stored under `key`, or None (absent, unreadable or not a list)."""
-        if self._db is None:
-            return None
+        return self.get_many([key]).get(key)
+
+    def get_many(self, keys: list[str]) -> dict[str, list]:
+        """{key: rows} for those of `keys` that are stored and readable; one query for all of them."""
+        if self._db is None or not keys:
+            return {}
         import sqlite3
 
         try:
-            hit = self._db.execute("SELECT rows FROM findings WHERE key = ?", (key,)).fetchone()
-            rows = json.loads(hit[0]) if hit is not None else None
+            hits = self._db.execute(f"SELECT key, rows FROM findings WHERE key IN ({','.join('?' * len(keys))})",
+                                    keys).fetchall()
         except sqlite3.DatabaseError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):  # damaged: the next run starts anew
                 self._db.close()
                 self._db = None
                 self.path.unlink(missing_ok=True)
-            return None
-        except (sqlite3.Error, TypeError, ValueError):
-            return None
-        return rows if isinstance(rows, list) else None
+            return {}
+        except sqlite3.Error:
+            return {}
+        found = {}
+        for key, data in hits:
+            try:
+                rows = json.loads(data)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(rows, list):
+                found[key] = rows
+        return found
 
     def put(self, key: str, rows: list) -> None:
         if self._db is not None:

@@ -25,22 +25,8 @@ def check_text(text: str, config: Config | None = None, file: str = "") -> list[
                 continue
             if finding.severity is None or config.overridden(rule):
                 finding.severity = severity
-            finding.source = rule if finding.rule == rule.id else BY_ID[finding.rule]
-            finding.file = file
+            finding.source = source = rule if finding.rule == rule.id else BY_ID[finding.rule]
+            finding.category, finding.file = source.category, file
             out.append(finding)
     out.sort(key=lambda f: (f.line, f.column, _ORDER[f.severity], f.rule))
     return out
-
-
-def from_row(row, file: str) -> Finding | None:
-    """A Finding again from `Finding.row()` (the cache's and the worker processes' form); None when the
-    row is not one (a damaged cache entry), so that the document is checked again instead."""
-    try:
-        rule_id, line, column, severity, message, suggestion = row
-        rule = BY_ID[rule_id]
-    except (TypeError, ValueError, KeyError):
-        return None
-    if not (type(line) is int and type(column) is int and severity in _ORDER and isinstance(message, str)
-            and (suggestion is None or isinstance(suggestion, str))):
-        return None
-    return Finding(rule_id, line, column, message, suggestion, severity, rule, file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from postmortem_skill.helper.rules.base import Finding
+from postmortem_skill.helper.rules.finding import Finding
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}

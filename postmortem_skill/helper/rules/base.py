@@ -11,41 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-CATEGORIES = ("structure", "metadata", "timeline", "action-items", "language", "security")
-SEVERITIES = ("error", "warning", "info")
+from postmortem_skill.helper.rules.finding import CATEGORIES, SEVERITIES, Finding
 
-
-class Finding:
-    """One problem in one document, the same object from the rule that finds it to the report.
-
-    A rule gives `rule` (its id), the position, the message and a suggestion, and a severity only when
-    its doc says so; the engine then sets `source` (the Rule, which gives the category and the default
-    severity), the final `severity` and `file`. `as_dict` is the contract's JSON shape; `row` is the
-    compact form the findings cache and validate's worker processes carry."""
-    __slots__ = ("rule", "line", "column", "message", "suggestion", "severity", "source", "file")
-
-    def __init__(self, rule: str, line: int, column: int, message: str, suggestion: str | None = None,
-                 severity: str | None = None, source: Rule | None = None, file: str = ""):
-        self.rule, self.line, self.column = rule, max(1, line), max(1, column)
-        self.message, self.suggestion, self.severity = message, suggestion, severity
-        self.source, self.file = source, file
-
-    @property
-    def category(self) -> str:
-        return self.source.category
-
-    def as_dict(self) -> dict:
-        item = {"file": self.file, "line": self.line, "column": self.column, "rule": self.rule,
-                "category": self.source.category, "severity": self.severity, "message": self.message}
-        if self.suggestion:
-            item["suggestion"] = self.suggestion
-        return item
-
-    def row(self) -> list:
-        return [self.rule, self.line, self.column, self.severity, self.message, self.suggestion]
-
-    def __repr__(self):
-        return f"Finding({self.rule} {self.line}:{self.column} {self.message!r})"
+__all__ = ["CATEGORIES", "SEVERITIES", "Finding", "Rule", "found", "rule", "say"]
 
 
 @dataclass(frozen=True)
