@@ -50,6 +50,19 @@ def _toolkit_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _sqlite():
+    """The sqlite3 module's C core (the same connect() and errors without sqlite3.dbapi2, whose datetime
+    adapters cost a warm run ~5 ms of imports it does not need), else sqlite3; None when Python has none."""
+    try:
+        import _sqlite3 as sqlite3
+    except ImportError:
+        try:
+            import sqlite3
+        except ImportError:
+            return None
+    return sqlite3
+
+
 class FindingsCache:
     def __init__(self, enabled: bool = True):
         self.enabled, self.path = enabled, folder() / FILE
@@ -62,9 +75,8 @@ class FindingsCache:
             self.enabled = self._db is not None
 
     def _open(self):
-        try:
-            import sqlite3
-        except ImportError:  # a Python built without sqlite3: validate runs without a cache
+        sqlite3 = _sqlite()
+        if sqlite3 is None:  # a Python built without sqlite3: validate runs without a cache
             return None
 
         for attempt in (1, 2):
@@ -106,7 +118,7 @@ class FindingsCache:
         """{key: rows} for those of `keys` that are stored and readable; one query for all of them."""
         if self._db is None or not keys:
             return {}
-        import sqlite3
+        sqlite3 = _sqlite()
 
         try:
             hits = self._db.execute(f"SELECT key, rows FROM findings WHERE key IN ({','.join('?' * len(keys))})",
@@ -139,7 +151,7 @@ class FindingsCache:
         """Write this run's new entries in one transaction, trim to _MAX_ROWS, close."""
         if self._db is None:
             return
-        import sqlite3
+        sqlite3 = _sqlite()
 
         db, self._db = self._db, None
         try:
