@@ -1,8 +1,9 @@
 """Thin command-line layer: parse arguments, call a command module, map errors to exit codes.
 
-Each command lives in `postmortem_skill.helper.commands.<name>` and provides HELP (one line), DESCRIPTION
-(the --help text), add_arguments(parser) and run(args) -> exit code. Imports are lazy so that
-`--help` and one command do not pay for the others.
+Each command lives in `postmortem_skill.helper.commands.<name>` and provides DESCRIPTION (its --help
+text), add_arguments(parser) and run(args) -> exit code; its one-line summary is SUMMARIES[name] here,
+the only copy, so that `postmortem --help` lists every command without importing any. A command module
+is imported only when that command runs or shows its own --help.
 """
 from __future__ import annotations
 
@@ -49,20 +50,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         if name != only:
-            sub.add_parser(name, help=_SUMMARIES[name])
+            sub.add_parser(name, help=SUMMARIES[name])
             continue
         module = _command_module(name)
         p = sub.add_parser(
             name,
-            help=_SUMMARIES[name],
-            description=getattr(module, "DESCRIPTION", module.HELP),
+            help=SUMMARIES[name],
+            description=getattr(module, "DESCRIPTION", SUMMARIES[name]),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(p)
     return parser
 
 
-_SUMMARIES = {
+SUMMARIES = {
     "new": "scaffold a postmortem from a template (or from a facts file)",
     "validate": "check drafts like a reviewer would: structure, timeline, actions, language, secrets",
     "metrics": "time to detect / acknowledge / mitigate / resolve from the timeline",

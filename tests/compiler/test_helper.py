@@ -26,8 +26,6 @@ def test_helper_help_runs_isolated(installed_helper, tmp_path):
 
 def test_helper_new_scaffolds_from_the_bundled_templates(installed_helper, tmp_path):
     result = _run_isolated(installed_helper, "new", "INC-1", "--dir", "d", cwd=tmp_path)
-    if "not implemented" in result.stderr:
-        pytest.skip("postmortem new is not implemented yet")
     assert result.returncode == 0, result.stderr
     created = tmp_path / result.stdout.strip()
     assert created.is_file() and created.read_text(encoding="utf-8").startswith("# ")

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 from corpus_support import CORPUS, REPO
@@ -215,14 +216,13 @@ def test_chinese_document():
     assert any(f.rule == "PM301" and "指责" in f.message for f in findings)
     from postmortem_skill.helper.model.document import parse_document
     from postmortem_skill.helper.model.milestones import compute
-    assert compute(parse_document(text))["resolved"] == "2026-03-04T07:08:00Z"
+    assert compute(parse_document(text))["resolved"] == datetime(2026, 3, 4, 7, 8, tzinfo=timezone.utc)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
 def test_corpus_blameless_are_quiet_and_bad_fail():
     def language(name):
-        return [f for f in check_text((CORPUS / name).read_text(encoding="utf-8")) if f.category == "language"] \
-            if False else [f for f in check_text((CORPUS / name).read_text(encoding="utf-8")) if f.rule.startswith("PM3")]
+        return [f for f in check_text((CORPUS / name).read_text(encoding="utf-8")) if f.category == "language"]
     for name in ("01-google-shakespeare.md", "04-dfds-k8s-node-deletion.md", "06-posthog-feature-flags-outage.md",
                  "12-github-oct21-2018.md", "13-cloudflare-2025-12-05.md", "17-zh-midas-notes-db-path.md"):
         if (CORPUS / name).exists():
@@ -265,8 +265,6 @@ def test_whole_process_is_fast_and_isolated(tmp_path):
 @pytest.mark.parametrize("name", ["worked-example.md", "worked-example.zh.md"])
 def test_worked_examples_validate_clean(name):
     path = REPO / "prompts" / "examples" / name
-    if not path.is_file():
-        pytest.skip("worked example not written yet")
     findings = check_text(path.read_text(encoding="utf-8"))
     assert [f for f in findings if f.severity != "info"] == []
 
@@ -274,8 +272,6 @@ def test_worked_examples_validate_clean(name):
 @pytest.mark.parametrize("name", ["standard.md", "quick.md", "five-whys.md", "zh.md"])
 def test_fresh_templates_report_placeholders(name):
     path = REPO / "prompts" / "templates" / name
-    if not path.is_file():
-        pytest.skip("template not written yet")
     assert any(f.rule == "PM103" and f.severity == "error" for f in check_text(path.read_text(encoding="utf-8")))
 
 
@@ -361,7 +357,7 @@ def test_undated_rows_after_midnight_are_flagged_but_read_as_the_next_day():
     rules = [f.rule for f in check_text(text)]
     assert "PM404" in rules and "PM405" not in rules and "PM406" not in rules
     assert milestones.compute(parse_document(text))["time_to_resolve"] == 48
-    assert milestones.compute(parse_document(text))["resolved"] == "2026-03-05T00:00:00Z"
+    assert milestones.compute(parse_document(text))["resolved"] == datetime(2026, 3, 5, tzinfo=timezone.utc)
 
 
 def test_a_five_whys_chain_ending_at_an_author_is_person_terminal():
@@ -382,3 +378,18 @@ def test_a_placeholder_in_the_heading_states_no_zone():
     text = GOOD.replace("## Timeline (All times UTC)", "## Timeline ([TODO: zone of these times, then convert to UTC])")
     assert "PM403" in [f.rule for f in check_text(text)]
     assert milestones.compute(parse_document(text))["impact_start"] is None
+
+
+def test_a_finding_carries_its_rule_from_check_to_report(tmp_path, capsys):
+    from postmortem_skill.helper.rules.registry import BY_ID
+
+    text = "# Postmortem: X\n\n**Date**: 2026-02-30\n\n## Executive Summary\n\nThe operator was careless.\n"
+    findings = check_text(text, file="INC-1.md")
+    assert findings and all(f.source is BY_ID[f.rule] and f.category == f.source.category for f in findings)
+    assert [f.as_dict() for f in findings][0]["file"] == "INC-1.md"
+    path = tmp_path / "INC-1.md"
+    path.write_text(text, encoding="utf-8")
+    main(["validate", "--format", "json", str(path)])
+    reported = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["category"], f["severity"]) for f in reported] == \
+        [(f.rule, f.source.category, f.severity) for f in findings]

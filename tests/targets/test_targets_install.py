@@ -8,9 +8,13 @@ import subprocess
 import sys
 
 import pytest
-import tomllib
 import yaml
 from target_expectations import EXPECTED_GLOBAL, EXPECTED_PROJECT, MINE, ROOT, SKILL
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, published as tomli (the test extra installs it)
+    import tomli as tomllib
 
 RECORDS = (".postmortem-skill.json", ".postmortem-skill-global.json")    # a project's, and a --global install's
 

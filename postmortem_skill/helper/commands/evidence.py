@@ -10,7 +10,6 @@ from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import evidence, importers
 from postmortem_skill.helper.model.timeutil import parse_timestamp, to_utc
 
-HELP = "list commits and tags of a git repository in the incident window"
 DESCRIPTION = """\
 List the commits of a git repository whose commit time lies in [--since, --until], oldest first,
 with their tags: the deploys and changes that preceded the impact. Runs `git log` locally (no network)

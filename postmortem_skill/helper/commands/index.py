@@ -6,7 +6,6 @@ from pathlib import Path
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import index
 
-HELP = "refresh the postmortem index block in DIR/README.md"
 DESCRIPTION = f"""\
 Read every postmortem (*.md below DIR, English or Chinese; README.md files are skipped, and so is any
 file without a title and header fields) and write an index between

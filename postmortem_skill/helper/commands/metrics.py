@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-HELP = "time to detect / acknowledge / mitigate / resolve from the timeline milestones"
 DESCRIPTION = """\
 Read the milestones marked in the timeline (**IMPACT STARTS**, **DETECTED**, **ACKNOWLEDGED**,
 **MITIGATED**, **RESOLVED**; Chinese **影响开始** **发现** **响应** **缓解** **恢复**) and print:
@@ -24,8 +23,13 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
+def _iso(instant) -> str | None:
+    """The contract's form of an instant: ISO-8601 UTC with `Z`."""
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ") if instant is not None else None
+
+
 def _local_clock(zone_name: str | None):
-    """For a timeline written in a zone other than UTC: a function '…Z' -> '2026-06-19 19:55 UTC+8'."""
+    """For a timeline written in a zone other than UTC: a function UTC datetime -> '2026-06-19 19:55 UTC+8'."""
     from datetime import datetime, timedelta
 
     from postmortem_skill.helper.model.timeutil import zone_or_none
@@ -34,8 +38,8 @@ def _local_clock(zone_name: str | None):
     if zone is None or all(zone.utcoffset(datetime(2026, month, 1)) == timedelta(0) for month in (1, 7)):
         return None
 
-    def local(iso: str) -> str:
-        return f"{datetime.fromisoformat(iso.replace('Z', '+00:00')).astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
+    def local(instant) -> str:
+        return f"{instant.astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
     return local
 
 
@@ -53,13 +57,13 @@ def run(args) -> int:
     doc = parse_document(read_text(path))
     values = compute(doc)
     if args.format == "json":
-        print(json.dumps(values))
+        print(json.dumps({name: _iso(value) if name in MILESTONES else value for name, value in values.items()}))
         return 0
     labels = {"impact_start": "impact start", "detected": "detected", "acknowledged": "acknowledged",
               "mitigated": "mitigated", "resolved": "resolved"}
     local = _local_clock(doc.timeline.zone)
     for key in MILESTONES:
-        shown = values[key] or "-"
+        shown = _iso(values[key]) or "-"
         if values[key] and local:  # the document's own clock too, so its rows can be found at a glance
             shown += f"  ({local(values[key])})"
         print(f"{labels[key] + ':':14} {shown}")

@@ -14,7 +14,6 @@ from postmortem_skill.helper.features.resources import template_text
 from postmortem_skill.helper.model import miniyaml
 from postmortem_skill.helper.model.timeutil import parse_date
 
-HELP = "scaffold a postmortem from a template (or from a facts file)"
 DESCRIPTION = """\
 Create DIR/ID.md (e.g. docs/postmortems/INC-42.md) from a template and print its path. The file name is
 the incident id as given plus .md, so links and `index` rows stay stable. It never overwrites a file.

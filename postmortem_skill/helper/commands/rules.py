@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-HELP = "list every check: id, category, default severity, summary"
 DESCRIPTION = "List every check validate runs. --format markdown prints the reference page docs/rules.md."
 
 

@@ -8,7 +8,6 @@ from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers
 from postmortem_skill.helper.model.timeutil import load_zone, parse_date
 
-HELP = "turn alert exports, chat logs or CSV into a sorted UTC timeline"
 DESCRIPTION = """\
 Read the events of an incident from FILE and print them as one timeline in UTC, oldest first
 (rows with the same time keep their input order).

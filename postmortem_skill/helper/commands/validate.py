@@ -5,7 +5,6 @@ import os
 import sys
 from itertools import chain, islice
 
-HELP = "check postmortems: structure, metadata, timeline, action items, language, secrets"
 DESCRIPTION = """\
 Check postmortem drafts the way an expert reviewer would and say how to fix each finding.
 PATH is a file or a folder (every *.md below it, in parallel when there are many).
@@ -19,6 +18,7 @@ explains them and every check); silence one rule on one line with
 _PARALLEL_FROM = 24
 _CACHE_FROM = 2
 _CHUNK = 16
+_LOOKUP = 64
 
 
 def add_arguments(parser):
@@ -40,12 +40,12 @@ def _config(config_path):
     return config
 
 
-def _check_file(job):
-    path, display, config_path = job
-    from postmortem_skill.helper.engine.check import as_dict, check_text
-    from postmortem_skill.helper.inputs import read_text
+def _check(job) -> list:
+    """The findings of one document as `Finding.row()` lists: small to send back from a worker process."""
+    text, config_path = job
+    from postmortem_skill.helper.engine.check import check_text
 
-    return [as_dict(f, display) for f in check_text(read_text(path), _config(config_path))]
+    return [finding.row() for finding in check_text(text, _config(config_path))]
 
 
 _CONFIGS: dict = {}
@@ -59,6 +59,7 @@ def run(args) -> int:
     from postmortem_skill.helper.engine.config import find_config, load_config
     from postmortem_skill.helper.inputs import expand, read_text
     from postmortem_skill.helper.report.formats import render
+    from postmortem_skill.helper.rules.finding import Finding
 
     files = expand(args.paths)
     explicit = Path(args.config) if args.config else None
@@ -77,15 +78,22 @@ def run(args) -> int:
     misses: list = []  # (index, key) of each job handed to a checker, in order
 
     def uncached():
-        """The jobs to check, found while the first ones are already being checked."""
-        for i, job in enumerate(jobs):
-            key = cache.key(read_text(job[0]).encode("utf-8"), _config(job[2]).config)
-            cached = cache.get(key)
-            if cached is None:
+        """The documents to check (text, settings), each file read once, found while the first ones are
+        already being checked."""
+        for start in range(0, len(jobs), _LOOKUP):  # a few files at a time: one cache query for them
+            batch = [(i, jobs[i], read_text(jobs[i][0])) for i in range(start, min(start + _LOOKUP, len(jobs)))]
+            keys = [cache.key(text.encode("utf-8"), _config(job[2]).config) if cache.enabled else None
+                    for _, job, text in batch]
+            stored = cache.get_many(keys) if cache.enabled else {}
+            for (i, (_, display, config_path), text), key in zip(batch, keys):
+                rows = stored.get(key)
+                if rows is not None:
+                    found = [Finding.from_row(row, display) for row in rows]
+                    if None not in found:
+                        results[i] = found
+                        continue
                 misses.append((i, key))
-                yield job
-            else:
-                results[i] = [{"file": job[1], **finding} for finding in cached]
+                yield text, config_path
 
     workers = min(os.cpu_count() or 1, 8)
     todo = uncached()
@@ -98,16 +106,17 @@ def run(args) -> int:
         # Small chunks keep both workers busy to the end when documents differ in size.
         chunk = max(1, min(_CHUNK, len(jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            fresh = list(pool.map(_check_file, chain(first, todo), chunksize=chunk))
+            fresh = list(pool.map(_check, chain(first, todo), chunksize=chunk))
     else:
-        fresh = [_check_file(job) for job in first]
-    for (i, key), found in zip(misses, fresh):
-        results[i] = found
-        cache.put(key, [{k: v for k, v in f.items() if k != "file"} for f in found])
+        fresh = [_check(job) for job in first]
+    for (i, key), rows in zip(misses, fresh):
+        results[i] = [Finding.from_row(row, jobs[i][1]) for row in rows]
+        if key is not None:
+            cache.put(key, rows)
     cache.save()
     findings = [f for result in results for f in result]
     output = render(findings, args.format, len(files), __version__)
     if output:
         sys.stdout.write(output + "\n")
     failing = ("error", "warning") if args.strict else ("error",)
-    return 1 if any(f["severity"] in failing for f in findings) else 0
+    return 1 if any(f.severity in failing for f in findings) else 0

@@ -1,10 +1,14 @@
 """Remember validate's findings by content, so that unchanged postmortems cost nothing on the next run.
 
-One JSON file in the user's cache folder (`$POSTMORTEM_CACHE_DIR`, else `$XDG_CACHE_HOME/postmortem-skill`,
-else `~/.cache/postmortem-skill`), never in the project. A key is the SHA-256 of the document's bytes, the
+One SQLite database (standard library `sqlite3`) in the user's cache folder (`$POSTMORTEM_CACHE_DIR`, else
+`$XDG_CACHE_HOME/postmortem-skill`, else `~/.cache/postmortem-skill`), never in the project, read one key
+at a time and written once at the end of a run. A key is the SHA-256 of the document's bytes, the
 settings that apply to it and a fingerprint of the toolkit itself, so a new rule, an edited rule or a
-changed `.postmortem.yaml` can never serve stale findings. Findings are stored without the file name.
-Any problem with the cache (unwritable, corrupt, concurrent writers) only makes the run slower.
+changed `.postmortem.yaml` can never serve stale findings. An entry is the document's findings as
+`Finding.row()` lists in JSON, without the file name. At most _MAX_ROWS entries are kept (the oldest
+written go first) and an entry above _MAX_ENTRY_BYTES is not kept. Any problem with the cache
+(unwritable, locked by another run) only makes the run slower; a file that is not our database is
+replaced, and an entry that is not a list of findings is ignored and written again.
 """
 from __future__ import annotations
 
@@ -14,8 +18,11 @@ import os
 import sys
 from pathlib import Path
 
-_FILE = "validate-v1.json"
-_MAX_ENTRIES = 50_000
+FILE = "validate-v2.sqlite3"
+_OLD_FILES = ("validate-v1.json",)  # the whole-file JSON cache of earlier versions
+_MAX_ROWS = 50_000
+_MAX_ENTRY_BYTES = 256 * 1024
+_SCHEMA = "CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, rows TEXT NOT NULL)"
 
 
 def folder() -> Path:
@@ -43,19 +50,58 @@ def _toolkit_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _sqlite():
+    """The sqlite3 module's C core (the same connect() and errors without sqlite3.dbapi2, whose datetime
+    adapters cost a warm run ~5 ms of imports it does not need), else sqlite3; None when Python has none."""
+    try:
+        import _sqlite3 as sqlite3
+    except ImportError:
+        try:
+            import sqlite3
+        except ImportError:
+            return None
+    return sqlite3
+
+
 class FindingsCache:
     def __init__(self, enabled: bool = True):
-        self.enabled, self.path = enabled, folder() / _FILE
-        self.entries: dict[str, list] = {}
-        self.dirty = False
+        self.enabled, self.path = enabled, folder() / FILE
+        self._db = None
+        self._pending: dict[str, str] = {}
         self._salt = ""
         if enabled:
             self._salt = _toolkit_fingerprint()
+            self._db = self._open()
+            self.enabled = self._db is not None
+
+    def _open(self):
+        sqlite3 = _sqlite()
+        if sqlite3 is None:  # a Python built without sqlite3: validate runs without a cache
+            return None
+
+        for attempt in (1, 2):
+            db = None
             try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-                self.entries = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
-                self.entries = {}
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=2)
+                db.execute("PRAGMA synchronous = OFF")  # a cache: losing the last write costs only time
+                db.execute(_SCHEMA)
+                db.execute("SELECT key, rows FROM findings LIMIT 0")  # a table of another shape fails here
+                return db
+            except sqlite3.DatabaseError as exc:
+                if db is not None:
+                    db.close()
+                if attempt == 2 or "locked" in str(exc) or "busy" in str(exc):
+                    return None
+                try:  # not our database (corrupt, another program's, another schema): start a new one
+                    self.path.unlink()
+                except OSError:
+                    return None
+            except (OSError, sqlite3.Error):
+                if db is not None:
+                    db.close()
+                return None
+        return None
 
     def key(self, data: bytes, settings: object) -> str:
         digest = hashlib.sha256(self._salt.encode())
@@ -65,32 +111,60 @@ class FindingsCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> list | None:
-        return self.entries.get(key) if self.enabled else None
+        """The rows stored under `key`, or None (absent, unreadable or not a list)."""
+        return self.get_many([key]).get(key)
 
-    def put(self, key: str, findings: list) -> None:
-        if self.enabled:
-            self.entries.pop(key, None)  # re-inserted last: the newest survive trimming
-            self.entries[key] = findings
-            self.dirty = True
+    def get_many(self, keys: list[str]) -> dict[str, list]:
+        """{key: rows} for those of `keys` that are stored and readable; one query for all of them."""
+        if self._db is None or not keys:
+            return {}
+        sqlite3 = _sqlite()
+
+        try:
+            hits = self._db.execute(f"SELECT key, rows FROM findings WHERE key IN ({','.join('?' * len(keys))})",
+                                    keys).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):  # damaged: the next run starts anew
+                self._db.close()
+                self._db = None
+                self.path.unlink(missing_ok=True)
+            return {}
+        except sqlite3.Error:
+            return {}
+        found = {}
+        for key, data in hits:
+            try:
+                rows = json.loads(data)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(rows, list):
+                found[key] = rows
+        return found
+
+    def put(self, key: str, rows: list) -> None:
+        if self._db is not None:
+            data = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+            if len(data) <= _MAX_ENTRY_BYTES:
+                self._pending[key] = data
 
     def save(self) -> None:
-        if not (self.enabled and self.dirty):
+        """Write this run's new entries in one transaction, trim to _MAX_ROWS, close."""
+        if self._db is None:
             return
-        entries = self.entries
-        if len(entries) > _MAX_ENTRIES:  # keep the newest: dicts remember insertion order
-            entries = dict(list(entries.items())[-_MAX_ENTRIES:])
-        import tempfile
+        sqlite3 = _sqlite()
 
-        tmp = None
+        db, self._db = self._db, None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".validate-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entries, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
-            tmp = None
-        except OSError:
+            if self._pending:
+                db.executemany("INSERT OR REPLACE INTO findings (key, rows) VALUES (?, ?)", self._pending.items())
+                (count,) = db.execute("SELECT count(*) FROM findings").fetchone()
+                if count > _MAX_ROWS:  # a replaced entry gets a new rowid, so the oldest written go first
+                    db.execute("DELETE FROM findings WHERE rowid IN "
+                               "(SELECT rowid FROM findings ORDER BY rowid LIMIT ?)", (count - _MAX_ROWS,))
+                db.commit()
+                for name in _OLD_FILES:
+                    (self.path.parent / name).unlink(missing_ok=True)
+        except (OSError, sqlite3.Error):
             pass
         finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+            db.close()

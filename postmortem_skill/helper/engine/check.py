@@ -10,8 +10,8 @@ from postmortem_skill.helper.rules.registry import BY_ID, REGISTRY
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def check_text(text: str, config: Config | None = None) -> list[Finding]:
-    """Findings for a document's text, each with its final severity, sorted by position."""
+def check_text(text: str, config: Config | None = None, file: str = "") -> list[Finding]:
+    """Findings for a document's text, each with its Rule and final severity, sorted by position."""
     config = config or Config()
     doc = parse_document(text)
     quiet = silenced(doc.lines)
@@ -25,16 +25,8 @@ def check_text(text: str, config: Config | None = None) -> list[Finding]:
                 continue
             if finding.severity is None or config.overridden(rule):
                 finding.severity = severity
+            finding.source = source = rule if finding.rule == rule.id else BY_ID[finding.rule]
+            finding.category, finding.file = source.category, file
             out.append(finding)
-    config.memo.clear()
     out.sort(key=lambda f: (f.line, f.column, _ORDER[f.severity], f.rule))
     return out
-
-
-def as_dict(finding: Finding, file: str) -> dict:
-    rule = BY_ID[finding.rule]
-    item = {"file": file, "line": finding.line, "column": finding.column, "rule": finding.rule,
-            "category": rule.category, "severity": finding.severity, "message": finding.message}
-    if finding.suggestion:
-        item["suggestion"] = finding.suggestion
-    return item

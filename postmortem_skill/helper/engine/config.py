@@ -26,13 +26,13 @@ _SECURITY_RULES = {"emails": "PM602", "phones": "PM603", "ips": "PM604"}
 
 
 class Config:
-    """Settings plus a per-run memo that rules may use to share work on one document."""
+    """The settings of a `.postmortem.yaml` (or the defaults), as the rules and the engine ask for them."""
 
     def __init__(self, data: dict | None = None, path: str | None = None):
         data = data or {}
         if not isinstance(data, dict):
             raise UsageError(f"{path or 'config'}: expected a mapping of settings")
-        self.config, self.path, self.memo = data, path, {}
+        self.config, self.path = data, path
         self._severities: dict[str, str | None] = {}
         language = str(data.get("language") or "auto").lower()
         self.language = language if language in ("en", "zh") else None

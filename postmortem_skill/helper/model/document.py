@@ -112,6 +112,7 @@ class Document:
         self.template = mark.group(1).lower() if mark else self._guess_template()
         self._sentences = self._timeline = self._actions = None
         self._line_starts: list[int] | None = None
+        self.cache: dict = {}  # work several rules share on this document, keyed by the rule family
 
     def lines_matching(self, cue: re.Pattern, lowered: bool = False) -> list[int]:
         """Numbers (1-based) of the lines where `cue` matches, in one search over the whole text (`cue` must

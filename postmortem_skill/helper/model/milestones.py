@@ -1,13 +1,12 @@
-"""Incident metrics from a Document's timeline milestones (the contract's `metrics --format json`). No I/O.
+"""Incident metrics from a Document's timeline milestones (the values of `metrics --format json`). No I/O.
 
 TTD = detected − impact start; TTA = acknowledged − detected; TTM = mitigated − impact start;
-TTR = resolved − impact start. Times are ISO-8601 UTC with `Z`; durations are whole minutes; a value is
-None when a milestone it needs is absent. When the timeline states no zone or no date, the instants are
-None but durations between rows of the same day are still computed from the clock times.
+TTR = resolved − impact start. Instants are aware UTC datetimes (the commands format them); durations
+are whole minutes; a value is None when a milestone it needs is absent. When the timeline states no zone
+or no date, the instants are None but durations between rows of the same day are still computed from the
+clock times.
 """
 from __future__ import annotations
-
-from datetime import datetime
 
 from postmortem_skill.helper.model.timeutil import minutes_between, whole_minutes
 from postmortem_skill.helper.model.vocabulary import MILESTONES
@@ -28,13 +27,13 @@ def _naive(row):
 
 
 def compute(doc) -> dict:
-    """The contract's metrics dict for a Document."""
+    """{milestone: UTC datetime or None, duration name: minutes or None} for a Document."""
     timeline = doc.timeline
     rows = {key: timeline.milestone(key) for key in MILESTONES}
     out: dict = {}
     for key in MILESTONES:
         row = rows[key]
-        out[key] = row.utc.strftime("%Y-%m-%dT%H:%M:%SZ") if row is not None and row.utc is not None else None
+        out[key] = row.utc if row is not None else None
     for name, end, start, _, _ in DURATIONS:
         a, b = rows[start], rows[end]
         value = None
@@ -46,6 +45,3 @@ def compute(doc) -> dict:
         out[name] = value
     return out
 
-
-def parse_iso(value: str | None) -> datetime | None:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ") if value else None

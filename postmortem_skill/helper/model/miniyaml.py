@@ -1,11 +1,16 @@
 """A small YAML subset reader (standard library only), enough for `.postmortem.yaml` and facts files.
 
-Supported: block mappings and sequences (nested by indentation, `- key: value` items), plain, single-
-and double-quoted scalars, `#` comments, flow sequences `[a, b]` and flow mappings `{a: 1}` (one line),
-block scalars `|` and `>` (with `-`/`+` chomping), an optional leading `---` and a trailing `...`.
-Scalars: `true/false/yes/no/on/off`, `null/~`, integers, floats; everything else is a string (dates stay
-strings). Not supported: anchors, aliases, tags, multi-document streams, multi-line flow collections.
-Anything outside the subset raises `YamlError` with a line number. No I/O: use `loads(text)`.
+Supported: block mappings and sequences (nested by indentation, `- key: value` and `- - x` items), plain,
+single- and double-quoted scalars on one line, `#` comments, flow sequences `[a, b]` and flow mappings
+`{a: 1}` (one line), block scalars `|` and `>` (with `-`/`+` chomping), an optional leading `---` and a
+trailing `...`. Scalars resolve as YAML 1.1 (PyYAML) does: `true/yes/on` and `false/no/off` (lower,
+Title or UPPER case), `null`/`~`, decimal integers, floats with a dot; everything else is a string.
+Two deliberate differences: dates and clock times (`2026-03-04`, `10:30`) stay strings.
+Not supported, and refused with a `YamlError` naming the line rather than misread: anchors, aliases,
+tags, directives, multi-document streams, complex keys (`? `), multi-line plain or quoted scalars,
+multi-line flow collections, block scalar indentation indicators, octal/hex/binary numbers, `.inf` and
+`.nan`, and plain scalars that YAML would read otherwise (`a: b: c`, `a: - b`, a leading `,` `]` `}`).
+No I/O: use `loads(text)`.
 """
 from __future__ import annotations
 
@@ -22,9 +27,18 @@ class YamlError(ValueError):
         self.line = line
 
 
+# Resolution as in YAML 1.1 (what PyYAML reads), limited to the forms the subset supports.
+_TRUE = frozenset(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"))
+_FALSE = frozenset(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"))
+_NULL = frozenset(("null", "Null", "NULL", "~"))
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
-_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?$|[-+]?[0-9]+[eE][-+]?[0-9]+$")
-_KEY = re.compile(r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]][^#]*?)\s*:(?:\s+|$)""")
+_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?$|\.[0-9][0-9_]*([eE][-+][0-9]+)?$")
+# YAML 1.1 numbers outside the subset: refused so that they are quoted, never read as another value.
+_UNSUPPORTED_NUMBER = re.compile(
+    r"[-+]?(0b[01_]+|0[0-7_]+|0x[0-9a-fA-F_]+)$|[-+]?\.(inf|Inf|INF)$|\.(nan|NaN|NAN)$"
+    r"|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*$")
+# A plain key may hold `#` except after a space (that starts a comment).
+_KEY = re.compile(r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]](?:\S|\s+(?=[^\s#]))*?)\s*:(?:\s+|$)""")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "\\": "\\", "/": "/", " ": " ", "e": "\x1b"}
 
 
@@ -100,8 +114,12 @@ class _Parser:
                 self.pos += 1
                 items.append(self._nested(indent, number))
                 continue
-            # `- key: value` starts a mapping whose keys sit at the column after "- "
+            # `- key: value` starts a mapping, `- - x` a list, whose items sit at the column after "- "
             column = actual + (len(content) - len(rest))
+            if rest == "-" or rest.startswith("- "):
+                self.lines[self.pos] = (number, column, " " * column + rest)
+                items.append(self._sequence(column))
+                continue
             if _KEY.match(rest) and not rest.startswith(("[", "{")):
                 self.lines[self.pos] = (number, column, " " * column + rest)
                 items.append(self._mapping(column))
@@ -124,7 +142,7 @@ class _Parser:
             match = _KEY.match(content)
             if not match or content.startswith("- "):
                 return result
-            key = _unquote(match["key"].strip(), number)
+            key = _key(match["key"].strip(), number)
             if key in result:
                 raise YamlError(f"duplicate key {key!r}", number)
             rest = content[match.end():].strip()
@@ -146,6 +164,8 @@ class _Parser:
         return None
 
     def _inline_value(self, rest: str, number: int, indent: int):
+        if rest == "-" or rest.startswith("- "):
+            raise YamlError("a list cannot start on the line of its key: put `- item` on the next lines", number)
         if rest[0] in "|>":
             return self._block_scalar(rest, number, indent)
         return _scalar(_strip_comment(rest), number)
@@ -181,16 +201,32 @@ class _Parser:
 
 def _strip_comment(text: str) -> str:
     """Remove a trailing ` # comment` that is not inside quotes."""
-    quote = None
+    quote, skip = None, False
     for i, ch in enumerate(text):
-        if quote:
-            if ch == quote:
+        if skip:  # the second character of an escape: \" inside "…", '' inside '…'
+            skip = False
+        elif quote:
+            if quote == '"' and ch == "\\" or quote == "'" and ch == "'" and text[i + 1:i + 2] == "'":
+                skip = True
+            elif ch == quote:
                 quote = None
-        elif ch in "'\"" and (i == 0 or text[i - 1] in " ,[{:"):
+        elif ch in "'\"" and (i == 0 or text[:i].rstrip()[-1:] in (",", "[", "{", ":")):
             quote = ch
         elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
             return text[:i].rstrip()
     return text.strip()
+
+
+def _key(text: str, number: int):
+    """A mapping key: quoted keys are strings, plain keys resolve like any plain scalar (`1:` is 1)."""
+    if text[:1] in "'\"":
+        return _unquote(text, number)
+    if text[:1] in "?-" and text[1:2] in ("", " "):
+        raise YamlError(f"complex keys are not supported: {text[:40]!r}", number)
+    value = _scalar(text, number)
+    if isinstance(value, (list, dict)):
+        raise YamlError(f"a key must be a scalar: {text[:40]!r}", number)
+    return value
 
 
 def _unquote(text: str, number: int) -> str:
@@ -233,24 +269,32 @@ def _scalar(text: str, number: int):
             raise YamlError("a flow mapping must close on the same line", number)
         result = {}
         for part in _split_flow(text[1:-1], number):
-            key, sep, value = part.partition(":")
-            if not sep:
-                raise YamlError(f"expected key: value in {part!r}", number)
-            result[_unquote(key.strip(), number)] = _scalar(value.strip(), number)
+            match = _KEY.match(part + " ")
+            if not match or match.end() > len(part) + 1:
+                raise YamlError(f"expected `key: value` in {part[:40]!r}", number)
+            key = _key(match["key"].strip(), number)
+            if key in result:
+                raise YamlError(f"duplicate key {key!r}", number)
+            result[key] = _scalar(part[match.end():].strip(), number)
         return result
-    if text[0] in "&*!%@`":
-        raise YamlError(f"unsupported YAML feature in {text[:40]!r}", number)
-    lowered = text.lower()
-    if lowered in ("true", "yes", "on"):
+    if text[0] in "&*!%@`,]}|>":
+        raise YamlError(f"unsupported YAML feature in {text[:40]!r} (quote the value if it is text)", number)
+    if text[0] in "?:-" and text[1:2] in ("", " "):
+        raise YamlError(f"{text[:40]!r} is not a plain value in YAML: quote it", number)
+    if ": " in text or text.endswith(":"):
+        raise YamlError(f"a value containing ': ' must be quoted: {text[:40]!r}", number)
+    if text in _TRUE:
         return True
-    if lowered in ("false", "no", "off"):
+    if text in _FALSE:
         return False
-    if lowered in ("null", "~"):
+    if text in _NULL:
         return None
     if _INT.match(text):
         return int(text.replace("_", ""))
     if _FLOAT.match(text):
         return float(text.replace("_", ""))
+    if _UNSUPPORTED_NUMBER.match(text):
+        raise YamlError(f"{text!r}: this number form is not supported; write it in decimal or quote it", number)
     return text
 
 

@@ -1,24 +1,28 @@
-"""Reporters for validate: text, json, sarif (2.1.0, GitHub code scanning), github (workflow commands)."""
+"""Reporters for validate: text, json, sarif (2.1.0, GitHub code scanning), github (workflow commands).
+
+Each takes the Findings as the engine left them (with their file, final severity and Rule)."""
 from __future__ import annotations
 
 import json
+
+from postmortem_skill.helper.rules.finding import Finding
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def render(findings: list[dict], fmt: str, files: int, version: str) -> str:
+def render(findings: list[Finding], fmt: str, files: int, version: str) -> str:
     return {"text": _text, "json": _json, "sarif": _sarif, "github": _github}[fmt](findings, files, version)
 
 
 def _text(findings, files, version):
     lines = []
     for f in findings:
-        lines.append(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']} {f['rule']} {f['message']}")
-        if f.get("suggestion"):
-            lines.append(f"    suggestion: {f['suggestion']}")
-    counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
-    open_slots = sum(f["rule"] == "PM103" for f in findings)
+        lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}")
+        if f.suggestion:
+            lines.append(f"    suggestion: {f.suggestion}")
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    open_slots = sum(f.rule == "PM103" for f in findings)
     lines.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info in {files} "
                  f"file{'s' if files != 1 else ''}"
                  + (f" ({open_slots} of the errors are placeholders still to fill)" if open_slots else ""))
@@ -26,7 +30,7 @@ def _text(findings, files, version):
 
 
 def _json(findings, files, version):
-    return json.dumps({"findings": findings}, ensure_ascii=False, indent=2)
+    return json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2)
 
 
 def _sarif(findings, files, version):
@@ -43,13 +47,13 @@ def _sarif(findings, files, version):
     } for r in REGISTRY]
     results = []
     for f in findings:
-        text = f["message"] + (f" Suggestion: {f['suggestion']}" if f.get("suggestion") else "")
+        text = f.message + (f" Suggestion: {f.suggestion}" if f.suggestion else "")
         results.append({
-            "ruleId": f["rule"], "ruleIndex": index[f["rule"]], "level": _SARIF_LEVEL[f["severity"]],
+            "ruleId": f.rule, "ruleIndex": index[f.rule], "level": _SARIF_LEVEL[f.severity],
             "message": {"text": text},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f["file"].replace("\\", "/")},
-                "region": {"startLine": f["line"], "startColumn": f["column"]}}}],
+                "artifactLocation": {"uri": f.file.replace("\\", "/")},
+                "region": {"startLine": f.line, "startColumn": f.column}}}],
         })
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -73,7 +77,7 @@ def _escape_property(text: str) -> str:
 def _github(findings, files, version):
     lines = []
     for f in findings:
-        message = f["message"] + (f" — {f['suggestion']}" if f.get("suggestion") else "")
-        lines.append(f"::{_GITHUB_LEVEL[f['severity']]} file={_escape_property(f['file'])},line={f['line']},"
-                     f"col={f['column']},title={_escape_property(f['rule'])}::{_escape_data(message)}")
+        message = f.message + (f" — {f.suggestion}" if f.suggestion else "")
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} file={_escape_property(f.file)},line={f.line},"
+                     f"col={f.column},title={_escape_property(f.rule)}::{_escape_data(message)}")
     return "\n".join(lines)

@@ -11,20 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-CATEGORIES = ("structure", "metadata", "timeline", "action-items", "language", "security")
-SEVERITIES = ("error", "warning", "info")
+from postmortem_skill.helper.rules.finding import CATEGORIES, SEVERITIES, Finding
 
-
-class Finding:
-    __slots__ = ("rule", "line", "column", "message", "suggestion", "severity")
-
-    def __init__(self, rule: str, line: int, column: int, message: str, suggestion: str | None = None,
-                 severity: str | None = None):
-        self.rule, self.line, self.column = rule, max(1, line), max(1, column)
-        self.message, self.suggestion, self.severity = message, suggestion, severity
-
-    def __repr__(self):
-        return f"Finding({self.rule} {self.line}:{self.column} {self.message!r})"
+__all__ = ["CATEGORIES", "SEVERITIES", "Finding", "Rule", "found", "rule", "say"]
 
 
 @dataclass(frozen=True)

@@ -88,10 +88,10 @@ class _OnFirstUse:
 
 
 def hits(doc, ctx):
-    """All language hits of a document, computed once per run: [(rule, sentence, matched, hint)]."""
-    cached = ctx.memo.get(("language", id(doc)))
-    if cached is not None:
-        return cached
+    """All language hits of a document, computed once per document (doc.cache): [(rule, sentence, matched, hint)]."""
+    cached = doc.cache.get("language")
+    if cached is not None and cached[0] is ctx:
+        return cached[1]
     people = _OnFirstUse(lambda: _people(doc))
     systems = _OnFirstUse(lambda: frozenset(_systems(doc) - set(people)))
     extra = ctx.extra_phrases()
@@ -118,7 +118,7 @@ def hits(doc, ctx):
                     seen.add(rule_id)
                     result.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
     result.extend(_five_whys(doc, people))
-    ctx.memo[("language", id(doc))] = result
+    doc.cache["language"] = (ctx, result)
     return result
 
 
