@@ -6,11 +6,11 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from postmortem_skill.helper.commands.timeline import read_text
 from postmortem_skill.helper.engine.config import find_config, load_config
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import scaffold
 from postmortem_skill.helper.features.resources import template_text
+from postmortem_skill.helper.inputs import read_text
 from postmortem_skill.helper.model import miniyaml
 from postmortem_skill.helper.model.timeutil import parse_date
 
@@ -27,7 +27,10 @@ templates: standard (default), quick (minor incidents, near misses), five-whys; 
 Chinese 复盘 template (基本信息, 事件摘要, 时间线, 根因分析, 影响评估, 处理过程回顾, 改进行动项, 经验教训).
 severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Status starts as Draft / 草稿.
 
---from FACTS (.yaml, .yml or .json) fills a draft from what is known:
+--from FILE fills a draft from what is known. FILE is the JSON `postmortem timeline DIR --format json`
+prints (its rows become the timeline, sources and ids kept), or a facts file (.yaml, .yml or .json; start
+one with `postmortem timeline DIR --format facts`). Keep it next to the postmortem in the repository
+(docs/postmortems/ID.facts.yaml), not in the evidence folder. A facts file:
   id: INC-42                    # optional; must match ID
   title: Checkout errors after deploy
   severity: SEV2
@@ -41,18 +44,22 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
   events:
     - {time: "2026-03-04 10:12", event: Error rate above 5%, milestone: impact_start, source: https://…}
     - {time: "10:15", event: Page fired, milestone: detected}  # clock time only: on `date`
-    - {time: "10:31", event: Rollback deployed, source: evidence/deploys.csv}  # a file here: linked
+    - {time: "10:31", event: Rollback deployed, source: evidence/deploys.csv:4}  # a file here: linked
+    - {time: "2026-03-05", event: Refunds issued}   # a date only: a date row
 milestones: impact_start, detected, acknowledged, mitigated, resolved. The draft gets the timeline in
 the zone its template's heading names, UTC (UTC+8 for --lang zh), dated rows when it crosses midnight,
 TODO rows for missing milestones, Incident Duration (impact start → resolved) and a metrics line (TTD,
-TTA, TTM, TTR in minutes). A source naming a file of the project becomes a link that works from the
-document's folder. Options given on the command line win over the facts.
+TTA, TTM, TTR in minutes). A source naming a file of the project (path:line) becomes a link that works
+from the document's folder; a file outside the project is cited by its name and line. Options given on
+the command line win over the facts.
 
 examples:
   postmortem new INC-42 --title "Checkout errors after deploy" --severity SEV2 --date 2026-03-04
   postmortem new INC-43 --template quick --dir incidents
   postmortem new INC-44 --lang zh --title 订单服务超时
-  postmortem new INC-42 --from facts.yaml
+  postmortem timeline evidence/ --format json > docs/postmortems/INC-42.timeline.json
+  postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json
+  postmortem new INC-42 --from docs/postmortems/INC-42.facts.yaml
 """
 
 DEFAULT_DIR = "docs/postmortems"
@@ -66,15 +73,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("--template", choices=("standard", "quick", "five-whys"))
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
-    parser.add_argument("--from", dest="facts", metavar="FACTS", help="YAML or JSON facts for a filled draft")
+    parser.add_argument("--from", dest="facts", metavar="FACTS",
+                        help="YAML or JSON facts, or the JSON of `postmortem timeline`, for a filled draft")
 
 
 def _load_facts(name: str):
-    text = read_text(name)
+    """A facts mapping; the JSON list `postmortem timeline --format json` prints is its events."""
+    text = read_text(name, 20 * 2**20, "a facts file")
+    as_json = name.lower().endswith(".json") or text.lstrip()[:2] in ("[{", "[\n", "[\r", "[]")
     try:
-        return json.loads(text) if name.lower().endswith(".json") else miniyaml.loads(text)
+        data = json.loads(text) if as_json else miniyaml.loads(text)
     except (json.JSONDecodeError, miniyaml.YamlError) as exc:
         raise UsageError(f"{name}: {exc}") from None
+    return {"events": data} if as_json and isinstance(data, list) else data
 
 
 def _template(args) -> str:
@@ -97,14 +108,31 @@ def _facts(args, scale) -> scaffold.Facts:
         raise UsageError(f"{args.facts}: {exc}" if args.facts else str(exc)) from None
 
 
+def linked_source(source: str | None, folder: Path, root: Path) -> str | None:
+    """A source naming a file inside the project (`evidence/metrics.csv:12`, from where the command runs)
+    becomes a link that works from the document's folder, `[metrics.csv:12](../../evidence/metrics.csv#L12)`;
+    a file outside the project is cited by its name and line only (`metrics.csv:12`): the absolute path of
+    someone's laptop means nothing to a reader, and the Open Questions ask where the file will live."""
+    if not source or "://" in source or source.startswith(("[", "<")):
+        return source
+    path, line = source, None
+    head, _, tail = source.rpartition(":")
+    if head and tail.isdigit():
+        path, line = head, tail
+    if not Path(path).is_file():
+        return source
+    shown = Path(path).name + (f":{line}" if line else "")
+    try:
+        Path(path).resolve().relative_to(root.resolve())
+    except ValueError:
+        return shown
+    target = Path(os.path.relpath(path, folder)).as_posix() + (f"#L{line}" if line else "")
+    return f"[{shown}]({target})"
+
+
 def _linked_sources(facts: scaffold.Facts, folder: Path) -> scaffold.Facts:
-    """An event source that names a file of the project (`evidence/metrics.csv`, from where the command
-    runs) becomes a link that works from the document's folder: `[metrics.csv](../../evidence/metrics.csv)`."""
-    def linked(source):
-        if not source or "://" in source or source.startswith(("[", "<")) or not Path(source).is_file():
-            return source
-        return f"[{Path(source).name}]({Path(os.path.relpath(source, folder)).as_posix()})"
-    return replace(facts, events=[replace(e, source=linked(e.source)) for e in facts.events])
+    root = Path.cwd()
+    return replace(facts, events=[replace(e, source=linked_source(e.source, folder, root)) for e in facts.events])
 
 
 def run(args) -> int:
