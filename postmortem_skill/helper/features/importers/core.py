@@ -96,6 +96,12 @@ def read_day(text: str) -> date | None:
         return None
 
 
+def _no_text(text) -> str:
+    if text is None or isinstance(text, str):
+        return "no event text"
+    return f"the event text is {type(text).__name__ if text is not None else 'null'}, not text"
+
+
 class Reader:
     """Collects events and problems. Naive times are read in `zone`, each after the previous one; times of
     day alone on `day` (which date lines change and midnight moves on); `name` makes each row's source."""
@@ -117,11 +123,13 @@ class Reader:
         if isinstance(raw_time, str) and (day := read_day(raw_time)) is not None:
             return self._add_day(line, day, text, milestone, source, ident, zone)
         when = parse_timestamp(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)
+        if when is not None and when.year < 1990:  # a count or a duration where a time belongs, not an epoch
+            when = None
         if when is None:
             shown = raw_time if isinstance(raw_time, (str, int, float)) else type(raw_time).__name__
             return self.problem(line, f"unreadable time {str(shown)[:40]!r} (want ISO-8601, a date or epoch seconds)")
         if not isinstance(text, str) or not text.strip():
-            return self.problem(line, "no event text")
+            return self.problem(line, _no_text(text))
         try:
             when = to_utc(when, zone, self._last)
         except ValueError as exc:
@@ -132,7 +140,7 @@ class Reader:
 
     def _add_day(self, line, day, text, milestone, source, ident, zone) -> None:
         if not isinstance(text, str) or not text.strip():
-            return self.problem(line, "no event text")
+            return self.problem(line, _no_text(text))
         midnight = to_utc(datetime.combine(day, time()), zone)
         self._append(line, Event(midnight, text, self._milestone(line, milestone), source, ident, day))
 

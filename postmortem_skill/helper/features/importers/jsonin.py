@@ -15,14 +15,20 @@ from postmortem_skill.helper.model.timeutil import parse_timestamp
 
 TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
              "@timestamp", "date_happened", "create_time", "datetime", "date", "occurred_at", "startsAt")
-TEXT_KEYS = ("event", "message", "summary", "text", "title", "alert", "description", "name", "content")
+TEXT_KEYS = ("event", "message", "title", "summary", "text", "alert", "description", "name", "content")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
-             "value", "data", "incident_updates", "records", "rows")
+             "value", "data", "records", "rows")
+_CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
                  ("closed_at", "closed"), ("monitoring_at", "monitoring"))
 _SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
 _TAG = re.compile(r"<[^>]{1,200}>")
+
+
+def json_type(value) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 def _first(record: dict, keys):
@@ -74,6 +80,8 @@ def _alert_text(record: dict):
 
 
 def _ident(record: dict):
+    if any(k in record for k in _CHAT_KEYS):
+        return None
     nested = _mapping(record, "incident")  # a PagerDuty log entry names its incident
     value = _first(nested, ("incident_number", "id")) if nested else None
     value = value if value is not None else _first(record, ID_KEYS)
@@ -121,7 +129,7 @@ def _moments(record: dict):
 
 def add_record(reader: Reader, line: int, record) -> None:
     if not isinstance(record, dict):
-        return reader.problem(line, f"not an object but {type(record).__name__}: skipped")
+        return reader.problem(line, f"not an object but {json_type(record)}: skipped")
     if record.get("subtype") in _SKIPPED_SUBTYPES:
         return None
     record = {**_mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
@@ -181,7 +189,7 @@ def _array_items(text: str, start: int):
 
 def _list_key(whole: dict):
     """The key holding the rows of a wrapper object, looking one level into `data` (Feishu, Opsgenie)."""
-    if _first(whole, TIME_KEYS) is not None and not isinstance(whole.get("incident_updates"), list):
+    if _first(whole, TIME_KEYS) is not None:
         return None, whole
     for name in LIST_KEYS:
         if isinstance(whole.get(name), list):
