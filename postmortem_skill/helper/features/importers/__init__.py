@@ -79,17 +79,19 @@ def from_records(records: list, zone: tzinfo = UTC) -> tuple[list[Event], list[P
     return reader.sorted_events(), reader.problems
 
 
-def _identity(event: Event):
-    return event.time, event.day, event.event, event.milestone, event.id
-
-
 def merge(groups: list[list[Event]]) -> list[Event]:
     """One list sorted by time (files in the order given, rows in file order on ties); a row equal to an
     earlier one in time, text, milestone and id is dropped (the same alert exported twice)."""
     seen, out = set(), []
-    for event in sorted((e for group in groups for e in group), key=lambda e: e.time):
-        identity = _identity(event)
+    every = [e for group in groups for e in group]
+    every.sort(key=_time)
+    for event in every:
+        identity = (event.time, event.day, event.event, event.milestone, event.id)
         if identity not in seen:
             seen.add(identity)
             out.append(event)
     return out
+
+
+def _time(event: Event):
+    return event.time

@@ -55,6 +55,9 @@ def milestone_name(value: str) -> str | None:
 _LEADING = re.compile(r"^\s*(?:\*\*(?P<b>[^*]{1,30}?):?\*\*|\[(?P<s>[^\]]{1,30})\]|【(?P<c>[^】]{1,10})】)\s*:?\s*")
 
 
+_MARK_START = ("*", "[", "【")
+
+
 def split_marker(text: str) -> tuple[str | None, str]:
     """(milestone, the rest) when `text` starts with a milestone marker, else (None, text).
 
@@ -76,7 +79,7 @@ def label(record: dict, name: str) -> str | None:
 
 def with_labels(text, record: dict, keys=LABEL_KEYS):
     """Keep an alert's level or status with its text: "P2, no page" is often a finding of its own."""
-    labels = [found for found in (label(record, k) for k in keys) if found]
+    labels = [found for found in (label(record, k) for k in keys if k in record) if found]
     if not isinstance(text, str) or not text.strip() or not labels:
         return text
     return f"{text.strip()} [{', '.join(dict.fromkeys(labels))}]"
@@ -94,6 +97,17 @@ def read_day(text: str) -> date | None:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+
+
+def _iso(text: str) -> datetime | None:
+    """The standard library's ISO reader first (fast; Python 3.11 also reads `Z`), then ours for the
+    forms it does not know (` UTC`, `+0800` after a blank, `2026/10/20`)."""
+    if len(text) >= 16 and text[4] == "-" and text[10] in "T ":
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    return parse_timestamp(text)
 
 
 def _no_text(text) -> str:
@@ -120,9 +134,9 @@ class Reader:
     def add(self, line: int, raw_time, text, milestone=None, source=None, ident=None, zone=None) -> None:
         """One row. `zone` overrides the reader's for naive times (a column header that names its zone)."""
         zone = zone or self.zone
-        if isinstance(raw_time, str) and (day := read_day(raw_time)) is not None:
+        if isinstance(raw_time, str) and len(raw_time) <= 12 and (day := read_day(raw_time)) is not None:
             return self._add_day(line, day, text, milestone, source, ident, zone)
-        when = parse_timestamp(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)
+        when = _iso(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)
         if when is not None and when.year < 1990:  # a count or a duration where a time belongs, not an epoch
             when = None
         if when is None:
@@ -134,15 +148,15 @@ class Reader:
             when = to_utc(when, zone, self._last)
         except ValueError as exc:
             return self.problem(line, str(exc))
-        name = self._milestone(line, milestone)
+        name = self._milestone(line, milestone) if milestone not in (None, "") else None
         self._last = when
-        self._append(line, Event(when, text, name, source, ident))
+        self._append(line, when, text, name, source, ident)
 
     def _add_day(self, line, day, text, milestone, source, ident, zone) -> None:
         if not isinstance(text, str) or not text.strip():
             return self.problem(line, _no_text(text))
         midnight = to_utc(datetime.combine(day, time()), zone)
-        self._append(line, Event(midnight, text, self._milestone(line, milestone), source, ident, day))
+        self._append(line, midnight, text, self._milestone(line, milestone), source, ident, day)
 
     def _milestone(self, line: int, milestone) -> str | None:
         if isinstance(milestone, (list, tuple, dict)):
@@ -155,12 +169,11 @@ class Reader:
             return name
         return None
 
-    def _append(self, line: int, event: Event) -> None:
-        marked, rest = split_marker(event.event)
-        ident = str(event.id).strip() if isinstance(event.id, (str, int)) and str(event.id).strip() else None
-        source = event.source if isinstance(event.source, str) and event.source.strip() else self.source(line)
-        self.events.append(Event(event.time, rest.strip(), event.milestone or marked, source, ident,
-                                 event.day))
+    def _append(self, line, when, text, milestone, source, ident, day=None) -> None:
+        marked, rest = split_marker(text) if text.lstrip()[:1] in _MARK_START else (None, text)
+        ident = str(ident).strip() or None if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+        source = source if isinstance(source, str) and source.strip() else self.source(line)
+        self.events.append(Event(when, rest.strip(), milestone or marked, source, ident, day))
 
     def set_day(self, day: date) -> None:
         self.day, self._clock = day, None

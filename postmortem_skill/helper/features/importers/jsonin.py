@@ -60,6 +60,8 @@ def _body_text(record: dict):
 
 def _speaker(record: dict) -> str | None:
     """Who wrote a chat message: Slack `user_profile`, Teams `from.user`, or a plain `user_name`/`author`."""
+    if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
+        return None
     profile = _mapping(record, "user_profile")
     teams = _mapping(_mapping(record, "from"), "user")
     for value in (profile.get("display_name"), profile.get("real_name"), teams.get("displayName"),
@@ -170,8 +172,10 @@ class _BadJson(ValueError):
 
 
 def _array_items(text: str, start: int):
-    """(line, value) for each element of the JSON array whose `[` is at `start`."""
+    """(line, value) for each element of the JSON array whose `[` is at `start`; lines are counted on
+    from the previous element, so a large export is read in one pass."""
     decoder, i = json.JSONDecoder(), start + 1
+    line, counted = _line_of(text, i), i
     while True:
         while i < len(text) and text[i] in " \t\r\n,":
             i += 1
@@ -183,7 +187,8 @@ def _array_items(text: str, start: int):
             value, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             raise _BadJson(_line_of(text, exc.pos), f"invalid JSON ({exc.msg}); the rest is not read") from None
-        yield _line_of(text, i), value
+        line, counted = line + text.count("\n", counted, i), i
+        yield line, value
         i = end
 
 
