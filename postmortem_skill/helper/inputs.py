@@ -35,10 +35,12 @@ def expand(paths: list[str]) -> list[Path]:
     return out
 
 
-def read_text(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmortem") -> str:
+def read_text(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmortem",
+              fallback: str | None = None) -> str:
     """UTF-8 text of a file, or of standard input for '-'; UsageError for one that is larger than `limit`
     bytes (standard input too: never cut silently), binary or not UTF-8. `what` names the expected
-    content in the messages."""
+    content in the messages; `fallback` is an encoding tried when UTF-8 fails (gb18030 for exports
+    saved by a Chinese Excel)."""
     mib = f"{limit / 2**20:g} MB"
     try:
         if str(path) == "-":
@@ -62,6 +64,11 @@ def read_text(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmorte
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if fallback:
+            try:
+                return data.decode(fallback)
+            except UnicodeDecodeError:
+                pass
         raise UsageError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 

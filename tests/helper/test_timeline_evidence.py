@@ -279,3 +279,24 @@ def test_evidence_outside_the_repository_is_cited_by_name_and_line(tmp_path, cap
     code, out, _ = cli(capsys, "new", "INC-1", "--from", "t.json")
     text = (project / out.strip()).read_text(encoding="utf-8")
     assert "| chat-inc-channel.txt:2 |" in text and "../" not in text.split("## Timeline")[1].split("##")[0]
+
+
+def test_a_date_column_or_date_dates_a_time_of_day_column(tmp_path, capsys):
+    split = tmp_path / "split.csv"
+    split.write_text("日期,时间,事件\n2026/10/20,14:02,告警触发\n2026/10/20,14:40,恢复\n", encoding="utf-8")
+    rows, _ = rows_of(capsys, str(split), "--tz", "+08:00")
+    assert [(r["time"], r["event"]) for r in rows] == [("2026-10-20T06:02:00Z", "告警触发"),
+                                                       ("2026-10-20T06:40:00Z", "恢复")]
+    clock = tmp_path / "clock.csv"
+    clock.write_text("time,event\n14:02,a\n14:05,b\n", encoding="utf-8")
+    rows, _ = rows_of(capsys, str(clock), "--date", "2026-10-20")
+    assert [r["time"] for r in rows] == ["2026-10-20T14:02:00Z", "2026-10-20T14:05:00Z"]
+    code, _, err = cli(capsys, "timeline", str(clock))
+    assert code == 2 and "give the day with --date" in err and len(err.splitlines()) == 1
+
+
+def test_an_excel_export_in_gb18030_is_read(tmp_path, capsys):
+    path = tmp_path / "告警.csv"
+    path.write_bytes("发生时间,内容\n2026-10-20 14:02,消费延迟过高\n".encode("gb18030"))
+    rows, _ = rows_of(capsys, str(path), "--tz", "Asia/Shanghai")
+    assert [(r["time"], r["event"]) for r in rows] == [("2026-10-20T06:02:00Z", "消费延迟过高")]

@@ -24,8 +24,9 @@ inputs (detected from the content, not the file name):
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,
                      created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
-                     acknowledged_at / resolved_at columns are kept. With no text column it is a metrics
-                     export: only the rows and columns that change are kept (name=value, …).
+                     acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
+                     time-of-day column. With no text column it is a metrics export: only the rows
+                     and columns that change are kept (name=value, …). UTF-8, else GB18030 (Excel).
   Markdown tables    change calendars, 变更单: a header naming a time or window column; a window
                      "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id.
   log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
@@ -127,7 +128,7 @@ def collect(paths: list[str], zone, day) -> tuple[list, list[str], list[str]]:
     groups, notes, single = [], [], None
     for name in files:
         try:
-            text = read_text(name, MAX_BYTES, "an evidence export")
+            text = read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
         except UsageError as exc:
             if len(files) == 1:
                 raise

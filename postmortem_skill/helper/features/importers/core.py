@@ -139,6 +139,8 @@ class Reader:
         when = _iso(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)
         if when is not None and when.year < 1990:  # a count or a duration where a time belongs, not an epoch
             when = None
+        if when is None and isinstance(raw_time, str) and re.fullmatch(r"\s*\d{1,2}:\d{2}(:\d{2})?\s*", raw_time):
+            return self.problem(line, NO_DAY)
         if when is None:
             shown = raw_time if isinstance(raw_time, (str, int, float)) else type(raw_time).__name__
             return self.problem(line, f"unreadable time {str(shown)[:40]!r} (want ISO-8601, a date or epoch seconds)")

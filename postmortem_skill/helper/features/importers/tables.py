@@ -48,8 +48,9 @@ class Columns:
         self.shown = [c.strip() for c in cells]
         self.time = self._pick(TIME_NAMES)
         self.zone = zone_or_none(named[self.time][1]) if self.time is not None else None
-        self.text = self._pick(TEXT_NAMES, exclude={self.time})
-        self.id = self._pick(ID_NAMES, exclude={self.time, self.text})
+        self.date = self._pick(("date", "日期", "day"), exclude={self.time})  # a day apart from the clock
+        self.text = self._pick(TEXT_NAMES, exclude={self.time, self.date})
+        self.id = self._pick(ID_NAMES, exclude={self.time, self.text, self.date})
         self.milestone = self._pick(("milestone", "里程碑"))
         self.source = self._pick(("source", "来源"))
         self.status = [i for i, n in enumerate(self.names) if n in STATUS_NAMES]
@@ -80,8 +81,17 @@ def _window(text: str):
     return start, end
 
 
+_CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?")
+
+
 def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> None:
     time_text = cells[columns.time].strip()
+    if _CLOCK_ONLY.fullmatch(time_text):  # a time of day: the date column's day, else --date's
+        day = cells[columns.date].strip() if columns.date is not None else None
+        if day:
+            time_text = f"{day.replace('/', '-')} {time_text}"
+        elif reader.day is not None:
+            time_text = f"{reader.day.isoformat()} {time_text}"
     labels = {f"c{i}": cells[i] for i in columns.status}
     text = cells[columns.text].strip() if columns.text is not None else ""
     ident = cells[columns.id].strip() if columns.id is not None else None
@@ -96,7 +106,7 @@ def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> No
         return None
     if not text:
         text = ", ".join(f"{columns.shown[i]}={c.strip()}" for i, c in enumerate(cells)
-                         if i not in (columns.time, columns.milestone, columns.source) and c.strip())
+                         if i not in (columns.time, columns.date, columns.milestone, columns.source) and c.strip())
     if columns.later:  # the status column says where it ended; this row is where it began
         labels = {k: v for k, v in labels.items() if columns.names[int(k[1:])] not in ("status", "state", "状态")}
         labels["start"] = "triggered"
@@ -130,7 +140,8 @@ def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 
     """A metrics export: keep the columns whose values change, and the rows where one of them moved by
     `step` of its range since the last kept row, reaches its peak or low, or (a column of a few values,
     such as a state or a count of errors) takes another value; the first and last rows too."""
-    keep = [i for i in range(len(columns.names)) if i != columns.time and len({r[i].strip() for _, r in rows}) > 1]
+    keep = [i for i in range(len(columns.names))
+            if i not in (columns.time, columns.date) and len({r[i].strip() for _, r in rows}) > 1]
     values = {i: [_number(r[i]) for _, r in rows] for i in keep}
     span = {i: (max(v for v in vs if v is not None) - min(v for v in vs if v is not None))
             if any(v is not None for v in vs) else 0 for i, vs in values.items()}
@@ -148,7 +159,8 @@ def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 
                 values[i][n] is not None and values[i][last] is not None and span[i]
                 and abs(values[i][n] - values[i][last]) >= step * span[i]) for i in keep)
         if moved:
-            kept.append((line, [c if i in keep or i == columns.time else "" for i, c in enumerate(cells)]))
+            kept.append((line, [c if i in keep or i in (columns.time, columns.date) else ""
+                                for i, c in enumerate(cells)]))
             last = n
     return kept
 
