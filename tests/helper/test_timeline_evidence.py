@@ -66,7 +66,7 @@ def test_zones_named_by_the_inputs_win_over_tz(repo, capsys):
         assert by_text["孙磊：ack, looking at the invoice-send consumer"] == "2026-10-20T06:05:02Z"  # +0800
         assert by_text["CHG-0000-EXAMPLE-1 window start: Broker config: consumer session timeout 45 s → 10 s"] \
             == "2026-10-20T05:30:00Z"  # Window (UTC)
-        rollback = "BG-0000-EXAMPLE window start: 回滚 broker 会话超时配置到 45 秒"
+        rollback = "BG-0000-EXAMPLE 窗口开始：回滚 broker 会话超时配置到 45 秒"
         assert by_text[rollback] == "2026-10-20T06:30:00Z"  # 时间（北京时间）
         assert "2026-10-20T05:50:00Z" in {r["time"] for r in rows if r["source"].endswith("broker-metrics.csv:2")}
 
@@ -300,3 +300,19 @@ def test_an_excel_export_in_gb18030_is_read(tmp_path, capsys):
     path.write_bytes("发生时间,内容\n2026-10-20 14:02,消费延迟过高\n".encode("gb18030"))
     rows, _ = rows_of(capsys, str(path), "--tz", "Asia/Shanghai")
     assert [(r["time"], r["event"]) for r in rows] == [("2026-10-20T06:02:00Z", "消费延迟过高")]
+
+
+_PIECES = st.sampled_from(["2026-10-20 14:02", "2026-10-20T06:00:00Z", "14:03", "[01:45]", "2026-10-21",
+                           "|", " – ", ",", "\t", "\n", "time,event", "| Time (UTC) | Event |", "|---|---|",
+                           "孙磊：", "name ", "#", "{", "[", "\"", "时间（北京时间）", "window", "x"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join), st.sampled_from([None, "2026-10-20"]))
+def test_any_text_gives_rows_or_problems_never_an_exception(text, day):
+    from datetime import date
+
+    events, problems = importers.parse(text, day=date.fromisoformat(day) if day else None, name="f")
+    assert all(e.source and e.source.startswith("f:") for e in events)
+    assert all(p.line >= 1 for p in problems)
+    importers.to_markdown(events), importers.to_json(events), importers.to_facts(events)

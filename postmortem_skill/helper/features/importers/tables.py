@@ -100,9 +100,11 @@ def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> No
     zone = _zone(columns, reader)
     window = _window(time_text)
     if window:
-        for when, which in zip(window, ("start", "end")):
-            named = f"{ident} window {which}" if ident else f"window {which}"
-            reader.add(line, when, f"{named}: {text}" if text else named, None, source, ident, zone)
+        zh = bool(re.search(r"[\u4e00-\u9fff]", text))
+        for when, which in zip(window, ("开始", "结束") if zh else ("start", "end")):
+            named = (f"{ident} " if ident else "") + (f"窗口{which}" if zh else f"window {which}")
+            reader.add(line, when, (f"{named}：{text}" if zh else f"{named}: {text}") if text else named, None,
+                       source, ident, zone)
         return None
     if not text:
         text = ", ".join(f"{columns.shown[i]}={c.strip()}" for i, c in enumerate(cells)
