@@ -73,7 +73,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--template", choices=("standard", "quick", "five-whys"))
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
-    parser.add_argument("--from", dest="facts", metavar="FACTS",
+    parser.add_argument("--from", dest="facts", metavar="FACTS.yaml|.json|TIMELINE.json",
                         help="YAML or JSON facts, or the JSON of `postmortem timeline`, for a filled draft")
 
 
