@@ -316,3 +316,16 @@ def test_any_text_gives_rows_or_problems_never_an_exception(text, day):
     assert all(e.source and e.source.startswith("f:") for e in events)
     assert all(p.line >= 1 for p in problems)
     importers.to_markdown(events), importers.to_json(events), importers.to_facts(events)
+
+
+def test_change_windows_written_the_short_ways(tmp_path, capsys):
+    path = tmp_path / "变更.md"
+    path.write_text("| 变更单号 | 实施时间 | 内容 |\n|---|---|---|\n| BG-1 | 2026-10-20 14:00-15:00 | 扩容 |\n"
+                    "| BG-2 | 2026-10-20 23:30 ~ 00:30 | 切换 |\n| BG-3 | 2026-10-22 | 复查 |\n", encoding="utf-8")
+    rows, _ = rows_of(capsys, str(path), "--tz", "+08:00")
+    assert [(r["time"], r["id"], r["event"]) for r in rows] == [
+        ("2026-10-20T06:00:00Z", "BG-1", "BG-1 窗口开始：扩容"),
+        ("2026-10-20T07:00:00Z", "BG-1", "BG-1 窗口结束：扩容"),
+        ("2026-10-20T15:30:00Z", "BG-2", "BG-2 窗口开始：切换"),
+        ("2026-10-20T16:30:00Z", "BG-2", "BG-2 窗口结束：切换"),
+        ("2026-10-22", "BG-3", "复查")]

@@ -6,14 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 from postmortem_skill.helper.features.importers.core import Reader, with_labels
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
 TIME_NAMES = ("time", "timestamp", "ts", "datetime", "date time", "time utc", "created at", "created on",
               "createdat", "@timestamp", "occurred at", "event time", "started at", "start time", "starts at",
-              "window", "change window", "maintenance window", "scheduled", "date", "when",
-              "时间", "发生时间", "时间点", "告警时间", "触发时间", "开始时间", "变更时间", "变更窗口", "窗口", "日期")
+              "window", "change window", "maintenance window", "planned window", "scheduled", "period", "date",
+              "when", "时间", "发生时间", "时间点", "告警时间", "触发时间", "开始时间", "变更时间", "变更窗口",
+              "时间窗口", "计划时间", "实施时间", "执行时间", "操作时间", "窗口", "日期")
 TEXT_NAMES = ("event", "message", "summary", "text", "alert", "alert name", "alertname", "description", "title",
               "details", "note", "notes", "content", "change", "action", "what", "内容", "事件", "描述", "标题",
               "告警", "告警内容", "告警名称", "消息", "说明", "变更内容", "操作", "摘要")
@@ -25,7 +27,7 @@ LATER_NAMES = {"acknowledged at": "acknowledged", "acknowledged on": "acknowledg
                "resolved on": "resolved", "closed at": "closed", "ended at": "resolved", "end time": "end",
                "确认时间": "acknowledged", "恢复时间": "resolved", "结束时间": "end"}
 _ZONE_SUFFIX = re.compile(r"[\s_]*(?:[(（\[]\s*(?P<p>[^)）\]]{1,20}?)\s*[)）\]]|_(?P<u>utc|gmt))\s*$", re.I)
-_RANGE = re.compile(r"\s*(?:–|—|~|～|至|\bto\b|\s-\s)\s*")
+_RANGE = re.compile(r"\s*(?:–|—|~|～|至|\bto\b|\s-\s|(?<=\d)-(?=\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}))\s*")
 
 
 def header_name(cell: str) -> tuple[str, str | None]:
@@ -77,7 +79,10 @@ def _window(text: str):
         return None
     start, end = parts
     if not match_timestamp(end) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?(\s*\S{0,10})?", end.strip()):
-        end = f"{start[:10]} {end.strip()}"
+        begun = match_timestamp(start)[0]
+        hour, minute = (int(x) for x in end.strip().split(":")[:2])
+        day = begun.date() + timedelta(days=1) if (hour, minute) < (begun.hour, begun.minute) else begun.date()
+        end = f"{day.isoformat()} {end.strip()}"  # `23:30 – 00:30` ends the next day
     return start, end
 
 
