@@ -329,3 +329,10 @@ def test_change_windows_written_the_short_ways(tmp_path, capsys):
         ("2026-10-20T15:30:00Z", "BG-2", "BG-2 窗口开始：切换"),
         ("2026-10-20T16:30:00Z", "BG-2", "BG-2 窗口结束：切换"),
         ("2026-10-22", "BG-3", "复查")]
+
+
+def test_excel_delimiter_hint_above_the_header(tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_text("sep=,\n\ntime,event\n2026-10-20 06:00,a\n", encoding="utf-8")
+    rows, err = rows_of(capsys, str(path))
+    assert err == "" and [(r["event"], r["source"]) for r in rows] == [("a", f"{path}:4")]

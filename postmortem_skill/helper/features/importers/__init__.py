@@ -57,6 +57,8 @@ def parse(text: str, zone: tzinfo = UTC, day: date | None = None,
     otherwise; `name` (the path as given) makes each row's source `name:line`."""
     reader = Reader(zone, day, name)
     text = text.lstrip("\ufeff")
+    if text[:4].lower() == "sep=":  # Excel's delimiter hint above a CSV header: a blank line keeps line numbers
+        text = "\n" + text.split("\n", 1)[-1] if "\n" in text else ""
     first = next((line for line in text.splitlines() if line.strip()), "")
     header = csv_header(first) if first and not starts_like_lines(first) else None
     if not first:

@@ -174,7 +174,7 @@ def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 
 
 def read_csv(text: str, delimiter: str, columns: Columns, reader: Reader) -> None:
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    next(rows)
+    next(cells for cells in rows if any(c.strip() for c in cells))  # the header
     good: list[tuple[int, list[str]]] = []
     try:
         for cells in rows:
