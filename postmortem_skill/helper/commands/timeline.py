@@ -1,7 +1,9 @@
 """`postmortem timeline`: every export of an evidence folder → one merged, sorted UTC timeline."""
 from __future__ import annotations
 
+import os
 import sys
+from fnmatch import fnmatch
 
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers
@@ -18,9 +20,11 @@ inputs (detected from the content, not the file name):
   JSON, JSON Lines   alert tools as exported: Alertmanager/Grafana (webhook or API: startsAt, endsAt,
                      labels, annotations, fingerprint), Opsgenie (data[], createdAt, tinyId, report),
                      PagerDuty (incidents[], log_entries[]), Datadog (events[], date_happened),
-                     Statuspage (incident_updates); chat exports: Slack (ts, user_profile), Teams
-                     (value[], createdDateTime, body), Feishu/Lark (items[], create_time, body.content);
-                     this command's own JSON. A resolved alert gives a [firing] and a [resolved] row.
+                     Statuspage (incident.incident_updates); chat exports: Slack (ts, user_profile;
+                     the export's users.json names authors and <@U…> mentions), Teams (value[],
+                     createdDateTime, body), Feishu/Lark (items[], create_time, body.content);
+                     `postmortem evidence --format json` (commit abc1234 subject); this command's own
+                     JSON. A resolved alert gives a [firing] and a [resolved] row.
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,
                      created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
@@ -31,14 +35,22 @@ inputs (detected from the content, not the file name):
                      "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id.
   log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
                      day ([01:45] name: …, 14:03 孙磊：…) on the day of a date line above or --date;
-                     chat headers "孙磊 2026-10-20 14:03" followed by the message; a line starting with
+                     chat headers "孙磊 2026-10-20 14:03" or "2026-11-18 22:20:11 刘芳（客服）"
+                     (Feishu, DingTalk, WeChat) followed by the message: the event is
+                     "刘芳（客服）: message"; a line starting with
                      a date only (2026-10-21 Manual re-issue) is a date row, printed with its date.
 
 time zones:
   a zone the input names wins: an offset or Z on the time, a header such as time_utc, Time (UTC),
   时间（北京时间）, or a heading above a table "## Changes (UTC+8)". Only naive times use --tz (IANA
-  name or offset), else UTC. JSON is always UTC; --out-tz shows markdown and mermaid times in that zone
-  (--out-tz +08:00 for a 复盘). A wall time skipped by a clock change is a bad row.
+  name or offset), else UTC. --tz GLOB=ZONE (repeatable) sets the zone of the files whose name or path
+  matches GLOB, next to a plain --tz ZONE for the rest:
+      --tz 'feishu*=Asia/Shanghai' --tz 'oncall-notes.txt=Europe/Berlin'
+  stderr says, once per file, when its naive times were read in the default zone ("feishu.txt: times
+  carry no zone; read as UTC …"; with a plain --tz, only when several files are read): check such a
+  file against a log or a metric. JSON is always UTC;
+  --out-tz shows markdown and mermaid times in that zone (--out-tz +08:00 for a 复盘). A wall time
+  skipped by a clock change is a bad row.
 
 milestones: impact_start, detected, acknowledged, mitigated, resolved: from a milestone field/column or
   a leading marker in the text (**DETECTED**, [RESOLVED], 【恢复】).
@@ -59,6 +71,8 @@ examples:
   postmortem timeline evidence/ --format json > docs/postmortems/INC-42.timeline.json
   postmortem timeline evidence/ --format facts > docs/postmortems/INC-42.facts.yaml
   postmortem timeline alerts.json chat.txt --tz Asia/Shanghai --out-tz +08:00
+  postmortem timeline ../evidence docs/postmortems/INC-42.commits.json --tz 'feishu*=Asia/Shanghai' \
+      --format json > docs/postmortems/INC-42.timeline.json
   postmortem timeline app.log --tz Europe/Berlin --format mermaid
   postmortem timeline chat.txt --date 2026-03-08 --tz America/New_York
      where chat.txt holds lines like "[01:45] pagerbot: ThumbnailErrorRateHigh fired"
@@ -68,7 +82,9 @@ examples:
 def add_arguments(parser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="export files and evidence folders (recursive); '-' for standard input")
-    parser.add_argument("--tz", metavar="ZONE", help="zone of naive times (IANA name or +HH:MM); default UTC")
+    parser.add_argument("--tz", metavar="[GLOB=]ZONE", action="append", default=[],
+                        help="zone of naive times (IANA name or +HH:MM), default UTC; GLOB=ZONE (repeatable) "
+                        "for the files whose name or path matches GLOB, e.g. 'feishu*=Asia/Shanghai'")
     parser.add_argument("--out-tz", metavar="ZONE", help="zone the markdown and mermaid times are shown in "
                         "(e.g. +08:00 or Asia/Shanghai for a 复盘); JSON stays UTC")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="day of the first chat line that gives a time only")
@@ -122,11 +138,64 @@ def _same_everywhere(name: str, problems: list) -> str | None:
     return f"{name}: all {len(problems)} rows (from line {problems[0].line}): {reasons.pop()}"
 
 
-def collect(paths: list[str], zone, day) -> tuple[list, list[str], list[str]]:
-    """The merged events of every readable file, the stderr lines about them, and the files read."""
+class Zones:
+    """The zone of each file's naive times: the first `GLOB=ZONE` whose GLOB matches the file's name or
+    path as given, else the plain `--tz ZONE`, else UTC."""
+
+    def __init__(self, values: list[str] | None = None):
+        self.default, self.label, self.globs, plain = UTC, "UTC", [], False
+        for value in values or []:
+            glob, sep, name = value.rpartition("=")
+            zone = _option("tz", load_zone, name.strip())
+            if not sep:
+                if plain:
+                    raise UsageError("--tz: one plain ZONE only; name other files with GLOB=ZONE")
+                self.default, self.label, plain = zone, name.strip(), True
+            elif not glob.strip():
+                raise UsageError(f"--tz {value!r}: GLOB=ZONE needs a GLOB before '='")
+            else:
+                self.globs.append((glob.strip(), zone))
+
+    def of(self, name: str):
+        """(zone, True when a GLOB named it)."""
+        for glob, zone in self.globs:
+            if fnmatch(name, glob) or fnmatch(os.path.basename(name), glob) or fnmatch(name, "*/" + glob):
+                return zone, True
+        return self.default, False
+
+    def note(self, name: str) -> str:
+        shown = "UTC" if self.label == "UTC" else f"{self.label} (--tz)"
+        return (f"{name}: times carry no zone; read as {shown} — use --tz '{os.path.basename(name)}=ZONE' "
+                "if they are local (check one against a log or metric)")
+
+
+def _people(name: str, users: dict[str, dict]) -> dict:
+    """The users.json of a Slack export holding `name`: in its folder or a folder above, among the files read."""
+    folder = os.path.dirname(name)
+    while True:
+        found = users.get(os.path.join(folder, "users.json"))
+        if found is not None or not folder or os.path.dirname(folder) == folder:
+            return found or {}
+        folder = os.path.dirname(folder)
+
+
+def collect(paths: list[str], zones, day) -> tuple[list, list[str], list[str]]:
+    """The merged events of every readable file, the stderr lines about them, and the files read. `zones`
+    is a `Zones` (or one zone for every file)."""
+    zones = zones if isinstance(zones, Zones) else _one_zone(zones)
     files = walk(paths)
+    users = {}
+    for name in files:
+        if os.path.basename(name) == "users.json":
+            try:
+                users[name] = importers.people_of(read_text(name, MAX_BYTES, "a Slack users.json"))
+            except UsageError:
+                pass
     groups, notes, single = [], [], None
     for name in files:
+        if users.get(name):
+            notes.append(f"{name}: the export's users, used to name authors and <@…> mentions (no events)")
+            continue
         try:
             text = read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
         except UsageError as exc:
@@ -134,8 +203,12 @@ def collect(paths: list[str], zone, day) -> tuple[list, list[str], list[str]]:
                 raise
             notes.append(f"{exc} (skipped)")
             continue
-        events, problems = importers.parse(text, zone, day, name)
+        zone, named = zones.of(name)
+        reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+        events, problems = importers.read(text, reader)
         notes.extend(report(name, problems, bool(events)))
+        if reader.naive and not named and (zones.label == "UTC" or len(files) > 1):
+            notes.append(zones.note(name))  # one file read in the zone its caller named needs no note
         if len(files) == 1 and not events and problems:
             single = _same_everywhere(name, problems)
         groups.append(events)
@@ -144,11 +217,17 @@ def collect(paths: list[str], zone, day) -> tuple[list, list[str], list[str]]:
     return importers.merge(groups), notes, files
 
 
+def _one_zone(zone) -> Zones:
+    zones = Zones()
+    zones.default, zones.label = zone, "UTC" if zone is UTC else str(zone)
+    return zones
+
+
 def run(args) -> int:
-    zone = _option("tz", load_zone, args.tz or "UTC")
+    zones = Zones(args.tz)
     out_zone = _option("out-tz", load_zone, args.out_tz) if args.out_tz else UTC
     day = _option("date", parse_date, args.date) if args.date else None
-    events, notes, files = collect(args.paths, zone, day)
+    events, notes, files = collect(args.paths, zones, day)
     if not events:
         if len(notes) == 1 and len(files) == 1:
             raise UsageError(f"{notes[0]}; no usable timeline rows")

@@ -23,7 +23,13 @@ from postmortem_skill.helper.features.importers.core import (
     split_marker,
     with_labels,
 )
-from postmortem_skill.helper.features.importers.jsonin import TEXT_KEYS, TIME_KEYS, add_record, read_json
+from postmortem_skill.helper.features.importers.jsonin import (
+    TEXT_KEYS,
+    TIME_KEYS,
+    add_record,
+    people_of,
+    read_json,
+)
 from postmortem_skill.helper.features.importers.lines import read_lines, starts_like_lines
 from postmortem_skill.helper.features.importers.render import (
     event_cell,
@@ -39,9 +45,10 @@ from postmortem_skill.helper.features.importers.tables import csv_header, read_c
 from postmortem_skill.helper.model.timeutil import UTC, match_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
 
-__all__ = ["Event", "Problem", "MARKERS", "MILESTONES", "NO_DAY", "TEXT_KEYS", "TIME_KEYS", "event_cell",
-           "from_records", "headers", "merge", "milestone_name", "parse", "split_marker", "table_cell",
-           "time_cells", "to_facts", "to_json", "to_markdown", "to_mermaid", "with_labels"]
+__all__ = ["Event", "Problem", "Reader", "MARKERS", "MILESTONES", "NO_DAY", "TEXT_KEYS", "TIME_KEYS",
+           "event_cell", "from_records", "headers", "merge", "milestone_name", "parse", "people_of", "read",
+           "split_marker", "table_cell", "time_cells", "to_facts", "to_json", "to_markdown", "to_mermaid",
+           "with_labels"]
 
 
 def _is_json(first: str) -> bool:
@@ -50,12 +57,17 @@ def _is_json(first: str) -> bool:
 
 
 def parse(text: str, zone: tzinfo = UTC, day: date | None = None,
-          name: str | None = None) -> tuple[list[Event], list[Problem]]:
+          name: str | None = None, people: dict | None = None) -> tuple[list[Event], list[Problem]]:
     """Events sorted by time (stable: equal times keep the input order) and the problems met.
 
     `day` is the date of chat lines that give a time of day only, until a date line in the text says
-    otherwise; `name` (the path as given) makes each row's source `name:line`."""
-    reader = Reader(zone, day, name)
+    otherwise; `name` (the path as given) makes each row's source `name:line`; `people` maps chat user
+    ids to names (authors and `<@U…>` mentions)."""
+    return read(text, Reader(zone, day, name, people))
+
+
+def read(text: str, reader: Reader) -> tuple[list[Event], list[Problem]]:
+    """`parse` with a reader of one's own: afterwards `reader.naive` counts rows whose time named no zone."""
     text = text.lstrip("\ufeff")
     if text[:4].lower() == "sep=":  # Excel's delimiter hint above a CSV header: a blank line keeps line numbers
         text = "\n" + text.split("\n", 1)[-1] if "\n" in text else ""

@@ -120,10 +120,13 @@ class Reader:
     """Collects events and problems. Naive times are read in `zone`, each after the previous one; times of
     day alone on `day` (which date lines change and midnight moves on); `name` makes each row's source."""
 
-    def __init__(self, zone: tzinfo = UTC, day: date | None = None, name: str | None = None):
+    def __init__(self, zone: tzinfo = UTC, day: date | None = None, name: str | None = None,
+                 people: dict | None = None):
         self.zone, self.name, self.events, self.problems = zone, name, [], []
         self.day, self._clock, self._last = day, None, None
         self.seen: set = set()
+        self.people = people or {}  # chat user id → display name (a Slack export's users.json)
+        self.naive = 0  # rows whose time named no zone and was read in the reader's zone
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(Problem(line, reason))
@@ -133,7 +136,7 @@ class Reader:
 
     def add(self, line: int, raw_time, text, milestone=None, source=None, ident=None, zone=None) -> None:
         """One row. `zone` overrides the reader's for naive times (a column header that names its zone)."""
-        zone = zone or self.zone
+        own, zone = zone, zone or self.zone
         if isinstance(raw_time, str) and len(raw_time) <= 12 and (day := read_day(raw_time)) is not None:
             return self._add_day(line, day, text, milestone, source, ident, zone)
         when = _iso(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)
@@ -146,10 +149,12 @@ class Reader:
             return self.problem(line, f"unreadable time {str(shown)[:40]!r} (want ISO-8601, a date or epoch seconds)")
         if not isinstance(text, str) or not text.strip():
             return self.problem(line, _no_text(text))
+        naive = when.tzinfo is None and own is None
         try:
             when = to_utc(when, zone, self._last)
         except ValueError as exc:
             return self.problem(line, str(exc))
+        self.naive += naive
         name = self._milestone(line, milestone) if milestone not in (None, "") else None
         self._last = when
         self._append(line, when, text, name, source, ident)

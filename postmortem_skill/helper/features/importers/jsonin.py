@@ -58,8 +58,38 @@ def _body_text(record: dict):
     return " ".join(_TAG.sub(" ", content).split()) or None
 
 
-def _speaker(record: dict) -> str | None:
-    """Who wrote a chat message: Slack `user_profile`, Teams `from.user`, or a plain `user_name`/`author`."""
+def people_of(text: str) -> dict:
+    """user id → name from a Slack export's `users.json` (`profile.display_name`, else `real_name`, else
+    `name`); {} when the text is not such a list."""
+    try:
+        users = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    found = {}
+    for user in users if isinstance(users, list) else ():
+        if isinstance(user, dict) and isinstance(user.get("id"), str):
+            profile = _mapping(user, "profile")
+            name = next((v.strip() for v in (profile.get("display_name"), user.get("real_name"),
+                                              profile.get("real_name"), user.get("name"))
+                         if isinstance(v, str) and v.strip()), None)
+            if name:
+                found[user["id"]] = name
+    return found
+
+
+_MENTION = re.compile(r"<@([A-Z0-9]{2,30})(?:\|([^>]{1,80}))?>")
+
+
+def _mentions(text: str, people: dict) -> str:
+    """Slack's `<@U024BE7LH>` (or `<@U024BE7LH|name>`) → `@name` when the export names that user."""
+    return _MENTION.sub(lambda m: "@" + (people.get(m[1]) or m[2] or m[1]), text) if "<@" in text else text
+
+
+def _speaker(record: dict, people: dict | None = None) -> str | None:
+    """Who wrote a chat message: Slack `user_profile` (or `user` named by users.json), Teams `from.user`,
+    or a plain `user_name`/`author`."""
+    if people and isinstance(record.get("user"), str) and record["user"] in people and "user_profile" not in record:
+        return people[record["user"]]
     if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
         return None
     profile = _mapping(record, "user_profile")
@@ -90,9 +120,12 @@ def _ident(record: dict):
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
-def _text(record: dict):
+def _text(record: dict, people: dict | None = None):
+    if isinstance(record.get("commit"), str) and isinstance(record.get("subject"), str):
+        return f"commit {record['commit'][:7]} {record['subject'].strip()}"  # `postmortem evidence --format json`
     text = _first_text(record, TEXT_KEYS) or _body_text(record) or _alert_text(record)
-    who = _speaker(record)
+    text = _mentions(text, people or {}) if isinstance(text, str) else text
+    who = _speaker(record, people)
     return f"{who}: {text}" if text and who and not text.startswith(who) else text
 
 
@@ -145,7 +178,7 @@ def add_record(reader: Reader, line: int, record) -> None:
                            ident=_ident(record))
         return None
     plain = _first(record, TIME_KEYS[:4]) is not None and _first_text(record, TEXT_KEYS) is not None
-    text, record = _text(record), record if plain else _labels(record)
+    text, record = _text(record, reader.people), record if plain else _labels(record)
     moments = _moments(record)
     if moments[0][0] is None:
         return reader.problem(line, f"no time (expected one of {', '.join(TIME_KEYS[:8])}, …)")
@@ -157,8 +190,10 @@ def add_record(reader: Reader, line: int, record) -> None:
         if status and seen in reader.seen:  # the same alert in a firing and a resolved snapshot: one row
             continue
         reader.seen.add(seen)
-        reader.add(line, when, row_text, record.get("milestone"),
-                   record.get("source") if ours else None, record.get("id") if ours else _ident(record))
+        ident = record.get("id") if ours else _ident(record)
+        if isinstance(record.get("commit"), str) and "subject" in record:
+            ident = record["commit"][:7]
+        reader.add(line, when, row_text, record.get("milestone"), record.get("source") if ours else None, ident)
 
 
 def _line_of(text: str, index: int) -> int:

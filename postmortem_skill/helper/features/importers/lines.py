@@ -1,7 +1,9 @@
 """Log lines and chat logs: a line that starts with a timestamp (`2026-10-20 14:03:05 +0800 …`, in
 [brackets] too), a chat line that starts with a time of day (`[01:45] name: …`, `14:03 孙磊：…`) on the day
-a date line gave, a chat export's header line (`孙磊 2026-10-20 14:03`, as Feishu/DingTalk/WeChat copy it)
-followed by the message, and a line that starts with a date only (`2026-10-21 Manual re-issue`): a date row."""
+a date line gave, a chat export's header line (`孙磊 2026-10-20 14:03`, or date first
+`2026-11-18 22:20:11 刘芳（客服）`, as Feishu/DingTalk/WeChat copy it) followed by the message: the
+message is the event, its speaker kept; and a line that starts with a date only (`2026-10-21 Manual
+re-issue`): a date row."""
 from __future__ import annotations
 
 import re
@@ -35,6 +37,31 @@ def starts_like_lines(line: str) -> bool:
     text = line.strip()
     return bool(match_timestamp(text.lstrip("[ ")) or DATE_LINE.fullmatch(text) or CLOCK.match(text)
                 or _DATED.match(text) or _HEADER.fullmatch(text))
+
+
+_NAME = re.compile(r"[^\s:：,，;；=|\[\]{}<>\"']{1,24}(?:\s?[（(][^)）]{1,16}[)）])?"
+                   r"(?: [^\s:：,，;；=|\[\]{}<>]{1,24})?")
+_LEVELS = {"trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "critical", "crit"}
+
+
+def _speaker_only(rest: str) -> bool:
+    return bool(_NAME.fullmatch(rest)) and rest.lower() not in _LEVELS
+
+
+def _date_first_chat(lines: list[str]) -> bool:
+    """A chat export whose headers give the time first and the speaker after (`2026-11-18 22:20:11
+    刘芳（客服）`, the message on the next lines): most timestamped lines are a name alone followed by an
+    untimed line. Decided for the whole file, so a log line followed by a stack trace is not read so."""
+    stamped = headers = 0
+    for i, line in enumerate(lines):
+        found = _stamp(line.strip()) if line.strip() else None
+        if not found:
+            continue
+        stamped += 1
+        following = next((x.strip() for x in lines[i + 1:] if x.strip()), "")
+        if _speaker_only(found[1]) and following and not _stamp(following) and not DATE_LINE.fullmatch(following):
+            headers += 1
+    return headers > 0 and headers * 2 >= stamped
 
 
 def _stamp(body: str):
@@ -71,7 +98,9 @@ def _flush(pending: _Pending | None, reader: Reader) -> None:
 
 def read_lines(text: str, reader: Reader) -> None:
     pending: _Pending | None = None
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    date_first = _date_first_chat(lines)
+    for number, line in enumerate(lines, 1):
         body = line.strip()
         day = DATE_LINE.fullmatch(body)
         if day:
@@ -86,6 +115,10 @@ def read_lines(text: str, reader: Reader) -> None:
             continue
         stamped = _stamp(body)
         header = _HEADER.fullmatch(body) if not stamped or not stamped[1] else None
+        if stamped and date_first and _speaker_only(stamped[1]):
+            _flush(pending, reader)
+            pending = _Pending(number, stamped[1], stamped[0])
+            continue
         if header:
             _flush(pending, reader)
             pending = _Pending(number, header["who"], header["when"])

@@ -143,20 +143,49 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _turns(vs: list[float | None], span: float, share: float = 0.2) -> set[int]:
+    """Rows where a series leaves its baseline (the median of its first rows) or comes back to it, makes a
+    sharp step (a jump of `share` of its range that at least doubles or halves it), or turns (a peak or
+    a trough after a move of `share` of its range): the rows a reader needs to see impact start and end."""
+    known = [v for v in vs[:5] if v is not None]
+    if not known or not span:
+        return set()
+    base, out, away, turn, rising = sorted(known)[len(known) // 2], set(), False, None, None
+    for n, v in enumerate(vs):
+        if v is None:
+            continue
+        if (abs(v - base) > share * span) != away:
+            away = not away
+            out.add(n)
+        before = next((vs[k] for k in range(n - 1, -1, -1) if vs[k] is not None), None)
+        if before is not None and abs(v - before) >= share * span and (
+                min(abs(v), abs(before)) * 2 <= max(abs(v), abs(before))):
+            out.add(n)
+        if before is not None and v != before:
+            up = v > before
+            if rising is not None and up != rising and turn is not None and abs(before - turn) >= share * span:
+                out.add(n - 1 if vs[n - 1] is not None else n)
+            if rising is None or up != rising:
+                turn, rising = before, up
+    return out
+
+
 def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 0.5):
-    """A metrics export: keep the columns whose values change, and the rows where one of them moved by
-    `step` of its range since the last kept row, reaches its peak or low, or (a column of a few values,
-    such as a state or a count of errors) takes another value; the first and last rows too."""
+    """A metrics export: keep the columns whose values change, and the rows where one of them leaves or
+    returns to its baseline, jumps, turns (`_turns`), moved by `step` of its range since the last kept
+    row, reaches its peak or low, or (a column of a few values, such as a state or a count of errors)
+    takes another value; the first and last rows too."""
     keep = [i for i in range(len(columns.names))
             if i not in (columns.time, columns.date) and len({r[i].strip() for _, r in rows}) > 1]
     values = {i: [_number(r[i]) for _, r in rows] for i in keep}
     span = {i: (max(v for v in vs if v is not None) - min(v for v in vs if v is not None))
             if any(v is not None for v in vs) else 0 for i, vs in values.items()}
     peaks = set()
-    for vs in values.values():
+    for i, vs in values.items():
         known = [(v, n) for n, v in enumerate(vs) if v is not None]
         if known:
             peaks.update({max(known)[1], min(known)[1]})
+            peaks.update(_turns(vs, span[i]))
     few = [i for i in keep if len({r[i].strip() for _, r in rows}) <= 5]
     kept, last = [], None
     for n, (line, cells) in enumerate(rows):
