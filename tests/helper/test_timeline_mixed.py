@@ -139,3 +139,31 @@ def test_the_whole_folder_pipes_into_new(repo, capsys):
     draft = Path("docs/postmortems/INC-0007-EXAMPLE.md").read_text(encoding="utf-8")
     assert "刘芳（客服）: 多个商户反馈" in draft and "| 14:20:11 |" in draft or "14:20" in draft
     assert not any(p.name.endswith((".json", ".yaml")) and "timeline" in p.name for p in Path("evidence").iterdir())
+
+
+def test_new_keeps_the_picked_rows_and_marks_milestones_by_number(repo, capsys):
+    rows, _ = timeline(capsys, "evidence", "--tz", "feishu*=Asia/Shanghai")
+    Path("docs/postmortems").mkdir(parents=True)
+    record = Path("docs/postmortems/INC-0007-EXAMPLE.timeline.json")
+    record.write_text(json.dumps(rows), encoding="utf-8")
+    first = next(n for n, r in enumerate(rows, 1) if r["event"].startswith("consumer_lag=2400"))
+    alert = next(n for n, r in enumerate(rows, 1) if r["event"].endswith("[page, firing]"))
+    assert main(["new", "INC-0007-EXAMPLE", "--severity", "SEV2", "--title", "Delayed settlements",
+                 "--from", str(record), "--rows", f"2-4,{alert}",
+                 "--mark", f"impact_start={first},detected={alert}"]) == 0
+    capsys.readouterr()
+    draft = Path("docs/postmortems/INC-0007-EXAMPLE.md").read_text(encoding="utf-8")
+    table = [line for line in draft.splitlines() if line.startswith("| 1")]
+    assert len(table) == 5  # rows 2-4, the alert, and the marked impact start
+    assert any("**IMPACT STARTS** consumer_lag=2400" in line for line in table)
+    assert any("**DETECTED** SettlementConsumerLagHigh" in line for line in table)
+    assert json.loads(record.read_text(encoding="utf-8")) == rows  # the record is untouched
+
+
+@pytest.mark.parametrize("option", [["--rows", "0-3"], ["--rows", "2-999"], ["--rows", "a"],
+                                    ["--mark", "impact_start=x"], ["--mark", "detected=999"], ["--mark", "nothing=1"]])
+def test_bad_picks_are_one_line_and_exit_2(repo, capsys, option):
+    Path("t.json").write_text(json.dumps([{"time": "2026-11-18T13:52:00Z", "event": "lag 2400"}]), encoding="utf-8")
+    code = main(["new", "INC-0007-EXAMPLE", "--from", "t.json", *option])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and option[0] in err

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from postmortem_skill.helper.engine.config import find_config, load_config
 from postmortem_skill.helper.errors import UsageError
-from postmortem_skill.helper.features import scaffold
+from postmortem_skill.helper.features import importers, scaffold
 from postmortem_skill.helper.features.resources import template_text
 from postmortem_skill.helper.inputs import read_text
 from postmortem_skill.helper.model import miniyaml
@@ -53,12 +53,19 @@ TTA, TTM, TTR in minutes). A source naming a file of the project (path:line) bec
 from the document's folder; a file outside the project is cited by its name and line. Options given on
 the command line win over the facts.
 
+picking rows (no retyping): the timeline JSON keeps the full record; the draft needs the rows that
+matter. --rows 1-3,7,12-15 keeps those events (numbered from 1 in the file's order; in the timeline
+JSON row N is on line N+1). --mark impact_start=4,detected=7,… marks milestones on events by the same
+numbers (a marked row is always kept). A SEV2 timeline reads well with 15–30 rows.
+
 examples:
   postmortem new INC-42 --title "Checkout errors after deploy" --severity SEV2 --date 2026-03-04
   postmortem new INC-43 --template quick --dir incidents
   postmortem new INC-44 --lang zh --title 订单服务超时
   postmortem timeline evidence/ --format json > docs/postmortems/INC-42.timeline.json
   postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json
+  postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json --rows 2-9,12,15-21 \
+      --mark impact_start=6,detected=8,acknowledged=12,mitigated=19,resolved=21
   postmortem new INC-42 --from docs/postmortems/INC-42.facts.yaml
 """
 
@@ -75,6 +82,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
     parser.add_argument("--from", dest="facts", metavar="FACTS.yaml|.json|TIMELINE.json",
                         help="YAML or JSON facts, or the JSON of `postmortem timeline`, for a filled draft")
+    parser.add_argument("--rows", metavar="LIST", help="with --from: keep only these events, e.g. 1-3,7,12-15")
+    parser.add_argument("--mark", metavar="MILESTONE=N,…",
+                        help="with --from: mark milestones on events by number, e.g. impact_start=4,detected=7")
 
 
 def _load_facts(name: str):
@@ -96,8 +106,51 @@ def _template(args) -> str:
     return args.template or "standard"
 
 
+def _numbers(text: str, count: int) -> list[int]:
+    """`1-3,7` → [1, 2, 3, 7]; UsageError for a number outside 1..count."""
+    out = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        low, _, high = part.partition("-")
+        if not low.strip().isdigit() or (high and not high.strip().isdigit()):
+            raise UsageError(f"--rows: {part!r} is not a number or a range like 3-7")
+        first, last = int(low), int(high or low)
+        if not 1 <= first <= last <= count:
+            raise UsageError(f"--rows: {part!r} is outside the {count} events (1-{count})")
+        out.extend(range(first, last + 1))
+    return out
+
+
+def _pick(data, args):
+    """The facts with only the --rows events, milestones from --mark set on them."""
+    if not (args.rows or args.mark):
+        return data
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not events:
+        raise UsageError("--rows and --mark need --from with events")
+    marks = {}
+    for part in (p.strip() for p in (args.mark or "").split(",") if p.strip()):
+        name, _, number = part.partition("=")
+        milestone = importers.milestone_name(name)
+        if milestone is None or not number.strip().isdigit() or not 1 <= int(number) <= len(events):
+            raise UsageError(f"--mark: {part!r} is not MILESTONE=N with N in 1-{len(events)} "
+                             "(milestones: impact_start, detected, acknowledged, mitigated, resolved)")
+        marks[int(number)] = milestone
+    keep = set(_numbers(args.rows, len(events)) if args.rows else range(1, len(events) + 1)) | set(marks)
+    picked = []
+    for number, event in enumerate(events, 1):
+        if number in keep:
+            if number in marks and isinstance(event, dict):
+                event = {**event, "milestone": marks[number]}
+            elif isinstance(event, dict) and marks and event.get("milestone") in marks.values():
+                event = {**event, "milestone": None}  # --mark moves a milestone the file had elsewhere
+            picked.append(event)
+    return {**data, "events": picked}
+
+
 def _facts(args, scale) -> scaffold.Facts:
-    data = _load_facts(args.facts) if args.facts else {}
+    data = _pick(_load_facts(args.facts), args) if args.facts else {}
+    if (args.rows or args.mark) and not args.facts:
+        raise UsageError("--rows and --mark need --from")
     if isinstance(data, dict):
         data = {**data, **{k: getattr(args, k) for k in ("title", "severity", "date") if getattr(args, k)}}
     try:
