@@ -32,6 +32,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as C  # noqa: E402  (the machine facts run_all.py prints with every bench)
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = datetime(2026, 10, 20, tzinfo=timezone.utc)
 KINDS = 10
@@ -143,7 +146,7 @@ def main(argv=None) -> int:
         print(f"target < 2 s: {'met' if result['median_s'] < 2 else 'NOT met'} "
               f"({result['cpus']} CPUs, load average {result['load_average']:.1f}, Python {result['python']})")
         if args.json:
-            Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+            C.write_json(args.json, {"bench": "merge", "facts": C.machine_facts(), **result})
         if args.keep:
             print(f"folder kept: {folder}")
     finally:
