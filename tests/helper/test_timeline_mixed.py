@@ -167,3 +167,15 @@ def test_bad_picks_are_one_line_and_exit_2(repo, capsys, option):
     code = main(["new", "INC-0007-EXAMPLE", "--from", "t.json", *option])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and option[0] in err
+
+
+def test_evidence_outside_the_project_is_cited_by_its_path_in_the_evidence_folder(tmp_path, monkeypatch, capsys):
+    shutil.copytree(FOLDER, tmp_path / "evidence")
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    rows, _ = timeline(capsys, "../evidence")
+    Path("t.json").write_text(json.dumps(rows), encoding="utf-8")
+    assert main(["new", "INC-0007-EXAMPLE", "--from", "t.json"]) == 0
+    draft = Path(capsys.readouterr().out.strip()).read_text(encoding="utf-8")
+    assert "| slack/inc-0007-example/2026-11-18.json:9 |" in draft
+    assert "| feishu-客服群.txt:1 |" in draft and "../evidence" not in draft

@@ -161,23 +161,44 @@ def _facts(args, scale) -> scaffold.Facts:
         raise UsageError(f"{args.facts}: {exc}" if args.facts else str(exc)) from None
 
 
-def linked_source(source: str | None, folder: Path, root: Path) -> str | None:
+def _split(source: str) -> tuple[str, str | None]:
+    head, _, tail = source.rpartition(":")
+    return (head, tail) if head and tail.isdigit() else (source, None)
+
+
+def outside_base(sources, root: Path) -> Path | None:
+    """The folder holding every cited file outside the project (the evidence folder), or None."""
+    outside = []
+    for source in sources:
+        if not source or "://" in source or source.startswith(("[", "<")):
+            continue
+        path = Path(_split(source)[0])
+        if path.is_file():
+            resolved = path.resolve()
+            try:
+                resolved.relative_to(root.resolve())
+            except ValueError:
+                outside.append(resolved.parent)
+    return Path(os.path.commonpath(outside)) if outside else None
+
+
+def linked_source(source: str | None, folder: Path, root: Path, base: Path | None = None) -> str | None:
     """A source naming a file inside the project (`evidence/metrics.csv:12`, from where the command runs)
     becomes a link that works from the document's folder, `[metrics.csv:12](../../evidence/metrics.csv#L12)`;
-    a file outside the project is cited by its name and line only (`metrics.csv:12`): the absolute path of
-    someone's laptop means nothing to a reader, and the Open Questions ask where the file will live."""
+    a file outside the project is cited by its path within `base`, the evidence folder, and line
+    (`slack/inc-7/2026-11-18.json:12`): the absolute path of someone's laptop means nothing to a reader,
+    and the Open Questions ask where the folder will live."""
     if not source or "://" in source or source.startswith(("[", "<")):
         return source
-    path, line = source, None
-    head, _, tail = source.rpartition(":")
-    if head and tail.isdigit():
-        path, line = head, tail
+    path, line = _split(source)
     if not Path(path).is_file():
         return source
     shown = Path(path).name + (f":{line}" if line else "")
     try:
         Path(path).resolve().relative_to(root.resolve())
     except ValueError:
+        if base is not None and Path(path).resolve().is_relative_to(base):
+            return Path(path).resolve().relative_to(base).as_posix() + (f":{line}" if line else "")
         return shown
     target = Path(os.path.relpath(path, folder)).as_posix() + (f"#L{line}" if line else "")
     return f"[{shown}]({target})"
@@ -185,7 +206,9 @@ def linked_source(source: str | None, folder: Path, root: Path) -> str | None:
 
 def _linked_sources(facts: scaffold.Facts, folder: Path) -> scaffold.Facts:
     root = Path.cwd()
-    return replace(facts, events=[replace(e, source=linked_source(e.source, folder, root)) for e in facts.events])
+    base = outside_base([e.source for e in facts.events], root)
+    return replace(facts, events=[replace(e, source=linked_source(e.source, folder, root, base))
+                                  for e in facts.events])
 
 
 def run(args) -> int:
