@@ -112,6 +112,22 @@ def test_a_value_leaving_its_baseline_is_kept_even_when_the_step_is_small():
     assert "lag=2400" in [e.event for e in events]
 
 
+def test_a_departure_tiny_next_to_a_later_peak_still_leaves_the_baseline():
+    quiet = [110, 105, 130, 118, 122, 140]
+    rising = [2400, 8900, 21000, 38500, 61200, 88400, 131000, 164000, 212000, 150000, 60000, 0, 0]
+    lines = ["time_utc,consumer_lag"] + [f"2026-11-18T13:{2 * n:02d}:00Z,{v}" for n, v in enumerate(quiet + rising)]
+    events, _ = importers.parse("\n".join(lines))
+    kept = [e.event for e in events]
+    assert "consumer_lag=2400" in kept  # 1% of the peak, but twenty times the quiet baseline
+    assert "consumer_lag=212000" in kept and "consumer_lag=0" in kept
+
+
+def test_slack_channel_lists_are_export_metadata_not_failures(repo, capsys):
+    _, err = timeline(capsys, "evidence")
+    assert any(line.startswith("evidence/slack/channels.json: the export's list of channels") for line in err)
+    assert not any("channels.json: skipped" in line for line in err)
+
+
 def test_the_evidence_commits_are_read_with_the_folder(repo, capsys, tmp_path):
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run(git + ["init", "-q", "code"], check=True)

@@ -169,6 +169,11 @@ class Zones:
                 "if they are local (check one against a log or metric)")
 
 
+# the files of a Slack export beside users.json that describe conversations rather than hold messages
+SLACK_METADATA = {"channels.json", "groups.json", "dms.json", "mpims.json", "integration_logs.json",
+                  "canvases.json", "org_users.json"}
+
+
 def _people(name: str, users: dict[str, dict]) -> dict:
     """The users.json of a Slack export holding `name`: in its folder or a folder above, among the files read."""
     folder = os.path.dirname(name)
@@ -195,6 +200,9 @@ def collect(paths: list[str], zones, day) -> tuple[list, list[str], list[str]]:
     for name in files:
         if users.get(name):
             notes.append(f"{name}: the export's users, used to name authors and <@…> mentions (no events)")
+            continue
+        if os.path.basename(name) in SLACK_METADATA and _people(name, users):
+            notes.append(f"{name}: the export's list of channels or conversations (no events)")
             continue
         try:
             text = read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
