@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the four benches in sequence and print (or write) the table of figures for docs/benchmarks.md.
+"""Run the five benches in sequence and print (or write) the table of figures for docs/benchmarks.md.
 
     python3 bench/run_all.py [--quick] [--write] [--log-dir DIR]
 
@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE))
 import _common as C  # noqa: E402
 
 DOC = C.ROOT / "docs" / "benchmarks.md"
+BENCHES = ("compile", "archive", "context", "validate_one", "merge")
 BEGIN, END = "<!-- BEGIN figures -->", "<!-- END figures -->"
 
 
@@ -88,6 +89,12 @@ def render(results: dict, command: str) -> str:
             f"| skill listing (name + description) | {listing:,} chars per assistant; up to {copies} copies "
             f"visible to one assistant | peers: no skill | | |",
         ]
+    if "merge" in results:
+        r = results["merge"]
+        lines.append(f"| `timeline` over {r['files']} files, {r['rows_written']:,} rows, whole process | "
+                     f"{r['median_s'] * 1000:.0f} ms (min {r['min_s'] * 1000:.0f}, max {r['max_s'] * 1000:.0f}, "
+                     f"n={r['runs']}; CPU {r['cpu_median_s'] * 1000:.0f} ms; in process "
+                     f"{r['in_process_median_s'] * 1000:.0f} ms) | | < 2 s | {verdict(r['median_s'] < 2)} |")
     if "validate_one" in results:
         r = results["validate_one"]
         for row in r["series"]:
@@ -108,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer runs, 2,000 archive only")
     ap.add_argument("--write", action="store_true", help=f"update the figures block in {DOC.relative_to(C.ROOT)}")
     ap.add_argument("--log-dir", help="keep each bench's full output and JSON here")
-    ap.add_argument("--only", default="compile,archive,context,validate_one", help="comma-separated benches")
+    ap.add_argument("--only", default="compile,archive,context,validate_one,merge", help="comma-separated benches")
     ap.add_argument("--reuse", action="store_true",
                     help="take the benches not named by --only from the JSON results already in --log-dir "
                          "(--only= --reuse reruns nothing and only renders the table again)")
@@ -121,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         "archive": ["--sizes", "2000", "--runs", "1"] if args.quick else [],
         "context": [],
         "validate_one": ["--runs", "11"] if args.quick else [],
+        "merge": ["--runs", "3"] if args.quick else [],
     }
     results = {}
     for name in filter(None, args.only.split(",")):
@@ -137,11 +145,11 @@ def main(argv: list[str] | None = None) -> int:
                 continue
         results[name] = json.loads(js.read_text(encoding="utf-8"))
     if args.reuse:
-        for name in ("compile", "archive", "context", "validate_one"):
+        for name in BENCHES:
             js = out_dir / f"{name}.json"
             if name not in results and js.is_file():
                 results[name] = json.loads(js.read_text(encoding="utf-8"))
-        results = {k: results[k] for k in ("compile", "archive", "context", "validate_one") if k in results}
+        results = {k: results[k] for k in BENCHES if k in results}
     if not results:
         return 1
     command = "`python3 bench/run_all.py" + (" --quick" if args.quick else "") + (

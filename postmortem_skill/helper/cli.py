@@ -64,10 +64,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 SUMMARIES = {
-    "new": "scaffold a postmortem from a template (or from a facts file)",
+    "new": "scaffold a postmortem from a template, or from the timeline JSON or a facts file",
     "validate": "check drafts like a reviewer would: structure, timeline, actions, language, secrets",
     "metrics": "time to detect / acknowledge / mitigate / resolve from the timeline",
-    "timeline": "turn alert exports, chat logs or CSV into a sorted UTC timeline",
+    "timeline": "merge alert exports, chat logs, CSV and change tables of an evidence folder into one timeline",
     "evidence": "list commits and tags of a git repository in the incident window",
     "index": "refresh the postmortem index block in DIR/README.md",
     "actions": "list the action items of every postmortem: open, in progress, done, overdue",

@@ -33,7 +33,8 @@ def test_new_timeline_index_from_the_zipapp(app, tmp_path):
     (tmp_path / "a.log").write_text("2026-10-25 02:30 **DETECTED** alert\n", encoding="utf-8")
     done = run(app, tmp_path, "timeline", "a.log", "--tz", "Europe/Berlin", "--format", "json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [{"time": "2026-10-25T00:30:00Z", "event": "alert", "milestone": "detected"}]
+    assert json.loads(done.stdout) == [{"time": "2026-10-25T00:30:00Z", "event": "alert", "milestone": "detected",
+                                        "source": "a.log:1", "id": None}]
     done = run(app, tmp_path, "index", "d")
     assert done.returncode == 0 and "[INC-1](INC-1.md)" in (tmp_path / "d/README.md").read_text("utf-8")
 

@@ -40,8 +40,10 @@ def test_json_lines_offsets_become_utc_and_rows_are_sorted(tmp_path, capsys):
     rows, err = as_json(capsys, path)
     assert err == ""
     assert rows == [
-        {"time": "2026-05-01T17:58:10Z", "event": "Deploy 4.12.0 started", "milestone": None},
-        {"time": "2026-05-01T18:10:00Z", "event": "Error rate above 5%", "milestone": None},
+        {"time": "2026-05-01T17:58:10Z", "event": "Deploy 4.12.0 started", "milestone": None,
+         "source": f"{path}:2", "id": None},
+        {"time": "2026-05-01T18:10:00Z", "event": "Error rate above 5%", "milestone": None,
+         "source": f"{path}:1", "id": None},
     ]
 
 
@@ -61,8 +63,10 @@ def test_slack_like_export_under_messages_skips_joins(tmp_path, capsys):
         {"type": "message", "subtype": "channel_join", "ts": "1772615520.000100", "text": "joined"},
         {"type": "message", "ts": "1772615580.000200", "user": "U1", "text": "[DETECTED] checkout 500s"},
     ]}
-    rows, _ = as_json(capsys, write(tmp_path, "slack.json", json.dumps(export, indent=1)))
-    assert rows == [{"time": "2026-03-04T09:13:00Z", "event": "checkout 500s", "milestone": "detected"}]
+    path = write(tmp_path, "slack.json", json.dumps(export, indent=1))
+    rows, _ = as_json(capsys, path)
+    assert rows == [{"time": "2026-03-04T09:13:00Z", "event": "checkout 500s", "milestone": "detected",
+                     "source": f"{path}:9", "id": None}]
 
 
 def test_csv_with_milestone_and_source_columns(tmp_path, capsys):
@@ -74,7 +78,7 @@ def test_csv_with_milestone_and_source_columns(tmp_path, capsys):
     assert out.splitlines() == [
         "| Time (UTC) | Event | Source |",
         "|---|---|---|",
-        "| 09:12 | **IMPACT STARTS** Error rate rises |  |",
+        f"| 09:12 | **IMPACT STARTS** Error rate rises | {path}:3 |",
         "| 09:20 | **MITIGATED** Rolled back to 4.11.2 | https://ci/run/7 |",
     ]
 
@@ -83,9 +87,9 @@ def test_log_lines_with_brackets_and_zh_markers(tmp_path, capsys):
     path = write(tmp_path, "app.log", "[2026-03-04 17:15:00] 【发现】 告警：订单服务错误率升高\n"
                  "2026-03-04T17:40:00+08:00 **恢复** 服务恢复正常\n")
     rows, _ = as_json(capsys, path, "--tz", "Asia/Shanghai")
-    assert rows == [
-        {"time": "2026-03-04T09:15:00Z", "event": "告警：订单服务错误率升高", "milestone": "detected"},
-        {"time": "2026-03-04T09:40:00Z", "event": "服务恢复正常", "milestone": "resolved"},
+    assert [(r["time"], r["event"], r["milestone"], r["source"]) for r in rows] == [
+        ("2026-03-04T09:15:00Z", "告警：订单服务错误率升高", "detected", f"{path}:1"),
+        ("2026-03-04T09:40:00Z", "服务恢复正常", "resolved", f"{path}:2"),
     ]
 
 
@@ -169,7 +173,7 @@ def test_csv_row_with_wrong_cell_count(tmp_path, capsys):
 def test_nothing_usable_exits_2(tmp_path, capsys, content):
     code, out, err = cli(capsys, "timeline", write(tmp_path, "f.txt", content))
     assert code == 2 and out == ""
-    assert err.strip().splitlines()[-1].endswith("no usable timeline rows")
+    assert len(err.strip().splitlines()) == 1 and err.strip().endswith("no usable timeline rows")
 
 
 def test_unknown_zone_and_missing_file_exit_2(tmp_path, capsys):
@@ -217,14 +221,16 @@ def test_free_text_round_trip_json_to_markdown(rows):
     events, problems = importers.parse(source)
     assert not problems
     again, _ = importers.parse(importers.to_json(events))
-    assert again == [importers.Event(e.time.replace(microsecond=0), e.event, e.milestone) for e in events]
+    assert [(e.time, e.event, e.milestone) for e in again] == [
+        (e.time.replace(microsecond=0), e.event, e.milestone) for e in events]
     table = importers.to_markdown(events).splitlines()[2:]
     assert len(table) == len(events)
     for row, event in zip(table, events):
         cells = _cells(row)
-        assert len(cells) == 2
+        assert len(cells) == 3
         marker = f"**{importers.MARKERS[event.milestone][0]}** " if event.milestone else ""
         assert cells[1] == marker + " ".join(event.event.split())
+        assert cells[2] == f"({event.id})" if event.id else cells[2] == ""
     mermaid = importers.to_mermaid(events)
     assert mermaid.count("\n") == len(events) + 4 + len({e.time.date() for e in events})
 

@@ -66,7 +66,7 @@ def rows_of(done):
 def test_alertmanager_export_firing_and_resolved(tmp_path):
     done = postmortem(tmp_path, "alerts.json", json.dumps(ALERTMANAGER, indent=2), "--format", "json")
     assert done.stderr == ""
-    assert rows_of(done) == [
+    assert [{k: r[k] for k in ("time", "milestone", "event")} for r in rows_of(done)] == [
         {"time": "2026-03-08T06:44:10Z", "milestone": None,
          "event": "ThumbnailErrorRateHigh: thumbnail 404 rate 7.9% (threshold 2%) [page, firing]"},
         {"time": "2026-03-08T06:50:00Z", "event": "MediaLatencyHigh: p95 above 2 s [ticket, firing]",
@@ -93,8 +93,7 @@ def test_alertmanager_webhook_payload_and_unresolved_end_is_never_a_time(tmp_pat
                "alerts": [ALERTMANAGER[0], {**ALERTMANAGER[0], "startsAt": None, "status": "resolved"}]}
     done = postmortem(tmp_path, "hook.json", json.dumps(payload), "--format", "json")
     assert [r["time"] for r in rows_of(done)] == ["2026-03-08T06:44:10Z"]
-    assert done.stderr.strip() == ("hook.json:1: no time (expected one of time, timestamp, created_at, ts, "
-                                   "startsAt, createdAt, @timestamp)")
+    assert done.stderr.strip().startswith("hook.json:1: no time (expected one of time, timestamp, created_at")
 
 
 def test_opsgenie_jsonl_and_elastic_records(tmp_path):
@@ -135,7 +134,9 @@ def test_alert_name_alone_and_summary_that_names_the_alert():
 def test_time_only_chat_across_spring_forward_with_date(tmp_path):
     done = postmortem(tmp_path, "chat.txt", DST_CHAT, "--tz", "America/New_York", "--date", "2026-03-08",
                       "--format", "json")
-    assert done.stderr == "" and rows_of(done) == DST_ROWS
+    assert done.stderr == ""
+    assert [{k: r[k] for k in ("time", "event", "milestone")} for r in rows_of(done)] == DST_ROWS
+    assert [r["source"] for r in rows_of(done)] == ["chat.txt:2", "chat.txt:3", "chat.txt:4", "chat.txt:5"]
 
 
 def test_time_only_chat_from_the_zipapp(app, tmp_path):  # noqa: F811
@@ -143,10 +144,10 @@ def test_time_only_chat_from_the_zipapp(app, tmp_path):  # noqa: F811
     done = run(app, tmp_path, "timeline", "chat.txt", "--tz", "America/New_York", "--date", "2026-03-08")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[2:] == [
-        "| 06:45 | pagerbot: ThumbnailErrorRateHigh fired |",
-        "| 06:58 | alice: 404s on /thumb since the media deploy |",
-        "| 07:03 | bob: rolled back media-api to 2.14.1 |",
-        "| 07:24 | pagerbot: ThumbnailErrorRateHigh resolved |",
+        "| 06:45 | pagerbot: ThumbnailErrorRateHigh fired | chat.txt:2 |",
+        "| 06:58 | alice: 404s on /thumb since the media deploy | chat.txt:3 |",
+        "| 07:03 | bob: rolled back media-api to 2.14.1 | chat.txt:4 |",
+        "| 07:24 | pagerbot: ThumbnailErrorRateHigh resolved | chat.txt:5 |",
     ]
 
 
@@ -207,8 +208,8 @@ def test_help_lists_the_new_inputs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "postmortem_skill.helper", "timeline", "--help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
-    for words in ("--date YYYY-MM-DD", "startsAt", "createdAt", "@timestamp", "annotations.summary",
-                  "[01:45] pagerbot: ThumbnailErrorRateHigh fired"):
+    for words in ("--date YYYY-MM-DD", "startsAt", "createdAt", "@timestamp", "annotations", "time_utc",
+                  "--out-tz", "window", "facts", "[01:45] pagerbot: ThumbnailErrorRateHigh fired"):
         assert words in done.stdout
 
 

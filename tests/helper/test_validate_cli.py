@@ -281,11 +281,14 @@ def test_alerts_fire_but_people_are_not_fired():
     assert "PM306" in [f.rule for f in check_text(GOOD + "\nThe operator was fired after the outage.\n")]
 
 
-def test_tbd_cells_are_one_finding_per_action_item():
+def test_tbd_cells_of_a_draft_are_one_finding_per_table_and_one_error_per_row_once_final():
     text = GOOD.replace("| Platform team | 2026-04-01 | OPS-12 |", "| TBD | TBD | TBD |")
     tbd = [f for f in check_text(text) if f.rule == "PM503"]
-    assert len(tbd) == 2
-    assert "Owner, Due Date and Ticket are TBD" in tbd[0].message
+    assert len(tbd) == 1 and tbd[0].severity == "info"
+    assert tbd[0].message.startswith("2 action items still say TBD (Owner in 2")
+    final = [f for f in check_text(text.replace("**Status**: Draft", "**Status**: Final")) if f.rule == "PM503"]
+    assert len(final) == 2 and {f.severity for f in final} == {"error"}
+    assert "Owner, Due Date and Ticket are TBD" in final[0].message
 
 
 def test_placeholder_advice_depends_on_where_it_stands():

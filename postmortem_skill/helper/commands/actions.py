@@ -1,7 +1,6 @@
 """`postmortem actions PATH...`: every action item across an archive, what is open and what is overdue."""
 from __future__ import annotations
 
-HELP = "list the action items of every postmortem: status, owner, due date, overdue"
 DESCRIPTION = """\
 List every action item of the postmortems under PATH (files or folders, every *.md below a folder;
 README.md, the archive index, is skipped; so is any file in a folder that is not a postmortem), from

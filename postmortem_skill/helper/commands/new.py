@@ -6,11 +6,11 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from postmortem_skill.helper.commands.timeline import read_text
 from postmortem_skill.helper.engine.config import find_config, load_config
 from postmortem_skill.helper.errors import UsageError
-from postmortem_skill.helper.features import scaffold
+from postmortem_skill.helper.features import importers, scaffold
 from postmortem_skill.helper.features.resources import template_text
+from postmortem_skill.helper.inputs import read_text
 from postmortem_skill.helper.model import miniyaml
 from postmortem_skill.helper.model.timeutil import parse_date
 
@@ -26,7 +26,10 @@ templates: standard (default), quick (minor incidents, near misses), five-whys; 
 Chinese 复盘 template (基本信息, 事件摘要, 时间线, 根因分析, 影响评估, 处理过程回顾, 改进行动项, 经验教训).
 severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Status starts as Draft / 草稿.
 
---from FACTS (.yaml, .yml or .json) fills a draft from what is known:
+--from FILE fills a draft from what is known. FILE is the JSON `postmortem timeline DIR --format json`
+prints (its rows become the timeline, sources and ids kept), or a facts file (.yaml, .yml or .json; start
+one with `postmortem timeline DIR --format facts`). Keep it next to the postmortem in the repository
+(docs/postmortems/ID.facts.yaml), not in the evidence folder. A facts file:
   id: INC-42                    # optional; must match ID
   title: Checkout errors after deploy
   severity: SEV2
@@ -40,18 +43,29 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
   events:
     - {time: "2026-03-04 10:12", event: Error rate above 5%, milestone: impact_start, source: https://…}
     - {time: "10:15", event: Page fired, milestone: detected}  # clock time only: on `date`
-    - {time: "10:31", event: Rollback deployed, source: evidence/deploys.csv}  # a file here: linked
+    - {time: "10:31", event: Rollback deployed, source: evidence/deploys.csv:4}  # a file here: linked
+    - {time: "2026-03-05", event: Refunds issued}   # a date only: a date row
 milestones: impact_start, detected, acknowledged, mitigated, resolved. The draft gets the timeline in
 the zone its template's heading names, UTC (UTC+8 for --lang zh), dated rows when it crosses midnight,
 TODO rows for missing milestones, Incident Duration (impact start → resolved) and a metrics line (TTD,
-TTA, TTM, TTR in minutes). A source naming a file of the project becomes a link that works from the
-document's folder. Options given on the command line win over the facts.
+TTA, TTM, TTR in minutes). A source naming a file of the project (path:line) becomes a link that works
+from the document's folder; a file outside the project is cited by its name and line. Options given on
+the command line win over the facts.
+
+picking rows (no retyping): the timeline JSON keeps the full record; the draft needs the rows that
+matter. --rows 1-3,7,12-15 keeps those events (numbered from 1 in the file's order; in the timeline
+JSON row N is on line N+1). --mark impact_start=4,detected=7,… marks milestones on events by the same
+numbers (a marked row is always kept). A SEV2 timeline reads well with 15–30 rows.
 
 examples:
   postmortem new INC-42 --title "Checkout errors after deploy" --severity SEV2 --date 2026-03-04
   postmortem new INC-43 --template quick --dir incidents
   postmortem new INC-44 --lang zh --title 订单服务超时
-  postmortem new INC-42 --from facts.yaml
+  postmortem timeline evidence/ --format json > docs/postmortems/INC-42.timeline.json
+  postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json
+  postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json --rows 2-9,12,15-21 \
+      --mark impact_start=6,detected=8,acknowledged=12,mitigated=19,resolved=21
+  postmortem new INC-42 --from docs/postmortems/INC-42.facts.yaml
 """
 
 DEFAULT_DIR = "docs/postmortems"
@@ -65,15 +79,22 @@ def add_arguments(parser) -> None:
     parser.add_argument("--template", choices=("standard", "quick", "five-whys"))
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
-    parser.add_argument("--from", dest="facts", metavar="FACTS", help="YAML or JSON facts for a filled draft")
+    parser.add_argument("--from", dest="facts", metavar="FACTS.yaml|.json|TIMELINE.json",
+                        help="YAML or JSON facts, or the JSON of `postmortem timeline`, for a filled draft")
+    parser.add_argument("--rows", metavar="LIST", help="with --from: keep only these events, e.g. 1-3,7,12-15")
+    parser.add_argument("--mark", metavar="MILESTONE=N,…",
+                        help="with --from: mark milestones on events by number, e.g. impact_start=4,detected=7")
 
 
 def _load_facts(name: str):
-    text = read_text(name)
+    """A facts mapping; the JSON list `postmortem timeline --format json` prints is its events."""
+    text = read_text(name, 20 * 2**20, "a facts file")
+    as_json = name.lower().endswith(".json") or text.lstrip()[:2] in ("[{", "[\n", "[\r", "[]")
     try:
-        return json.loads(text) if name.lower().endswith(".json") else miniyaml.loads(text)
+        data = json.loads(text) if as_json else miniyaml.loads(text)
     except (json.JSONDecodeError, miniyaml.YamlError) as exc:
         raise UsageError(f"{name}: {exc}") from None
+    return {"events": data} if as_json and isinstance(data, list) else data
 
 
 def _template(args) -> str:
@@ -84,8 +105,51 @@ def _template(args) -> str:
     return args.template or "standard"
 
 
+def _numbers(text: str, count: int) -> list[int]:
+    """`1-3,7` → [1, 2, 3, 7]; UsageError for a number outside 1..count."""
+    out = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        low, _, high = part.partition("-")
+        if not low.strip().isdigit() or (high and not high.strip().isdigit()):
+            raise UsageError(f"--rows: {part!r} is not a number or a range like 3-7")
+        first, last = int(low), int(high or low)
+        if not 1 <= first <= last <= count:
+            raise UsageError(f"--rows: {part!r} is outside the {count} events (1-{count})")
+        out.extend(range(first, last + 1))
+    return out
+
+
+def _pick(data, args):
+    """The facts with only the --rows events, milestones from --mark set on them."""
+    if not (args.rows or args.mark):
+        return data
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not events:
+        raise UsageError("--rows and --mark need --from with events")
+    marks = {}
+    for part in (p.strip() for p in (args.mark or "").split(",") if p.strip()):
+        name, _, number = part.partition("=")
+        milestone = importers.milestone_name(name)
+        if milestone is None or not number.strip().isdigit() or not 1 <= int(number) <= len(events):
+            raise UsageError(f"--mark: {part!r} is not MILESTONE=N with N in 1-{len(events)} "
+                             "(milestones: impact_start, detected, acknowledged, mitigated, resolved)")
+        marks[int(number)] = milestone
+    keep = set(_numbers(args.rows, len(events)) if args.rows else range(1, len(events) + 1)) | set(marks)
+    picked = []
+    for number, event in enumerate(events, 1):
+        if number in keep:
+            if number in marks and isinstance(event, dict):
+                event = {**event, "milestone": marks[number]}
+            elif isinstance(event, dict) and marks and event.get("milestone") in marks.values():
+                event = {**event, "milestone": None}  # --mark moves a milestone the file had elsewhere
+            picked.append(event)
+    return {**data, "events": picked}
+
+
 def _facts(args, scale) -> scaffold.Facts:
-    data = _load_facts(args.facts) if args.facts else {}
+    data = _pick(_load_facts(args.facts), args) if args.facts else {}
+    if (args.rows or args.mark) and not args.facts:
+        raise UsageError("--rows and --mark need --from")
     if isinstance(data, dict):
         data = {**data, **{k: getattr(args, k) for k in ("title", "severity", "date") if getattr(args, k)}}
     try:
@@ -96,14 +160,54 @@ def _facts(args, scale) -> scaffold.Facts:
         raise UsageError(f"{args.facts}: {exc}" if args.facts else str(exc)) from None
 
 
+def _split(source: str) -> tuple[str, str | None]:
+    head, _, tail = source.rpartition(":")
+    return (head, tail) if head and tail.isdigit() else (source, None)
+
+
+def outside_base(sources, root: Path) -> Path | None:
+    """The folder holding every cited file outside the project (the evidence folder), or None."""
+    outside = []
+    for source in sources:
+        if not source or "://" in source or source.startswith(("[", "<")):
+            continue
+        path = Path(_split(source)[0])
+        if path.is_file():
+            resolved = path.resolve()
+            try:
+                resolved.relative_to(root.resolve())
+            except ValueError:
+                outside.append(resolved.parent)
+    return Path(os.path.commonpath(outside)) if outside else None
+
+
+def linked_source(source: str | None, folder: Path, root: Path, base: Path | None = None) -> str | None:
+    """A source naming a file inside the project (`evidence/metrics.csv:12`, from where the command runs)
+    becomes a link that works from the document's folder, `[metrics.csv:12](../../evidence/metrics.csv#L12)`;
+    a file outside the project is cited by its path within `base`, the evidence folder, and line
+    (`slack/inc-7/2026-11-18.json:12`): the absolute path of someone's laptop means nothing to a reader,
+    and the Open Questions ask where the folder will live."""
+    if not source or "://" in source or source.startswith(("[", "<")):
+        return source
+    path, line = _split(source)
+    if not Path(path).is_file():
+        return source
+    shown = Path(path).name + (f":{line}" if line else "")
+    try:
+        Path(path).resolve().relative_to(root.resolve())
+    except ValueError:
+        if base is not None and Path(path).resolve().is_relative_to(base):
+            return Path(path).resolve().relative_to(base).as_posix() + (f":{line}" if line else "")
+        return shown
+    target = Path(os.path.relpath(path, folder)).as_posix() + (f"#L{line}" if line else "")
+    return f"[{shown}]({target})"
+
+
 def _linked_sources(facts: scaffold.Facts, folder: Path) -> scaffold.Facts:
-    """An event source that names a file of the project (`evidence/metrics.csv`, from where the command
-    runs) becomes a link that works from the document's folder: `[metrics.csv](../../evidence/metrics.csv)`."""
-    def linked(source):
-        if not source or "://" in source or source.startswith(("[", "<")) or not Path(source).is_file():
-            return source
-        return f"[{Path(source).name}]({Path(os.path.relpath(source, folder)).as_posix()})"
-    return replace(facts, events=[replace(e, source=linked(e.source)) for e in facts.events])
+    root = Path.cwd()
+    base = outside_base([e.source for e in facts.events], root)
+    return replace(facts, events=[replace(e, source=linked_source(e.source, folder, root, base))
+                                  for e in facts.events])
 
 
 def run(args) -> int:

@@ -1,109 +1,96 @@
-"""`postmortem timeline`: alert exports, chat logs, CSV or log lines → one sorted UTC importers."""
+"""`postmortem timeline`: every export of an evidence folder → one merged, sorted UTC timeline."""
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
+from fnmatch import fnmatch
 
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers
-from postmortem_skill.helper.model.timeutil import load_zone, parse_date
+from postmortem_skill.helper.inputs import read_text, walk
+from postmortem_skill.helper.model.timeutil import UTC, load_zone, parse_date
 
 DESCRIPTION = """\
-Read the events of an incident from FILE and print them as one timeline in UTC, oldest first
-(rows with the same time keep their input order).
+Read the events of an incident from every file and folder given (folders recursively) and print one
+timeline, oldest first, exact duplicates dropped. Each row keeps its source (PATH:LINE, the path as
+given) and the id the input gives (alert id, change id, incident number). Nothing is written.
 
-inputs (detected from the content):
-  JSON array, or an object with the array under messages/events/items/entries/timeline (chat exports)
-  JSON Lines, one object per line
-     time in: time, timestamp, created_at or ts (ISO-8601, or epoch seconds / milliseconds)
-     text in: event, message, summary or text; optional: milestone, source
-     alert tools' records work as exported: the time in startsAt (Alertmanager, Grafana), createdAt
-     (Opsgenie) or @timestamp (Elastic); the text from annotations.summary (else .description) after
-     labels.alertname; level, severity, priority and status (own or in labels) kept in [brackets].
-     A resolved Alertmanager/Grafana alert gives two rows: [firing] at startsAt, [resolved] at endsAt
-     (the same alert in a firing and a resolved snapshot is one row each). A webhook payload
-     (array under alerts) or an Opsgenie answer (under data) works too.
-  CSV with a header row naming time and event columns (optional milestone, source); , ; or tab.
-     A metrics export with a time column and no event column works too: each row becomes an event
-     like "p95_latency_s=38, queue_depth=21000"
-  log lines starting with an ISO-8601 timestamp (optionally in [brackets]); the rest is the event;
-     lines starting with # are comments
-  chat lines starting with a time of day only: [01:45], [01:45:09], 01:45 or 1:45 PM; the rest is
-     the event; the time is read in --tz (the exporter's zone). Its day is --date (the day of the
-     first such line) until a line that holds only a date (2026-03-08, --- 2026-03-08 ---,
-     # 2026-03-08) gives another. When the time goes back by more than 12 hours, the chat crossed
-     midnight: the next day.
+inputs (detected from the content, not the file name):
+  JSON, JSON Lines   alert tools as exported: Alertmanager/Grafana (webhook or API: startsAt, endsAt,
+                     labels, annotations, fingerprint), Opsgenie (data[], createdAt, tinyId, report),
+                     PagerDuty (incidents[], log_entries[]), Datadog (events[], date_happened),
+                     Statuspage (incident.incident_updates); chat exports: Slack (ts, user_profile;
+                     the export's users.json names authors and <@U…> mentions), Teams (value[],
+                     createdDateTime, body), Feishu/Lark (items[], create_time, body.content);
+                     `postmortem evidence --format json` (commit abc1234 subject); this command's own
+                     JSON. A resolved alert gives a [firing] and a [resolved] row.
+  CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,
+                     created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
+                     summary, text, alert, description, title, 内容, 事件, …); id, status and
+                     acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
+                     time-of-day column. With no text column it is a metrics export: only the rows
+                     and columns that change are kept (name=value, …). UTF-8, else GB18030 (Excel).
+  Markdown tables    change calendars, 变更单: a header naming a time or window column; a window
+                     "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id.
+  log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
+                     day ([01:45] name: …, 14:03 孙磊：…) on the day of a date line above or --date;
+                     chat headers "孙磊 2026-10-20 14:03" or "2026-11-18 22:20:11 刘芳（客服）"
+                     (Feishu, DingTalk, WeChat) followed by the message: the event is
+                     "刘芳（客服）: message"; a line starting with
+                     a date only (2026-10-21 Manual re-issue) is a date row, printed with its date.
 
 time zones:
-  a time with an offset (Z, +08:00, " UTC") is exact; a naive time is read in --tz (an IANA name such
-  as America/New_York, or an offset such as +08:00), else UTC. A wall time skipped by a clock change is
-  reported as a bad row; one repeated by a clock change is the first occurrence, unless the row before
-  it is already later (ordered logs), then the second.
+  a zone the input names wins: an offset or Z on the time, a header such as time_utc, Time (UTC),
+  时间（北京时间）, or a heading above a table "## Changes (UTC+8)". Only naive times use --tz (IANA
+  name or offset), else UTC. --tz GLOB=ZONE (repeatable) sets the zone of the files whose name or path
+  matches GLOB, next to a plain --tz ZONE for the rest:
+      --tz 'feishu*=Asia/Shanghai' --tz 'oncall-notes.txt=Europe/Berlin'
+  stderr says, once per file, when its naive times were read in the default zone ("feishu.txt: times
+  carry no zone; read as UTC …"; with a plain --tz, only when several files are read): check such a
+  file against a log or a metric. JSON is always UTC;
+  --out-tz shows markdown and mermaid times in that zone (--out-tz +08:00 for a 复盘). A wall time
+  skipped by a clock change is a bad row.
 
-milestones (JSON names; document markers):
-  impact_start **IMPACT STARTS** / **影响开始**   detected **DETECTED** / **发现**
-  acknowledged **ACKNOWLEDGED** / **响应**        mitigated **MITIGATED** / **缓解**
-  resolved **RESOLVED** / **恢复**
-  recognised from a milestone field or column, or a leading marker in the text: **DETECTED**,
-  [RESOLVED], 【恢复】.
+milestones: impact_start, detected, acknowledged, mitigated, resolved: from a milestone field/column or
+  a leading marker in the text (**DETECTED**, [RESOLVED], 【恢复】).
 
-bad rows:
-  each one is reported on stderr as FILE:LINE: reason and skipped; the command still succeeds
-  (exit 0) when at least one row is usable, and exits 2 when none is (with one line when every
-  row fails for the same reason).
+bad input: a file that cannot be read (binary, not UTF-8, too large) or holds no timestamp is one line
+  on stderr and the rest still merge; bad rows of a readable file are one line per reason. No
+  timestamp in any file: exit 2.
 
 output:
-  markdown  a table to paste under the Timeline heading: | Time (UTC) | Event | (+ Source when given);
-            times HH:MM (HH:MM:SS when any has seconds), YYYY-MM-DD HH:MM when rows span days
-  json      [{"time": "2026-05-01T17:58:10Z", "event": "...", "milestone": null}, ...]
-  mermaid   a fenced Mermaid timeline block (one section per UTC day) that GitHub renders
+  markdown  | Time (UTC) | Event | Source |, the template's columns (the zone as --out-tz names it)
+  json      [{"time": "2026-05-01T17:58:10Z", "event": "...", "milestone": null,
+              "source": "evidence/deploys.log:12", "id": null}, ...]; a date row's time is "2026-10-21"
+  mermaid   a fenced Mermaid timeline block that GitHub renders
+  facts     a facts skeleton for `postmortem new ID --from FILE`: the events with their sources, the
+            fields nobody knows yet left empty. `new --from` also takes the JSON directly.
 
 examples:
-  postmortem timeline alerts.jsonl
-  postmortem timeline chat-export.json --tz Asia/Shanghai --format json
+  postmortem timeline evidence/ --format json > docs/postmortems/INC-42.timeline.json
+  postmortem timeline evidence/ --format facts > docs/postmortems/INC-42.facts.yaml
+  postmortem timeline alerts.json chat.txt --tz Asia/Shanghai --out-tz +08:00
+  postmortem timeline ../evidence docs/postmortems/INC-42.commits.json --tz 'feishu*=Asia/Shanghai' \
+      --format json > docs/postmortems/INC-42.timeline.json
   postmortem timeline app.log --tz Europe/Berlin --format mermaid
-  postmortem timeline alertmanager.json --format json
   postmortem timeline chat.txt --date 2026-03-08 --tz America/New_York
      where chat.txt holds lines like "[01:45] pagerbot: ThumbnailErrorRateHigh fired"
 """
 
 
-MAX_BYTES = 20 * 1024 * 1024
-
-
-def read_text(name: str) -> str:
-    """The UTF-8 text of a file ('-' for standard input), or a one-line UsageError."""
-    try:
-        if name == "-":
-            return sys.stdin.buffer.read(MAX_BYTES + 1).decode("utf-8")
-        path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"{name}: no such file")
-        if path.stat().st_size > MAX_BYTES:
-            raise UsageError(f"{name}: larger than {MAX_BYTES // 2**20} MiB")
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{name}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
-
-
 def add_arguments(parser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the export to read ('-' for standard input)")
-    parser.add_argument("--tz", metavar="ZONE", help="zone of naive times (IANA name or +HH:MM); default UTC")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="export files and evidence folders (recursive); '-' for standard input")
+    parser.add_argument("--tz", metavar="[GLOB=]ZONE", action="append", default=[],
+                        help="zone of naive times (IANA name or +HH:MM), default UTC; GLOB=ZONE (repeatable) "
+                        "for the files whose name or path matches GLOB, e.g. 'feishu*=Asia/Shanghai'")
+    parser.add_argument("--out-tz", metavar="ZONE", help="zone the markdown and mermaid times are shown in "
+                        "(e.g. +08:00 or Asia/Shanghai for a 复盘); JSON stays UTC")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="day of the first chat line that gives a time only")
-    parser.add_argument("--format", choices=("markdown", "json", "mermaid"), default="markdown")
+    parser.add_argument("--format", choices=("markdown", "json", "mermaid", "facts"), default="markdown")
 
 
-RENDERERS = {"markdown": importers.to_markdown, "json": importers.to_json, "mermaid": importers.to_mermaid}
-
-
-def _same_everywhere(name: str, problems: list) -> str | None:
-    """One line for rows that all fail for the same reason (a chat without a date: every line)."""
-    reasons = {p.reason for p in problems}
-    if len(problems) < 2 or len(reasons) != 1:
-        return None
-    return f"{name}: all {len(problems)} rows (from line {problems[0].line}): {reasons.pop()}"
+MAX_BYTES = 20 * 2**20
 
 
 def _option(name: str, read, value):
@@ -113,18 +100,157 @@ def _option(name: str, read, value):
         raise UsageError(f"--{name}: {exc}") from None
 
 
-def run(args) -> int:
-    zone = _option("tz", load_zone, args.tz or "UTC")
-    day = _option("date", parse_date, args.date) if args.date else None
-    text = read_text(args.file)
-    events, problems = importers.parse(text, zone, day)
-    summary = None if events else _same_everywhere(args.file, problems)
-    if summary:
-        raise UsageError(f"{summary}; no usable timeline rows")
+def zone_label(name: str) -> str:
+    """How the table heading names the zone: `UTC`, `UTC+08:00`, `Asia/Shanghai`."""
+    text = name.strip()
+    if text.upper() in ("UTC", "Z", "GMT", "ETC/UTC"):
+        return "UTC"
+    if text[:1] in "+-":
+        return "UTC" + text
+    return text
+
+
+def report(name: str, problems: list, used: bool) -> list[str]:
+    """stderr lines for one file: one per reason (with the first line and how many rows), and for a
+    file nothing could be read from, one line saying it was skipped and why."""
+    by_reason: dict[str, list[int]] = {}
     for problem in problems:
-        print(f"{args.file}:{problem.line}: {problem.reason}", file=sys.stderr)
+        by_reason.setdefault(problem.reason, []).append(problem.line)
+    if not used:
+        if not by_reason:
+            return [f"{name}: skipped: no timestamped rows"]
+        reason, lines = max(by_reason.items(), key=lambda item: len(item[1]))
+        more = f" ({len(lines)} lines, first {lines[0]})" if len(lines) > 1 else f" (line {lines[0]})"
+        return [f"{name}: skipped: {reason}{more}"]
+    out = []
+    for reason, lines in by_reason.items():
+        where = f"{name}:{lines[0]}"
+        out.append(f"{where}: {reason}" + (f" (and {len(lines) - 1} more lines like it)" if len(lines) > 1 else ""))
+    return out
+
+
+def _same_everywhere(name: str, problems: list) -> str | None:
+    """One line for rows that all fail for the same reason (a chat without a date: every line)."""
+    reasons = {p.reason for p in problems}
+    if len(problems) < 2 or len(reasons) != 1:
+        return f"{name}:{problems[0].line}: {problems[0].reason}" if len(problems) == 1 else None
+    return f"{name}: all {len(problems)} rows (from line {problems[0].line}): {reasons.pop()}"
+
+
+class Zones:
+    """The zone of each file's naive times: the first `GLOB=ZONE` whose GLOB matches the file's name or
+    path as given, else the plain `--tz ZONE`, else UTC."""
+
+    def __init__(self, values: list[str] | None = None):
+        self.default, self.label, self.globs, plain = UTC, "UTC", [], False
+        for value in values or []:
+            glob, sep, name = value.rpartition("=")
+            zone = _option("tz", load_zone, name.strip())
+            if not sep:
+                if plain:
+                    raise UsageError("--tz: one plain ZONE only; name other files with GLOB=ZONE")
+                self.default, self.label, plain = zone, name.strip(), True
+            elif not glob.strip():
+                raise UsageError(f"--tz {value!r}: GLOB=ZONE needs a GLOB before '='")
+            else:
+                self.globs.append((glob.strip(), zone))
+
+    def of(self, name: str):
+        """(zone, True when a GLOB named it)."""
+        for glob, zone in self.globs:
+            if fnmatch(name, glob) or fnmatch(os.path.basename(name), glob) or fnmatch(name, "*/" + glob):
+                return zone, True
+        return self.default, False
+
+    def note(self, name: str) -> str:
+        shown = "UTC" if self.label == "UTC" else f"{self.label} (--tz)"
+        return (f"{name}: times carry no zone; read as {shown} — use --tz '{os.path.basename(name)}=ZONE' "
+                "if they are local (check one against a log or metric)")
+
+
+# the files of a Slack export beside users.json that describe conversations rather than hold messages
+SLACK_METADATA = {"channels.json", "groups.json", "dms.json", "mpims.json", "integration_logs.json",
+                  "canvases.json", "org_users.json"}
+
+
+def _people(name: str, users: dict[str, dict]) -> dict:
+    """The users.json of a Slack export holding `name`: in its folder or a folder above, among the files read."""
+    folder = os.path.dirname(name)
+    while True:
+        found = users.get(os.path.join(folder, "users.json"))
+        if found is not None or not folder or os.path.dirname(folder) == folder:
+            return found or {}
+        folder = os.path.dirname(folder)
+
+
+def collect(paths: list[str], zones, day) -> tuple[list, list[str], list[str]]:
+    """The merged events of every readable file, the stderr lines about them, and the files read. `zones`
+    is a `Zones` (or one zone for every file)."""
+    zones = zones if isinstance(zones, Zones) else _one_zone(zones)
+    files = walk(paths)
+    users = {}
+    for name in files:
+        if os.path.basename(name) == "users.json":
+            try:
+                users[name] = importers.people_of(read_text(name, MAX_BYTES, "a Slack users.json"))
+            except UsageError:
+                pass
+    groups, notes, single = [], [], None
+    for name in files:
+        if users.get(name):
+            notes.append(f"{name}: the export's users, used to name authors and <@…> mentions (no events)")
+            continue
+        if os.path.basename(name) in SLACK_METADATA and _people(name, users):
+            notes.append(f"{name}: the export's list of channels or conversations (no events)")
+            continue
+        try:
+            text = read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
+        except UsageError as exc:
+            if len(files) == 1:
+                raise
+            notes.append(f"{exc} (skipped)")
+            continue
+        zone, named = zones.of(name)
+        reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+        events, problems = importers.read(text, reader)
+        notes.extend(report(name, problems, bool(events)))
+        if reader.naive and not named and (zones.label == "UTC" or len(files) > 1):
+            notes.append(zones.note(name))  # one file read in the zone its caller named needs no note
+        if len(files) == 1 and not events and problems:
+            single = _same_everywhere(name, problems)
+        groups.append(events)
+    if single:
+        notes = [single]
+    return importers.merge(groups), notes, files
+
+
+def _one_zone(zone) -> Zones:
+    zones = Zones()
+    zones.default, zones.label = zone, "UTC" if zone is UTC else str(zone)
+    return zones
+
+
+def run(args) -> int:
+    zones = Zones(args.tz)
+    out_zone = _option("out-tz", load_zone, args.out_tz) if args.out_tz else UTC
+    day = _option("date", parse_date, args.date) if args.date else None
+    events, notes, files = collect(args.paths, zones, day)
     if not events:
-        raise UsageError(f"{args.file}: no usable timeline rows")
-    output = RENDERERS[args.format](events)
+        if len(notes) == 1 and len(files) == 1:
+            raise UsageError(f"{notes[0]}; no usable timeline rows")
+        count = f"{len(files)} file{'s' * (len(files) != 1)}"
+        raise UsageError(f"no timestamp found in {' '.join(args.paths)} ({count} read); "
+                         "see `postmortem timeline --help` for the inputs it reads")
+    for note in notes:
+        print(note, file=sys.stderr)
+    label = zone_label(args.out_tz) if args.out_tz else "UTC"
+    if args.format == "json":
+        output = importers.to_json(events)
+    elif args.format == "facts":
+        output = importers.to_facts(events)
+    elif args.format == "mermaid":
+        output = importers.to_mermaid(events, out_zone, label)
+    else:
+        output = importers.to_markdown(events, "en", out_zone, label)
     sys.stdout.write(output if output.endswith("\n") else output + "\n")
     return 0

@@ -31,6 +31,7 @@ _PEOPLE_EN = re.compile(
 _PEOPLE_ZH = re.compile(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
                         r"引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
 _TYPES_GOOD = {"prevent", "detect", "预防", "发现", "检测"}
+_TYPES_OTHER = {"mitigate", "repair", "process", "investigate", "缓解", "修复", "流程", "调查"}
 _TYPE_HINT = re.compile(r"\b(?:alert|alarm|monitor|detect|page|paging|dashboard|slo|probe|guard|validat|check|"
                         r"prevent|block|reject|refus|deny|denies|forbid|disallow|require|enforc|limit|automat|lint|"
                         r"test|canary|dry-run|circuit breaker|rate limit|dedup|idempot)"
@@ -84,26 +85,39 @@ def action_cells(doc, ctx):
 
 
 @rule(RULES, id="PM503", name="action-tbd", category="action-items", severity="info",
-      summary="an action-item cell says TBD (info while Draft / In Review, error once Final)",
+      summary="action-item cells say TBD (one info per table while Draft / In Review, an error per row once Final)",
       doc="TBD / 待定 records a fact the writer does not have yet; the review meeting settles it. That is fine "
-      "in a draft, so it is reported as info, and it is an error once Status is Final. Never invent an "
-      "owner, date or ticket to silence this.",
+      "in a draft, so one info finding counts the TBD cells of the table; once Status is Final each row with "
+      "TBD is an error. Never invent an owner, date or ticket to silence this.",
       bad="Status Final with `| P1 | Add a dry-run flag | TBD | 2026-04-01 | OPS-9 |`",
       good="Status Final with `| P1 | Add a dry-run flag | Platform team | 2026-04-01 | OPS-9 |`")
 def action_tbd(doc, ctx):
     final = _status(doc) in ("final", "定稿", "reviewed", "closed", "已评审", "已关闭")
-    for item in doc.action_items:  # one finding per row: five rows of TBD owners are five decisions, not 15
+    rows = []
+    for item in doc.action_items:
         cells = [(key, cell) for key, cell in item.cells.items() if key in _REQUIRED and _TBD.match(cell.text)]
-        if not cells:
-            continue
-        en = _join_en([_REQUIRED[key][0] for key, _ in cells])
-        zh = "、".join(_REQUIRED[key][1] for key, _ in cells)
-        verb = "is" if len(cells) == 1 else "are"
-        yield found(doc.lang, "PM503", item.line, cells[0][1].column,
-                    (f"{en} {verb} TBD" + (" in a Final document" if final else ""),
-                     f"「{zh}」待定" + ("（文档已定稿）" if final else "")),
-                    ("settle it in the review, then fill it in", "在评审会上确定后填写"),
-                    severity="error" if final else None)
+        if cells:
+            rows.append((item, cells))
+    if not rows:
+        return
+    if final:  # each row is a decision the review still owes: one error each
+        for item, cells in rows:
+            en = _join_en([_REQUIRED[key][0] for key, _ in cells])
+            zh = "、".join(_REQUIRED[key][1] for key, _ in cells)
+            verb = "is" if len(cells) == 1 else "are"
+            yield found(doc.lang, "PM503", item.line, cells[0][1].column,
+                        (f"{en} {verb} TBD in a Final document", f"「{zh}」待定（文档已定稿）"),
+                        ("settle it in the review, then fill it in", "在评审会上确定后填写"),
+                        severity="error")
+        return
+    counts = {key: sum(1 for _, cells in rows for k, _ in cells if k == key) for key in _REQUIRED}
+    en = _join_en([f"{_REQUIRED[k][0]} in {n}" for k, n in counts.items() if n])
+    zh = "，".join(f"{_REQUIRED[k][1]} {n} 处" for k, n in counts.items() if n)
+    item, cells = rows[0]
+    yield found(doc.lang, "PM503", item.line, cells[0][1].column,
+                (f"{len(rows)} action item{'s' * (len(rows) != 1)} still say TBD ({en})",
+                 f"{len(rows)} 个行动项仍有待定内容（{zh}）"),
+                ("settle them in the review, then fill them in", "在评审会上确定后填写"))
 
 
 def _join_en(words: list[str]) -> str:
@@ -184,16 +198,20 @@ def _on_action(doc, rule_id: str, item, message: tuple[str, str], hint: tuple[st
 @rule(RULES, id="PM507", name="prevent-or-detect", category="action-items", severity="warning",
       summary="no action item prevents recurrence or improves detection",
       doc="Mitigation alone leaves the next incident just as likely and just as slow to notice. At least one item "
-      "should be of type prevent or detect (or clearly add a guard-rail, check or alert).",
+      "should be of type prevent or detect. Without a Type column (or with an empty or TBD Type cell) the action "
+      "text is read: one that adds a guard-rail, check, alert or automation counts. The template's placeholder "
+      "row is not judged.",
       bad="Only 'Update the playbook' and 'Restart faster'.",
       good="Add `| P1 | prevent | Reject duplicate turn-up runs in the tool | … |`")
 def prevent_or_detect(doc, ctx):
-    items = doc.action_items
-    if not items:
+    items = [item for item in doc.action_items if not PLACEHOLDER.fullmatch(item.text("action").strip())]
+    if not items:  # an empty table or the template's placeholder row: nothing to judge yet
         return
     for item in items:
         kind = item.text("type").strip().lower()
-        if kind in _TYPES_GOOD or (not kind and _TYPE_HINT.search(item.text("action"))):
+        if kind in _TYPES_GOOD:
+            return
+        if kind not in _TYPES_OTHER and _TYPE_HINT.search(item.text("action")):  # no (usable) Type: read the text
             return
     yield found(doc.lang, "PM507", doc.action_table.start, 1,
                 ("no action item prevents recurrence or improves detection", "没有预防复发或改进发现能力的行动项"),

@@ -1,0 +1,275 @@
+"""JSON and JSON Lines as the common tools export them: alert tools (Alertmanager and Grafana webhooks or
+API answers, Opsgenie, PagerDuty incidents and log entries, Datadog events, Statuspage incidents), chat
+exports (Slack, Microsoft Teams via Graph, Feishu/Lark), and our own timeline or facts rows.
+
+A record of the wrong shape (a number where text belongs, null, a nested object) is one problem with its
+line; the other records are still read."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from postmortem_skill.helper.features.importers.core import Reader, label, with_labels
+from postmortem_skill.helper.model.timeutil import parse_timestamp
+
+TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
+             "@timestamp", "date_happened", "create_time", "datetime", "date", "occurred_at", "startsAt")
+TEXT_KEYS = ("event", "message", "title", "summary", "text", "alert", "description", "name", "content")
+ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
+LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
+             "value", "data", "records", "rows")
+_CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
+LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
+                 ("closed_at", "closed"), ("monitoring_at", "monitoring"))
+_SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
+_TAG = re.compile(r"<[^>]{1,200}>")
+
+
+def json_type(value) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _first(record: dict, keys):
+    return next((record[k] for k in keys if record.get(k) not in (None, "")), None)
+
+
+def _first_text(record: dict, keys):
+    return next((record[k].strip() for k in keys if isinstance(record.get(k), str) and record[k].strip()), None)
+
+
+def _mapping(record: dict, name: str) -> dict:
+    return record[name] if isinstance(record.get(name), dict) else {}
+
+
+def _body_text(record: dict):
+    """Teams (`body.content`, HTML) and Feishu (`body.content`, a JSON string holding `text`)."""
+    content = _mapping(record, "body").get("content")
+    if not isinstance(content, str) or not content.strip():
+        return None
+    if content.lstrip().startswith("{"):
+        try:
+            inner = json.loads(content)
+        except json.JSONDecodeError:
+            inner = None
+        if isinstance(inner, dict) and isinstance(inner.get("text"), str):
+            return inner["text"].strip()
+    return " ".join(_TAG.sub(" ", content).split()) or None
+
+
+def people_of(text: str) -> dict:
+    """user id → name from a Slack export's `users.json` (`profile.display_name`, else `real_name`, else
+    `name`); {} when the text is not such a list."""
+    try:
+        users = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    found = {}
+    for user in users if isinstance(users, list) else ():
+        if isinstance(user, dict) and isinstance(user.get("id"), str):
+            profile = _mapping(user, "profile")
+            name = next((v.strip() for v in (profile.get("display_name"), user.get("real_name"),
+                                              profile.get("real_name"), user.get("name"))
+                         if isinstance(v, str) and v.strip()), None)
+            if name:
+                found[user["id"]] = name
+    return found
+
+
+_MENTION = re.compile(r"<@([A-Z0-9]{2,30})(?:\|([^>]{1,80}))?>")
+
+
+def _mentions(text: str, people: dict) -> str:
+    """Slack's `<@U024BE7LH>` (or `<@U024BE7LH|name>`) → `@name` when the export names that user."""
+    return _MENTION.sub(lambda m: "@" + (people.get(m[1]) or m[2] or m[1]), text) if "<@" in text else text
+
+
+def _speaker(record: dict, people: dict | None = None) -> str | None:
+    """Who wrote a chat message: Slack `user_profile` (or `user` named by users.json), Teams `from.user`,
+    or a plain `user_name`/`author`."""
+    if people and isinstance(record.get("user"), str) and record["user"] in people and "user_profile" not in record:
+        return people[record["user"]]
+    if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
+        return None
+    profile = _mapping(record, "user_profile")
+    teams = _mapping(_mapping(record, "from"), "user")
+    for value in (profile.get("display_name"), profile.get("real_name"), teams.get("displayName"),
+                  record.get("user_name"), record.get("username"), record.get("author")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _alert_text(record: dict):
+    """`ThumbnailErrorRateHigh: thumbnail 404 rate 7.9%`: the alert name from `labels` and the summary
+    (else the description) from `annotations`."""
+    name = label(_mapping(record, "labels"), "alertname")
+    body = _first_text(_mapping(record, "annotations"), ("summary", "description"))
+    if name and body and name not in body:
+        return f"{name}: {body}"
+    return body or name
+
+
+def _ident(record: dict):
+    if any(k in record for k in _CHAT_KEYS):
+        return None
+    nested = _mapping(record, "incident")  # a PagerDuty log entry names its incident
+    value = _first(nested, ("incident_number", "id")) if nested else None
+    value = value if value is not None else _first(record, ID_KEYS)
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _text(record: dict, people: dict | None = None):
+    if isinstance(record.get("commit"), str) and isinstance(record.get("subject"), str):
+        return f"commit {record['commit'][:7]} {record['subject'].strip()}"  # `postmortem evidence --format json`
+    text = _first_text(record, TEXT_KEYS) or _body_text(record) or _alert_text(record)
+    text = _mentions(text, people or {}) if isinstance(text, str) else text
+    who = _speaker(record, people)
+    return f"{who}: {text}" if text and who and not text.startswith(who) else text
+
+
+def _labels(record: dict) -> dict:
+    """The record with level, severity, priority or status from `labels` where it has none of its own; a
+    Datadog `alert_type` read as a level."""
+    nested = _mapping(record, "labels")
+    extra = {k: nested[k] for k in ("severity", "priority", "status") if label(record, k) is None and label(nested, k)}
+    if label(record, "alert_type") and label(record, "level") is None:
+        extra["level"] = record["alert_type"]
+    return {**record, **extra}
+
+
+def _moments(record: dict):
+    """(time, status) of each moment the record stands for: when it started, and when a resolved alert
+    ended (Alertmanager/Grafana `endsAt`; `0001-01-01…` means still firing), when it was acknowledged or
+    resolved (`*_at` fields; Opsgenie `report.ackTime`/`closeTime`, milliseconds after creation)."""
+    started = _first(record, TIME_KEYS)
+    moments = [(started, None)]
+    ends, alert = record.get("endsAt"), _first(record, TIME_KEYS[:-1]) is None  # timed by startsAt only
+    if alert and isinstance(ends, str) and ends.strip() and not ends.startswith("0001-") \
+            and str(record.get("status")).lower() == "resolved":
+        moments = [(started, "firing"), (ends, "resolved")] if started else [(ends, "resolved")]
+    for name, status in LATER_MOMENTS:
+        if record.get(name) not in (None, ""):
+            moments.append((record[name], status))
+    report, created = _mapping(record, "report"), parse_timestamp(started) if isinstance(started, str) else None
+    for name, status in (("ackTime", "acknowledged"), ("closeTime", "closed")):
+        if created and isinstance(report.get(name), int) and not isinstance(report.get(name), bool):
+            moments.append(((created + timedelta(milliseconds=report[name])).isoformat(), status))
+    if len(moments) > 1 and moments[0][1] is None:
+        moments[0] = (started, label(record, "status") if str(record.get("status")).lower() in
+                      ("triggered", "firing", "open") else "triggered")
+    return moments
+
+
+def add_record(reader: Reader, line: int, record) -> None:
+    if not isinstance(record, dict):
+        return reader.problem(line, f"not an object but {json_type(record)}: skipped")
+    if record.get("subtype") in _SKIPPED_SUBTYPES:
+        return None
+    record = {**_mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
+    updates = record.get("incident_updates")
+    if isinstance(updates, list) and updates:  # a Statuspage incident: one row per update
+        for update in updates:
+            if isinstance(update, dict):
+                text = f"{record.get('name')}: {update.get('body')}" if isinstance(record.get("name"), str) \
+                    and isinstance(update.get("body"), str) else update.get("body")
+                reader.add(line, update.get("created_at"), with_labels(text, update, ("status",)),
+                           ident=_ident(record))
+        return None
+    plain = _first(record, TIME_KEYS[:4]) is not None and _first_text(record, TEXT_KEYS) is not None
+    text, record = _text(record, reader.people), record if plain else _labels(record)
+    moments = _moments(record)
+    if moments[0][0] is None:
+        return reader.problem(line, f"no time (expected one of {', '.join(TIME_KEYS[:8])}, …)")
+    ours = "event" in record and "time" in record  # a timeline or facts row: its own source and id
+    for when, status in moments:
+        labelled = {**record, "status": status} if status else record
+        row_text = with_labels(text, labelled)
+        seen = (str(when), row_text)
+        if status and seen in reader.seen:  # the same alert in a firing and a resolved snapshot: one row
+            continue
+        reader.seen.add(seen)
+        ident = record.get("id") if ours else _ident(record)
+        if isinstance(record.get("commit"), str) and "subject" in record:
+            ident = record["commit"][:7]
+        reader.add(line, when, row_text, record.get("milestone"), record.get("source") if ours else None, ident)
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+class _BadJson(ValueError):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
+def _array_items(text: str, start: int):
+    """(line, value) for each element of the JSON array whose `[` is at `start`; lines are counted on
+    from the previous element, so a large export is read in one pass."""
+    decoder, i = json.JSONDecoder(), start + 1
+    line, counted = _line_of(text, i), i
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text):
+            raise _BadJson(_line_of(text, i), "the JSON array is not closed")
+        if text[i] == "]":
+            return
+        try:
+            value, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise _BadJson(_line_of(text, exc.pos), f"invalid JSON ({exc.msg}); the rest is not read") from None
+        line, counted = line + text.count("\n", counted, i), i
+        yield line, value
+        i = end
+
+
+def _list_key(whole: dict):
+    """The key holding the rows of a wrapper object, looking one level into `data` (Feishu, Opsgenie)."""
+    if _first(whole, TIME_KEYS) is not None:
+        return None, whole
+    for name in LIST_KEYS:
+        if isinstance(whole.get(name), list):
+            return name, whole
+    for name in ("data", "incident", "result"):
+        inner = whole.get(name)
+        if isinstance(inner, dict):
+            found, holder = _list_key(inner)
+            return (found, holder) if found else (None, inner)
+    return None, whole
+
+
+def read_json(text: str, reader: Reader) -> None:
+    start = len(text) - len(text.lstrip())
+    if text[start] == "{":
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError:
+            return read_json_lines(text, reader)
+        name, holder = _list_key(whole)
+        if name is None:
+            return add_record(reader, _line_of(text, start), holder)
+        if holder is not whole or not re.search(r'"%s"\s*:\s*\[' % re.escape(name), text):
+            for item in holder[name]:
+                add_record(reader, _line_of(text, start), item)
+            return None
+        start = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text).end() - 1
+    try:
+        for line, value in _array_items(text, start):
+            add_record(reader, line, value)
+    except _BadJson as exc:
+        reader.problem(exc.line, str(exc))
+
+
+def read_json_lines(text: str, reader: Reader) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            add_record(reader, number, json.loads(line))
+        except json.JSONDecodeError as exc:
+            reader.problem(number, f"invalid JSON ({exc.msg})")
+
