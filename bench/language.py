@@ -25,7 +25,7 @@ SHARED = Path(os.environ.get("POSTMORTEM_SHARED", REPO.parent / "shared"))
 def flagged(sentence: str) -> list[str]:
     heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
     findings = check_text(f"{heading}\n\n{sentence}\n")
-    return [f.rule for f in findings if f.rule.startswith("PM3")]
+    return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
 
 
 def read_tsv(path: Path) -> list[tuple[int, str]]:

@@ -28,6 +28,9 @@ HINTS = {
     "omission": ("make the system the subject: what did the process or tool not check or prompt for? (e.g. 'no check "
                  "required X before Y')",
                  "以系统为主语：流程或工具缺少了什么检查或提示？（如「发布流程没有强制预发验证」）"),
+    "fault": ("make the system the subject: what did the action do, and what let it through? (e.g. 'the change "
+              "reached production without a canary; nothing in the pipeline required one')",
+              "以系统为主语：这个操作造成了什么，是什么让它通过了？（如「变更未经灰度直接上线，流水线没有强制灰度」）"),
     "normative": ("describe the action neutrally and name the gap in the process or tooling",
                   "中性地描述操作，并指出流程或工具上的缺口"),
     "careful": ("name a change to the system (a guard-rail, automation or check) instead of asking people to be "
@@ -94,7 +97,7 @@ def hits(doc, ctx):
         return cached
     people = _OnFirstUse(lambda: _people(doc))
     systems = _OnFirstUse(lambda: frozenset(_systems(doc) - set(people)))
-    extra = ctx.extra_phrases()
+    extra = _extra_patterns(ctx)
     result = []
     for sentence in doc.sentences:
         if sentence.flags & _SKIP:
@@ -102,24 +105,35 @@ def hits(doc, ctx):
         forward = "forward" in sentence.flags
         text = sentence.text
         lang = ctx.language or sentence.lang
-        if lang == "zh":
-            items = lexicon.find_zh(text, forward)
-        else:
-            families = lexicon.cue_families(text)
-            items = lexicon.find_en(text, forward, people, systems, families) if families else ()
+        items = lexicon.find_zh(text, forward) if lang == "zh" else lexicon.find_en(text, forward, people, systems)
         seen = set()
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:
                 seen.add(rule_id)
                 result.append((rule_id, sentence, matched, hint, lang))
-        for rule_id, phrases in extra.items():
-            for phrase in phrases:
-                if phrase and phrase.lower() in text.lower() and rule_id not in seen:
-                    seen.add(rule_id)
-                    result.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
+        for rule_id, pattern in extra.items():
+            m = pattern.search(text)
+            if m and rule_id not in seen:
+                seen.add(rule_id)
+                result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang))
     result.extend(_five_whys(doc, people))
     ctx.memo[("language", id(doc))] = result
     return result
+
+
+def _extra_patterns(ctx) -> dict:
+    """The user's extra phrases (`.postmortem.yaml` extra_phrases) as one pattern per rule: a phrase in Latin
+    script matches on word boundaries ("lazy" is not found in "lazyload"), one in Chinese as written."""
+    cached = ctx.memo.get("language-extra")
+    if cached is None:
+        cached = {}
+        for rule_id, phrases in ctx.extra_phrases().items():
+            alternatives = [re.escape(p.strip()) if re.search(r"[\u3000-\u9fff]", p) else
+                            r"(?<!\w)" + r"\s+".join(map(re.escape, p.split())) + r"(?!\w)" for p in phrases if p.strip()]
+            if alternatives:
+                cached[rule_id] = re.compile("|".join(alternatives), re.I)
+        ctx.memo["language-extra"] = cached
+    return cached
 
 
 _DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "PM304": "emotive", "PM305": "root",
@@ -243,7 +257,7 @@ def _person_names(doc) -> set[str]:
         if re.fullmatch(r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}", raw):
             names.add(raw)
             names.update(part for part in raw.split() if len(part) > 2)
-        elif re.fullmatch(r"[" + lexicon.SURNAMES + r"][\u4e00-\u9fff]{1,2}", raw):
+        elif re.fullmatch(r"[" + lexicon.data("zh")["surnames"] + r"][\u4e00-\u9fff]{1,2}", raw):
             names.add(raw)
     return names
 
