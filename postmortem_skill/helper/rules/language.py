@@ -110,12 +110,12 @@ def hits(doc, ctx):
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:
                 seen.add(rule_id)
-                result.append((rule_id, sentence, matched, hint, lang))
+                result.append((rule_id, sentence, matched, hint, lang, lexicon.rewrite(text, lang, hint)))
         for rule_id, pattern in extra.items():
             m = pattern.search(text)
             if m and rule_id not in seen:
                 seen.add(rule_id)
-                result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang))
+                result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang, None))
     result.extend(_five_whys(doc, people))
     ctx.memo[("language", id(doc))] = result
     return result
@@ -149,33 +149,41 @@ def _five_whys(doc, people):
         return []
     last = inside[-1]
     if lexicon.person_in(last.text, last.lang, people):
-        return [("PM305", last, last.display[:60], "root", last.lang)]
+        return [("PM305", last, last.display[:60], "root", last.lang, None)]
     return []
 
 
 def _findings(rule_id):
     def check(doc, ctx):
-        for hit_rule, sentence, matched, hint, lang in hits(doc, ctx):
+        for hit_rule, sentence, matched, hint, lang, rewritten in hits(doc, ctx):
             if hit_rule == rule_id:
                 en, zh = _MESSAGES[rule_id]
                 snippet = " ".join(matched.split())[:60]
+                advice = HINTS[hint]
+                if rewritten:  # the sentence itself, rewritten with the system as subject, then the question
+                    advice = (f"write it about the system, e.g. {rewritten}", f"以系统为主语改写，例如：{rewritten}")
                 yield found(lang, rule_id, sentence.line, sentence.column, (en.format(m=snippet), zh.format(m=snippet)),
-                            HINTS[hint])
+                            advice)
     return check
 
 
-rule(RULES, id="PM301", name="blame", category="language", severity="warning",
-     summary="blame or character judgement of a person (human error, careless, lazy, someone's fault)",
-     doc="A postmortem explains how the system let an action cause harm; 'human error', 'careless' or 'X's "
-     "mistake' stop the analysis at a person and teach people to hide what they did. Self-blame counts too. "
-     "Chinese: 人为失误, 误操作, 粗心, 疏忽, 违规操作 ….",
+rule(RULES, id="PM301", name="blame", category="language", severity="error",
+     summary="blames or judges a person: an evaluation (careless, lazy), or a fault or omission pinned on someone",
+     doc="A postmortem explains how the system let an action cause harm. 'Human error', 'careless', 'Bob broke "
+     "production' or 'the reviewer didn't run the tests' stop the analysis at a person and teach people to hide "
+     "what they did. Verbs a system can have too ('failed to', 'broke', 'didn't run') count only when their "
+     "subject is a person, a role or a group of people; 'the job failed to start' is fine, and so is a plain "
+     "account of what someone did ('Bob restarted the primary at 04:10'). Self-blame counts too. Chinese: "
+     "人为失误, 误操作, 粗心, 小王没有按流程操作 …. An error by default.",
      bad="Due to careless ignorance, the operator ran the turn-up twice.",
      good="The turn-up tool accepted a second run on a rack whose first run had stalled.")(_findings("PM301"))
 rule(RULES, id="PM302", name="counterfactual", category="language", severity="warning",
-     summary="counterfactual or hindsight wording about what someone should have done",
-     doc="'Should have', 'failed to', 'if X had …' describe a world that did not happen and judge people with "
-     "knowledge they did not have (Bergström's counterfactual trap). Allowed in forward-looking sections; "
-     "'the job failed to start' (a system subject) is fine. Chinese: 本应, 本该, 如果…就不会, 显然, 没有及时 ….",
+     summary="counterfactual or hindsight wording about what people should have done",
+     doc="'Should have caught', 'if X had …', 'obviously' describe a world that did not happen and judge people "
+     "with knowledge they did not have (Bergström's counterfactual trap). 'Should/could have' + participle said "
+     "of people is flagged in every section, What Could Be Improved included; plans ('a soak test should run "
+     "every migration') and 'it could have been worse' are not. Other hindsight wording is allowed in "
+     "forward-looking sections. Chinese: 本应, 本该, 早该, 如果…就不会, 显然 ….",
      bad="The on-call engineer should have rolled back at 09:20.",
      good="At 09:20 the dashboard showed no link between the deploy and the errors; the rollback began at 09:41.")(
     _findings("PM302"))
@@ -191,10 +199,11 @@ rule(RULES, id="PM304", name="emotive", category="language", severity="warning",
      doc="Animated language distracts from the facts and reads as blame. Keep the tone neutral.",
      bad="The response was a mess!!!",
      good="Three teams worked the same alert for 20 minutes before one incident channel was opened.")(_findings("PM304"))
-rule(RULES, id="PM305", name="person-as-cause", category="language", severity="warning",
-     summary="a person is named as the (root) cause, or a 5-whys chain ends at a person",
-     doc="An individual's action is never a root cause (Cook); a 5-whys chain that ends at 'the developer' stopped "
-     "one why too early. Ask what made the action reasonable at the time. Chinese: 人员原因, 根因是某人.",
+rule(RULES, id="PM305", name="person-as-cause", category="language", severity="error",
+     summary="a person is named as the (root) cause or blamed for the outcome, or a 5-whys chain ends at a person",
+     doc="An individual's action is never a root cause (Cook); 'the outage is on Jordan', 'the fault of the "
+     "DBA' and a 5-whys chain that ends at 'the developer' stop one why too early. Ask what made the action "
+     "reasonable at the time. Chinese: 人员原因, 根因是某人, 都怪, 是…的责任. An error by default.",
      bad="Why #5: the developer was unfamiliar with the codebase.",
      good="Why #5: the connection-pool API returns a pooled client only through a wrapper that nothing enforces.")(
     _findings("PM305"))

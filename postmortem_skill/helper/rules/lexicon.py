@@ -61,6 +61,7 @@ class _English:
         self.root = re.compile(r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?", re.I)
         self.normative = re.compile(_words(d["normative"]), re.I)
         self.conduct = re.compile(r"\s+" + _words(d["conduct"]), re.I)
+        self.participles = frozenset(d["participles"])
         self.plain = {name: re.compile(_words(d[name]) + ("|!{2,}" if name == "emotive" else ""), re.I)
                       for name in ("careful", "emotive", "punitive")}
 
@@ -70,8 +71,6 @@ def english() -> _English:
     return _English()
 
 
-_PARTICIPLE = re.compile(r"(?:ed|en|wn|ght|ne|ung|ode|ove|ade|un|it|et|ut|ad|id|ld|lt|nt|pt|ft|st|ck|ke|de|ve|ay)$")
-_NOT_PARTICIPLE = frozenset("been".split())
 
 
 def find_en(text: str, forward: bool, people=(), systems=()):
@@ -140,7 +139,7 @@ def _hindsight_en(en, text, forward, subject, people, systems):
             if re.match(r"\s+(?:worse|better|much|far|a lot|larger|bigger|smaller|able|possible|avoided|"
                         r"prevented|caught)", after) and subject(m.start()) != "person":
                 continue
-        elif not _PARTICIPLE.search(verb):
+        elif not verb.endswith("ed") and verb not in en.participles:
             continue
         if subject(m.start()) in ("person", "proper") or verb in ("known",):
             yield "PM302", m.start(), m.group(0), "hindsight"
@@ -239,17 +238,20 @@ def find_zh(text: str, forward: bool):
     for m in zh.judgement.finditer(text):
         if not negated(m):
             yield "PM301", m.start(), m.group(0), "blame"
+    cause = False  # a sentence that makes a person the cause is reported once, as that
     for m in zh.responsible.finditer(text):
         if not zh.negation.search(text[:m.start()]):
+            cause = True
             yield "PM305", m.start(), m.group(0), "root"
     for m in zh.root.finditer(text):
         if not negated(m):
+            cause = True
             yield "PM305", m.start(), m.group(0), "root"
     for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
         for m in zh.plain[family].finditer(text):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
-    if not forward:
+    if not forward and not cause:
         for m in zh.person_fault.finditer(text):
             if subject_zh(text, m.start()) == "person":
                 yield "PM301", m.start(), m.group(0), "omission"
@@ -280,4 +282,65 @@ def person_in(text: str, lang: str, names=frozenset()) -> bool:
         return True
     en = english()
     tokens = re.findall(r"[\w'’-]+", text)
-    return any(en.vocab.kind(t, names) == "person" and t.lower() not in ("we", "us", "i", "you") for t in tokens)
+    pronouns = ("we", "us", "i", "you", "they", "them", "me", "it")
+    return any(en.vocab.kind(t, names) == "person" and t.lower() not in pronouns for t in tokens)
+
+
+# --- rewrites: the flagged sentence with the system as subject, where the sentence itself allows it ------
+_IRREGULAR = {"run": "run", "ran": "run", "read": "read", "write": "written", "wrote": "written", "do": "done",
+              "did": "done", "see": "seen", "saw": "seen", "tell": "told", "told": "told", "think": "thought",
+              "catch": "caught", "take": "taken", "give": "given", "back up": "backed up", "roll back": "rolled back",
+              "hand over": "handed over", "pay attention": "paid attention to", "stop": "stopped", "plan": "planned"}
+_OMISSION_EN = re.compile(r"\b(?:did not|didn't|never|failed to|forgot to|neglected to|omitted to)(?: even)?"
+                          r"(?: bother(?:ed)? to)?\s+(?P<verb>back up|roll back|hand over|pay attention|[a-z-]+)"
+                          r"\s+(?P<object>[^,;.!?]{2,80})", re.I)
+_MODAL_EN = re.compile(r"\b(?:should|could|ought to)(?: not| never|n't)? have\s+(?P<verb>[a-z-]+)"
+                       r"\s+(?P<object>[^,;.!?]{2,80})", re.I)
+
+
+def _participle(verb: str) -> str:
+    verb = verb.lower()
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("ed") or verb in english().participles:
+        return verb
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+def _object(phrase: str) -> str:
+    phrase = re.split(r"\s+\b(?:before|after|when|while|because|until|so|and|but|on|at|in|during|in time)\b", phrase)[0]
+    return phrase.strip()
+
+
+def _was(thing: str) -> str:
+    last = thing.split()[-1].lower()
+    return "were" if last.endswith("s") and not last.endswith("ss") and last not in ("this", "its", "was") else "was"
+
+
+def rewrite(text: str, lang: str, hint: str) -> str | None:
+    """A suggested sentence with the system as subject, or None when the sentence does not allow one."""
+    if lang == "zh":
+        m = re.search(r"(?:没有|没|未能|未|忘记|忘了)(?P<what>[^，。；！？,;]{2,24}?)(?=导致|就|才|，|。|；|$)", text)
+        if hint in ("omission", "fault") and m:
+            what = m.group("what").strip()
+            return f"「{what}」这一步没有发生：流程或工具中哪一步本应要求或提示它？"
+        return None
+    if hint in ("omission", "fault"):
+        m = _OMISSION_EN.search(text)
+        if m:
+            thing = _object(m.group("object"))
+            if thing:
+                return (f"'{thing[:1].upper() + thing[1:]} {_was(thing)} not {_participle(m.group('verb'))}; what in the "
+                        "process or tooling would have required or prompted it?'")
+    if hint == "hindsight":
+        m = _MODAL_EN.search(text)
+        if m:
+            thing = _object(m.group("object"))
+            if thing:
+                return (f"'{thing[:1].upper() + thing[1:]} {_was(thing)} not {_participle(m.group('verb'))} at the time; what "
+                        "did the people involved see then, and what would have prompted it?'")
+    return None
