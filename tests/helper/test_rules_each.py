@@ -154,6 +154,8 @@ CASES = [
          (("## Action Items", "## Customer Communication\n\nThe status page said searches may show old prices; "
                               "no e-mail went out.\n\n## Action Items"),), "## Customer Communication"),
     Case("PM103", EN, (("Search on-call (SRE), Catalog team", "[TODO: names or roles]"),), (), "**Authors**"),
+    Case("PM103", EN, (("Search on-call (SRE), Catalog team", "[Name], [Team Name]"),), (), "**Authors**",
+         name="template-field"),
     Case("PM103", ZH, (("消息平台值班（SRE）、订单团队", "[TODO: 作者或角色]"),), (), "**作者**", lang="zh"),
     Case("PM104", EN, EN + "\n## Appendix\n\nRebuild job log:\n\n```text\n2026-05-12T06:41:02Z alias swap complete\n",
          EN + APPENDIX.format("2026-05-12T06:41:02Z alias swap complete"), "```text"),

@@ -73,7 +73,7 @@ class Vocabulary:
             order = [t for i, t in enumerate(tokens) if not owner[i] and not owner[i + 1]]
         else:
             order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
-        for index, token in enumerate(order):
+        for token in order:
             if not first and re.search(r"[’']s$", token):
                 continue  # "Dana's runbook failed": what Dana owns is the subject, not Dana
             kind = self.kind(token, people, systems)

@@ -128,8 +128,9 @@ def _extra_patterns(ctx) -> dict:
     if cached is None:
         cached = {}
         for rule_id, phrases in ctx.extra_phrases().items():
-            alternatives = [re.escape(p.strip()) if re.search(r"[\u3000-\u9fff]", p) else
-                            r"(?<!\w)" + r"\s+".join(map(re.escape, p.split())) + r"(?!\w)" for p in phrases if p.strip()]
+            alternatives = [re.escape(p.strip()) if re.search(r"[\u3000-\u9fff]", p)
+                            else r"(?<!\w)" + r"\s+".join(map(re.escape, p.split())) + r"(?!\w)"
+                            for p in phrases if p.strip()]
             if alternatives:
                 cached[rule_id] = re.compile("|".join(alternatives), re.I)
         ctx.memo["language-extra"] = cached

@@ -334,13 +334,13 @@ def rewrite(text: str, lang: str, hint: str) -> str | None:
         if m:
             thing = _object(m.group("object"))
             if thing:
-                return (f"'{thing[:1].upper() + thing[1:]} {_was(thing)} not {_participle(m.group('verb'))}; what in the "
-                        "process or tooling would have required or prompted it?'")
+                said = f"{thing[:1].upper() + thing[1:]} {_was(thing)} not {_participle(m.group('verb'))}"
+                return f"'{said}; what in the process or tooling would have required or prompted it?'"
     if hint == "hindsight":
         m = _MODAL_EN.search(text)
         if m:
             thing = _object(m.group("object"))
             if thing:
-                return (f"'{thing[:1].upper() + thing[1:]} {_was(thing)} not {_participle(m.group('verb'))} at the time; what "
-                        "did the people involved see then, and what would have prompted it?'")
+                said = f"{thing[:1].upper() + thing[1:]} {_was(thing)} not {_participle(m.group('verb'))} at the time"
+                return f"'{said}; what did the people involved see then, and what would have prompted it?'"
     return None
