@@ -77,7 +77,8 @@ _HTML_TAGS = (r"a|b|i|p|s|u|br|hr|em|tt|td|th|tr|ul|ol|li|dl|dt|dd|h[1-6]|div|im
 PLACEHOLDER = re.compile(
     r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*[\w.-]+\s*\}\}"
     r"|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])"
-    r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|服务名称?|姓名|名字|"
+    r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}"
+    r"|服务名称?|姓名|名字|"
     r"负责人|日期|时间|标题|事件名称)\](?![(\[:])"
     r"|<(?!(?:" + _HTML_TAGS + r")>)[a-z]+(?:[ _-][a-z]+)?>")
 # in every PLACEHOLDER match: a cheap prefilter
