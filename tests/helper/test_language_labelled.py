@@ -157,3 +157,16 @@ def test_real_blameless_postmortems_raise_at_most_one_language_finding():
 def test_real_blaming_postmortems_are_flagged(name, rule):
     path = SHARED / "corpus" / name
     assert rule in [f.rule for f in check_text(path.read_text(encoding="utf-8"))]
+
+
+def test_extra_people_and_systems_decide_the_subject():
+    from postmortem_skill.helper.engine.config import Config
+
+    text = "## What Happened\n\nZorblat failed to renew the certificate.\n"
+    assert "PM301" not in [f.rule for f in check_text(text)]  # an unknown capitalised word: maybe a product
+    people = Config({"extra_phrases": {"people": ["Zorblat"]}})
+    assert "PM301" in [f.rule for f in check_text(text, people)]
+    named = "## What Happened\n\nQuinn failed to renew the certificate.\n"
+    assert "PM301" in [f.rule for f in check_text(named)]
+    systems = Config({"extra_phrases": {"systems": ["Quinn"]}})
+    assert "PM301" not in [f.rule for f in check_text(named, systems)]

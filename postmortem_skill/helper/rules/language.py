@@ -95,8 +95,9 @@ def hits(doc, ctx):
     cached = ctx.memo.get(("language", id(doc)))
     if cached is not None:
         return cached
-    people = _OnFirstUse(lambda: _people(doc))
-    systems = _OnFirstUse(lambda: frozenset(_systems(doc) - set(people)))
+    # .postmortem.yaml extra_phrases: {people: [...], systems: [...]} name who is a person and what is a thing
+    people = _OnFirstUse(lambda: _people(doc) | set(ctx.phrases("people")))
+    systems = _OnFirstUse(lambda: frozenset((_systems(doc) | set(ctx.phrases("systems"))) - set(people)))
     extra = _extra_patterns(ctx)
     result = []
     for sentence in doc.sentences:
