@@ -25,9 +25,9 @@ class Vocabulary:
     """Compiled word knowledge for one language's subject analysis."""
 
     def __init__(self, roles: str, systems, system_names: str, stop_caps, given_names, boundary: str):
-        self.role = re.compile(r"(?:" + roles + r")", re.I)
+        self.role = re.compile(r"(?:" + roles + r")")  # matched on the lower-cased word
         self.systems = frozenset(w.lower() for w in systems)
-        self.system_name = re.compile(r"(?:" + system_names + r")", re.I)
+        self.system_name = re.compile(r"(?:" + system_names + r")")
         self.stop_caps = frozenset(stop_caps)
         self.given_names = frozenset(n.lower() for n in given_names)
         self.boundary = re.compile(boundary, re.I)
@@ -39,12 +39,12 @@ class Vocabulary:
         low = bare.lower()
         if bare.startswith("@") or (bare.endswith("@") and bare[:1].isalpha()) or bare in people:
             return "person"
-        if bare in systems or self.system_name.fullmatch(bare):
+        if bare in systems or self.system_name.fullmatch(low):
             return "system"
         if low in self.systems or (low.endswith("s") and low[:-1] in self.systems) or \
                 (low.endswith("es") and low[:-2] in self.systems):
             return "system"
-        if self.role.fullmatch(bare):
+        if self.role.fullmatch(low):
             return "person"
         if low in self.given_names and bare[:1].isupper():
             return "person"

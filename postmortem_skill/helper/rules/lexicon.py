@@ -17,6 +17,10 @@ from importlib import resources
 
 from postmortem_skill.helper.model.subjects import Vocabulary
 
+# English patterns are compiled without re.I (several times faster to compile) and run on the text with
+# ASCII capitals lowered, which keeps every offset
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 
 @cache
 def data(lang: str) -> dict:
@@ -41,28 +45,27 @@ class _English:
         self.vocab = Vocabulary(roles, d["systems"], _alts(d["system_names"]), d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
                                 r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b")
-        self.judgement = re.compile(_words(d["judgement"]) + "|" + d["judgement_named"].replace("ROLE", roles), re.I)
-        self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$", re.I)
-        self.hindsight = re.compile(_words(d["hindsight"]), re.I)
-        self.hindsight_if = re.compile(_alts(d["hindsight_if"]), re.I)
-        self.modal = re.compile(r"(?:" + d["modal_perfect"] + r")(?:\s+(?:not|never))?\s+(?P<verb>[a-z][a-z-]*)", re.I)
+        self.judgement = re.compile(_words(d["judgement"]) + "|" + d["judgement_named"].replace("ROLE", roles))
+        self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$")
+        self.hindsight = re.compile(_words(d["hindsight"]))
+        self.hindsight_if = re.compile(_alts(d["hindsight_if"]))
+        self.modal = re.compile(r"(?:" + d["modal_perfect"] + r")(?:\s+(?:not|never))?\s+(?P<verb>[a-z][a-z-]*)")
         self.modal_question = re.compile(r"\b(?:should|could|would)(?:n't)?\s+(?P<who>@?[\w'’-]+(?: [\w-]+)?)\s+"
-                                         r"(?:not |never )?have\s+(?:simply |just )?(?P<verb>[a-z]+)", re.I)
+                                         r"(?:not |never )?have\s+(?:simply |just )?(?P<verb>[a-z]+)")
         self.omission = re.compile(r"\b(?P<lead>" + _alts(d["omission_lead"]) + r")\s+(?P<verb>(?:"
-                                   + _alts(d["omission_verbs"]) + r")(?:ed|d)?)\b", re.I)
-        self.outcome = re.compile(_words(d["outcome_verbs"]), re.I)
-        self.fault = re.compile(_words(d["fault_verbs"]), re.I)
+                                   + _alts(d["omission_verbs"]) + r")(?:ed|d)?)\b")
+        self.outcome = re.compile(_words(d["outcome_verbs"]))
+        self.fault = re.compile(_words(d["fault_verbs"]))
         self.person_only = re.compile(r"^(?:botched|mishandled|misread|mistyped|panicked|made|ignored|overlooked|"
-                                      r"neglected|disregarded|dismissed|skipped|rushed|fumbled|forgot|wasted|gave)",
-                                      re.I)
-        self.system_verbs = re.compile(_words(d["system_verbs"]), re.I)
-        self.responsible = re.compile(_words(d["responsible"]), re.I)
-        self.responsible_object = re.compile(_words(d["responsible_object"]) + r"\s+", re.I)
-        self.root = re.compile(r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?", re.I)
-        self.normative = re.compile(_words(d["normative"]), re.I)
-        self.conduct = re.compile(r"\s+" + _words(d["conduct"]), re.I)
+                                      r"neglected|disregarded|dismissed|skipped|rushed|fumbled|forgot|wasted|gave)",)
+        self.system_verbs = re.compile(_words(d["system_verbs"]))
+        self.responsible = re.compile(_words(d["responsible"]))
+        self.responsible_object = re.compile(_words(d["responsible_object"]) + r"\s+")
+        self.root = re.compile(r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?")
+        self.normative = re.compile(_words(d["normative"]))
+        self.conduct = re.compile(r"\s+" + _words(d["conduct"]))
         self.participles = frozenset(d["participles"])
-        self.plain = {name: re.compile(_words(d[name]) + ("|!{2,}" if name == "emotive" else ""), re.I)
+        self.plain = {name: re.compile(_words(d[name]) + ("|!{2,}" if name == "emotive" else ""))
                       for name in ("careful", "emotive", "punitive")}
 
 
@@ -77,91 +80,92 @@ def find_en(text: str, forward: bool, people=(), systems=()):
     """Yield (rule, start, matched, hint) for an English sentence."""
     en = english()
     vocab = en.vocab
+    low = text.translate(_LOWER)
 
     def subject(pos, first=False):
         return vocab.subject(text, pos, people, systems, first)
 
-    for m in en.judgement.finditer(text):
-        if not en.negation.search(text[vocab.clause_start(text, m.start()):m.start()]):
-            yield "PM301", m.start(), m.group(0), "blame"
+    for m in en.judgement.finditer(low):
+        if not en.negation.search(low[vocab.clause_start(text, m.start()):m.start()]):
+            yield "PM301", m.start(), text[m.start():m.end()], "blame"
     for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
-        for m in en.plain[family].finditer(text):
-            yield rule_id, m.start(), m.group(0), family
-    yield from _responsibility_en(en, text, people, systems)
+        for m in en.plain[family].finditer(low):
+            yield rule_id, m.start(), text[m.start():m.end()], family
+    yield from _responsibility_en(en, text, low, people, systems)
     if not forward:
-        for m in en.fault.finditer(text):
+        for m in en.fault.finditer(low):
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
             if kind == "person" or (kind == "proper" and en.person_only.match(m.group(0))):
-                if not re.match(r"(?:ignored|overlooked|missed)\b", m.group(0), re.I) or \
+                if not re.match(r"(?:ignored|overlooked|missed)\b", m.group(0)) or \
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
-                    yield "PM301", m.start(), m.group(0), "fault"
+                    yield "PM301", m.start(), text[m.start():m.end()], "fault"
                     break
-        for m in en.omission.finditer(text):
+        for m in en.omission.finditer(low):
             verb = m.group("verb")
             if en.outcome.fullmatch(verb) or (m.group("lead").lower() == "not" and not verb.lower().endswith("ing")):
                 continue  # "we failed to meet the SLO" owns an outcome; "could not see" is no omission
             kind = subject(m.start())
             if kind == "person" or (kind == "proper" and not en.system_verbs.fullmatch(verb)):
-                yield "PM301", m.start(), m.group(0), "omission"
+                yield "PM301", m.start(), text[m.start():m.end()], "omission"
                 break
-    yield from _hindsight_en(en, text, forward, subject, people, systems)
+    yield from _hindsight_en(en, text, low, forward, subject, people, systems)
     if not forward:
-        for m in en.normative.finditer(text):
-            if _normative_about_person(en, text, m, subject):
-                yield "PM303", m.start(), m.group(0), "normative"
+        for m in en.normative.finditer(low):
+            if _normative_about_person(en, low, m, subject):
+                yield "PM303", m.start(), text[m.start():m.end()], "normative"
                 break
 
 
-def _responsibility_en(en, text, people, systems):
+def _responsibility_en(en, text, low, people, systems):
     vocab = en.vocab
-    for m in en.responsible.finditer(text):
-        clause = text[vocab.clause_start(text, m.start()):m.start()]
+    for m in en.responsible.finditer(low):
+        clause = low[vocab.clause_start(text, m.start()):m.start()]
         if vocab.subject(text, m.start(), people, systems) == "person" and not en.negation.search(clause):
-            yield "PM305", m.start(), m.group(0), "root"
+            yield "PM305", m.start(), text[m.start():m.end()], "root"
             return
     for pattern in (en.responsible_object, en.root):
-        for m in pattern.finditer(text):
-            clause = text[vocab.clause_start(text, m.start()):m.start()]
+        for m in pattern.finditer(low):
+            clause = low[vocab.clause_start(text, m.start()):m.start()]
             if en.negation.search(clause):
                 continue
             if vocab.object(text, m.end(), people, systems) == "person":
-                yield "PM305", m.start(), m.group(0), "root"
+                yield "PM305", m.start(), text[m.start():m.end()], "root"
                 return
 
 
-def _hindsight_en(en, text, forward, subject, people, systems):
+def _hindsight_en(en, text, low, forward, subject, people, systems):
     """Counterfactuals about the past: 'should have caught' said of people, in every section; the other
     hindsight wording ('if X had …', 'obviously') outside forward-looking sections."""
-    for m in en.modal.finditer(text):
-        verb = m.group("verb").lower()
+    for m in en.modal.finditer(low):
+        verb = m.group("verb")
         if verb == "been":
-            after = text[m.end():m.end() + 30].lower()
+            after = low[m.end():m.end() + 30]
             if re.match(r"\s+(?:worse|better|much|far|a lot|larger|bigger|smaller|able|possible|avoided|"
                         r"prevented|caught)", after) and subject(m.start()) != "person":
                 continue
         elif not verb.endswith("ed") and verb not in en.participles:
             continue
         if subject(m.start()) in ("person", "proper") or verb in ("known",):
-            yield "PM302", m.start(), m.group(0), "hindsight"
+            yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
             return
-    for m in en.modal_question.finditer(text):
+    for m in en.modal_question.finditer(low):
         if en.vocab.object(text, m.start("who"), people, systems) == "person":
-            yield "PM302", m.start(), m.group(0), "hindsight"
+            yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
             return
     if forward:
         return
-    for m in en.hindsight.finditer(text):
-        yield "PM302", m.start(), m.group(0), "hindsight"
+    for m in en.hindsight.finditer(low):
+        yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
         return
-    for m in en.hindsight_if.finditer(text):
+    for m in en.hindsight_if.finditer(low):
         # "if the team had followed …" judges people; "had the dashboard existed, it would have …" does not
-        had = re.search(r"\bhad\b", m.group(0), re.I)
+        had = re.search(r"\bhad\b", m.group(0))
         if had and had.start() == m.group(0).lower().find("had") and m.group(0).lstrip().lower().startswith("had"):
             kind = en.vocab.object(text, m.start() + had.end(), people, systems)
         else:
             kind = subject(m.start() + had.start()) if had else "person"
         if kind in ("person", "proper"):
-            yield "PM302", m.start(), m.group(0), "hindsight"
+            yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
             return
 
 
@@ -170,7 +174,7 @@ def _normative_about_person(en, text, m, subject) -> bool:
         return False
     word = m.group(0).lower()
     adjective = not word.endswith("ly") and not word.startswith("mis") and word != "rushed"
-    if not adjective and re.search(r"\b(?:a|an|the|this|that|its|their|our|some|any|no)\s+$", text[:m.start()], re.I):
+    if not adjective and re.search(r"\b(?:a|an|the|this|that|its|their|our|some|any|no)\s+$", text[:m.start()]):
         return False  # "a poorly documented restore", "a rushed deploy": about a thing
     after = text[m.end():]
     if adjective and re.match(r"\s+[a-z]", after):
@@ -195,7 +199,7 @@ class _Chinese:
         self.judgement = re.compile(_alts(d["judgement"]))
         self.person_fault = re.compile(_alts(d["person_fault"]))
         self.responsible = re.compile(_alts(d["responsible"]))
-        self.root = re.compile(_alts(d["root_person"]).replace("PERSON", self.person.pattern))
+        self.root = re.compile(_alts(d["root_person"]))
         self.negation = re.compile(d["negation"])
         self.negation_after = re.compile(d["negation_after"])
         self.hindsight = re.compile(_alts(d["hindsight"]))
@@ -207,6 +211,13 @@ class _Chinese:
 @cache
 def chinese() -> _Chinese:
     return _Chinese()
+
+
+def _person_near(zh, text: str, m) -> bool:
+    """After '根因是' a person within four characters; before '是…根源' a person in the clause."""
+    if m.group(0).endswith(("根源", "根因", "原因")):
+        return subject_zh(text, m.start() + 1) == "person"
+    return any(p.start() <= m.end() + 4 for p in zh.person.finditer(text, m.end(), m.end() + 12))
 
 
 def subject_zh(text: str, end: int) -> str:
@@ -244,6 +255,8 @@ def find_zh(text: str, forward: bool):
             cause = True
             yield "PM305", m.start(), m.group(0), "root"
     for m in zh.root.finditer(text):
+        if m.group(0) != "人员原因" and not _person_near(zh, text, m):
+            continue
         if not negated(m):
             cause = True
             yield "PM305", m.start(), m.group(0), "root"
