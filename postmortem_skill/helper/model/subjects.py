@@ -48,7 +48,7 @@ class Vocabulary:
             return "person"
         if low in self.given_names and bare[:1].isupper():
             return "person"
-        if bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and len(bare) > 1 \
+        if bare[:1].isupper() and bare[1:].islower() and bare.replace("-", "").isalpha() and len(bare) > 1 \
                 and bare not in self.stop_caps:
             return "proper"
         return None
@@ -66,7 +66,10 @@ class Vocabulary:
         By default the nearest classifiable word before `end` decides ("the on-call engineer failed to");
         with `first`, the clause's first one, skipping possessives ("the engineers handled the alerts
         poorly": the subject is at the start, not the object next to the adverb)."""
-        clause = text[self.clause_start(text, end):end]
+        start = self.clause_start(text, end)
+        if re.search(r"\bwho\s*$", text[max(0, start - 5):start], re.I):
+            return "person"  # "our junior engineer, who should never have …": 'who' stands for people
+        clause = text[start:end]
         tokens = _TOKEN.findall(clause)
         if first:
             owner = [bool(re.search(r"['’]s?$", t)) and len(t) > 2 for t in tokens] + [False]

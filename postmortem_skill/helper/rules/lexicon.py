@@ -53,11 +53,11 @@ class _English:
         self.modal_question = re.compile(r"\b(?:should|could|would)(?:n't)?\s+(?P<who>@?[\w'’-]+(?: [\w-]+)?)\s+"
                                          r"(?:not |never )?have\s+(?:simply |just )?(?P<verb>[a-z]+)")
         self.omission = re.compile(r"\b(?P<lead>" + _alts(d["omission_lead"]) + r")\s+(?P<verb>(?:"
-                                   + _alts(d["omission_verbs"]) + r")(?:ed|d)?)\b")
+                                   + _alts(d["omission_verbs"]) + r")(?:ed|d|s|es)?)\b")
         self.outcome = re.compile(_words(d["outcome_verbs"]))
         self.fault = re.compile(_words(d["fault_verbs"]))
-        self.person_only = re.compile(r"^(?:botched|mishandled|misread|mistyped|panicked|made|ignored|overlooked|"
-                                      r"neglected|disregarded|dismissed|skipped|rushed|fumbled|forgot|wasted|gave)",)
+        # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
+        self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
         self.responsible = re.compile(_words(d["responsible"]))
         self.responsible_object = re.compile(_words(d["responsible_object"]) + r"\s+")
@@ -95,7 +95,7 @@ def find_en(text: str, forward: bool, people=(), systems=()):
     if not forward:
         for m in en.fault.finditer(low):
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
-            if kind == "person" or (kind == "proper" and en.person_only.match(m.group(0))):
+            if kind == "person" or (kind == "proper" and en.person_only.match(low, m.start())):
                 if not re.match(r"(?:ignored|overlooked|missed)\b", m.group(0)) or \
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                     yield "PM301", m.start(), text[m.start():m.end()], "fault"
