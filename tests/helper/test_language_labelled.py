@@ -23,13 +23,13 @@ KNOWN_MISSES = {
     "The mistake was made by the engineer on call.",
     "The support staff were rude and unhelpful to affected customers.",
     "黄磊明知有风险还坚持发布。",
-    "下个季度应该为每个定时任务确认负责人。",
     # dev split: ambiguous or out of reach of a subject/predicate reading
     "The release manager pushed the release out even though the tests were failing.",
     "A reviewer could have spotted the change only by reading the generated SQL, which the tool did not show.",
     "蒋涛审核太草率了。",
     "龙飞改配置前没有备份。",
     "测试没有覆盖慢响应的情况。",
+    "网络组没有和数据库组协调维护时间。",
 }
 
 

@@ -55,6 +55,8 @@ class _English:
         self.omission = re.compile(r"\b(?P<lead>" + _alts(d["omission_lead"]) + r")\s+(?P<verb>(?:"
                                    + _alts(d["omission_verbs"]) + r")(?:ed|d|s|es)?)\b")
         self.outcome = re.compile(_words(d["outcome_verbs"]))
+        # failed / neglected / forgot to: any verb, when a person is the subject
+        self.strong_omission = re.compile(r"\b(?P<lead>" + _alts(d["omission_strong_lead"]) + r")\s+(?P<verb>[a-z-]+)")
         self.fault = re.compile(_words(d["fault_verbs"]))
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
@@ -100,7 +102,7 @@ def find_en(text: str, forward: bool, people=(), systems=()):
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                     yield "PM301", m.start(), text[m.start():m.end()], "fault"
                     break
-        for m in en.omission.finditer(low):
+        for m in [*en.strong_omission.finditer(low), *en.omission.finditer(low)]:
             verb = m.group("verb")
             if en.outcome.fullmatch(verb) or (m.group("lead").lower() == "not" and not verb.lower().endswith("ing")):
                 continue  # "we failed to meet the SLO" owns an outcome; "could not see" is no omission
@@ -198,7 +200,8 @@ class _Chinese:
         self.boundary = re.compile(r"[，,；;。：:、（(）)]|因为|由于|导致|而且|但是|所以|并且|然后")
         self.judgement = re.compile(_alts(d["judgement"]))
         self.person_fault = re.compile(_alts(d["person_fault"]))
-        self.responsible = re.compile(_alts(d["responsible"]))
+        self.responsible = re.compile(_alts(d["responsible"]).replace("PERSON", r"[\u4e00-\u9fffA-Z]{1,8}"))
+        self.omission_any = re.compile(d["person_omission_any"])
         self.root = re.compile(_alts(d["root_person"]))
         self.negation = re.compile(d["negation"])
         self.negation_after = re.compile(d["negation_after"])
@@ -251,6 +254,8 @@ def find_zh(text: str, forward: bool):
             yield "PM301", m.start(), m.group(0), "blame"
     cause = False  # a sentence that makes a person the cause is reported once, as that
     for m in zh.responsible.finditer(text):
+        if m.group(0).startswith(("就是", "是")) and not zh.person.match(text, m.start() + len(m.group(0).split("是")[0]) + 1):
+            continue  # "就是 / 是 … 造成的" name a cause: only a person there is blame
         if not zh.negation.search(text[:m.start()]):
             cause = True
             yield "PM305", m.start(), m.group(0), "root"
@@ -265,9 +270,9 @@ def find_zh(text: str, forward: bool):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
     if not forward and not cause:
-        for m in zh.person_fault.finditer(text):
+        for m in [*zh.person_fault.finditer(text), *zh.omission_any.finditer(text)]:
             if subject_zh(text, m.start()) == "person":
-                yield "PM301", m.start(), m.group(0), "omission"
+                yield "PM301", m.start(), m.group(0) or text[m.start():m.start() + 4], "omission"
                 break
     for m in zh.person_hindsight.finditer(text):
         if subject_zh(text, m.start()) == "person" and not zh.future.search(text[:m.start()]):
