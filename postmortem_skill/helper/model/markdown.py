@@ -69,15 +69,19 @@ def walk(blocks, depth_kinds=("list_item", "quote")):
 # wrapped onto the next line ("[TODO: long … " to the end of the line), a leftover {{variable}}, a bare TODO /
 # FIXME / XXX, and the fields of other templates: "[Service Name]", "[Name]", "[YYYY-MM-DD]", "<owner>". A
 # bracketed phrase is a field only when it is not a Markdown link, reference or footnote ("[Name](url)",
-# "[Name][1]", "[Name]: url", "[^1]"), nor a checkbox, and each word of it is capitalised (Title Case) or it is
-# a date or time pattern; "<owner>" is one lower-case word or two, not an HTML tag.
+# "[Name][1]", "[Name]: url", "[^1]"), nor a checkbox, and it is two to four capitalised words (Title Case), a
+# field's name, or a date or time pattern; "<owner>" is one lower-case word or two, not an HTML tag.
+# one Title Case word in brackets is a field only when it is a field's name ("[Name]", not "[Rick]" or "[Grafana]")
+_FIELD_WORDS = (r"Name|Names|Date|Time|Owner|Owners|Team|Title|Service|Product|Company|Person|Role|Impact|Severity|"
+                r"Duration|Component|System|Region|Environment|Ticket|Link|Url|URL|Number|Value|Description|Summary|"
+                r"Author|Authors|Customer|Version|Status|Timestamp|Timezone|Email|Phone|Details|Reason|Cause")
 _HTML_TAGS = (r"a|b|i|p|s|u|br|hr|em|tt|td|th|tr|ul|ol|li|dl|dt|dd|h[1-6]|div|img|sub|sup|del|ins|kbd|pre|span|code|"
               r"mark|small|table|thead|tbody|tfoot|strong|details|summary|picture|source|video|audio|figure|"
               r"figcaption|abbr|cite|blockquote|q|var|samp|wbr|center|font|section|article|nav|header|footer|main")
 PLACEHOLDER = re.compile(
     r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*[\w.-]+\s*\}\}"
     r"|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])"
-    r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){0,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}"
+    r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){1,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|" + _FIELD_WORDS +
     r"|服务名称?|姓名|名字|"
     r"负责人|日期|时间|标题|事件名称)\](?![(\[:])"
     r"|<(?!(?:" + _HTML_TAGS + r")>)[a-z]+(?:[ _-][a-z]+)?>")
