@@ -173,3 +173,27 @@ def test_blame_in_a_dated_bullet_list_is_reported():
             "- 2026-03-07 22:14 Dana should have checked the backup first.\n"
             "- 2026-03-07 22:15:02 ERROR human error detected by the audit hook\n")  # a log line: quoted, not judged
     assert [(f.rule, f.line) for f in check_text(text) if f.rule.startswith("PM3")] == [("PM301", 5), ("PM302", 6)]
+
+
+def _labelled_english():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "language" / "en.tsv"
+    return [line.split("\t")[2] for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+
+
+def test_cue_gate_never_hides_a_hit_on_written_sentences():
+    for sentence in _labelled_english() + BLAME_EN + FINE_EN:
+        for forward in (False, True):
+            assert list(lexicon.find_en(sentence, forward)) == list(lexicon.find_en(sentence, forward, gated=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["should have", "the engineer", "Bob", "failed to", "didn't", "run", "caused",
+                                 "broke", "is on", "root cause was", "if", "had", "would", "careless", "Dana's",
+                                 "mistake", "who", "accidentally", "deleted", "production", "never", "to blame",
+                                 "responsible for", "the outage", "!!", "despite", "warnings", "forgot"])
+                | st.text(alphabet="abcdefghij .,'", max_size=10), min_size=1, max_size=9).map(" ".join))
+def test_cue_gate_never_hides_a_hit(sentence):
+    for forward in (False, True):
+        assert list(lexicon.find_en(sentence, forward)) == list(lexicon.find_en(sentence, forward, gated=False))

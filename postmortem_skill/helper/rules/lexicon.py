@@ -45,7 +45,8 @@ class _English:
         self.vocab = Vocabulary(roles, d["systems"], _alts(d["system_names"]), d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
                                 r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b")
-        self.judgement = re.compile(_words(d["judgement"]) + "|" + d["judgement_named"].replace("ROLE", roles))
+        self.judgement = re.compile(_words(d["judgement"]))
+        self.judgement_named = re.compile(d["judgement_named"].replace("ROLE", roles))
         self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$")
         self.hindsight = re.compile(_words(d["hindsight"]))
         self.hindsight_if = re.compile(_alts(d["hindsight_if"]))
@@ -67,19 +68,153 @@ class _English:
         self.normative = re.compile(_words(d["normative"]))
         self.conduct = re.compile(r"\s+" + _words(d["conduct"]))
         self.participles = frozenset(d["participles"])
+        self.manual_cues = d["cues"]
         self.plain = {name: re.compile(_words(d[name]) + ("|!{2,}" if name == "emotive" else ""))
                       for name in ("careful", "emotive", "punitive")}
 
 
+    def gate(self):
+        """One search per sentence finds the cue words present; each names the families that may match.
+        Cues are derived from the patterns themselves (see _cues), so a new word in the data file brings
+        its cue along; a family without a derivable cue always runs."""
+        families = {name: getattr(self, name) for name in _SCANNED}
+        families.update(self.plain)
+        self.always, cue_families = set(), {}
+        for name, pattern in families.items():
+            # en.json "cues" names them by hand where the first word of a pattern is a common one
+            cues = set(self.manual_cues[name]) if name in self.manual_cues else _cues(pattern.pattern)
+            if cues is None:
+                self.always.add(name)
+                continue
+            for cue in cues:
+                cue_families.setdefault(cue, set()).add(name)
+        words = sorted(c for c in cue_families if c[:1].isalnum())
+        self.others = {c: f for c, f in cue_families.items() if not c[:1].isalnum()}
+        self.cue_re = re.compile(r"\b" + _starts_any(words))
+        # the search finds the longest cue at a place; the shorter cues it starts with count too
+        self.cue_families = {cue: frozenset().union(*(cue_families[c] for c in words if cue.startswith(c)))
+                             for cue in words}
+
+    def scanner(self, low: str, everything: bool = False):
+        present = set(self.always) | (set(_SCANNED) | set(self.plain) if everything else set())
+        for cue in set(self.cue_re.findall(low)):
+            present |= self.cue_families[cue]
+        for cue, names in self.others.items():
+            if cue in low:
+                present |= names
+        patterns = self.plain
+
+        def scan(name):
+            if name not in present:
+                return ()
+            return (patterns.get(name) or getattr(self, name)).finditer(low)
+        return scan
+
+
+_SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omission", "normative", "responsible",
+            "responsible_object", "root", "modal", "modal_question", "hindsight", "hindsight_if")
+
+
+def _starts_any(words) -> str:
+    """A regex for 'one of these words starts here', factored by shared prefixes so that re tries a few
+    branches per position instead of every word. It matches the longest word it can."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+    return emit(tree)
+
+
+def _split_top(source: str) -> list[str]:
+    """The top-level alternatives of a regular expression."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = source.index("]", i + 2) + 1
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    return parts + [source[start:]]
+
+
+def _group_end(source: str, start: int) -> int:
+    depth, i = 0, start
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = source.index("]", i + 2) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(source)
+
+
+def _cues(source: str):
+    """Words one of which every match of `source` starts a word with, or None when that cannot be told."""
+    out: set = set()
+    for alternative in _split_top(source):
+        cues = _alternative_cues(alternative)
+        if cues is None:
+            return None
+        out |= cues
+    return out
+
+
+def _alternative_cues(source: str):
+    while source.startswith(("\\b", "^", "\\s*", "\\s+")):
+        source = source[1:] if source[0] == "^" else source[2 + (source[1] == "s"):]
+    if source.startswith("("):
+        end = _group_end(source, 0)
+        rest = source[end + 1:]
+        quantified = rest[:1] in ("?", "*")
+        if source.startswith(("(?=", "(?!", "(?<")) or quantified:
+            return _alternative_cues(rest.lstrip("?*"))
+        inner = re.sub(r"^\(\?(?:P<\w+>|:)?", "", source[:end])
+        return _cues(inner)
+    literal = re.match(r"[a-z0-9'’@! -]*", source).group(0)
+    if literal and source[len(literal):len(literal) + 1] in ("?", "*", "{"):
+        literal = literal[:-1]  # "errors?": the s is optional
+    word = literal.split(" ")[0] if literal[:1] != " " else ""
+    return {word} if len(word) >= 2 else None
+
+
 @cache
 def english() -> _English:
-    return _English()
+    en = _English()
+    en.gate()
+    return en
 
 
 
 
-def find_en(text: str, forward: bool, people=(), systems=()):
-    """Yield (rule, start, matched, hint) for an English sentence."""
+def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True):
+    """Yield (rule, start, matched, hint) for an English sentence; `gated=False` runs every pattern (the
+    tests check that the cue gate never hides a hit)."""
     en = english()
     vocab = en.vocab
     low = text.translate(_LOWER)
@@ -87,22 +222,23 @@ def find_en(text: str, forward: bool, people=(), systems=()):
     def subject(pos, first=False):
         return vocab.subject(text, pos, people, systems, first)
 
-    for m in en.judgement.finditer(low):
+    scan = en.scanner(low, everything=not gated)
+    for m in [*scan("judgement"), *scan("judgement_named")]:
         if not en.negation.search(low[vocab.clause_start(text, m.start()):m.start()]):
             yield "PM301", m.start(), text[m.start():m.end()], "blame"
     for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
-        for m in en.plain[family].finditer(low):
+        for m in scan(family):
             yield rule_id, m.start(), text[m.start():m.end()], family
-    yield from _responsibility_en(en, text, low, people, systems)
+    yield from _responsibility_en(en, text, low, scan, people, systems)
     if not forward:
-        for m in en.fault.finditer(low):
+        for m in scan("fault"):
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
             if kind == "person" or (kind == "proper" and en.person_only.match(low, m.start())):
                 if not re.match(r"(?:ignored|overlooked|missed)\b", m.group(0)) or \
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                     yield "PM301", m.start(), text[m.start():m.end()], "fault"
                     break
-        for m in [*en.strong_omission.finditer(low), *en.omission.finditer(low)]:
+        for m in [*scan("strong_omission"), *scan("omission")]:
             verb = m.group("verb")
             if en.outcome.fullmatch(verb) or (m.group("lead").lower() == "not" and not verb.lower().endswith("ing")):
                 continue  # "we failed to meet the SLO" owns an outcome; "could not see" is no omission
@@ -110,23 +246,23 @@ def find_en(text: str, forward: bool, people=(), systems=()):
             if kind == "person" or (kind == "proper" and not en.system_verbs.fullmatch(verb)):
                 yield "PM301", m.start(), text[m.start():m.end()], "omission"
                 break
-    yield from _hindsight_en(en, text, low, forward, subject, people, systems)
+    yield from _hindsight_en(en, text, low, scan, forward, subject, people, systems)
     if not forward:
-        for m in en.normative.finditer(low):
+        for m in scan("normative"):
             if _normative_about_person(en, low, m, subject):
                 yield "PM303", m.start(), text[m.start():m.end()], "normative"
                 break
 
 
-def _responsibility_en(en, text, low, people, systems):
+def _responsibility_en(en, text, low, scan, people, systems):
     vocab = en.vocab
-    for m in en.responsible.finditer(low):
+    for m in scan("responsible"):
         clause = low[vocab.clause_start(text, m.start()):m.start()]
         if vocab.subject(text, m.start(), people, systems) == "person" and not en.negation.search(clause):
             yield "PM305", m.start(), text[m.start():m.end()], "root"
             return
-    for pattern in (en.responsible_object, en.root):
-        for m in pattern.finditer(low):
+    for family in ("responsible_object", "root"):
+        for m in scan(family):
             clause = low[vocab.clause_start(text, m.start()):m.start()]
             if en.negation.search(clause):
                 continue
@@ -135,10 +271,10 @@ def _responsibility_en(en, text, low, people, systems):
                 return
 
 
-def _hindsight_en(en, text, low, forward, subject, people, systems):
+def _hindsight_en(en, text, low, scan, forward, subject, people, systems):
     """Counterfactuals about the past: 'should have caught' said of people, in every section; the other
     hindsight wording ('if X had …', 'obviously') outside forward-looking sections."""
-    for m in en.modal.finditer(low):
+    for m in scan("modal"):
         verb = m.group("verb")
         if verb == "been":
             after = low[m.end():m.end() + 30]
@@ -150,16 +286,16 @@ def _hindsight_en(en, text, low, forward, subject, people, systems):
         if subject(m.start()) in ("person", "proper") or verb in ("known",):
             yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
             return
-    for m in en.modal_question.finditer(low):
+    for m in scan("modal_question"):
         if en.vocab.object(text, m.start("who"), people, systems) == "person":
             yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
             return
     if forward:
         return
-    for m in en.hindsight.finditer(low):
+    for m in scan("hindsight"):
         yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
         return
-    for m in en.hindsight_if.finditer(low):
+    for m in scan("hindsight_if"):
         # "if the team had followed …" judges people; "had the dashboard existed, it would have …" does not
         had = re.search(r"\bhad\b", m.group(0))
         if had and had.start() == m.group(0).lower().find("had") and m.group(0).lstrip().lower().startswith("had"):
