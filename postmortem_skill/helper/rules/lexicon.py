@@ -103,6 +103,8 @@ class _English:
             if cue in low:
                 present |= names
         patterns = self.plain
+        if present <= self.always and self.always <= {"emotive"}:
+            return None
 
         def scan(name):
             if name not in present:
@@ -223,6 +225,10 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
         return vocab.subject(text, pos, people, systems, first)
 
     scan = en.scanner(low, everything=not gated)
+    if scan is None:  # no cue word: only the always-run patterns (emotive) can match
+        for m in en.plain["emotive"].finditer(low):
+            yield "PM304", m.start(), text[m.start():m.end()], "emotive"
+        return
     for m in [*scan("judgement"), *scan("judgement_named")]:
         if not en.negation.search(low[vocab.clause_start(text, m.start()):m.start()]):
             yield "PM301", m.start(), text[m.start():m.end()], "blame"
