@@ -396,7 +396,8 @@ def find_zh(text: str, forward: bool):
             yield "PM301", m.start(), m.group(0), "blame"
     cause = False  # a sentence that makes a person the cause is reported once, as that
     for m in zh.responsible.finditer(text):
-        if m.group(0).startswith(("就是", "是")) and not zh.person.match(text, m.start() + len(m.group(0).split("是")[0]) + 1):
+        after = m.start() + len(m.group(0).split("是")[0]) + 1
+        if m.group(0).startswith(("就是", "是")) and not zh.person.match(text, after):
             continue  # "就是 / 是 … 造成的" name a cause: only a person there is blame
         if not zh.negation.search(text[:m.start()]):
             cause = True
