@@ -92,7 +92,7 @@ class _English:
         self.others = {c: f for c, f in cue_families.items() if not c[:1].isalnum()}
         self.cue_re = re.compile(r"\b" + _starts_any(words))
         # the search finds the longest cue at a place; the shorter cues it starts with count too
-        self.cue_families = {cue: frozenset().union(*(cue_families[c] for c in words if cue.startswith(c)))
+        self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
 
     def scanner(self, low: str, everything: bool = False):
