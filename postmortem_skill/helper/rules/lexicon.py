@@ -40,49 +40,58 @@ def _words(items) -> str:
 
 class _English:
     def __init__(self):
+        # the scanned patterns are compiled when a sentence first has one of their cue words: most documents
+        # need only some of them, and compiling is most of the start-up cost
+        self._lazy: dict = {}
         d = data("en")
         roles = _alts(d["roles"])
         self.vocab = Vocabulary(roles, d["systems"], _alts(d["system_names"]), d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
                                 r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b")
-        self.judgement = re.compile(_words(d["judgement"]))
-        self.judgement_named = re.compile(d["judgement_named"].replace("ROLE", roles))
+        self._lazy["judgement"] = _words(d["judgement"])
+        self._lazy["judgement_named"] = d["judgement_named"].replace("ROLE", roles)
         self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$")
-        self.hindsight = re.compile(_words(d["hindsight"]))
-        self.hindsight_if = re.compile(_alts(d["hindsight_if"]))
-        self.modal = re.compile(r"(?:" + d["modal_perfect"] + r")(?:\s+(?:not|never))?\s+(?P<verb>[a-z][a-z-]*)")
-        self.modal_question = re.compile(r"\b(?:should|could|would)(?:n't)?\s+(?P<who>@?[\w'’-]+(?: [\w-]+)?)\s+"
+        self._lazy["hindsight"] = _words(d["hindsight"])
+        self._lazy["hindsight_if"] = _alts(d["hindsight_if"])
+        self._lazy["modal"] = r"(?:" + d["modal_perfect"] + r")(?:\s+(?:not|never))?\s+(?P<verb>[a-z][a-z-]*)"
+        self._lazy["modal_question"] = (r"\b(?:should|could|would)(?:n't)?\s+(?P<who>@?[\w'’-]+(?: [\w-]+)?)\s+"
                                          r"(?:not |never )?have\s+(?:simply |just )?(?P<verb>[a-z]+)")
-        self.omission = re.compile(r"\b(?P<lead>" + _alts(d["omission_lead"]) + r")\s+(?P<verb>(?:"
+        self._lazy["omission"] = (r"\b(?P<lead>" + _alts(d["omission_lead"]) + r")\s+(?P<verb>(?:"
                                    + _alts(d["omission_verbs"]) + r")(?:ed|d|s|es)?)\b")
         self.outcome = re.compile(_words(d["outcome_verbs"]))
         # failed / neglected / forgot to: any verb, when a person is the subject
-        self.strong_omission = re.compile(r"\b(?P<lead>" + _alts(d["omission_strong_lead"]) + r")\s+(?P<verb>[a-z-]+)")
-        self.fault = re.compile(_words(d["fault_verbs"]))
+        self._lazy["strong_omission"] = r"\b(?P<lead>" + _alts(d["omission_strong_lead"]) + r")\s+(?P<verb>[a-z-]+)"
+        self._lazy["fault"] = _words(d["fault_verbs"])
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
-        self.responsible = re.compile(_words(d["responsible"]))
-        self.responsible_object = re.compile(_words(d["responsible_object"]) + r"\s+")
-        self.root = re.compile(r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?")
-        self.normative = re.compile(_words(d["normative"]))
+        self._lazy["responsible"] = _words(d["responsible"])
+        self._lazy["responsible_object"] = _words(d["responsible_object"]) + r"\s+"
+        self._lazy["root"] = r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?"
+        self._lazy["normative"] = _words(d["normative"])
         self.conduct = re.compile(r"\s+" + _words(d["conduct"]))
         self.participles = frozenset(d["participles"])
         self.manual_cues = d["cues"]
-        self.plain = {name: re.compile(_words(d[name]) + ("|!{2,}" if name == "emotive" else ""))
-                      for name in ("careful", "emotive", "punitive")}
+        for name in ("careful", "emotive", "punitive"):
+            self._lazy[name] = _words(d[name]) + ("|!{2,}" if name == "emotive" else "")
 
+    def __getattr__(self, name):
+        lazy = self.__dict__.get("_lazy", {})
+        if name not in lazy:
+            raise AttributeError(name)
+        pattern = re.compile(lazy[name])
+        setattr(self, name, pattern)
+        return pattern
 
     def gate(self):
         """One search per sentence finds the cue words present; each names the families that may match.
         Cues are derived from the patterns themselves (see _cues), so a new word in the data file brings
         its cue along; a family without a derivable cue always runs."""
-        families = {name: getattr(self, name) for name in _SCANNED}
-        families.update(self.plain)
         self.always, cue_families = set(), {}
-        for name, pattern in families.items():
+        for name in _SCANNED + _PLAIN:
+            source = self._lazy[name]
             # en.json "cues" names them by hand where the first word of a pattern is a common one
-            cues = set(self.manual_cues[name]) if name in self.manual_cues else _cues(pattern.pattern)
+            cues = set(self.manual_cues[name]) if name in self.manual_cues else _cues(source)
             if cues is None:
                 self.always.add(name)
                 continue
@@ -96,23 +105,23 @@ class _English:
                              for cue in words}
 
     def scanner(self, low: str, everything: bool = False):
-        present = set(self.always) | (set(_SCANNED) | set(self.plain) if everything else set())
+        present = set(self.always) | (set(_SCANNED + _PLAIN) if everything else set())
         for cue in set(self.cue_re.findall(low)):
             present |= self.cue_families[cue]
         for cue, names in self.others.items():
             if cue in low:
                 present |= names
-        patterns = self.plain
         if present <= self.always and self.always <= {"emotive"}:
             return None
 
         def scan(name):
             if name not in present:
                 return ()
-            return (patterns.get(name) or getattr(self, name)).finditer(low)
+            return getattr(self, name).finditer(low)
         return scan
 
 
+_PLAIN = ("careful", "emotive", "punitive")
 _SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omission", "normative", "responsible",
             "responsible_object", "root", "modal", "modal_question", "hindsight", "hindsight_if")
 
@@ -226,7 +235,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
 
     scan = en.scanner(low, everything=not gated)
     if scan is None:  # no cue word: only the always-run patterns (emotive) can match
-        for m in en.plain["emotive"].finditer(low):
+        for m in en.emotive.finditer(low):
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
         return
     for m in [*scan("judgement"), *scan("judgement_named")]:
