@@ -3,8 +3,9 @@ findings per real postmortem. Reads ../shared (or $POSTMORTEM_SHARED); prints 's
 
     python3 bench/language.py [--tsv FILE ...] [--json]
 
-A sentence counts as flagged when validate reports any PM3xx finding for it, checked as a one-sentence
-narrative section (so forward-looking allowances do not apply).
+Also scores our own labelled set (tests/helper/data/language/*.tsv) per split: `test` was never used to
+tune the rules. A sentence counts as flagged when validate reports a PM3xx warning or error for it (not
+the PM308 info), checked as a one-sentence narrative section (so forward-looking allowances do not apply).
 """
 from __future__ import annotations
 
@@ -25,15 +26,21 @@ SHARED = Path(os.environ.get("POSTMORTEM_SHARED", REPO.parent / "shared"))
 def flagged(sentence: str) -> list[str]:
     heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
     findings = check_text(f"{heading}\n\n{sentence}\n")
-    return [f.rule for f in findings if f.rule.startswith("PM3")]
+    return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
 
 
-def read_tsv(path: Path) -> list[tuple[int, str]]:
+LABELLED = REPO / "tests" / "helper" / "data" / "language"
+
+
+def read_tsv(path: Path, split: str | None = None) -> list[tuple[int, str]]:
+    """`label<TAB>sentence`, or our own `label<TAB>split<TAB>sentence` (then only rows of `split`)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        label, _, sentence = line.partition("\t")
-        if sentence.strip():
-            rows.append((int(label), sentence.strip()))
+        parts = line.split("\t")
+        if len(parts) == 3 and (split is None or parts[1] == split):
+            rows.append((int(parts[0]), parts[2].strip()))
+        elif len(parts) == 2 and parts[1].strip():
+            rows.append((int(parts[0]), parts[1].strip()))
     return rows
 
 
@@ -59,7 +66,7 @@ def corpus_counts() -> dict:
         if path.name == "README.md":
             continue
         findings = check_text(path.read_text(encoding="utf-8"))
-        language = [f for f in findings if f.rule.startswith("PM3")]
+        language = [f for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
         out[path.name] = {"language": len(language), "errors": sum(f.severity == "error" for f in findings),
                           "all": len(findings), "lines": [f"{f.line} {f.rule} {f.message}" for f in language]}
     return out
@@ -71,10 +78,10 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     files = args.tsv if args.tsv else sorted((SHARED / "data").glob("*.tsv"))
-    if not files and not (SHARED / "corpus").is_dir():
-        print(f"skipped: {SHARED} not available")
-        return 0
-    report = {"sets": {p.name: score(read_tsv(p)) for p in files}, "corpus": corpus_counts()}
+    sets = {f"{lang}.tsv {split}": score(read_tsv(LABELLED / f"{lang}.tsv", split))
+            for lang in ("en", "zh") for split in ("dev", "test")}
+    sets.update({p.name: score(read_tsv(p)) for p in files})
+    report = {"sets": sets, "corpus": corpus_counts() if (SHARED / "corpus").is_dir() else {}}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0

@@ -65,10 +65,28 @@ def walk(blocks, depth_kinds=("list_item", "quote")):
             stack.extend((c, parents + (block,)) for c in reversed(block.children))
 
 
-# What a writer still has to fill in (docs/document-format.md, Placeholders): "[TODO: hint]", "[TODO]", a hint wrapped onto the next line ("[TODO: long … " to the end of the line),
-# a leftover {{variable}}, or a bare TODO / FIXME.
-PLACEHOLDER = re.compile(r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*\w+\s*\}\}|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])")
-PLACEHOLDER_CUE = re.compile(r"TODO|FIXME|TBA|XXX|待办|待填写|\{\{")  # in every PLACEHOLDER match: a cheap prefilter
+# What a writer still has to fill in (docs/document-format.md, Placeholders): "[TODO: hint]", "[TODO]", a hint
+# wrapped onto the next line ("[TODO: long … " to the end of the line), a leftover {{variable}}, a bare TODO /
+# FIXME / XXX, and the fields of other templates: "[Service Name]", "[Name]", "[YYYY-MM-DD]", "<owner>". A
+# bracketed phrase is a field only when it is not a Markdown link, reference or footnote ("[Name](url)",
+# "[Name][1]", "[Name]: url", "[^1]"), nor a checkbox, and it is two to four capitalised words (Title Case), a
+# field's name, or a date or time pattern; "<owner>" is one lower-case word or two, not an HTML tag.
+# one Title Case word in brackets is a field only when it is a field's name ("[Name]", not "[Rick]" or "[Grafana]")
+_FIELD_WORDS = (r"Name|Names|Date|Time|Owner|Owners|Team|Title|Service|Product|Company|Person|Role|Impact|Severity|"
+                r"Duration|Component|System|Region|Environment|Ticket|Link|Url|URL|Number|Value|Description|Summary|"
+                r"Author|Authors|Customer|Version|Status|Timestamp|Timezone|Email|Phone|Details|Reason|Cause")
+_HTML_TAGS = (r"a|b|i|p|s|u|br|hr|em|tt|td|th|tr|ul|ol|li|dl|dt|dd|h[1-6]|div|img|sub|sup|del|ins|kbd|pre|span|code|"
+              r"mark|small|table|thead|tbody|tfoot|strong|details|summary|picture|source|video|audio|figure|"
+              r"figcaption|abbr|cite|blockquote|q|var|samp|wbr|center|font|section|article|nav|header|footer|main")
+PLACEHOLDER = re.compile(
+    r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*[\w.-]+\s*\}\}"
+    r"|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])"
+    r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){1,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|" + _FIELD_WORDS +
+    r"|服务名称?|姓名|名字|"
+    r"负责人|日期|时间|标题|事件名称)\](?![(\[:])"
+    r"|<(?!(?:" + _HTML_TAGS + r")>)[a-z]+(?:[ _-][a-z]+)?>")
+# in every PLACEHOLDER match: a cheap prefilter
+PLACEHOLDER_CUE = re.compile(r"TODO|FIXME|TBA|XXX|待办|待填写|\{\{|\[[A-Z服姓名负日时标事]|<[a-z]")
 
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")

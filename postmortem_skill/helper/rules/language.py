@@ -9,6 +9,7 @@ failed to fire" is fine, "the on-call engineer failed to escalate" is not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from postmortem_skill.helper.rules import lexicon
 from postmortem_skill.helper.rules.base import found, rule
@@ -28,6 +29,9 @@ HINTS = {
     "omission": ("make the system the subject: what did the process or tool not check or prompt for? (e.g. 'no check "
                  "required X before Y')",
                  "以系统为主语：流程或工具缺少了什么检查或提示？（如「发布流程没有强制预发验证」）"),
+    "fault": ("make the system the subject: what did the action do, and what let it through? (e.g. 'the change "
+              "reached production without a canary; nothing in the pipeline required one')",
+              "以系统为主语：这个操作造成了什么，是什么让它通过了？（如「变更未经灰度直接上线，流水线没有强制灰度」）"),
     "normative": ("describe the action neutrally and name the gap in the process or tooling",
                   "中性地描述操作，并指出流程或工具上的缺口"),
     "careful": ("name a change to the system (a guard-rail, automation or check) instead of asking people to be "
@@ -92,9 +96,10 @@ def hits(doc, ctx):
     cached = doc.cache.get("language")
     if cached is not None and cached[0] is ctx:
         return cached[1]
-    people = _OnFirstUse(lambda: _people(doc))
-    systems = _OnFirstUse(lambda: frozenset(_systems(doc) - set(people)))
-    extra = ctx.extra_phrases()
+    # .postmortem.yaml extra_phrases: {people: [...], systems: [...]} name who is a person and what is a thing
+    people = _OnFirstUse(lambda: _people(doc) | set(ctx.phrases("people")))
+    systems = _OnFirstUse(lambda: frozenset((_systems(doc) | set(ctx.phrases("systems"))) - set(people)))
+    extra = _extra_patterns(ctx)
     result = []
     for sentence in doc.sentences:
         if sentence.flags & _SKIP:
@@ -102,24 +107,38 @@ def hits(doc, ctx):
         forward = "forward" in sentence.flags
         text = sentence.text
         lang = ctx.language or sentence.lang
-        if lang == "zh":
-            items = lexicon.find_zh(text, forward)
-        else:
-            families = lexicon.cue_families(text)
-            items = lexicon.find_en(text, forward, people, systems, families) if families else ()
+        items = lexicon.find_zh(text, forward) if lang == "zh" else lexicon.find_en(text, forward, people, systems)
         seen = set()
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:
                 seen.add(rule_id)
-                result.append((rule_id, sentence, matched, hint, lang))
-        for rule_id, phrases in extra.items():
-            for phrase in phrases:
-                if phrase and phrase.lower() in text.lower() and rule_id not in seen:
-                    seen.add(rule_id)
-                    result.append((rule_id, sentence, phrase, _DEFAULT_HINT.get(rule_id, "blame"), lang))
+                result.append((rule_id, sentence, matched, hint, lang, lexicon.rewrite(text, lang, hint)))
+        for rule_id, pattern in extra.items():
+            m = pattern.search(text)
+            if m and rule_id not in seen:
+                seen.add(rule_id)
+                result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang, None))
     result.extend(_five_whys(doc, people))
     doc.cache["language"] = (ctx, result)
     return result
+
+
+def _extra_patterns(ctx) -> dict:
+    """The user's extra phrases (`.postmortem.yaml` extra_phrases) as one pattern per rule: a phrase in Latin
+    script matches on word boundaries ("lazy" is not found in "lazyload"), one in Chinese as written."""
+    return _compiled_extra(tuple((rule_id, tuple(phrases)) for rule_id, phrases in ctx.extra_phrases().items()))
+
+
+@lru_cache(maxsize=8)
+def _compiled_extra(extra: tuple) -> dict:
+    compiled = {}
+    for rule_id, phrases in extra:
+        alternatives = [re.escape(p.strip()) if re.search(r"[\u3000-\u9fff]", p)
+                        else r"(?<!\w)" + r"\s+".join(map(re.escape, p.split())) + r"(?!\w)"
+                        for p in phrases if p.strip()]
+        if alternatives:
+            compiled[rule_id] = re.compile("|".join(alternatives), re.I)
+    return compiled
 
 
 _DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "PM304": "emotive", "PM305": "root",
@@ -135,33 +154,41 @@ def _five_whys(doc, people):
         return []
     last = inside[-1]
     if lexicon.person_in(last.text, last.lang, people):
-        return [("PM305", last, last.display[:60], "root", last.lang)]
+        return [("PM305", last, last.display[:60], "root", last.lang, None)]
     return []
 
 
 def _findings(rule_id):
     def check(doc, ctx):
-        for hit_rule, sentence, matched, hint, lang in hits(doc, ctx):
+        for hit_rule, sentence, matched, hint, lang, rewritten in hits(doc, ctx):
             if hit_rule == rule_id:
                 en, zh = _MESSAGES[rule_id]
                 snippet = " ".join(matched.split())[:60]
+                advice = HINTS[hint]
+                if rewritten:  # the sentence itself, rewritten with the system as subject, then the question
+                    advice = (f"write it about the system, e.g. {rewritten}", f"以系统为主语改写，例如：{rewritten}")
                 yield found(lang, rule_id, sentence.line, sentence.column, (en.format(m=snippet), zh.format(m=snippet)),
-                            HINTS[hint])
+                            advice)
     return check
 
 
-rule(RULES, id="PM301", name="blame", category="language", severity="warning",
-     summary="blame or character judgement of a person (human error, careless, lazy, someone's fault)",
-     doc="A postmortem explains how the system let an action cause harm; 'human error', 'careless' or 'X's "
-     "mistake' stop the analysis at a person and teach people to hide what they did. Self-blame counts too. "
-     "Chinese: 人为失误, 误操作, 粗心, 疏忽, 违规操作 ….",
+rule(RULES, id="PM301", name="blame", category="language", severity="error",
+     summary="blames or judges a person: an evaluation (careless, lazy), or a fault or omission pinned on someone",
+     doc="A postmortem explains how the system let an action cause harm. 'Human error', 'careless', 'Bob broke "
+     "production' or 'the reviewer didn't run the tests' stop the analysis at a person and teach people to hide "
+     "what they did. Verbs a system can have too ('failed to', 'broke', 'didn't run') count only when their "
+     "subject is a person, a role or a group of people; 'the job failed to start' is fine, and so is a plain "
+     "account of what someone did ('Bob restarted the primary at 04:10'). Self-blame counts too. Chinese: "
+     "人为失误, 误操作, 粗心, 小王没有按流程操作 …. An error by default.",
      bad="Due to careless ignorance, the operator ran the turn-up twice.",
      good="The turn-up tool accepted a second run on a rack whose first run had stalled.")(_findings("PM301"))
 rule(RULES, id="PM302", name="counterfactual", category="language", severity="warning",
-     summary="counterfactual or hindsight wording about what someone should have done",
-     doc="'Should have', 'failed to', 'if X had …' describe a world that did not happen and judge people with "
-     "knowledge they did not have (Bergström's counterfactual trap). Allowed in forward-looking sections; "
-     "'the job failed to start' (a system subject) is fine. Chinese: 本应, 本该, 如果…就不会, 显然, 没有及时 ….",
+     summary="counterfactual or hindsight wording about what people should have done",
+     doc="'Should have caught', 'if X had …', 'obviously' describe a world that did not happen and judge people "
+     "with knowledge they did not have (Bergström's counterfactual trap). 'Should/could have' + participle said "
+     "of people is flagged in every section, What Could Be Improved included; plans ('a soak test should run "
+     "every migration') and 'it could have been worse' are not. Other hindsight wording is allowed in "
+     "forward-looking sections. Chinese: 本应, 本该, 早该, 如果…就不会, 显然 ….",
      bad="The on-call engineer should have rolled back at 09:20.",
      good="At 09:20 the dashboard showed no link between the deploy and the errors; the rollback began at 09:41.")(
     _findings("PM302"))
@@ -177,10 +204,11 @@ rule(RULES, id="PM304", name="emotive", category="language", severity="warning",
      doc="Animated language distracts from the facts and reads as blame. Keep the tone neutral.",
      bad="The response was a mess!!!",
      good="Three teams worked the same alert for 20 minutes before one incident channel was opened.")(_findings("PM304"))
-rule(RULES, id="PM305", name="person-as-cause", category="language", severity="warning",
-     summary="a person is named as the (root) cause, or a 5-whys chain ends at a person",
-     doc="An individual's action is never a root cause (Cook); a 5-whys chain that ends at 'the developer' stopped "
-     "one why too early. Ask what made the action reasonable at the time. Chinese: 人员原因, 根因是某人.",
+rule(RULES, id="PM305", name="person-as-cause", category="language", severity="error",
+     summary="a person is named as the (root) cause or blamed for the outcome, or a 5-whys chain ends at a person",
+     doc="An individual's action is never a root cause (Cook); 'the outage is on Jordan', 'the fault of the "
+     "DBA' and a 5-whys chain that ends at 'the developer' stop one why too early. Ask what made the action "
+     "reasonable at the time. Chinese: 人员原因, 根因是某人, 都怪, 是…的责任. An error by default.",
      bad="Why #5: the developer was unfamiliar with the codebase.",
      good="Why #5: the connection-pool API returns a pooled client only through a wrapper that nothing enforces.")(
     _findings("PM305"))
@@ -243,7 +271,7 @@ def _person_names(doc) -> set[str]:
         if re.fullmatch(r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2}", raw):
             names.add(raw)
             names.update(part for part in raw.split() if len(part) > 2)
-        elif re.fullmatch(r"[" + lexicon.SURNAMES + r"][\u4e00-\u9fff]{1,2}", raw):
+        elif re.fullmatch(r"[" + lexicon.data("zh")["surnames"] + r"][\u4e00-\u9fff]{1,2}", raw):
             names.add(raw)
     return names
 

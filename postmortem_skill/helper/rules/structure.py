@@ -60,10 +60,11 @@ def empty_sections(doc, ctx):
 
 
 @rule(RULES, id="PM103", name="placeholder", category="structure", severity="error",
-      summary="a placeholder or TODO from the scaffold is still in the text",
-      doc="`[TODO: …]`, a bare TODO/FIXME or a leftover `{{variable}}` marks something the writer still has to "
-      "fill in. Guidance inside HTML comments is ignored; `TBD` in an action-item cell is not a placeholder "
-      "(see PM503).",
+      summary="a placeholder or TODO from the scaffold or any common template is still in the text",
+      doc="`[TODO: …]`, a bare TODO/FIXME/XXX, a leftover `{{variable}}`, or another template's field such as "
+      "`[Service Name]`, `[Name]`, `[YYYY-MM-DD]` or `<owner>` marks something the writer still has to fill in. "
+      "Guidance inside HTML comments and code is ignored, and so are Markdown links, references, footnotes, "
+      "checkboxes and HTML tags; `TBD` in an action-item cell is not a placeholder (see PM503).",
       bad="`**Authors**: [TODO: names or roles]`",
       good="`**Authors**: Platform on-call (SRE), Checkout team`")
 def placeholders(doc, ctx):
@@ -77,11 +78,14 @@ def placeholders(doc, ctx):
             status_rows.update(range(table.start, table.end + 1))
     actions = doc.action_table
     action_rows = range(actions.start, actions.end + 1) if actions is not None else range(0)
+    # "[Grafana]" is a shortcut reference link when the document defines "[Grafana]: https://…"
+    defined = {m.group(1).lower() for m in re.finditer(r"(?m)^ {0,3}\[([^\]\n]+)\]:", doc.text)} if "]:" in doc.text \
+        else set()
     for number in candidates:
         if number in skip:
             continue
         for m in PLACEHOLDER.finditer(_strip_comments_and_code(doc.lines[number - 1])):
-            if number in status_rows and m.group(0) == "TODO":
+            if (number in status_rows and m.group(0) == "TODO") or m.group(0)[1:-1].lower() in defined:
                 continue
             placeholder = _clip(m.group(0))
             yield found(doc.lang, "PM103", number, m.start() + 1,

@@ -1,0 +1,103 @@
+"""Who a clause is about: a person, a role or group of people, or a system. No I/O.
+
+The language rules find a predicate (an evaluation, an omission, a fault, a counterfactual) and ask what
+its subject is; the answer decides whether the sentence judges a person ("the on-call engineer failed to
+escalate") or describes a system ("the alert failed to fire"). The words come from a Vocabulary built by
+rules/lexicon.py from the per-language data files.
+
+Kinds, strongest first: 'person' (a role, a pronoun for people, an @handle, a known given name or one of
+the document's own people), 'proper' (a capitalised word we cannot place: "Turnstile", "Quinn"),
+'system' (a thing: the deploy tool, the CDN, it, which), 'unknown'.
+"""
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"@?[\w'’.-]+@?")
+# Words between a subject and its verb that say nothing about who the subject is.
+_FILLER = frozenset(
+    "did does do had has have was were is are be been being should could would might must will can may also then "
+    "just simply never not again even still already accidentally apparently really only clearly then later first "
+    "once so too all both entirely squarely completely totally who that fully partly".split())
+
+
+class Vocabulary:
+    """Compiled word knowledge for one language's subject analysis."""
+
+    def __init__(self, roles: str, systems, system_names: str, stop_caps, given_names, boundary: str):
+        self.role = re.compile(r"(?:" + roles + r")")  # matched on the lower-cased word
+        self.systems = frozenset(w.lower() for w in systems)
+        self.system_name = re.compile(r"(?:" + system_names + r")")
+        self.stop_caps = frozenset(stop_caps)
+        self.given_names = frozenset(n.lower() for n in given_names)
+        self.boundary = re.compile(boundary, re.I)
+
+    def kind(self, token: str, people=(), systems=()) -> str | None:
+        bare = re.sub(r"['’]s?$", "", token).strip(".")
+        if not bare:
+            return None
+        low = bare.lower()
+        if bare.startswith("@") or (bare.endswith("@") and bare[:1].isalpha()) or bare in people:
+            return "person"
+        if bare in systems or self.system_name.fullmatch(low):
+            return "system"
+        if low in self.systems or (low.endswith("s") and low[:-1] in self.systems) or \
+                (low.endswith("es") and low[:-2] in self.systems):
+            return "system"
+        if self.role.fullmatch(low):
+            return "person"
+        if low in self.given_names and bare[:1].isupper():
+            return "person"
+        if bare[:1].isupper() and bare[1:].islower() and bare.replace("-", "").isalpha() and len(bare) > 1 \
+                and bare not in self.stop_caps:
+            return "proper"
+        return None
+
+    def clause_start(self, text: str, end: int) -> int:
+        start = 0
+        for m in self.boundary.finditer(text, 0, end):
+            if m.end() <= end:
+                start = m.end()
+        return start
+
+    def subject(self, text: str, end: int, people=(), systems=(), first: bool = False) -> str:
+        """The kind of the subject of the clause whose predicate starts at `end`.
+
+        By default the nearest classifiable word before `end` decides ("the on-call engineer failed to");
+        with `first`, the clause's first one, skipping possessives ("the engineers handled the alerts
+        poorly": the subject is at the start, not the object next to the adverb)."""
+        start = self.clause_start(text, end)
+        if re.search(r"\bwho\s*$", text[max(0, start - 5):start], re.I):
+            return "person"  # "our junior engineer, who should never have …": 'who' stands for people
+        clause = text[start:end]
+        tokens = _TOKEN.findall(clause)
+        if first:
+            owner = [bool(re.search(r"['’]s?$", t)) and len(t) > 2 for t in tokens] + [False]
+            order = [t for i, t in enumerate(tokens) if not owner[i] and not owner[i + 1]]
+        else:
+            order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
+        for token in order:
+            if not first and re.search(r"[’']s$", token):
+                continue  # "Dana's runbook failed": what Dana owns is the subject, not Dana
+            kind = self.kind(token, people, systems)
+            if kind:
+                return kind
+        return "unknown"
+
+    def object(self, text: str, start: int, people=(), systems=()) -> str:
+        """The kind of the noun phrase that starts at `start` ("caused by | the new engineer"). A possessive
+        ("Dana's runbook") names what the person owns, which is a thing."""
+        tokens = _TOKEN.findall(text[start:start + 60])
+        for index, token in enumerate(tokens[:5]):
+            if token.lower() in ("the", "a", "an", "our", "their", "his", "her", "my", "your", "one", "of", "some",
+                                 "new", "junior", "senior", "same", "this", "that"):
+                continue
+            if re.search(r"['’]s?$", token) and len(token) > 2:
+                return "system"
+            kind = self.kind(token, people, systems)
+            following = self.kind(tokens[index + 1], people, systems) if index + 1 < len(tokens) else None
+            if kind and following in ("person", "system"):
+                return following  # a compound names its last noun: "the network engineer", "the engineer runbook"
+            if kind:
+                return kind
+        return "unknown"

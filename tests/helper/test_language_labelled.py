@@ -1,0 +1,172 @@
+"""The language rules on the labelled sentences (tests/helper/data/language/*.tsv), one test per sentence.
+
+The sentences were written before the rules were changed, in many voices and kinds of incident; label 1
+blames, judges or reads hindsight into a person's actions, label 0 is fine in a blameless postmortem. The
+`test` split (a fixed quarter by crc32) was never used to tune the rules; its known misses are listed
+below as xfail, sentence by sentence, so the figures in docs/language-eval.md stay honest. Also here: every
+example from issue #11, and real published postmortems read from ../shared at test time (never committed).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postmortem_skill.helper.engine.check import check_text
+
+DATA = Path(__file__).parent / "data" / "language"
+from corpus_support import SHARED  # noqa: E402
+
+# Misses on the held-back test split, kept visible rather than tuned away.
+KNOWN_MISSES = {
+    "The intern deleted the bucket because he wasn't paying attention.",
+    "The mistake was made by the engineer on call.",
+    "The support staff were rude and unhelpful to affected customers.",
+    "黄磊明知有风险还坚持发布。",
+    # dev split: ambiguous or out of reach of a subject/predicate reading
+    "The release manager pushed the release out even though the tests were failing.",
+    "A reviewer could have spotted the change only by reading the generated SQL, which the tool did not show.",
+    "蒋涛审核太草率了。",
+    "龙飞改配置前没有备份。",
+    "测试没有覆盖慢响应的情况。",
+    "网络组没有和数据库组协调维护时间。",
+}
+
+
+def flagged(sentence: str) -> list[str]:
+    """Language findings (warnings and errors) for a sentence in a narrative section."""
+    heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
+    findings = check_text(f"{heading}\n\n{sentence}\n")
+    return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
+
+
+def _rows():
+    for lang in ("en", "zh"):
+        for line in (DATA / f"{lang}.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+            label, split, sentence = line.split("\t")
+            marks = [pytest.mark.xfail(reason="known miss", strict=True)] if sentence in KNOWN_MISSES else []
+            yield pytest.param(int(label), sentence, id=f"{lang}-{split}-{sentence[:60]}", marks=marks)
+
+
+@pytest.mark.parametrize("label, sentence", list(_rows()))
+def test_labelled_sentence(label, sentence):
+    assert bool(flagged(sentence)) is bool(label), flagged(sentence)
+
+
+def test_the_set_is_large_and_balanced():
+    for lang, least in (("en", 600), ("zh", 300)):
+        rows = [line.split("\t") for line in (DATA / f"{lang}.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+        blame = sum(r[0] == "1" for r in rows)
+        assert len(rows) >= least and 0.4 <= blame / len(rows) <= 0.6
+        assert {r[1] for r in rows} == {"dev", "test"}
+
+
+# --- issue #11: every example in Why is flagged, every blameless one in What to build is not ----------
+WHY = ["Bob broke production.", "Bob caused the outage.", "Bob made a mistake.", "Bob didn't run the migration.",
+       "Bob forgot to run the migration.", "The operator broke the deploy.", "The data team caused the outage.",
+       "If the approver had read the diff, the outage would not have happened.",
+       "都怪王五。", "小王没有按流程操作导致故障。", "值班没有及时回滚。", "测试漏测了支付流程。", "运维误删了配置。"]
+QUIET = ["Bob restarted the primary at 04:10.", "张伟 04:10 重启了主库。", "The deploy pipeline failed to roll back.",
+         "The CDN served stale pages.", "配置中心推送了空配置。", "Turnstile failed to load for some users.",
+         "The Root Cause Analysis (RCA) lists three factors.",
+         "Rather than settle on a single root cause, we opted to list contributing factors.",
+         "A soak test should run every migration."]
+
+
+@pytest.mark.parametrize("sentence", WHY)
+def test_issue_examples_are_flagged(sentence):
+    assert flagged(sentence)
+
+
+@pytest.mark.parametrize("sentence", QUIET)
+def test_issue_blameless_examples_stay_quiet(sentence):
+    assert flagged(sentence) == []
+
+
+@pytest.mark.parametrize("section", ["What Could Be Improved", "What Went Wrong", "Where We Got Lucky",
+                                     "Lessons Learned", "Action Items"])
+def test_hindsight_is_flagged_in_every_section(section):
+    rules = [f.rule for f in check_text(f"## {section}\n\nWe should have caught this in staging.\n")]
+    assert "PM302" in rules
+
+
+@pytest.mark.parametrize("text", ["## Where We Got Lucky\n\nIt could have been worse: traffic was low.\n",
+                                  "## Lessons Learned\n\nA soak test should run every migration.\n",
+                                  "## 需要改进\n\n发布工具应该在灰度不健康时拒绝继续。\n"])
+def test_plans_and_luck_stay_quiet(text):
+    assert [f.rule for f in check_text(text) if f.rule.startswith("PM3")] == []
+
+
+def test_chinese_hindsight_in_the_improvement_section():
+    rules = [f.rule for f in check_text("## 需要改进\n\n值班同学应该第一时间回滚。\n")]
+    assert "PM302" in rules
+
+
+@pytest.mark.parametrize("last, flagged_", [("Why? The on-call engineer did not follow the procedure.", True),
+                                            ("Why? Because the approver was new to the team.", True),
+                                            ("Why? The release checklist has no migration step.", False)])
+def test_five_whys_ending_at_a_person(last, flagged_):
+    text = f"## 5 Whys Analysis\n\n1. Why down? The migration was not run.\n2. {last}\n"
+    assert ("PM305" in [f.rule for f in check_text(text)]) is flagged_
+
+
+def test_blame_is_an_error_and_hindsight_a_warning():
+    findings = {f.rule: f.severity for f in check_text("## What Happened\n\nBob forgot to run the migration. "
+                                                       "The outage is on Dana. We should have caught it.\n")}
+    assert findings["PM301"] == "error" and findings["PM305"] == "error" and findings["PM302"] == "warning"
+
+
+def test_suggestion_rewrites_the_sentence_with_the_system_as_subject():
+    en = [f for f in check_text("## What Happened\n\nBob didn't run the migration.\n") if f.rule == "PM301"]
+    assert "The migration was not run" in en[0].suggestion
+    zh = [f for f in check_text("## 根因分析\n\n小王没有按流程操作导致故障。\n") if f.rule == "PM301"]
+    assert "按流程操作" in zh[0].suggestion and "流程或工具" in zh[0].suggestion
+
+
+def test_extra_phrases_match_on_word_boundaries():
+    from postmortem_skill.helper.engine.config import Config
+
+    config = Config({"extra_phrases": {"blame": ["yolo"], "emotive": ["meltdown"]}})
+    rules = [f.rule for f in check_text("## What Happened\n\nThe yolo deploy went out.\n", config)]
+    assert "PM301" in rules
+    quiet = [f.rule for f in check_text("## What Happened\n\nThe yolonet service and the meltdownd daemon "
+                                        "restarted.\n", config)]
+    assert "PM301" not in quiet and "PM304" not in quiet
+
+
+# --- real published postmortems (read from ../shared at test time, never committed) ------------------
+BLAMELESS = ["01-google-shakespeare.md", "04-dfds-k8s-node-deletion.md", "06-posthog-feature-flags-outage.md",
+             "07-learningequality-cert-expired.md", "12-github-oct21-2018.md", "13-cloudflare-2025-12-05.md",
+             "17-zh-midas-notes-db-path.md"]
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
+def test_real_blameless_postmortems_raise_at_most_one_language_finding():
+    total = []
+    for name in BLAMELESS:
+        path = SHARED / "corpus" / name
+        if path.is_file():
+            total += [(name, f.line, f.rule) for f in check_text(path.read_text(encoding="utf-8"))
+                      if f.rule.startswith("PM3") and f.severity != "info"]
+    assert len(total) <= 1, total
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
+@pytest.mark.parametrize("name, rule", [("02-google-workbook-bad-diskerase.md", "PM301"),
+                                        ("10-pypi-leaked-pat-2024.md", "PM301")])
+def test_real_blaming_postmortems_are_flagged(name, rule):
+    path = SHARED / "corpus" / name
+    assert rule in [f.rule for f in check_text(path.read_text(encoding="utf-8"))]
+
+
+def test_extra_people_and_systems_decide_the_subject():
+    from postmortem_skill.helper.engine.config import Config
+
+    text = "## What Happened\n\nZorblat failed to renew the certificate.\n"
+    assert "PM301" not in [f.rule for f in check_text(text)]  # an unknown capitalised word: maybe a product
+    people = Config({"extra_phrases": {"people": ["Zorblat"]}})
+    assert "PM301" in [f.rule for f in check_text(text, people)]
+    named = "## What Happened\n\nQuinn failed to renew the certificate.\n"
+    assert "PM301" in [f.rule for f in check_text(named)]
+    systems = Config({"extra_phrases": {"systems": ["Quinn"]}})
+    assert "PM301" not in [f.rule for f in check_text(named, systems)]
