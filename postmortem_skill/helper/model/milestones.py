@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from postmortem_skill.helper.model.timeutil import minutes_between, whole_minutes
+from postmortem_skill.helper.model.timeutil import iso_z, minutes_between, whole_minutes
 from postmortem_skill.helper.model.vocabulary import MILESTONES
 
 DURATIONS = (
@@ -34,7 +34,7 @@ def compute(doc) -> dict:
     out: dict = {}
     for key in MILESTONES:
         row = rows[key]
-        out[key] = row.utc.strftime("%Y-%m-%dT%H:%M:%SZ") if row is not None and row.utc is not None else None
+        out[key] = iso_z(row.utc) if row is not None and row.utc is not None else None
     for name, end, start, _, _ in DURATIONS:
         a, b = rows[start], rows[end]
         value = None
