@@ -27,6 +27,7 @@ from postmortem_skill.helper.model.timeutil import (
     match_timestamp,
     parse_date,
     parse_timestamp,
+    time_of_day,
     to_utc,
 )
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
@@ -339,14 +340,8 @@ _CLOCK = re.compile(r"\[?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<
 
 
 def _clock(m: re.Match) -> time | None:
-    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
-    if m["half"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if m["half"] in "Pp" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return None
-    return time(hour, minute, second, int((m["frac"] or "0")[:6].ljust(6, "0")))
+    hms = time_of_day(int(m["h"]), int(m["mi"]), int(m["s"] or 0), m["half"])
+    return time(*hms, int((m["frac"] or "0")[:6].ljust(6, "0"))) if hms else None
 
 
 def _starts_with_day_or_clock(line: str) -> bool:
