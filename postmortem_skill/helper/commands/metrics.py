@@ -35,7 +35,11 @@ def _local_clock(zone_name: str | None):
         return None
 
     def local(iso: str) -> str:
-        return f"{datetime.fromisoformat(iso.replace('Z', '+00:00')).astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
+        try:
+            there = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(zone)
+        except OverflowError:  # the zone's clock is past year 9999 (or before year 1)
+            return f"outside the calendar in {zone_name}"
+        return f"{there.date().isoformat()} {there:%H:%M} {zone_name}"
     return local
 
 
