@@ -5,13 +5,16 @@ and double-quoted scalars, `#` comments, flow sequences `[a, b]` and flow mappin
 block scalars `|` and `>` (with `-`/`+` chomping), an optional leading `---` and a trailing `...`.
 Scalars: `true/false/yes/no/on/off`, `null/~`, integers, floats; everything else is a string (dates stay
 strings). Not supported: anchors, aliases, tags, multi-document streams, multi-line flow collections.
-Anything outside the subset raises `YamlError` with a line number. No I/O: use `loads(text)`.
+Anything outside the subset raises `YamlError` with a line number, and so does nesting deeper than
+MAX_DEPTH (no settings or facts file needs it; it would exhaust the stack). No I/O: use `loads(text)`.
 """
 from __future__ import annotations
 
 import re
 
-__all__ = ["YamlError", "loads"]
+__all__ = ["YamlError", "loads", "MAX_DEPTH"]
+
+MAX_DEPTH = 64
 
 
 class YamlError(ValueError):
@@ -35,6 +38,7 @@ def loads(text: str):
         return None
     parser = _Parser(lines)
     value = parser.block(lines[0][1])
+    parser._skip_blank()  # blank lines and comments after a top-level scalar or flow collection
     if parser.pos < len(parser.lines):
         number, _, content = parser.lines[parser.pos]
         raise YamlError(f"unexpected content {content.strip()[:40]!r} (check the indentation)", number)
@@ -63,6 +67,7 @@ class _Parser:
     def __init__(self, lines):
         self.lines = lines
         self.pos = 0
+        self.depth = 0
 
     def _skip_blank(self):
         while self.pos < len(self.lines) and _is_blank(self.lines[self.pos][2]):
@@ -74,10 +79,16 @@ class _Parser:
             return None
         number, actual, raw = self.lines[self.pos]
         content = raw.strip()
-        if content == "-" or content.startswith("- "):
-            return self._sequence(actual)
-        if _KEY.match(content):
-            return self._mapping(actual)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise YamlError(f"nested more than {MAX_DEPTH} levels deep", number)
+            if content == "-" or content.startswith("- "):
+                return self._sequence(actual)
+            if _KEY.match(content):
+                return self._mapping(actual)
+        finally:
+            self.depth -= 1
         self.pos += 1
         return _scalar(_strip_comment(content), number)
 
@@ -219,15 +230,17 @@ def _unquote(text: str, number: int) -> str:
     return text
 
 
-def _scalar(text: str, number: int):
+def _scalar(text: str, number: int, depth: int = 0):
     if not text:
         return None
+    if depth > MAX_DEPTH:
+        raise YamlError(f"flow collections nested more than {MAX_DEPTH} levels deep", number)
     if text[0] in "'\"":
         return _unquote(text, number)
     if text[0] == "[":
         if not text.endswith("]"):
             raise YamlError("a flow list must close on the same line", number)
-        return [_scalar(part, number) for part in _split_flow(text[1:-1], number)]
+        return [_scalar(part, number, depth + 1) for part in _split_flow(text[1:-1], number)]
     if text[0] == "{":
         if not text.endswith("}"):
             raise YamlError("a flow mapping must close on the same line", number)
@@ -236,7 +249,7 @@ def _scalar(text: str, number: int):
             key, sep, value = part.partition(":")
             if not sep:
                 raise YamlError(f"expected key: value in {part!r}", number)
-            result[_unquote(key.strip(), number)] = _scalar(value.strip(), number)
+            result[_unquote(key.strip(), number)] = _scalar(value.strip(), number, depth + 1)
         return result
     if text[0] in "&*!%@`":
         raise YamlError(f"unsupported YAML feature in {text[:40]!r}", number)

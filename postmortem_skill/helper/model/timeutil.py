@@ -239,10 +239,10 @@ def time_of_day(hour: int, minute: int, second: int = 0, half: str | None = None
     'am'/'pm' written after it (any case, dots allowed): then the hour is 0 to 12."""
     half = (half or "").lower().replace(".", "")
     if half:
-        if hour > 12:
+        if not 0 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if half.startswith("p") else 0)
-    if hour > 23 or minute > 59 or second > 59:
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
         return None
     return hour, minute, second
 

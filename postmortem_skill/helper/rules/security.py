@@ -76,7 +76,7 @@ _EXAMPLE_DOMAIN = re.compile(r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|in
 _PHONE = re.compile(r"(?<![\w+.:/-])(?:\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
                     r"|(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}[\s.-]?\d{0,4})(?![\w.:/-])"
                     r"|(?<!\d)1[3-9]\d{9}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")  # a full stop may end the sentence
 
 
 def _hide_email(address: str) -> str:

@@ -192,7 +192,8 @@ def no_structure(doc, ctx):
         yield found(doc.lang, "PM108", 1, 1,
                     ("the file is empty: no postmortem structure found" if empty else
                      "no postmortem structure found (no postmortem title, header fields or sections)",
-                     "文件为空：没有找到复盘报告的结构" if empty else "没有找到复盘报告的结构（没有标题、头部字段或章节）"),
+                     "文件为空：没有找到复盘报告的结构" if empty else
+                     "没有找到复盘报告的结构（没有标题、头部字段或章节）"),
                     ("start from a template: postmortem new ID (or check that this is the file you meant)",
                      "从模板开始：postmortem new ID（或确认这是要检查的文件）"))
 
