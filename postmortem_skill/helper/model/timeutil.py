@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
 
 UTC = timezone.utc
 
@@ -200,10 +199,16 @@ CLOCK_TEXT = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?(?![\d:])")
 
 
-class WrittenDate(NamedTuple):
-    value: date | None  # None when the numbers name no calendar day (2026-02-30, 2026-13-01)
-    text: str  # as written
-    start: int
+class WrittenDate:
+    """A date as written: `value` (None when the numbers name no calendar day: 2026-02-30, 2026-13-01),
+    `text` as written, `start` its index."""
+    __slots__ = ("value", "text", "start")
+
+    def __init__(self, value: date | None, text: str, start: int):
+        self.value, self.text, self.start = value, text, start
+
+    def __repr__(self):
+        return f"WrittenDate({self.value!r}, {self.text!r}, {self.start})"
 
 
 def search_date(text: str) -> WrittenDate | None:
