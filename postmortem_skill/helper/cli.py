@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from postmortem_skill import __version__
@@ -26,7 +27,7 @@ examples:
   postmortem index docs/postmortems
   postmortem actions docs/postmortems --overdue
 
-exit codes: 0 ok, 1 findings (validate), 2 unusable input or call
+exit codes: 0 ok, 1 findings (validate), 2 unusable input or call (one line on stderr)
 """
 
 
@@ -91,5 +92,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader left (`| head`): nothing more to say, and no complaint at exit
+        _drop_stdout()
         return 0
+    except Exception as exc:  # a bug, not the user's doing: still one line, never a traceback
+        if os.environ.get("POSTMORTEM_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        print(f"postmortem: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+              "please report it with the input (POSTMORTEM_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import evidence, importers
-from postmortem_skill.helper.model.timeutil import parse_timestamp, to_utc
+from postmortem_skill.helper.model.timeutil import iso_z, parse_timestamp, to_utc
 
 DESCRIPTION = """\
 List the commits of a git repository whose commit time lies in [--since, --until], oldest first,
@@ -22,6 +22,9 @@ output:
   markdown  timeline rows to merge into the Timeline table:
             | Time (UTC) | Event | Source |  with  Commit 1a2b3c4 (tag v4.12.0): subject
   json      [{"time": "...Z", "commit": "<full hash>", "subject": "...", "tags": ["v4.12.0"]}, ...]
+
+A shallow clone (git clone --depth) may not reach back to --since: then one line on stderr says so
+and where its history stops.
 
 Author names are left out: a postmortem names changes, not people. --authors adds them (an "author"
 key in JSON, "by NAME" in Markdown) for the investigation, not for the published document.
@@ -44,7 +47,10 @@ def _instant(option: str, text: str):
     value = parse_timestamp(text)
     if value is None:
         raise UsageError(f"{option}: not an ISO-8601 date and time: {text!r} (e.g. 2026-03-04T08:00:00Z)")
-    return to_utc(value)
+    try:
+        return to_utc(value)
+    except ValueError as exc:  # outside the calendar once in UTC
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -56,6 +62,22 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
         raise UsageError("git is not installed or not on PATH") from None
     except subprocess.TimeoutExpired:
         raise UsageError(f"git log in {repo} took longer than 120 seconds") from None
+
+
+def _warn_if_shallow(repo: Path, commits, since) -> None:
+    """One line on stderr when a shallow clone may not reach back to the window's start."""
+    done = _git(repo, "rev-parse", "--is-shallow-repository")
+    if done.returncode != 0 or done.stdout.strip() != b"true":
+        return
+    where = _git(repo, "rev-parse", "--git-path", "shallow").stdout.decode("utf-8", "replace").strip()
+    try:
+        boundary = (repo / where).read_text(encoding="ascii", errors="replace").split() if where else []
+    except OSError:
+        boundary = []
+    cut = evidence.shallow_cut(commits, boundary or [""], since) if boundary else since
+    if cut is not None:
+        print(f"postmortem: note: {repo} is a shallow clone whose history stops at {iso_z(cut)}, so the window "
+              "may be incomplete (git fetch --unshallow, or --shallow-since before --since)", file=sys.stderr)
 
 
 def run(args) -> int:
@@ -73,6 +95,7 @@ def run(args) -> int:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise UsageError(f"git log failed: {message[-1] if message else done.returncode}")
         commits = evidence.parse_log(done.stdout.decode("utf-8", "replace"))
+    _warn_if_shallow(repo, commits, since)
     chosen = evidence.in_window(commits, since, until)
     if args.format == "json":
         print(evidence.to_json(chosen, args.authors))

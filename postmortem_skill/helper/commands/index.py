@@ -1,20 +1,24 @@
 """`postmortem index`: refresh the postmortem index block in DIR/README.md."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from postmortem_skill.helper import inputs
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import index
 
 DESCRIPTION = f"""\
-Read every postmortem (*.md below DIR, English or Chinese; README.md files are skipped, and so is any
-file without a title and header fields) and write an index between
+Read every postmortem (*.md below DIR, English or Chinese; README.md files, hidden folders, symbolic
+links and any file without a title and header fields are skipped) and write an index between
 
   {index.BEGIN}
   {index.END}
 
 in DIR/README.md (created when absent; appended when it has no block). Every byte outside the block
-is kept, line endings included. A second run with nothing changed writes nothing.
+is kept, line endings included; the file is replaced whole, never half-written, and never written
+through a symbolic link. A second run with nothing changed writes nothing. A subfolder or file that
+cannot be read stops the run with its name (exit 2) rather than leaving it out of the index.
 
 The block holds: one row per postmortem, newest first (date, id, title, severity, status, duration as
 written, TTD and TTR computed from the timeline, open action items = open or in progress, and how many
@@ -37,11 +41,9 @@ def add_arguments(parser) -> None:
 
 def _text(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
+        return inputs.read_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def run(args) -> int:
@@ -49,17 +51,21 @@ def run(args) -> int:
 
     today = parse_today(args.today)
     folder = Path(args.dir)
-    if not folder.is_dir():
-        raise UsageError(f"{args.dir}: not a folder")
+    try:
+        if not folder.is_dir():
+            raise UsageError(f"{args.dir}: not a folder")
+    except OSError as exc:
+        raise UsageError(f"{args.dir}: cannot read ({exc.strerror})") from None
+    readme = folder / "README.md"
+    inputs.writable(readme)  # before any work: a link or a FIFO in its place is refused, never followed
     entries = []
-    for path in sorted(folder.rglob("*.md")):
-        if path.name.lower() == "readme.md" or path.is_symlink() or not path.is_file():
+    for path in inputs.markdown_files(folder):
+        if path.is_symlink():  # a postmortem lives in the folder; a link may point anywhere
             continue
         found = index.entry(path.relative_to(folder).as_posix(), _text(path), today)
         if found:
             entries.append(found)
-    readme = folder / "README.md"
-    old = _text(readme) if readme.exists() else None
+    old = _text(readme) if os.path.lexists(readme) else None
     try:
         new = index.replace_block(old, index.render(entries), index.language(entries))
     except ValueError as exc:
@@ -67,10 +73,7 @@ def run(args) -> int:
     if new == old:
         print(f"{readme}: unchanged ({_count(entries)})")
         return 0
-    try:
-        readme.write_bytes(new.encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{readme}: cannot write ({exc.strerror})") from None
+    inputs.write_bytes(readme, new.encode("utf-8"))
     print(f"{readme}: {'written' if old is None else 'updated'} ({_count(entries)})")
     return 0
 

@@ -25,7 +25,9 @@ def add_arguments(parser):
 
 def _iso(instant) -> str | None:
     """The contract's form of an instant: ISO-8601 UTC with `Z`."""
-    return instant.strftime("%Y-%m-%dT%H:%M:%SZ") if instant is not None else None
+    from postmortem_skill.helper.model.timeutil import iso_z
+
+    return iso_z(instant) if instant is not None else None
 
 
 def _local_clock(zone_name: str | None):
@@ -39,7 +41,11 @@ def _local_clock(zone_name: str | None):
         return None
 
     def local(instant) -> str:
-        return f"{instant.astimezone(zone):%Y-%m-%d %H:%M} {zone_name}"
+        try:
+            there = instant.astimezone(zone)
+        except OverflowError:  # the zone's clock is past year 9999 (or before year 1)
+            return f"outside the calendar in {zone_name}"
+        return f"{there.date().isoformat()} {there:%H:%M} {zone_name}"
     return local
 
 

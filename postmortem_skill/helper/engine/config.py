@@ -22,16 +22,30 @@ from postmortem_skill.helper.model.vocabulary import DEFAULT_SCALE
 NAMES = (".postmortem.yaml", ".postmortem.yml")
 _PHRASE_RULES = {"blame": "PM301", "counterfactual": "PM302", "normative": "PM303", "emotive": "PM304",
                  "punitive": "PM306"}
+# extra_phrases keys; a rule family that reads a new kind adds it
+PHRASE_KINDS = (*_PHRASE_RULES, "vague_actions", "people", "systems")
 _SECURITY_RULES = {"emails": "PM602", "phones": "PM603", "ips": "PM604"}
+SEVERITY_VALUES = ("error", "warning", "info", "off")
+_OFF = (False, "off", "none", "false")
+KEYS = ("folder", "id_pattern", "severity_scale", "required_sections", "extra_phrases", "disabled_rules",
+        "severity", "language", "security")
 
 
 class Config:
     """The settings of a `.postmortem.yaml` (or the defaults), as the rules and the engine ask for them."""
 
     def __init__(self, data: dict | None = None, path: str | None = None):
-        data = data or {}
-        if not isinstance(data, dict):
-            raise UsageError(f"{path or 'config'}: expected a mapping of settings")
+        data = {} if data is None else data
+        if data != {}:  # the checker is compiled only when there is something to check
+            from postmortem_skill.helper.engine.settings import BadSetting, Vocabulary, check_settings
+
+            try:
+                check_settings(data, Vocabulary(KEYS, PHRASE_KINDS, tuple(_SECURITY_RULES), SEVERITY_VALUES, _OFF))
+            except BadSetting as exc:
+                raise UsageError(f"{path or 'configuration'}: {exc}") from None
+        data = {key: value for key, value in data.items() if value is not None}
+        if isinstance(data.get("disabled_rules"), str):
+            data["disabled_rules"] = [data["disabled_rules"]]
         self.config, self.path = data, path
         self._severities: dict[str, str | None] = {}
         language = str(data.get("language") or "auto").lower()
@@ -67,7 +81,7 @@ class Config:
     def security_enabled(self, kind: str) -> bool:
         settings = self.config.get("security") or {}
         value = settings.get(kind, True) if isinstance(settings, dict) else True
-        return value not in (False, "off", "false", "none")
+        return value not in _OFF
 
     def severity_for(self, rule) -> str | None:
         """The configured severity of a rule, or None when it is disabled."""
@@ -82,10 +96,10 @@ class Config:
         overrides = self.config.get("severity") or {}
         value = overrides.get(rule.id) if isinstance(overrides, dict) else None
         for kind, rule_id in _SECURITY_RULES.items():
-            setting = (self.config.get("security") or {}).get(kind) if isinstance(self.config.get("security"), dict) else None
+            setting = (self.config.get("security") or {}).get(kind)  # a mapping: checked on load
             if rule_id == rule.id and setting in ("error", "warning", "info"):
                 value = value or setting
-        if value in (False, "off", "none"):
+        if value in _OFF:
             return None
         return value if value in ("error", "warning", "info") else None or rule.severity
 
@@ -110,14 +124,18 @@ def find_config(start: Path, stop: Path | None = None) -> Path | None:
 
 
 def load_config(path: Path | None) -> Config:
+    """The settings in `path` (None: the defaults). UsageError, one line naming the file and the key,
+    for a file that cannot be read, is not the YAML subset, or has an unknown key or a bad value."""
     if path is None:
         return Config()
+    from postmortem_skill.helper.inputs import read_bytes
     from postmortem_skill.helper.model.miniyaml import YamlError, loads
 
     try:
-        text = path.read_text(encoding="utf-8")
-        return Config(loads(text) or {}, str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        text = read_bytes(path, 1024 * 1024, "a settings file").decode("utf-8-sig")
+        data = loads(text)
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
     except YamlError as exc:
         raise UsageError(f"{path}: {exc}") from None
+    return Config({} if data is None else data, str(path))

@@ -40,6 +40,17 @@ def parse_log(text: str) -> list[Commit]:
     return sorted(reversed(commits), key=lambda c: c.time)
 
 
+def shallow_cut(commits: list[Commit], boundary: list[str], since: datetime) -> datetime | None:
+    """In a shallow clone, the commit time of the newest commit whose parents were not fetched, when it
+    is at or after `since`: the window may then be missing commits. None when the history that was
+    fetched reaches back before the window (commit times, so clock skew aside) or there is no cut.
+    A boundary commit we have no time for counts as a cut at `since`."""
+    times = {c.commit: c.time for c in commits}
+    cuts = [times.get(sha, since) for sha in boundary if sha]
+    late = [t for t in cuts if t >= since]
+    return max(late) if late else None
+
+
 def in_window(commits: list[Commit], since: datetime, until: datetime) -> list[Commit]:
     return [c for c in commits if since <= c.time <= until]
 

@@ -187,10 +187,13 @@ class Document:
 
     # -- header -----------------------------------------------------------------------------
     def _read_header(self):
+        seen: set[int] = set()  # a nested list item's lines are its ancestors' lines too: read each once
         for block, _ in markdown.walk(self.blocks):
             if block.kind in ("paragraph", "list_item"):
                 for line in block.lines:
-                    self._header_line(line)
+                    if line.number not in seen:
+                        seen.add(line.number)
+                        self._header_line(line)
             elif block.kind == "table" and block.rows and len(block.rows[0]) >= 2:
                 for row in block.rows[1:]:
                     key = _LABEL_TO_FIELD.get(normalize_title(row[0].text))

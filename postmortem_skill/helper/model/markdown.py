@@ -9,12 +9,18 @@ does not build an inline tree: `plain()` turns inline Markdown into text and `ma
 code spans while keeping every column in place.
 
 Positions: `Line.number` is 1-based, `Line.column` is the 1-based column of `Line.text[0]` in the file.
+
+Containers (block quotes, list items) nest at most MAX_NESTING deep: what lies deeper is one paragraph
+with `info == "too-deep"` (its text is kept, its structure is not read), so that no input, however
+nested, can exhaust the stack.
 """
 from __future__ import annotations
 
 import re
 
-__all__ = ["Line", "Cell", "Block", "parse", "plain", "mask", "walk"]
+__all__ = ["Line", "Cell", "Block", "parse", "plain", "mask", "walk", "MAX_NESTING"]
+
+MAX_NESTING = 32  # quotes and lists inside each other; real documents stay under 8
 
 
 class Line:
@@ -187,8 +193,17 @@ def _is_delimiter(text: str) -> int:
 class _Blocks:
     """Parse a run of lines (already stripped of container markers) into blocks."""
 
-    def __init__(self, lines: list[Line], depth: int):
+    def __init__(self, lines: list[Line], depth: int, nesting: int = 0):
         self.lines, self.depth, self.i = lines, depth, 0
+        self.nesting = nesting  # containers around these lines (quotes and list items)
+
+    def _children(self, inner: list[Line], depth: int) -> list[Block]:
+        if self.nesting < MAX_NESTING:
+            return _Blocks(inner, depth, self.nesting + 1).parse()
+        content = [Line(l.number, l.column + _indent(l.text), l.text.strip()) for l in inner if l.text.strip()]
+        if not content:
+            return []
+        return [Block("paragraph", content[0].number, content[-1].number, content, info="too-deep")]
 
     def parse(self) -> list[Block]:
         out: list[Block] = []
@@ -362,7 +377,7 @@ class _Blocks:
             else:
                 break
             self.i += 1
-        children = _Blocks(inner, self.depth).parse()
+        children = self._children(inner, self.depth)
         return Block("quote", lines[start].number, lines[self.i - 1].number, inner, children=children)
 
     def _list_item(self, ind: int) -> Block:
@@ -396,7 +411,7 @@ class _Blocks:
             else:
                 break
             self.i += 1
-        children = _Blocks(inner, self.depth + 1).parse()
+        children = self._children(inner, self.depth + 1)
         return Block("list_item", first.number, inner[-1].number if inner else first.number, inner,
                      level=self.depth, text=marker.group(1), children=children)
 

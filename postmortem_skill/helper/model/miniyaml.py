@@ -9,7 +9,8 @@ Two deliberate differences: dates and clock times (`2026-03-04`, `10:30`) stay s
 Not supported, and refused with a `YamlError` naming the line rather than misread: anchors, aliases,
 tags, directives, multi-document streams, complex keys (`? `), multi-line plain or quoted scalars,
 multi-line flow collections, block scalar indentation indicators, octal/hex/binary numbers, `.inf` and
-`.nan`, and plain scalars that YAML would read otherwise (`a: b: c`, `a: - b`, a leading `,` `]` `}`).
+`.nan`, plain scalars that YAML would read otherwise (`a: b: c`, `a: - b`, a leading `,` `]` `}`), and
+nesting deeper than MAX_DEPTH levels (it would exhaust the stack).
 No I/O: use `loads(text)`.
 """
 from __future__ import annotations
@@ -42,6 +43,9 @@ _KEY = re.compile(r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{\[\]](?:\
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "\\": "\\", "/": "/", " ": " ", "e": "\x1b"}
 
 
+MAX_DEPTH = 64  # no settings or facts file nests deeper; deeper input would exhaust the stack
+
+
 def loads(text: str):
     """Parse `text` and return dicts, lists and scalars (an empty document gives None)."""
     lines = _logical_lines(text)
@@ -49,6 +53,7 @@ def loads(text: str):
         return None
     parser = _Parser(lines)
     value = parser.block(lines[0][1])
+    parser._skip_blank()
     if parser.pos < len(parser.lines):
         number, _, content = parser.lines[parser.pos]
         raise YamlError(f"unexpected content {content.strip()[:40]!r} (check the indentation)", number)
@@ -77,6 +82,7 @@ class _Parser:
     def __init__(self, lines):
         self.lines = lines
         self.pos = 0
+        self.depth = 0
 
     def _skip_blank(self):
         while self.pos < len(self.lines) and _is_blank(self.lines[self.pos][2]):
@@ -88,10 +94,15 @@ class _Parser:
             return None
         number, actual, raw = self.lines[self.pos]
         content = raw.strip()
-        if content == "-" or content.startswith("- "):
-            return self._sequence(actual)
-        if _KEY.match(content):
-            return self._mapping(actual)
+        is_list = content == "-" or content.startswith("- ")
+        if is_list or _KEY.match(content):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise YamlError(f"nested more than {MAX_DEPTH} levels", number)
+            try:
+                return self._sequence(actual) if is_list else self._mapping(actual)
+            finally:
+                self.depth -= 1
         self.pos += 1
         return _scalar(_strip_comment(content), number)
 
@@ -255,15 +266,17 @@ def _unquote(text: str, number: int) -> str:
     return text
 
 
-def _scalar(text: str, number: int):
+def _scalar(text: str, number: int, depth: int = 0):
     if not text:
         return None
+    if depth > MAX_DEPTH:
+        raise YamlError(f"nested more than {MAX_DEPTH} levels", number)
     if text[0] in "'\"":
         return _unquote(text, number)
     if text[0] == "[":
         if not text.endswith("]"):
             raise YamlError("a flow list must close on the same line", number)
-        return [_scalar(part, number) for part in _split_flow(text[1:-1], number)]
+        return [_scalar(part, number, depth + 1) for part in _split_flow(text[1:-1], number)]
     if text[0] == "{":
         if not text.endswith("}"):
             raise YamlError("a flow mapping must close on the same line", number)
@@ -275,7 +288,7 @@ def _scalar(text: str, number: int):
             key = _key(match["key"].strip(), number)
             if key in result:
                 raise YamlError(f"duplicate key {key!r}", number)
-            result[key] = _scalar(part[match.end():].strip(), number)
+            result[key] = _scalar(part[match.end():].strip(), number, depth + 1)
         return result
     if text[0] in "&*!%@`,]}|>":
         raise YamlError(f"unsupported YAML feature in {text[:40]!r} (quote the value if it is text)", number)

@@ -11,7 +11,13 @@ the event), or from list items and sub-headings that start with a time. Each Tim
   utc                   aware UTC datetime when date (row, else header Date), clock and zone are known
   milestone             impact_start | detected | acknowledged | mitigated | resolved | None
   parsed                False when the time cell is not a time we understand
-Timeline: rows, zone (as written, e.g. 'UTC', 'UTC+8', 'CET'), section, line (where the zone was found).
+  problem               why a time that reads well names no instant, else None: a date that is not
+                        real (2026-02-30; then `bad_date` is True), a wall time the clocks skipped, or
+                        an instant outside the calendar. Such a row has no day, clock or utc.
+A wall time that happens twice (clocks going back) is the first occurrence, unless the row before it
+is already later: then the second, as `timeline` reads an ordered log (timeutil.localize).
+Timeline: rows, zone (as written, e.g. 'UTC', 'UTC+8', 'CET'; it may be a zone we do not know, which
+`zone_or_none` then gives None for), section, line (where the zone was found).
 
 ActionItem: line, cells {priority, action, owner, due, ticket, type, status: Cell}, text(key) -> plain,
 status -> open | in progress | done | won't do (see action_status).
@@ -19,37 +25,41 @@ status -> open | in progress | done | won't do (see action_status).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from postmortem_skill.helper.model import markdown
-from postmortem_skill.helper.model.timeutil import ZONE_WORDS, zone_or_none
+from postmortem_skill.helper.model.timeutil import (
+    CLOCK_TEXT,
+    DATE_TEXT,
+    ZONE_WORDS,
+    clock_of,
+    find_date,
+    localize,
+    search_date,
+    zone_or_none,
+)
 from postmortem_skill.helper.model.vocabulary import MARKERS_READ, normalize_title
 
 _MARKER_RE = re.compile(r"\*\*\s*(" + "|".join(sorted({m for ms in MARKERS_READ.values() for m in ms}, key=len, reverse=True)) + r")\s*[:：]?\s*\*\*")
 _MARKER_TO_KEY = {m: k for k, ms in MARKERS_READ.items() for m in ms}
 
+# The areas of IANA zone names (Europe/Berlin), so that a column called Date/Time is not read as a zone.
+_IANA_AREA = r"(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc|US|Canada|Brazil)"
 _ZONE_RE = re.compile(
     r"(?<![A-Za-z])(?P<zone>(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d{2})?|"
     + "|".join(sorted((w for w in ZONE_WORDS if w != "Z"), key=len, reverse=True))
-    + r"|[A-Z][a-z]+/[A-Z][A-Za-z_]+)(?![A-Za-z])"
+    + r"|" + _IANA_AREA + r"/[A-Z][A-Za-z_]+)(?![A-Za-z])"
 )
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_DATE_RE = re.compile(
-    r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)|(?P<y2>\d{4})[\s-]+(?P<mon>[A-Za-z]+)[\s-]+(?P<d2>\d{1,2})"
-    r"|(?P<mon3>[A-Za-z]+)\s+(?P<d3>\d{1,2}),?\s+(?P<y3>\d{4})|(?P<y4>\d{4})年(?P<mo4>\d{1,2})月(?P<d4>\d{1,2})日"
-)
-_CLOCK_RE = re.compile(r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?(?![\d:])")
 
 
 class TimelineRow:
     __slots__ = ("line", "column", "time_text", "event", "date", "day", "clock", "zone", "utc", "milestone", "parsed",
-                 "rolled")
+                 "rolled", "problem", "bad_date")
 
     def __init__(self, line, column, time_text, event):
         self.line, self.column, self.time_text, self.event = line, column, time_text, event
-        self.date = self.day = self.clock = self.zone = self.utc = self.milestone = None
-        self.parsed = self.rolled = False  # rolled: undated, read as the day after the row before it
+        self.date = self.day = self.clock = self.zone = self.utc = self.milestone = self.problem = None
+        self.parsed = self.rolled = self.bad_date = False  # rolled: undated, read as the day after the row before
 
     def __repr__(self):
         return f"TimelineRow(L{self.line} {self.time_text!r} {self.milestone or ''})"
@@ -117,49 +127,54 @@ def find_zone(text: str) -> str | None:
     return re.sub(r"\s", "", m.group("zone")) if m else None
 
 
-def parse_date_text(text: str) -> date | None:
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    try:
-        if m["y"]:
-            return date(int(m["y"]), int(m["mo"]), int(m["d"]))
-        if m["y4"]:
-            return date(int(m["y4"]), int(m["mo4"]), int(m["d4"]))
-        if m["y2"] and m["mon"].lower() in _MONTHS:
-            return date(int(m["y2"]), _MONTHS[m["mon"].lower()], int(m["d2"]))
-        if m["y3"] and m["mon3"].lower() in _MONTHS:
-            return date(int(m["y3"]), _MONTHS[m["mon3"].lower()], int(m["d3"]))
-    except ValueError:
-        return None
-    return None
+# Where a heading or a time column states its zone, a word we do not know is still the writer's zone
+# ('All times MSK', 'Time (PT)'): kept as written, so that PM403 can say it is unknown.
+_STATED_ZONE = re.compile(
+    r"(?:(?i:all times|times are|times in|time ?zone)\s*(?:(?i:are|in)\s+)?[:：]?|(?i:\btime)\s*[(（])\s*"
+    r"(?P<zone>[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|" + _IANA_AREA + r"/[A-Za-z_]+)(?![\w/])")
 
 
-def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: str | None):
+def stated_zone(text: str) -> str | None:
+    """The zone a heading or a time column header states, known or not."""
+    known = find_zone(text)
+    if known:
+        return known
+    m = _STATED_ZONE.search(markdown.PLACEHOLDER.sub(" ", text))
+    return m.group("zone") if m else None
+
+
+parse_date_text = find_date  # the first real date written in a text (timeutil reads every date)
+
+
+def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: str | None,
+                     not_before: datetime | None = None):
     text = markdown.plain(row.time_text)
-    clock = _CLOCK_RE.search(text)
-    row.date = parse_date_text(text)
-    if clock:
-        h, m, s = int(clock["h"]), int(clock["m"]), int(clock["s"] or 0)
-        ampm = (clock["ampm"] or "").lower().replace(".", "")
-        if ampm:
-            h = h % 12 + (12 if ampm == "pm" else 0)
-        if h < 24 and m < 60 and s < 60:
-            row.clock = (h, m, s)
+    clock = CLOCK_TEXT.search(text)
+    written = search_date(text)
+    row.date = written.value if written else None
+    row.clock = clock_of(clock) if clock else None
     row.parsed = row.clock is not None or (row.date is not None and not clock)
-    if clock and row.clock is None:
-        row.parsed = False
-    if clock and len(_CLOCK_RE.findall(text)) > 1:  # "07:05（北京 15:05）": which one, in which zone?
+    if clock and len(CLOCK_TEXT.findall(text)) > 1:  # "07:05（北京 15:05）": which one, in which zone?
         row.parsed = False
     row.zone = find_zone(text) or default_zone
     day = row.day = row.date or default_date
+    row.utc = row.problem = None
+    row.bad_date = False
+    if written and written.value is None:  # 2026-02-30 is no day at all, not the header's day
+        _unusable(row, f"{written.text} is not a real date")
+        row.bad_date = True
+        return
     tz = zone_or_none(row.zone)
     if row.clock and day and tz:
         try:
-            local = datetime(day.year, day.month, day.day, *row.clock, tzinfo=tz)
-            row.utc = local.astimezone(timezone.utc)
-        except ValueError:
-            row.utc = None
+            row.utc = localize(datetime(day.year, day.month, day.day, *row.clock), tz, not_before)
+        except ValueError as exc:  # skipped by the clocks, or outside the calendar
+            _unusable(row, str(exc))
+
+
+def _unusable(row: TimelineRow, problem: str):
+    row.problem, row.parsed = problem, False
+    row.day = row.date = row.clock = row.utc = None
 
 
 def _milestone(event_raw: str) -> str | None:
@@ -181,19 +196,19 @@ def read_timeline(doc) -> Timeline:
     header_date = None
     field = doc.field("date")
     if field:
-        header_date = parse_date_text(field.value)
-    zone, zone_line = find_zone(section.title), section.line
+        header_date = find_date(field.value)
+    zone, zone_line = stated_zone(section.title), section.line
     rows: list[TimelineRow] = []
     date_line = None
     for block in section.all_blocks():
         if block.kind == "table" and len(block.rows) >= 2:
-            head_zone = find_zone(" ".join(c.text for c in block.rows[0]))
+            head_zone = stated_zone(block.rows[0][0].text) or find_zone(" ".join(c.text for c in block.rows[0]))
             if head_zone and not zone:
                 zone, zone_line = head_zone, block.start
             for cells in block.rows[1:]:
                 if len(cells) < 2 or not (cells[0].text or cells[1].text):
                     continue
-                event_cell = cells[1] if len(cells) == 2 or _CLOCK_RE.search(cells[1].text) is None else cells[-1]
+                event_cell = cells[1] if len(cells) == 2 or CLOCK_TEXT.search(cells[1].text) is None else cells[-1]
                 raw_event = " ".join(c.text for c in cells[1:])
                 row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, markdown.plain(event_cell.text))
                 row.milestone = _milestone(raw_event)
@@ -204,7 +219,7 @@ def read_timeline(doc) -> Timeline:
             if first is None:
                 continue
             m = _LEADING_TIME.match(first.text)
-            if m and (block.kind != "paragraph" or _CLOCK_RE.search(m.group(1))):
+            if m and (block.kind != "paragraph" or CLOCK_TEXT.search(m.group(1))):
                 rest = first.text[m.end():] + " " + " ".join(l.text for l in lines[1:])
                 row = TimelineRow(first.number, first.column + m.start(1), m.group(1), markdown.plain(rest))
                 row.milestone = _milestone(first.text)
@@ -213,11 +228,11 @@ def read_timeline(doc) -> Timeline:
                 if not zone and find_zone(first.text):
                     zone, zone_line = find_zone(first.text), first.number
                 if date_line is None:
-                    date_line = parse_date_text(first.text)
+                    date_line = find_date(first.text)
     # sub-headings of the section may carry the date-time (e.g. '### 2018 October 21 22:52 UTC')
     for sub in section.descendants():
-        m = _DATE_RE.search(sub.title)
-        if m and _CLOCK_RE.search(sub.title):
+        m = DATE_TEXT.search(sub.title)
+        if m and CLOCK_TEXT.search(sub.title):
             row = TimelineRow(sub.line, 1, sub.title, "")
             rows.append(row)
     rows.sort(key=lambda r: r.line)
@@ -229,18 +244,20 @@ def read_timeline(doc) -> Timeline:
     default_date = date_line or header_date or _document_date(doc)
     if not zone and rows and all(find_zone(r.time_text) for r in rows):
         zone, zone_line = find_zone(rows[0].time_text), rows[0].line
-    last_date, previous = None, None
+    last_date, previous, last_utc = None, None, None
     for row in rows:
-        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone)
-        if _crosses_midnight(previous, row):
+        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone, last_utc)
+        if _crosses_midnight(previous, row) and previous.day < date.max:
             # 23:58 then 00:40 with no dates: read it as the next day so that milestones and durations
             # stay meaningful; PM404 still asks the writer to write the dates.
-            _parse_time_cell(row, previous.day + timedelta(days=1), zone)
+            _parse_time_cell(row, previous.day + timedelta(days=1), zone, last_utc)
             row.rolled = True
         if row.date or row.rolled:
             last_date = row.date or row.day
         if row.clock:
             previous = row
+        if row.utc is not None:
+            last_utc = row.utc
     return Timeline(rows, zone, section, zone_line if zone else None)
 
 
@@ -255,7 +272,7 @@ def _crosses_midnight(previous, row) -> bool:
 def _document_date(doc) -> date | None:
     """A date in the title or before the first section, for timelines written with clock times only."""
     for text in [doc.title or ""] + [l.text for b in doc.preamble if b.kind == "paragraph" for l in b.lines]:
-        found = parse_date_text(text)
+        found = find_date(text)
         if found:
             return found
     return None

@@ -1,10 +1,13 @@
-"""Reading and writing instants: ISO-8601 text, epoch numbers, time zones, durations. No I/O.
+"""Reading and writing instants: ISO-8601 text, epoch numbers, dates and clock times as people write
+them, time zones, durations. No I/O. This is the one place where text becomes a date or a time: the
+timeline rows of a document, its header fields, the importers and the command options all read here.
 
 Everything the toolkit prints is UTC. A time written with an offset (`Z`, `+08:00`, ` UTC`) is exact; a
 naive time is read in a zone (an IANA name, `UTC`, or a fixed offset such as `+08:00` / `UTC+8`).
 Clock changes are explicit: a wall time that never happened (the hour skipped in spring) is an error,
 and a wall time that happened twice (the hour repeated in autumn) is the first one unless the caller
-says the reading came after it (see `localize`).
+says the reading came after it (see `localize`). An instant outside the calendar Python can hold
+(before year 1 or after 9999 once converted to UTC) is a ValueError too, never an OverflowError.
 """
 from __future__ import annotations
 
@@ -132,32 +135,46 @@ def from_epoch(value) -> datetime | None:
 def localize(naive: datetime, zone: tzinfo, not_before: datetime | None = None) -> datetime:
     """The UTC instant of a wall-clock time in `zone`.
 
-    ValueError when the wall time does not exist there (clocks jumped forward). When it exists twice
-    (clocks went back), the first occurrence is used, or the second when `not_before` (an aware instant,
-    typically the previous reading of an ordered log) is later than the first but not the second.
+    ValueError when the wall time does not exist there (clocks jumped forward) or lies outside the
+    calendar once converted. When it exists twice (clocks went back), the first occurrence is used, or
+    the second when `not_before` (an aware instant, typically the previous reading of an ordered log or
+    timeline) is later than the first but not the second.
     """
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return first.astimezone(UTC)
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone} (the clocks moved forward)")
-    early, late = sorted((first.astimezone(UTC), second.astimezone(UTC)))
+    try:
+        first = naive.replace(tzinfo=zone, fold=0)
+        second = naive.replace(tzinfo=zone, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            return first.astimezone(UTC)
+        if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+            raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone} (the clocks moved forward)")
+        early, late = sorted((first.astimezone(UTC), second.astimezone(UTC)))
+    except OverflowError:
+        raise _outside(naive, zone) from None
     if not_before is not None and early < not_before <= late:
         return late
     return early
 
 
+def _outside(value: datetime, zone: tzinfo | None = None) -> ValueError:
+    where = f" in {zone}" if zone is not None else ""
+    return ValueError(f"{value.replace(tzinfo=None).isoformat(sep=' ')}{where} is outside the calendar "
+                      "(years 1 to 9999 in UTC)")
+
+
 def to_utc(value: datetime, zone: tzinfo = UTC, not_before: datetime | None = None) -> datetime:
-    """Aware values are converted; naive ones are read in `zone` (see `localize`)."""
+    """Aware values are converted; naive ones are read in `zone` (see `localize`). ValueError when the
+    instant does not exist or lies outside the calendar."""
     if value.tzinfo is not None:
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise _outside(value, value.tzinfo) from None
     return localize(value, zone, not_before)
 
 
 def iso_z(value: datetime) -> str:
     """`2026-05-01T17:58:10Z`: UTC, whole seconds."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return to_utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"  # isoformat: year 1 is 0001
 
 
 def parse_date(text: str) -> date:
@@ -168,6 +185,76 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"not a real date: {text!r}") from None
+
+
+# Dates as postmortems write them: 2026-03-04, 2026/3/4, 2026.03.04, 2018 October 21, March 4, 2026,
+# 2026年3月4日. Clock times: 09:12, 9:12:30, 9:12 PM (an optional fraction of a second is read, not kept).
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+DATE_TEXT = re.compile(
+    r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)|(?P<y2>\d{4})[\s-]+(?P<mon>[A-Za-z]+)[\s-]+(?P<d2>\d{1,2})"
+    r"|(?P<mon3>[A-Za-z]+)\s+(?P<d3>\d{1,2}),?\s+(?P<y3>\d{4})|(?P<y4>\d{4})年(?P<mo4>\d{1,2})月(?P<d4>\d{1,2})日"
+)
+CLOCK_TEXT = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?(?![\d:])")
+
+
+class WrittenDate:
+    """A date as written: `value` (None when the numbers name no calendar day: 2026-02-30, 2026-13-01),
+    `text` as written, `start` its index."""
+    __slots__ = ("value", "text", "start")
+
+    def __init__(self, value: date | None, text: str, start: int):
+        self.value, self.text, self.start = value, text, start
+
+    def __repr__(self):
+        return f"WrittenDate({self.value!r}, {self.text!r}, {self.start})"
+
+
+def search_date(text: str) -> WrittenDate | None:
+    """The first date written anywhere in `text` (see DATE_TEXT), or None when there is none. A date
+    that is written but not real is returned with value None, so that callers can say so."""
+    m = DATE_TEXT.search(text)
+    if not m:
+        return None
+    if m["y"]:
+        parts = (m["y"], m["mo"], m["d"])
+    elif m["y4"]:
+        parts = (m["y4"], m["mo4"], m["d4"])
+    elif m["y2"] and m["mon"].lower() in _MONTHS:
+        parts = (m["y2"], _MONTHS[m["mon"].lower()], m["d2"])
+    elif m["y3"] and m["mon3"].lower() in _MONTHS:
+        parts = (m["y3"], _MONTHS[m["mon3"].lower()], m["d3"])
+    else:
+        return None  # '2026 at 10': a year and a number, not a date
+    try:
+        return WrittenDate(date(*map(int, parts)), m.group(0), m.start())
+    except ValueError:
+        return WrittenDate(None, m.group(0), m.start())
+
+
+def find_date(text: str) -> date | None:
+    """The first real date written in `text` (see `search_date`), else None."""
+    found = search_date(text)
+    return found.value if found else None
+
+
+def time_of_day(hour: int, minute: int, second: int = 0, half: str | None = None) -> tuple[int, int, int] | None:
+    """(hour, minute, second) on the 24-hour clock, or None when it is no time of day. `half` is the
+    'am'/'pm' written after it (any case, dots allowed): then the hour is 0 to 12."""
+    half = (half or "").lower().replace(".", "")
+    if half:
+        if not 0 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        return None
+    return hour, minute, second
+
+
+def clock_of(m: re.Match) -> tuple[int, int, int] | None:
+    """The time of day of a CLOCK_TEXT match, or None when its numbers are out of range (25:00, 9:75)."""
+    return time_of_day(int(m["h"]), int(m["m"]), int(m["s"] or 0), m["ampm"])
 
 
 def whole_minutes(minutes: float) -> int:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from postmortem_skill.helper.model.markdown import PLACEHOLDER
 from postmortem_skill.helper.rules.base import found, rule
@@ -58,19 +57,13 @@ def _filled(doc, key: str):
       bad="`**Date**: 2026-02-30`",
       good="`**Date**: 2026-02-28`")
 def date_field(doc, ctx):
-    from postmortem_skill.helper.model.rows import parse_date_text
+    from postmortem_skill.helper.model.timeutil import find_date
 
     field = _filled(doc, "date")
     if field is None:
         return
     value = field.value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            date.fromisoformat(value)
-            return
-        except ValueError:
-            pass
-    elif parse_date_text(value):
+    if find_date(value):
         return
     yield found(doc.lang, "PM201", field.line, field.column,
                 (f"Date '{value}' is not a real date", f"日期「{value}」不是有效日期"),
@@ -83,11 +76,11 @@ def date_field(doc, ctx):
       bad="`**Date**: January 31, 2017`",
       good="`**Date**: 2017-01-31`")
 def date_format(doc, ctx):
-    from postmortem_skill.helper.model.rows import parse_date_text
+    from postmortem_skill.helper.model.timeutil import find_date
 
     field = _filled(doc, "date")
     if field and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value.strip()):
-        day = parse_date_text(field.value)
+        day = find_date(field.value)
         if day:
             yield found(doc.lang, "PM202", field.line, field.column,
                         (f"Date '{field.value}' is not in YYYY-MM-DD form", f"日期「{field.value}」不是 YYYY-MM-DD 格式"),

@@ -1,4 +1,7 @@
-"""PM6xx security: credentials (errors) and personal data (warnings) anywhere in the file, code included."""
+"""PM6xx security: credentials (errors) and personal data (warnings) anywhere in the file, code included.
+
+A finding never repeats what it found: a credential is shown with the secret part as <REDACTED>, an
+e-mail address, a phone number or an IP address with most of it hidden; line and column point at it."""
 from __future__ import annotations
 
 import re
@@ -7,26 +10,60 @@ from postmortem_skill.helper.rules.base import found, rule
 
 RULES: list = []
 
+# Each pattern's `secret` group is what a finding never shows: the excerpt replaces it with <REDACTED>,
+# keeping the public part (a token's prefix, the URL around a password) so the writer can find it.
 _SECRETS = (
-    ("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b")),
-    ("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("Stripe secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
-    ("OpenAI/Anthropic API key", re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}\b")),
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
-    ("password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:(?!\*+@|<|\$\{|\{\{|x+@|password@|pass@)[^\s@/]{3,}@[^\s]+", re.I)),
+    ("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)(?P<secret>[A-Z0-9]{16})(?![A-Z0-9])")),
+    ("GitHub token", re.compile(
+        r"\b(?:gh[pousr]_(?P<secret>[A-Za-z0-9]{36,})|github_pat_(?P<pat>[A-Za-z0-9_]{40,}))\b")),
+    ("GitLab token", re.compile(r"\bglpat-(?P<secret>[A-Za-z0-9_-]{20,})\b")),
+    ("Slack token", re.compile(r"\bxox[abposr]-(?P<secret>[A-Za-z0-9-]{10,})\b")),
+    ("Slack webhook URL", re.compile(
+        r"\bhooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/-]{16,})")),
+    ("Discord webhook URL", re.compile(
+        r"\b(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/(?P<secret>\d{5,}/[A-Za-z0-9_-]{20,})")),
+    ("Google API key", re.compile(r"\bAIza(?P<secret>[0-9A-Za-z_-]{35})\b")),
+    ("Stripe secret key", re.compile(r"\b[sr]k_live_(?P<secret>[0-9A-Za-z]{20,})\b")),
+    ("OpenAI/Anthropic API key", re.compile(r"\bsk-(?:ant-|proj-)?(?P<secret>[A-Za-z0-9_-]{32,})\b")),
+    ("npm token", re.compile(r"\bnpm_(?P<secret>[A-Za-z0-9]{36})\b")),
+    ("Azure storage key", re.compile(r"\b(?:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("JSON web token", re.compile(
+        r"\beyJ(?P<secret>[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})")),
+    ("password in a URL", re.compile(
+        r"\b[a-z][a-z0-9+.-]*://[^\s:/@]*:"  # the user may be empty: redis://:password@host
+        r"(?P<secret>(?!\*+@|<|\$\{|\{\{|x+@|password@|pass@)[^\s@/]{3,})@[^\s]+", re.I)),
+    ("bearer token", re.compile(  # letters and digits both: 'Bearer tokens expire' is prose
+        r"\bBearer\s+(?P<secret>(?=[A-Za-z._~+/-]*\d)(?=[\d._~+/-]*[A-Za-z])[A-Za-z0-9._~+/-]{16,}=*)", re.I)),
     ("password or secret assignment", re.compile(
         # the keyword ends the name, which may carry a prefix: AWS_SECRET_ACCESS_KEY=…, DB_PASSWORD: …
         r"\b[\w-]*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|secret[_-]?key|access[_-]?token|"
         r"auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
-        r"[\"']?(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)[^\s\"'<>]{8,}", re.I)),
+        r"[\"']?(?P<secret>(?![\"']?(?:<|\$\{|\{\{|\*{3}|x{3}|redacted|changeme|example|none|null|true|false)\b)"
+        r"[^\s\"'<>]{8,})", re.I)),
 )
-# Prefilter for the patterns above; a URL is a cue only when it carries user:password@ (links are common).
-_SECRET_CUE = re.compile(r"akia|asia|gh[pousr]_|github_pat_|glpat-|xox|aiza|_live_|sk-|private key|eyj|"
-                         r"://[^\s/@]+:[^\s@]+@|pass|pwd|secret|api.?key|access.?key|token")  # on lower-cased text
+# A value that only stands for a secret (documentation, a template): not a leak. Checked on the newer
+# kinds only, whose docs show such values (hooks.slack.com/services/T000/B000/XXXX…).
+_STAND_IN = re.compile(r"x{5}|0{8}|\*{3}|\.{3}|[<>{}$]|redacted|example|placeholder|your[_-]|dummy|fake|sample",
+                       re.I)
+_STAND_IN_CHECKED = {"Slack webhook URL", "Discord webhook URL", "npm token", "Azure storage key", "bearer token"}
+# Prefilter for the patterns above, on lower-cased text, factored by first letter (re tries the branches
+# of an alternation one by one at every position); a URL is a cue only when it carries user:password@.
+_SECRET_CUE = re.compile(r"a(?:kia|sia|iza|pi.?key|ccess.?key|ccountkey)|g(?:h[pousr]_|ithub_pat_|lpat-)|"
+                         r"p(?:ass|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
+                         r"://[^\s/@]*:[^\s@]+@")
+
+
+def _redacted(m: re.Match, limit: int = 80) -> str:
+    """The match with its secret replaced by <REDACTED>, clipped: what a finding may show."""
+    text, start = m.group(0), m.start()
+    for group in ("secret", "pat"):
+        if group in m.re.groupindex and m.group(group):
+            a, b = m.span(group)
+            text = text[:a - start] + "<REDACTED>" + text[b - start:]
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 # Cheap whole-document prefilters: every match of the pattern contains one (none spans a line break).
 # (The phone cue is "+digit", "ddd ddd", "ddd-ddd" or eleven digits, written so that re can skip ahead.)
 _PHONE_CUE = re.compile(r"[+\d](?:(?<=\+)\d|\d\d[^\S\n]\d{3}|\d\d[.-]\d{3}|\d{10})")
@@ -41,7 +78,26 @@ _EXAMPLE_DOMAIN = re.compile(r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|in
 _PHONE = re.compile(r"(?<![\w+.:/-])(?:\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
                     r"|(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}[\s.-]?\d{0,4})(?![\w.:/-])"
                     r"|(?<!\d)1[3-9]\d{9}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")  # a full stop may end the sentence
+
+
+def _hide_email(address: str) -> str:
+    """j•••@gmail.com: enough to find it on the line, not enough to write to the person."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _hide_digits(phone: str) -> str:
+    """+• ••• ••• ••34: the shape and the last two digits, never the number."""
+    total = sum(ch.isdigit() for ch in phone)
+    seen, out = 0, []
+    for ch in phone:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > total - 2 else "•")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _scan(doc, pattern, cue):
@@ -64,8 +120,13 @@ def credentials(doc, ctx):
             for m in pattern.finditer(text):
                 if any(m.start() in span or span.start in range(m.start(), m.end()) for span in taken):
                     continue
+                secret = m.group("secret") if "secret" in pattern.groupindex else None
+                if name in _STAND_IN_CHECKED and secret and _STAND_IN.search(secret):
+                    continue
                 taken.append(range(m.start(), m.end()))
-                yield found(doc.lang, "PM601", number, m.start() + 1, (f"{name} in the text", f"正文中含有凭据：{name}"),
+                shown = _redacted(m)
+                yield found(doc.lang, "PM601", number, m.start() + 1,
+                            (f"{name} in the text: {shown}", f"正文中含有凭据（{name}）：{shown}"),
                             ("replace it with <REDACTED> and rotate the credential", "替换为 <REDACTED> 并轮换该凭据"))
 
 
@@ -85,7 +146,8 @@ def emails(doc, ctx):
             continue  # user:password@host inside a URL is PM601's business
         if _ROLE_MAILBOX.match(address) or _EXAMPLE_DOMAIN.search(address):
             continue
-        yield found(doc.lang, "PM602", number, m.start() + 1, (f"e-mail address {address}", f"邮箱地址 {address}"),
+        shown = _hide_email(address)
+        yield found(doc.lang, "PM602", number, m.start() + 1, (f"e-mail address {shown}", f"邮箱地址 {shown}"),
                     ("describe the person by role or ticket instead", "改用角色或工单号描述"))
 
 
@@ -101,7 +163,7 @@ def phones(doc, ctx):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 9 or len(digits) > 15 or re.search(r"\d{4}-\d{2}-\d{2}|\d:\d", m.group(0)):
             continue
-        phone = m.group(0).strip()
+        phone = _hide_digits(m.group(0).strip())
         yield found(doc.lang, "PM603", number, m.start() + 1, (f"phone number {phone}", f"电话号码 {phone}"),
                     ("remove it or refer to the role", "删除或改用角色描述"))
 
@@ -123,5 +185,6 @@ def ips(doc, ctx):
             continue
         if not address.is_global or str(address).startswith(("192.0.2.", "198.51.100.", "203.0.113.")):
             continue
-        yield found(doc.lang, "PM604", number, m.start() + 1, (f"public IP address {address}", f"公网 IP 地址 {address}"),
+        shown = ".".join(str(address).split(".")[:2] + ["•", "•"])
+        yield found(doc.lang, "PM604", number, m.start() + 1, (f"public IP address {shown}", f"公网 IP 地址 {shown}"),
                     ("replace it with a description (customer network, region)", "改为描述（客户网络、地域）"))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from postmortem_skill.helper.model.markdown import PLACEHOLDER, PLACEHOLDER_CUE
-from postmortem_skill.helper.model.vocabulary import CORE
+from postmortem_skill.helper.model.markdown import MAX_NESTING, PLACEHOLDER, PLACEHOLDER_CUE
+from postmortem_skill.helper.model.vocabulary import CORE, SECTION_ALIASES
 from postmortem_skill.helper.rules.base import found, rule
 
 RULES: list = []
@@ -36,7 +36,7 @@ def required_sections(doc, ctx):
       bad="A write-up whose follow-ups are a plain line 'Action Items' instead of a heading.",
       good="`## Action Items` with a table of owned, dated items.")
 def core_sections(doc, ctx):
-    if doc.template or ctx.config.get("required_sections"):
+    if doc.template or ctx.config.get("required_sections") or not has_structure(doc):  # PM108 says it once
         return
     names = CORE["zh" if doc.lang == "zh" else "en"]
     for name in names:
@@ -142,7 +142,7 @@ def unbalanced_fences(doc, ctx):
       bad="A document that starts with `## Summary`.",
       good="`# Postmortem: Checkout errors after the 4.12 deploy`")
 def title(doc, ctx):
-    if not doc.title:
+    if not doc.title and has_structure(doc):  # without any structure, PM108 says so once
         yield found(doc.lang, "PM105", 1, 1, ("no level-1 title ('# Postmortem: …')", "缺少一级标题（「# 复盘报告：…」）"),
                     ("start the document with '# Postmortem: <what happened>'", "用「# 复盘报告：<发生了什么>」开头"))
 
@@ -163,3 +163,60 @@ def suppression_reason(doc, ctx):
                          f"对 {', '.join(item.rules) or '规则'} 的屏蔽没有写原因，已忽略"),
                         ("write why after a colon: <!-- postmortem-ignore PM301: reason -->",
                          "在冒号后写明原因：<!-- postmortem-ignore PM301: 原因 -->"))
+
+
+_SECTION_KEYS = {alias: canonical for canonical, aliases in SECTION_ALIASES.items() for alias in aliases}
+# A title that names the kind of document: 'October 21 post-incident analysis', 'Cloudflare outage on …'
+_POSTMORTEM_TITLE = re.compile(r"post-?mortem|post[- ]incident|incident|outage|复盘|故障|事故", re.I)
+
+
+def has_structure(doc) -> bool:
+    """Does the text look like a postmortem at all? A declared template, a title that names an incident,
+    two header fields, a timeline with times, or two sections a postmortem has (a README's Overview
+    alone is not enough). Lenient on purpose: real write-ups are loosely structured."""
+    if doc.template_declared or len(doc.header) >= 2:
+        return True
+    if doc.title and _POSTMORTEM_TITLE.search(doc.lines[doc.title_line - 1]):
+        return True
+    if any(row.parsed for row in doc.timeline.rows):
+        return True
+    return len({_SECTION_KEYS[s.key] for s in doc.all_sections if s.key in _SECTION_KEYS}) >= 2
+
+
+@rule(RULES, id="PM108", name="no-structure", category="structure", severity="error",
+      summary="the file has no postmortem structure (empty, or another kind of Markdown)",
+      doc="An empty file, or Markdown with none of what a postmortem is made of (a `# Postmortem: …` title, header "
+      "fields, sections such as Summary, Timeline, Root Cause, Action Items, or a template comment), would "
+      "otherwise pass with nothing to check. `validate FOLDER` skips README.md files, which index the archive.",
+      bad="A project README (Installation, Usage) passed to `postmortem validate`.",
+      good="`postmortem new INC-42` to start from a template, then validate the draft.")
+def no_structure(doc, ctx):
+    if not has_structure(doc):
+        empty = not doc.text.strip()
+        yield found(doc.lang, "PM108", 1, 1,
+                    ("the file is empty: no postmortem structure found" if empty else
+                     "no postmortem structure found (no postmortem title, header fields or sections)",
+                     "文件为空：没有找到复盘报告的结构" if empty else
+                     "没有找到复盘报告的结构（没有标题、头部字段或章节）"),
+                    ("start from a template: postmortem new ID (or check that this is the file you meant)",
+                     "从模板开始：postmortem new ID（或确认这是要检查的文件）"))
+
+
+@rule(RULES, id="PM109", name="nesting-depth", category="structure", severity="warning",
+      summary=f"quotes or lists are nested more than {MAX_NESTING} deep",
+      doc=f"Block quotes and lists inside each other are read to {MAX_NESTING} levels; what lies deeper is read as "
+      "plain text, so its structure (tables, timeline rows, headings) is not checked. No postmortem needs that "
+      "much nesting: it usually comes from a paste that went wrong.",
+      bad="A chat export pasted with `>` repeated on every reply, 40 levels deep.",
+      good="The excerpt in a fenced code block, or its lines quoted at one level.")
+def nesting_depth(doc, ctx):
+    from postmortem_skill.helper.model.markdown import walk
+
+    for block, _ in walk(doc.blocks):
+        if block.kind == "paragraph" and block.info == "too-deep":
+            yield found(doc.lang, "PM109", block.start, 1,
+                        (f"quotes or lists nested more than {MAX_NESTING} deep: what is below is read as plain text",
+                         f"引用或列表嵌套超过 {MAX_NESTING} 层：更深的内容只按纯文本读取"),
+                        ("flatten the nesting, or put the pasted text in a fenced code block",
+                         "减少嵌套层级，或把粘贴的内容放进代码块"))
+            return

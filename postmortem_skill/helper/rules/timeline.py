@@ -3,7 +3,7 @@ the stated duration matches impact start → resolved."""
 from __future__ import annotations
 
 from postmortem_skill.helper.model.markdown import PLACEHOLDER
-from postmortem_skill.helper.model.timeutil import AMBIGUOUS_ZONE, AMBIGUOUS_ZONES
+from postmortem_skill.helper.model.timeutil import AMBIGUOUS_ZONE, AMBIGUOUS_ZONES, zone_or_none
 from postmortem_skill.helper.rules.base import found, rule
 
 RULES: list = []
@@ -32,14 +32,22 @@ def timeline_missing(doc, ctx):
 
 
 @rule(RULES, id="PM402", name="time-format", category="timeline", severity="warning",
-      summary="a timeline time does not parse",
+      summary="a timeline time does not parse, or names no real instant",
       doc="A time cell is `HH:MM`, `HH:MM:SS` or `YYYY-MM-DD HH:MM` (dates for incidents that cross midnight). "
-      "Unknown parts are better stated as such in the event text than as a malformed time.",
+      "Unknown parts are better stated as such in the event text than as a malformed time. A date that is "
+      "not a real date (2026-02-30) is an error, as it is in the header; a wall time the clocks skipped "
+      "(02:30 on the night summer time starts) or one outside the calendar is a warning.",
       bad="`| 2023-MM-DD | Token created |`",
       good="`| 2023 (exact date unknown) |` moved to the narrative, or `| 2024-06-28 11:09 | … |`")
 def time_format(doc, ctx):
     for row in doc.timeline.rows:
-        if not row.parsed and not PLACEHOLDER.search(row.time_text):  # a [TODO: time] is PM103's
+        if row.problem:
+            yield found(doc.lang, "PM402", row.line, row.column,
+                        (f"time '{row.time_text}': {row.problem}", f"时间「{row.time_text}」：{row.problem}"),
+                        ("write the date and time as they happened, in the zone the heading states",
+                         "按实际发生的日期和时间填写，时区以标题为准"),
+                        "error" if row.bad_date else None)
+        elif not row.parsed and not PLACEHOLDER.search(row.time_text):  # a [TODO: time] is PM103's
             yield found(doc.lang, "PM402", row.line, row.column,
                         (f"time '{row.time_text}' does not parse", f"时间「{row.time_text}」无法解析"),
                         ("write one time per cell, HH:MM or YYYY-MM-DD HH:MM, in the zone the heading states",
@@ -47,13 +55,20 @@ def time_format(doc, ctx):
 
 
 @rule(RULES, id="PM403", name="time-zone", category="timeline", severity="warning",
-      summary="the timeline does not state its time zone",
+      summary="the timeline does not state its time zone, or states one that is not known",
       doc="Put the zone in the heading or the time column: `## Timeline (All times UTC)`, `| Time (UTC) |`, "
       "`## 时间线（UTC+8）`. Without it, times from different tools cannot be lined up.",
       bad="`## Timeline` with `| Time | Event |`",
       good="`## Timeline (All times UTC)`")
 def time_zone(doc, ctx):
     tl = doc.timeline
+    if tl.zone and zone_or_none(tl.zone) is None:
+        yield found(doc.lang, "PM403", tl.line or tl.section.line, 1,
+                    (f"unknown time zone '{tl.zone}': the times cannot be converted to UTC",
+                     f"无法识别的时区「{tl.zone}」：时间无法换算为 UTC"),
+                    ("write an offset such as 'UTC+3' or an IANA name such as 'Europe/Moscow'",
+                     "改写为偏移（如「UTC+8」）或 IANA 时区名（如「Asia/Shanghai」）"))
+        return
     if tl.rows and any(r.clock for r in tl.rows) and not tl.zone and not all(r.zone for r in tl.rows if r.clock):
         stated = [doc.lines[n - 1] for n in (tl.section.line, tl.line) if n]  # the heading and the table header
         ambiguous = AMBIGUOUS_ZONE.search(" ".join(stated))

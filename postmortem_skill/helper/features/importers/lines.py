@@ -10,7 +10,7 @@ import re
 from datetime import time
 
 from postmortem_skill.helper.features.importers.core import Reader
-from postmortem_skill.helper.model.timeutil import iso_z, match_timestamp, parse_date
+from postmortem_skill.helper.model.timeutil import iso_z, match_timestamp, parse_date, time_of_day
 
 # A line that only gives the day (`2026-03-08`, `--- 2026-03-08 ---`, `# 2026-03-08`), and a chat line that
 # starts with a time of day alone (`[01:45]`, `[01:45:09]`, `01:45`, `1:45 PM`).
@@ -23,14 +23,8 @@ _HEADER = re.compile(r"(?P<who>[^\d\s\[\]|:：#>*-][^\[\]|:：#]{0,39}?)\s+(?P<w
 
 
 def clock_of(m: re.Match) -> time | None:
-    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
-    if m["half"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if m["half"] in "Pp" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return None
-    return time(hour, minute, second, int((m["frac"] or "0")[:6].ljust(6, "0")))
+    hms = time_of_day(int(m["h"]), int(m["mi"]), int(m["s"] or 0), m["half"])
+    return time(*hms, int((m["frac"] or "0")[:6].ljust(6, "0"))) if hms else None
 
 
 def starts_like_lines(line: str) -> bool:
