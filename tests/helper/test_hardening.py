@@ -382,3 +382,13 @@ def test_the_corpus_and_the_templates_have_no_credential_findings():
     for path in paths:
         found = [f for f in check_text(path.read_text(encoding="utf-8")) if f.rule.startswith("PM60")]
         assert not found, (path, found)
+
+
+@pytest.mark.parametrize("text", ["[" * 5000 + "]" * 5000, '{"a": ' + "[" * 5000 + "]" * 5000 + "}",
+                                  '[{"time": "2026-01-01T00:00Z", "event": "kept"}, ' + "[" * 5000 + "]" * 5000 + "]"])
+def test_json_nested_past_the_stack_is_one_line_not_an_internal_error(tmp_path, capsys, text):
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    code, _, err = run(capsys, "timeline", str(path))
+    assert "nested too deeply" in err and "internal error" not in err
+    assert code == (0 if "kept" in text else 2)

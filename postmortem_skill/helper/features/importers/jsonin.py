@@ -222,6 +222,8 @@ def _array_items(text: str, start: int):
             value, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             raise _BadJson(_line_of(text, exc.pos), f"invalid JSON ({exc.msg}); the rest is not read") from None
+        except RecursionError:
+            raise _BadJson(_line_of(text, i), "JSON nested too deeply to be an export; the rest is not read") from None
         line, counted = line + text.count("\n", counted, i), i
         yield line, value
         i = end
@@ -249,6 +251,8 @@ def read_json(text: str, reader: Reader) -> None:
             whole = json.loads(text)
         except json.JSONDecodeError:
             return read_json_lines(text, reader)
+        except RecursionError:
+            return reader.problem(_line_of(text, start), "JSON nested too deeply to be an export")
         name, holder = _list_key(whole)
         if name is None:
             return add_record(reader, _line_of(text, start), holder)
