@@ -20,7 +20,6 @@ from corpus_support import SHARED  # noqa: E402
 # Misses on the held-back test split, kept visible rather than tuned away.
 KNOWN_MISSES = {
     "The intern deleted the bucket because he wasn't paying attention.",
-    "The mistake was made by the engineer on call.",
     "The support staff were rude and unhelpful to affected customers.",
     "黄磊明知有风险还坚持发布。",
     # dev split: ambiguous or out of reach of a subject/predicate reading
@@ -170,3 +169,16 @@ def test_extra_people_and_systems_decide_the_subject():
     assert "PM301" in [f.rule for f in check_text(named)]
     systems = Config({"extra_phrases": {"systems": ["Quinn"]}})
     assert "PM301" not in [f.rule for f in check_text(named, systems)]
+
+
+@pytest.mark.parametrize("sentence, blamed", [
+    ("The canary step was skipped by Tom.", True),
+    ("The warning was quietly ignored by the on-call engineer.", True),
+    ("The error was made by @dana during the handover.", True),
+    ("The canary step was skipped by the deploy script.", False),
+    ("The old partitions were deleted by the cleanup job.", False),
+    ("The deploy was approved by the release manager at 14:02.", False),
+])
+def test_a_passive_fault_blames_its_agent_only_when_that_is_a_person(sentence, blamed):
+    text = "## What Happened\n\n" + sentence + "\n"
+    assert ("PM301" in [f.rule for f in check_text(text)]) is blamed

@@ -62,6 +62,11 @@ class _English:
         # failed / neglected / forgot to: any verb, when a person is the subject
         self._lazy["strong_omission"] = r"\b(?P<lead>" + _alts(d["omission_strong_lead"]) + r")\s+(?P<verb>[a-z-]+)"
         self._lazy["fault"] = _words(d["fault_verbs"])
+        # "the canary step was skipped by Tom", "the mistake was made by the engineer on call": the agent
+        # after "by" is the subject; only a person there is blamed ("skipped by the deploy script" is fine)
+        self._lazy["passive"] = (r"\b(?:(?:was|were|is|are|been|being|got|get|gets)\s+(?:\w+ly\s+)?(?:"
+                                 + _alts(d["passive_fault"]) + r")|(?:mistake|error|blunder|typo|bad call)s?\s+"
+                                 r"(?:was|were|had been|has been)\s+made)\s+(?:\w+ly\s+)?by\s+")
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
@@ -252,6 +257,11 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
                 if not re.match(r"(?:ignored|overlooked|missed)\b", m.group(0)) or \
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                     yield "PM301", m.start(), text[m.start():m.end()], "fault"
+                    break
+        if " by " in low:
+            for m in en.passive.finditer(low):
+                if vocab.object(text, m.end(), people, systems) == "person":
+                    yield "PM301", m.start(), text[m.start():m.end()].strip(), "fault"
                     break
         for m in [*scan("strong_omission"), *scan("omission")]:
             verb = m.group("verb")
