@@ -182,3 +182,16 @@ def test_extra_people_and_systems_decide_the_subject():
 def test_a_passive_fault_blames_its_agent_only_when_that_is_a_person(sentence, blamed):
     text = "## What Happened\n\n" + sentence + "\n"
     assert ("PM301" in [f.rule for f in check_text(text)]) is blamed
+
+
+@pytest.mark.parametrize("sentence, blamed", [
+    ("Who thought it was a good idea to deploy on a Friday?", True),
+    ("Why didn't the on-call engineer check the dashboard?", True),
+    ("Why did nobody look at the logs?", True),
+    ("Why didn't the alert fire?", False),
+    ("Who owns the dashboard?", False),
+    ("Why wasn't the canary stage enabled?", False),
+])
+def test_a_rhetorical_question_about_a_person_is_blame(sentence, blamed):
+    text = "## What Happened\n\n" + sentence + "\n"
+    assert ("PM301" in [f.rule for f in check_text(text)]) is blamed

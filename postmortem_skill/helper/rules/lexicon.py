@@ -258,6 +258,8 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                     yield "PM301", m.start(), text[m.start():m.end()], "fault"
                     break
+        if "?" in low:
+            yield from _rhetorical_en(text, low, vocab, people, systems)
         if " by " in low:
             for m in en.passive.finditer(low):
                 if vocab.object(text, m.end(), people, systems) == "person":
@@ -277,6 +279,25 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
             if _normative_about_person(en, low, m, subject):
                 yield "PM303", m.start(), text[m.start():m.end()], "normative"
                 break
+
+
+# "Who thought it was a good idea to …?", "Why didn't the on-call check …?": a question asked about a person's
+# choice or omission is an accusation; the same question about a system ("why didn't the alert fire?") is not
+_WHO_THOUGHT = re.compile(r"(?:^|[,;:]\s*)who\s+(?:thought|figured|believed|decided|let|allowed)\s+"
+                          r"(?:it\s+was|it'?d\s+be|it\s+would\s+be|that|this|them|him|her|the)\b")
+_WHY_NOT = re.compile(r"(?:^|[,;:]\s*)why\s+(?:(?:didn[’']t|did\s+not|wasn[’']t|weren[’']t|hadn[’']t|couldn[’']t|"
+                      r"wouldn[’']t)\s+|did\s+(?=no\s?one\b|nobody\b))")
+
+
+def _rhetorical_en(text, low, vocab, people, systems):
+    m = _WHO_THOUGHT.search(low)
+    if m:
+        yield "PM301", m.start(), text[m.start():m.end()].lstrip(",;: "), "blame"
+        return
+    m = _WHY_NOT.search(low)
+    if m and (re.match(r"no\s?one\b|nobody\b", low[m.end():])
+              or vocab.object(text, m.end(), people, systems) == "person"):
+        yield "PM301", m.start(), text[m.start():m.end()].lstrip(",;: ").strip(), "blame"
 
 
 def _responsibility_en(en, text, low, scan, people, systems):
