@@ -195,3 +195,21 @@ def test_a_passive_fault_blames_its_agent_only_when_that_is_a_person(sentence, b
 def test_a_rhetorical_question_about_a_person_is_blame(sentence, blamed):
     text = "## What Happened\n\n" + sentence + "\n"
     assert ("PM301" in [f.rule for f in check_text(text)]) is blamed
+
+
+@pytest.mark.parametrize("sentence, rule", [
+    ("谁让他在高峰期发布的？", "PM301"),
+    ("为什么张伟没有先回滚？", "PM301"),
+    ("难道运维不知道要先备份吗？", "PM301"),
+    ("这次事故要归咎于测试同学。", "PM305"),
+    ("责任在值班的小李。", "PM305"),
+    ("但凡看一眼监控也不至于这样。", "PM302"),
+    ("为什么告警没有触发？", None),
+    ("谁负责这个服务？", None),
+    ("这次事故要归咎于缓存配置。", None),
+    ("责任在于发布流程缺少校验。", None),
+])
+def test_chinese_questions_and_fault_laid_on_a_person(sentence, rule):
+    text = "## 处理过程回顾\n\n" + sentence + "\n"
+    found = {f.rule for f in check_text(text) if f.rule in ("PM301", "PM302", "PM305")}
+    assert found == ({rule} if rule else set())

@@ -425,6 +425,33 @@ def subject_zh(text: str, end: int) -> str:
     return kind
 
 
+# 谁让…？ / 为什么<person>不… / 难道<person>…吗: a question that accuses a person; about a system it is not
+_WHO_LET_ZH = re.compile(r"(?:^|[，,；;：:])\s*谁让")
+_WHY_NOT_ZH = re.compile(r"(?:为什么|为啥|怎么)(?P<rest>[^，。？?！]{1,12}?)(?:不|没有?|未)")
+_SURELY_ZH = re.compile(r"难道(?P<rest>[^，。？?！]{1,12})")
+
+
+# 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
+_LAID_ON_ZH = re.compile(r"归咎(?:于|给)|责任在于?")
+
+
+def _person_from(zh, text, start, end) -> bool:
+    """A person named from `start` (the name's look-ahead may read past `end`, where it must begin)."""
+    m = zh.person.search(text[start:])  # cut, so that a name reads as the start of a phrase
+    return bool(m) and m.start() < end - start
+
+
+def _rhetorical_zh(zh, text):
+    m = _WHO_LET_ZH.search(text)
+    if m:
+        return m.start(), "谁让"
+    for pattern in (_WHY_NOT_ZH, _SURELY_ZH):
+        m = pattern.search(text)
+        if m and _person_from(zh, text, m.start("rest"), m.end("rest")):
+            return m.start(), m.group(0)
+    return None
+
+
 def find_zh(text: str, forward: bool):
     zh = chinese()
 
@@ -442,6 +469,10 @@ def find_zh(text: str, forward: bool):
         if not zh.negation.search(text[:m.start()]):
             cause = True
             yield "PM305", m.start(), m.group(0), "root"
+    for m in _LAID_ON_ZH.finditer(text):
+        if _person_from(zh, text, m.end(), m.end() + 4) and not zh.negation.search(text[:m.start()]):
+            cause = True
+            yield "PM305", m.start(), m.group(0), "root"
     for m in zh.root.finditer(text):
         if m.group(0) != "人员原因" and not _person_near(zh, text, m):
             continue
@@ -452,6 +483,11 @@ def find_zh(text: str, forward: bool):
         for m in zh.plain[family].finditer(text):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
+    if not forward and not cause and ("谁" in text or "为" in text or "难道" in text or "为啥" in text):
+        m = _rhetorical_zh(zh, text)
+        if m:
+            cause = True  # reported once
+            yield "PM301", m[0], m[1], "blame"
     if not forward and not cause:
         for m in [*zh.person_fault.finditer(text), *zh.omission_any.finditer(text)]:
             if subject_zh(text, m.start()) == "person":
