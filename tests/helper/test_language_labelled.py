@@ -20,7 +20,6 @@ from corpus_support import SHARED  # noqa: E402
 # Misses on the held-back test split, kept visible rather than tuned away.
 KNOWN_MISSES = {
     "The intern deleted the bucket because he wasn't paying attention.",
-    "The mistake was made by the engineer on call.",
     "The support staff were rude and unhelpful to affected customers.",
     "黄磊明知有风险还坚持发布。",
     # dev split: ambiguous or out of reach of a subject/predicate reading
@@ -170,3 +169,47 @@ def test_extra_people_and_systems_decide_the_subject():
     assert "PM301" in [f.rule for f in check_text(named)]
     systems = Config({"extra_phrases": {"systems": ["Quinn"]}})
     assert "PM301" not in [f.rule for f in check_text(named, systems)]
+
+
+@pytest.mark.parametrize("sentence, blamed", [
+    ("The canary step was skipped by Tom.", True),
+    ("The warning was quietly ignored by the on-call engineer.", True),
+    ("The error was made by @dana during the handover.", True),
+    ("The canary step was skipped by the deploy script.", False),
+    ("The old partitions were deleted by the cleanup job.", False),
+    ("The deploy was approved by the release manager at 14:02.", False),
+])
+def test_a_passive_fault_blames_its_agent_only_when_that_is_a_person(sentence, blamed):
+    text = "## What Happened\n\n" + sentence + "\n"
+    assert ("PM301" in [f.rule for f in check_text(text)]) is blamed
+
+
+@pytest.mark.parametrize("sentence, blamed", [
+    ("Who thought it was a good idea to deploy on a Friday?", True),
+    ("Why didn't the on-call engineer check the dashboard?", True),
+    ("Why did nobody look at the logs?", True),
+    ("Why didn't the alert fire?", False),
+    ("Who owns the dashboard?", False),
+    ("Why wasn't the canary stage enabled?", False),
+])
+def test_a_rhetorical_question_about_a_person_is_blame(sentence, blamed):
+    text = "## What Happened\n\n" + sentence + "\n"
+    assert ("PM301" in [f.rule for f in check_text(text)]) is blamed
+
+
+@pytest.mark.parametrize("sentence, rule", [
+    ("谁让他在高峰期发布的？", "PM301"),
+    ("为什么张伟没有先回滚？", "PM301"),
+    ("难道运维不知道要先备份吗？", "PM301"),
+    ("这次事故要归咎于测试同学。", "PM305"),
+    ("责任在值班的小李。", "PM305"),
+    ("但凡看一眼监控也不至于这样。", "PM302"),
+    ("为什么告警没有触发？", None),
+    ("谁负责这个服务？", None),
+    ("这次事故要归咎于缓存配置。", None),
+    ("责任在于发布流程缺少校验。", None),
+])
+def test_chinese_questions_and_fault_laid_on_a_person(sentence, rule):
+    text = "## 处理过程回顾\n\n" + sentence + "\n"
+    found = {f.rule for f in check_text(text) if f.rule in ("PM301", "PM302", "PM305")}
+    assert found == ({rule} if rule else set())

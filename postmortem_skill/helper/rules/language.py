@@ -276,19 +276,29 @@ def _person_names(doc) -> set[str]:
     return names
 
 
+def _within(section, outer) -> bool:
+    while section is not None:
+        if section is outer:
+            return True
+        section = section.parent
+    return False
+
+
 @rule(RULES, id="PM308", name="person-named", category="language", severity="info",
-      summary="a person is named in the narrative (summary, timeline, analysis)",
-      doc="Name roles, not people: 'the on-call engineer', 'the author of the change'. A name in the story "
-      "makes the review about that person, and readers outside the team learn nothing from it. People "
-      "named here are the document's own authors, action owners and @handles; forward-looking sections and "
-      "the action items are not checked.",
-      bad="`| 23:10 | Dana starts the cleanup script with --all-partitions |`",
-      good="`| 23:10 | The data engineer on call starts the cleanup script with --all-partitions |`")
+      summary="a person is named in the narrative sections (summary, analysis, detection, response, impact)",
+      doc="In the narrative, name roles rather than people: 'the on-call engineer', 'the author of the "
+      "change'. A name in the analysis makes the review about that person, and readers outside the team "
+      "learn nothing from it. The record keeps its names: the timeline (rows keep their speaker and actor), "
+      "the header, the action items and the forward-looking sections (Lessons Learned, Open Questions) are "
+      "not checked. People named here are the document's own authors, action owners and @handles.",
+      bad="`Dana ran the cleanup script with --all-partitions, which deleted the live partitions.` in Root Cause",
+      good="`The cleanup script ran with --all-partitions and deleted the live partitions.` in Root Cause")
 def person_named(doc, ctx):
     names = _person_names(doc)
     if not names:
         return
     header_lines = {f.line for f in doc.header.values()}
+    timeline = doc.timeline.section
 
     def alternative(name: str) -> str:  # Chinese has no spaces between words: no word boundaries there
         return re.escape(name) if re.search(r"[\u4e00-\u9fff]", name) else r"(?<![\w@])" + re.escape(name) + r"(?!\w)"
@@ -296,6 +306,8 @@ def person_named(doc, ctx):
     pattern = re.compile("|".join(alternative(n) for n in sorted(names, key=len, reverse=True)))
     for sentence in doc.sentences:
         if sentence.flags & (_SKIP | {"forward"}) or sentence.line in header_lines:
+            continue
+        if timeline is not None and _within(sentence.section, timeline):
             continue
         hit = pattern.search(sentence.raw)
         if hit:

@@ -62,6 +62,11 @@ class _English:
         # failed / neglected / forgot to: any verb, when a person is the subject
         self._lazy["strong_omission"] = r"\b(?P<lead>" + _alts(d["omission_strong_lead"]) + r")\s+(?P<verb>[a-z-]+)"
         self._lazy["fault"] = _words(d["fault_verbs"])
+        # "the canary step was skipped by Tom", "the mistake was made by the engineer on call": the agent
+        # after "by" is the subject; only a person there is blamed ("skipped by the deploy script" is fine)
+        self._lazy["passive"] = (r"\b(?:(?:was|were|is|are|been|being|got|get|gets)\s+(?:\w+ly\s+)?(?:"
+                                 + _alts(d["passive_fault"]) + r")|(?:mistake|error|blunder|typo|bad call)s?\s+"
+                                 r"(?:was|were|had been|has been)\s+made)\s+(?:\w+ly\s+)?by\s+")
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
@@ -253,6 +258,13 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
                     yield "PM301", m.start(), text[m.start():m.end()], "fault"
                     break
+        if "?" in low:
+            yield from _rhetorical_en(text, low, vocab, people, systems)
+        if " by " in low:
+            for m in en.passive.finditer(low):
+                if vocab.object(text, m.end(), people, systems) == "person":
+                    yield "PM301", m.start(), text[m.start():m.end()].strip(), "fault"
+                    break
         for m in [*scan("strong_omission"), *scan("omission")]:
             verb = m.group("verb")
             if en.outcome.fullmatch(verb) or (m.group("lead").lower() == "not" and not verb.lower().endswith("ing")):
@@ -267,6 +279,25 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
             if _normative_about_person(en, low, m, subject):
                 yield "PM303", m.start(), text[m.start():m.end()], "normative"
                 break
+
+
+# "Who thought it was a good idea to …?", "Why didn't the on-call check …?": a question asked about a person's
+# choice or omission is an accusation; the same question about a system ("why didn't the alert fire?") is not
+_WHO_THOUGHT = re.compile(r"(?:^|[,;:]\s*)who\s+(?:thought|figured|believed|decided|let|allowed)\s+"
+                          r"(?:it\s+was|it'?d\s+be|it\s+would\s+be|that|this|them|him|her|the)\b")
+_WHY_NOT = re.compile(r"(?:^|[,;:]\s*)why\s+(?:(?:didn[’']t|did\s+not|wasn[’']t|weren[’']t|hadn[’']t|couldn[’']t|"
+                      r"wouldn[’']t)\s+|did\s+(?=no\s?one\b|nobody\b))")
+
+
+def _rhetorical_en(text, low, vocab, people, systems):
+    m = _WHO_THOUGHT.search(low)
+    if m:
+        yield "PM301", m.start(), text[m.start():m.end()].lstrip(",;: "), "blame"
+        return
+    m = _WHY_NOT.search(low)
+    if m and (re.match(r"no\s?one\b|nobody\b", low[m.end():])
+              or vocab.object(text, m.end(), people, systems) == "person"):
+        yield "PM301", m.start(), text[m.start():m.end()].lstrip(",;: ").strip(), "blame"
 
 
 def _responsibility_en(en, text, low, scan, people, systems):
@@ -394,6 +425,33 @@ def subject_zh(text: str, end: int) -> str:
     return kind
 
 
+# 谁让…？ / 为什么<person>不… / 难道<person>…吗: a question that accuses a person; about a system it is not
+_WHO_LET_ZH = re.compile(r"(?:^|[，,；;：:])\s*谁让")
+_WHY_NOT_ZH = re.compile(r"(?:为什么|为啥|怎么)(?P<rest>[^，。？?！]{1,12}?)(?:不|没有?|未)")
+_SURELY_ZH = re.compile(r"难道(?P<rest>[^，。？?！]{1,12})")
+
+
+# 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
+_LAID_ON_ZH = re.compile(r"归咎(?:于|给)|责任在于?")
+
+
+def _person_from(zh, text, start, end) -> bool:
+    """A person named from `start` (the name's look-ahead may read past `end`, where it must begin)."""
+    m = zh.person.search(text[start:])  # cut, so that a name reads as the start of a phrase
+    return bool(m) and m.start() < end - start
+
+
+def _rhetorical_zh(zh, text):
+    m = _WHO_LET_ZH.search(text)
+    if m:
+        return m.start(), "谁让"
+    for pattern in (_WHY_NOT_ZH, _SURELY_ZH):
+        m = pattern.search(text)
+        if m and _person_from(zh, text, m.start("rest"), m.end("rest")):
+            return m.start(), m.group(0)
+    return None
+
+
 def find_zh(text: str, forward: bool):
     zh = chinese()
 
@@ -411,6 +469,10 @@ def find_zh(text: str, forward: bool):
         if not zh.negation.search(text[:m.start()]):
             cause = True
             yield "PM305", m.start(), m.group(0), "root"
+    for m in _LAID_ON_ZH.finditer(text):
+        if _person_from(zh, text, m.end(), m.end() + 4) and not zh.negation.search(text[:m.start()]):
+            cause = True
+            yield "PM305", m.start(), m.group(0), "root"
     for m in zh.root.finditer(text):
         if m.group(0) != "人员原因" and not _person_near(zh, text, m):
             continue
@@ -421,6 +483,11 @@ def find_zh(text: str, forward: bool):
         for m in zh.plain[family].finditer(text):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
+    if not forward and not cause and ("谁" in text or "为" in text or "难道" in text or "为啥" in text):
+        m = _rhetorical_zh(zh, text)
+        if m:
+            cause = True  # reported once
+            yield "PM301", m[0], m[1], "blame"
     if not forward and not cause:
         for m in [*zh.person_fault.finditer(text), *zh.omission_any.finditer(text)]:
             if subject_zh(text, m.start()) == "person":
