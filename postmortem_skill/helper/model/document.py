@@ -34,7 +34,8 @@ _FIELD_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?P<mark>\*\*|__|\*|_)(?P<label>[^*_:：]{1,30}?)\s*(?P<c1>[:：])?\s*(?P=mark)"
     r"\s*(?(c1)|[:：])\s*(?P<value>.*)$"
 )
-_TITLE_PREFIX = re.compile(r"^(?:postmortem|post-mortem|post mortem|incident report|复盘报告|故障复盘|事故复盘)\s*[:：]\s*", re.I)
+_TITLE_PREFIX = re.compile(r"^(?:postmortem|post-mortem|post mortem|incident report"
+                           r"|复盘报告|故障复盘|事故复盘)\s*[:：]\s*", re.I)
 _TEMPLATE_MARK = re.compile(r"<!--\s*postmortem-template:\s*([\w-]+)\s*-->")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 

@@ -16,17 +16,26 @@ _TABLE_HINT = ("use | Priority | Action | Owner | Due Date | Ticket |", "使用 
 
 # A vague action names no verifiable end state. Matched against the start of the action text.
 _VAGUE_EN = re.compile(
-    r"^\s*(?:improve|enhance|strengthen|optimi[sz]e|make\b.{0,40}\bbetter|fix (?:the|this) (?:issue|problem|bug)\b\s*\.?$"
-    r"|investigate|look into|monitor closely|keep an eye|consider|review\s*\.?$|review (?:the|our) (?:process|processes)\b"
-    r"|add (?:more )?monitoring\s*\.?$|ensure\b|double[- ]check|follow up\s*\.?$|revisit|be (?:more )?(?:vigilant|proactive))",
+    r"^\s*(?:improve|enhance|strengthen|optimi[sz]e|make\b.{0,40}\bbetter"
+    r"|fix (?:the|this) (?:issue|problem|bug)\b\s*\.?$"
+    r"|investigate|look into|monitor closely|keep an eye|consider|review\s*\.?$"
+    r"|review (?:the|our) (?:process|processes)\b"
+    r"|add (?:more )?monitoring\s*\.?$|ensure\b|double[- ]check|follow up\s*\.?$|revisit"
+    r"|be (?:more )?(?:vigilant|proactive))",
     re.I)
 _VAGUE_ZH = re.compile(r"^\s*(?:加强|提高|提升|完善|优化|后续优化|持续关注|关注|注意|排查|跟进|研究一下|梳理)")
-_SPECIFIC = re.compile(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\bthat\b|\bto\b.{0,60}\b(?:under|within|below|above|before|after)\b"
+_SPECIFIC = re.compile(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\bthat\b"
+                       r"|\bto\b.{0,60}\b(?:under|within|below|above|before|after)\b"
                        r"|阈值|超过|低于|以内|之前|自动|当", re.I)
 # Actions that try to fix people instead of systems.
 _PEOPLE_EN = re.compile(
-    r"\b(?:be (?:more )?careful|pay (?:more )?attention|(?:send (?:a |an )?)?reminders? (?:to|for) (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call)|remind (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call|\w+ to)\b|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
-    r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)|needs? to learn|learn (?:the )?proper"
+    r"\b(?:be (?:more )?careful|pay (?:more )?attention"
+    r"|(?:send (?:a |an )?)?reminders? (?:to|for) (?:the )?"
+    r"(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call)"
+    r"|remind (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call|\w+ to)\b"
+    r"|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
+    r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)"
+    r"|needs? to learn|learn (?:the )?proper"
     r"|retrain|disciplin|hold \w+ accountable|talk to\b|more careful)", re.I)
 _PEOPLE_ZH = re.compile(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
                         r"引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
