@@ -9,8 +9,8 @@
     doc.sections                       top-level Section list; doc.all_sections flat, in order
     doc.section('timeline')            first Section whose normalised title matches (en or zh alias)
     doc.tables                         table Blocks (rows of Cells with line and column)
-    doc.sentences                      Sentence list (see postmortem_skill.helper.model.sentences), computed on first use
-    doc.timeline                       Timeline(rows, zone, section) (see postmortem_skill.helper.model.rows)
+    doc.sentences                      Sentence list (see model.sentences), computed on first use
+    doc.timeline                       Timeline(rows, zone, section) (see model.rows)
     doc.action_items                   ActionItem list; doc.action_table the table Block or None
     doc.blocks, doc.lines              raw blocks (postmortem_skill.helper.model.markdown) and text lines
 
