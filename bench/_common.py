@@ -257,7 +257,9 @@ def compile_bytecode() -> str:
     import compileall
 
     ok = compileall.compile_dir(str(ROOT / "postmortem_skill"), quiet=1)
-    return "postmortem_skill/ compiled before timing" if ok else "postmortem_skill/ compile failed; timings include compiling"
+    if ok:
+        return "postmortem_skill/ compiled before timing"
+    return "postmortem_skill/ compile failed; timings include compiling"
 
 
 def machine_facts() -> dict:
@@ -349,7 +351,8 @@ def third_party_loaded(rows: list[tuple[str, int, int]]) -> list[str]:
 def cprofile_cli(entry: str, argv: list[str], out: Path, env: dict | None = None, top: int = 20,
                  cwd: str | Path | None = None) -> str:
     """cProfile of one CLI call in a fresh interpreter (imports included): top functions by own time
-    and by cumulative time, as printable text. `entry` is e.g. 'from postmortem_skill.helper.cli import main; main()'."""
+    and by cumulative time, as printable text. `entry` is e.g.
+    'from postmortem_skill.helper.cli import main; main()'."""
     code = ("import cProfile, sys\n"
             f"sys.argv = {argv!r}\n"
             f"cProfile.run({entry!r}, {str(out)!r})\n")

@@ -196,8 +196,8 @@ documents/s = files / median.""", facts)
             code_same = C.code_fingerprint("postmortem_skill/helper") == code_before
             print(C.series_table([cold, warm, mdl]))
             if not code_same:
-                print("  WARNING: postmortem_skill/helper changed during these runs (a commit landed): the cache keys on the"
-                      " code, so warm runs may have missed it; run again on a settled tree")
+                print("  WARNING: postmortem_skill/helper changed during these runs (a commit landed): "
+                      "the cache keys on the code, so warm runs may have missed it; run again on a settled tree")
             rates = {s.label: size / s.median for s in (cold, warm, mdl)}
             for label, rate in rates.items():
                 print(f"  {label:<40} {rate:10.0f} documents/s")
@@ -215,7 +215,8 @@ documents/s = files / median.""", facts)
                 "size": size, "archive_bytes": info["bytes"], "lines_each": info["lines_each"],
                 "series": [s.row() for s in (cold, warm, mdl)],
                 "docs_per_s": {k: round(v, 1) for k, v in rates.items()},
-                "findings_consistent": len(digests) == 1, "cache": cache_note, "code_unchanged": code_same, "load_before": load_before, "load_after": load_after,
+                "findings_consistent": len(digests) == 1, "cache": cache_note, "code_unchanged": code_same,
+                "load_before": load_before, "load_after": load_after,
             })
             if (not ok_cold or args.profile) and size == sizes[0]:
                 sample = sorted(archive.rglob("*.md"))[:20]  # under validate's parallel threshold: one process

@@ -128,7 +128,8 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
              lambda d: [*C.rulesync_cmd(), "generate"]),
         ]
         series = [C.Series(label) for label, _t, _c in jobs]
-        code_before = C.code_fingerprint("postmortem_postmortem_skill/compiler", "postmortem_postmortem_skill/targets")
+        code_folders = ("postmortem_postmortem_skill/compiler", "postmortem_postmortem_skill/targets")
+        code_before = C.code_fingerprint(*code_folders)
         written = {}
         load_before = C.loadavg()
         # one untimed warm-up round so that every tool starts with a warm page cache
@@ -137,7 +138,7 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
             C.run_timed(cmd(d), cwd=d)
             written[label] = files_under(d)
         for i in range(args.runs):
-            for k, (label, tpl, cmd) in enumerate(jobs):
+            for k, (_label, tpl, cmd) in enumerate(jobs):
                 d = fresh_copy(tpl, scratch, f"job{k}", i)
                 # Start every run with no disk writeback pending from the previous one (ours writes
                 # ~180 files, the peers ~10): flush it untimed, and delete the projects only at the end.
@@ -145,8 +146,8 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
                 series[k].seconds.append(C.run_timed(cmd(d), cwd=d))
         load_after = C.loadavg()
         print(C.series_table(series))
-        if C.code_fingerprint("postmortem_postmortem_skill/compiler", "postmortem_postmortem_skill/targets") != code_before:
-            print("WARNING: postmortem_postmortem_skill/compiler or postmortem_postmortem_skill/targets changed during these runs (a commit landed)")
+        if C.code_fingerprint(*code_folders) != code_before:
+            print(f"WARNING: {' or '.join(code_folders)} changed during these runs (a commit landed)")
         ours_all, ours_same, ruler, rulesync = (s.median for s in series)
         ratios = {
             "ours_all_vs_ruler": ours_all / ruler, "ours_all_vs_rulesync": ours_all / rulesync,

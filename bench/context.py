@@ -13,7 +13,7 @@ into a fresh, empty project and counts, per assistant:
     description, in characters), once per distinct skill name, and the copies it can see: a client that
     does not collapse equal names would list it once per copy (the Copilot CLI collapses them).
 Which files are "always loaded" comes from the reference /work/shared/reference/assistants.md (the
-target data files in postmortem_postmortem_skill/targets/ do not mark it): the per-assistant rules are the LOADS table below.
+target data files in postmortem_skill/targets/ do not mark it): the per-assistant rules are the LOADS table below.
 A rule folder whose activation key is unknown or unconfirmed counts as always loaded (this errs
 against us). ruler and rulesync get the same guideline (the SKILL.md body) for every one of our
 assistants each of them supports, and are measured with the same rules.
@@ -115,8 +115,8 @@ LOADS = {
     "zed": [],  # the first of ZED_ORDER that exists
     "opencode": [],  # AGENTS.md, else CLAUDE.md (first match), plus opencode.json instructions
     "amp": [("AGENTS.md", always), ("AGENT.md", always), ("CLAUDE.md", always)],
-    "augment": [(".augment/rules/**/*.md", equals("type", "always_apply", missing=True)), (".augment-guidelines", always),
-                ("AGENTS.md", always), ("CLAUDE.md", always)],
+    "augment": [(".augment/rules/**/*.md", equals("type", "always_apply", missing=True)),
+                (".augment-guidelines", always), ("AGENTS.md", always), ("CLAUDE.md", always)],
     "amazonq": [(".amazonq/rules/**/*.md", always)],
     "trae": [(".trae/rules/project_rules.md", always), (".trae/rules/**/*.md", is_true("alwaysApply"))],
     "comate": [(".comate/rules/**/*.mdr", is_true("alwaysApply"))],
@@ -265,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     C.print_header("context cost per assistant after install --all", f"""
 fresh empty project; `{build_skill} install --all --project DIR`; then every file each assistant loads
 into every conversation is found with the rules in bench/context.py (from the reference assistants.md)
-and its bytes counted; skill listing = name + description characters of the skill (once per name) and the copies it can see.
+and its bytes counted; skill listing = name + description characters of the skill (once per name) and the copies it \
+can see.
 Peers: the same guideline (SKILL.md body, {len(body.encode())} bytes) for each of our assistants they support.""")
 
     results = {}

@@ -40,7 +40,8 @@ def render(results: dict, command: str) -> str:
         f"Measured {facts['date_utc']} on {facts['machine']}, {facts['python']}, commit {facts['commit']}.",
         f"Command: {command}.",
         "Each bench's facts were recorded at (UTC, load average 1/5/15 min): " + "; ".join(
-            f"{name} {r['facts']['date_utc'][11:16]} ({r['facts']['load_average_1_5_15']})" for name, r in results.items())
+            f"{name} {r['facts']['date_utc'][11:16]} ({r['facts']['load_average_1_5_15']})"
+            for name, r in results.items())
         + ".",
         "",
         "| What | Ours | Peer | Goal | |",
@@ -51,7 +52,8 @@ def render(results: dict, command: str) -> str:
         ours_all, ours_same, ruler, rulesync = r["series"]
         lines += [
             f"| install for all 22 assistants, whole process | {ms(ours_all)} | ruler {ms(ruler)} | "
-            f"≤ 0.5× ruler | {r['ratios']['ours_all_vs_ruler']:.2f}× {verdict(r['ratios']['ours_all_vs_ruler'] <= 0.5)} |",
+            f"≤ 0.5× ruler | {r['ratios']['ours_all_vs_ruler']:.2f}× "
+            f"{verdict(r['ratios']['ours_all_vs_ruler'] <= 0.5)} |",
             f"| (same) | | rulesync {ms(rulesync)} | ≤ 0.2× rulesync | "
             f"{r['ratios']['ours_all_vs_rulesync']:.2f}× {verdict(r['ratios']['ours_all_vs_rulesync'] <= 0.2)} |",
             f"| install for the 12 assistants both peers support | {ms(ours_same)} | | | "
@@ -100,8 +102,8 @@ def render(results: dict, command: str) -> str:
         for row in r["series"]:
             goal = row["label"] in r["goal_met"]
             what = f"`{row['label']}`, {r['lines']}-line postmortem" if goal else f"`{row['label']}`"
-            lines.append(f"| {what} | {ms(row)} | | "
-                         f"{'≤ 150 ms' if goal else 'floor'} | {verdict(r['goal_met'][row['label']]) if goal else ''} |")
+            met = verdict(r["goal_met"][row["label"]]) if goal else ""
+            lines.append(f"| {what} | {ms(row)} | | {'≤ 150 ms' if goal else 'floor'} | {met} |")
     return "\n".join(lines)
 
 
@@ -152,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         results = {k: results[k] for k in BENCHES if k in results}
     if not results:
         return 1
-    command = "`python3 bench/run_all.py" + (" --quick" if args.quick else "") + (
-        f" --only {args.only}" if args.only != ap.get_default("only") else "") + (" --reuse" if args.reuse else "") + "`"
+    command = ("`python3 bench/run_all.py" + (" --quick" if args.quick else "")
+               + (f" --only {args.only}" if args.only != ap.get_default("only") else "")
+               + (" --reuse" if args.reuse else "") + "`")
     if not args.only:
         command = "`python3 bench/run_all.py` (this table re-rendered from its logs with `--only= --reuse`)"
     table = render(results, command)

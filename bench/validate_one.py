@@ -174,8 +174,8 @@ whole-process wall time, output discarded.""")
             ("python3 -c pass (floor)", [sys.executable, "-c", "pass"], False),
             ("python3 -I -c pass (floor)", [sys.executable, "-I", "-c", "pass"], False),
             ("postmortem validate FILE", [postmortem, "validate", str(doc)], True),
-            ("python3 -m postmortem_skill.helper validate FILE", [sys.executable, "-m", "postmortem_skill.helper", "validate", str(doc)],
-             True),
+            ("python3 -m postmortem_skill.helper validate FILE",
+             [sys.executable, "-m", "postmortem_skill.helper", "validate", str(doc)], True),
         ]
         zipapp, zip_note = current_zipapp(scratch)
         print(zip_note)
@@ -184,7 +184,7 @@ whole-process wall time, output discarded.""")
         series = [C.Series(label) for label, _c, _v in cmds]
         load_before = C.loadavg()
         for r in range(args.runs + 1):
-            for k, (_label, cmd, uses_cache) in enumerate(cmds):
+            for k, (_label, cmd, _uses_cache) in enumerate(cmds):
                 cache = scratch / f"cache-{r}-{k}"
                 t = C.run_timed(cmd, env=cache_env(cache), ok=(0, 1))
                 shutil.rmtree(cache, ignore_errors=True)
@@ -211,7 +211,8 @@ whole-process wall time, output discarded.""")
                             f"cProfile.run('from postmortem_skill.helper.cli import main; main()', {str(prof)!r})"],
                            capture_output=True, env=cache_env(scratch / "prof-cache"))
             report = subprocess.run([sys.executable, "-c", "import pstats, sys; s = pstats.Stats(sys.argv[1]);"
-                                     "s.sort_stats('cumulative').print_stats(25); s.sort_stats('tottime').print_stats(20)",
+                                     "s.sort_stats('cumulative').print_stats(25);"
+                                     " s.sort_stats('tottime').print_stats(20)",
                                      str(prof)], capture_output=True, text=True).stdout
             print()
             print("cProfile of one validate (imports included):")

@@ -57,7 +57,7 @@ def test_every_plugin_validates_strictly_and_provides_the_skill(clients, home):
 
 def test_every_plugin_passes_the_directory_profile(clients, home):
     """What the public plugin directory refuses (README, LICENSE); warnings such as a missing icon pass."""
-    for entry, folder in local_plugins():
+    for _entry, folder in local_plugins():
         if folder is None:
             continue
         proc = clients.run("claude", "plugin", "validate", "--profile", "directory", "--json", str(folder),

@@ -62,7 +62,7 @@ def check_file(path: Path) -> list[str]:
             data = yaml.load(match.group(1) or "", Loader=_StrictLoader)
             if not isinstance(data, dict):
                 return [f"{path}: frontmatter is a {type(data).__name__}, not a mapping"]
-            for key, value in data.items():
+            for key, _value in data.items():
                 if not isinstance(key, str):
                     problems.append(f"{path}: frontmatter key {key!r} is not a string")
             if "description" in data and not isinstance(data["description"], str):

@@ -54,13 +54,16 @@ def test_vendored_schemas_catch_known_mistakes(clients, home, tmp_path):
         "codex-skill-metadata.json": {"policy": {"allow_implicit_invocation": "yes"}},
     }
     good = {
-        "claude-code-marketplace.json": {"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": "./p"}]},
+        "claude-code-marketplace.json": {"name": "m", "owner": {"name": "o"},
+                                         "plugins": [{"name": "p", "source": "./p"}]},
         "claude-code-plugin-manifest.json": {"name": "p", "version": "0.1.0", "author": {"name": "a"}},
         "codex-plugin-manifest.json": {"name": "p", "version": "0.1.0", "description": "d", "author": {"name": "a"},
-                                       "interface": {"displayName": "P", "shortDescription": "s", "longDescription": "l",
-                                                     "developerName": "d", "category": "Productivity",
-                                                     "capabilities": ["Read"], "defaultPrompt": "Write a postmortem"}},
-        "codex-skill-metadata.json": {"interface": {"display_name": "Postmortem"}, "policy": {"allow_implicit_invocation": True}},
+                                       "interface": {"displayName": "P", "shortDescription": "s",
+                                                     "longDescription": "l", "developerName": "d",
+                                                     "category": "Productivity", "capabilities": ["Read"],
+                                                     "defaultPrompt": "Write a postmortem"}},
+        "codex-skill-metadata.json": {"interface": {"display_name": "Postmortem"},
+                                      "policy": {"allow_implicit_invocation": True}},
     }
     import json
 
@@ -68,5 +71,7 @@ def test_vendored_schemas_catch_known_mistakes(clients, home, tmp_path):
         for verdict, sample in (("bad", bad[schema]), ("good", good[schema])):
             path = tmp_path / f"{verdict}-{schema}"
             path.write_text(json.dumps(sample), encoding="utf-8")
-            proc = clients.run("check-jsonschema", "--schemafile", str(SCHEMAS / schema), str(path), cwd=tmp_path, home=home)
-            assert (proc.returncode == 0) == (verdict == "good"), f"{schema} on {verdict} sample:\n{proc.stdout}{proc.stderr}"
+            proc = clients.run("check-jsonschema", "--schemafile", str(SCHEMAS / schema), str(path),
+                               cwd=tmp_path, home=home)
+            assert (proc.returncode == 0) == (verdict == "good"), (
+                f"{schema} on {verdict} sample:\n{proc.stdout}{proc.stderr}")

@@ -80,8 +80,8 @@ def test_lines_matching_numbers_each_line_once(text, cue, lines):
 
 
 PROSE = ["e.g.", "approx.", "U.S.", " Dr.", "etc.", "p.m.", "Dana", "it's", "'quoted'", "\"said\"", "“curly”",
-         "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；", ") ", "\" ", "e.g. ", "A.", "No. 5", "\n", " ",
-         "x", "9"]
+         "「引用」", "『书名』", ". ", "! ", "? ", "?!", "。", "！", "；", ") ", "\" ", "e.g. ", "A.", "No. 5",
+         "\n", " ", "x", "9"]
 
 
 @pytest.mark.parametrize("text, pieces", [

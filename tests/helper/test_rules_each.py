@@ -27,7 +27,8 @@ EN = """# Postmortem: Search results went stale after an index rebuild
 
 ## Summary
 
-For 65 minutes, product searches showed the previous day's prices because the nightly rebuild swapped in an index built from a stale snapshot.
+For 65 minutes, product searches showed the previous day's prices because the nightly rebuild swapped in an index \
+built from a stale snapshot.
 
 ## Timeline (All times UTC)
 
@@ -183,9 +184,10 @@ CASES = [
          en_factor("The restore command accepted yesterday's alias without showing its age."), "carelessly"),
     Case("PM302", EN, en_factor("The operator should have checked the snapshot date before starting the rebuild."),
          en_factor("The rebuild started at 06:10; nothing in its output showed the snapshot date."), "should have"),
-    Case("PM301", EN, en_factor("The export job failed to write a snapshot, and the catalog engineer failed to notice."),
-         en_factor("The export job failed to write a snapshot, and no alert covers a missing export."), "failed to notice",
-         name="omission"),
+    Case("PM301", EN,
+         en_factor("The export job failed to write a snapshot, and the catalog engineer failed to notice."),
+         en_factor("The export job failed to write a snapshot, and no alert covers a missing export."),
+         "failed to notice", name="omission"),
     Case("PM301", EN, en_factor("The release engineer broke the export job on Friday."),
          en_factor("A schema change broke the export job on Friday."), "broke", name="fault"),
     Case("PM303", EN, en_factor("The operators need to be more careful with rebuilds."),
@@ -209,18 +211,22 @@ CASES = [
     Case("PM306", EN, en_factor("Management asked for disciplinary action against the export team."),
          en_factor("Management asked for the export alert to be owned by one team."), "disciplinary"),
     # language, Chinese ----------------------------------------------------------------------
-    Case("PM301", ZH, zh_cause("值班同学粗心，把旧索引切回了线上。"), zh_cause("切换命令没有展示索引的生成时间，旧索引被切回了线上。"),
-         "值班同学粗心", lang="zh"),
-    Case("PM302", ZH, zh_cause("运维人员本应在重试前检查发送进度。"), zh_cause("重试前没有任何步骤会检查发送进度。"), "本应", lang="zh"),
-    Case("PM301", ZH, zh_cause("小王忘记在重试前检查发送进度。"), zh_cause("重试脚本不会在重试前检查发送进度。"), "小王", lang="zh",
-         name="omission"),
-    Case("PM303", ZH, zh_cause("值班人员以后要更加小心，重试前先看进度。"), zh_cause("重试脚本以后会先读取进度，再决定是否发送。"),
-         "更加小心", lang="zh"),
-    Case("PM304", ZH, zh_cause("这次的处理过程简直离谱！！"), zh_cause("这次处理共用了70分钟，其中定位用了20分钟。"), "离谱", lang="zh"),
-    Case("PM305", ZH, zh_cause("根因是值班同学对导出任务不熟悉。"), zh_cause("根因是导出任务只在整批完成后写入进度。"), "根因是", lang="zh"),
-    Case("PM305", ZH, zh_cause("这次都怪值班同学。"), zh_cause("这次源于导出任务只在整批完成后写入进度。"), "都怪", lang="zh",
-         name="blame-assigned"),
-    Case("PM306", ZH, zh_cause("这次的问题要追责到具体个人。"), zh_cause("改进行动项写明负责人和截止日期，由评审会跟进。"), "追责", lang="zh"),
+    Case("PM301", ZH, zh_cause("值班同学粗心，把旧索引切回了线上。"),
+         zh_cause("切换命令没有展示索引的生成时间，旧索引被切回了线上。"), "值班同学粗心", lang="zh"),
+    Case("PM302", ZH, zh_cause("运维人员本应在重试前检查发送进度。"),
+         zh_cause("重试前没有任何步骤会检查发送进度。"), "本应", lang="zh"),
+    Case("PM301", ZH, zh_cause("小王忘记在重试前检查发送进度。"),
+         zh_cause("重试脚本不会在重试前检查发送进度。"), "小王", lang="zh", name="omission"),
+    Case("PM303", ZH, zh_cause("值班人员以后要更加小心，重试前先看进度。"),
+         zh_cause("重试脚本以后会先读取进度，再决定是否发送。"), "更加小心", lang="zh"),
+    Case("PM304", ZH, zh_cause("这次的处理过程简直离谱！！"),
+         zh_cause("这次处理共用了70分钟，其中定位用了20分钟。"), "离谱", lang="zh"),
+    Case("PM305", ZH, zh_cause("根因是值班同学对导出任务不熟悉。"),
+         zh_cause("根因是导出任务只在整批完成后写入进度。"), "根因是", lang="zh"),
+    Case("PM305", ZH, zh_cause("这次都怪值班同学。"),
+         zh_cause("这次源于导出任务只在整批完成后写入进度。"), "都怪", lang="zh", name="blame-assigned"),
+    Case("PM306", ZH, zh_cause("这次的问题要追责到具体个人。"),
+         zh_cause("改进行动项写明负责人和截止日期，由评审会跟进。"), "追责", lang="zh"),
     Case("PM307", ZH, (("| 时间 | 事件 |\n|---|---|", "| 时间 | 事件 | 责任人 |\n|---|---|---|"),),
          (("| 时间 | 事件 |\n|---|---|", "| 时间 | 事件 | 执行方 |\n|---|---|---|"),), "| 时间 |", lang="zh"),
     # the narrative names roles; the timeline keeps who did what
@@ -240,7 +246,8 @@ CASES = [
          (("| 06:40 |", "| 2026-05-10 03:00 | The snapshot export stops writing files |\n| 06:40 |"),), "2026-05-MM"),
     Case("PM402", EN, (("| 06:40 |", "| 2026-02-30 06:40 |"),), (("| 06:40 |", "| 2026-05-12 06:40 |"),), "2026-02-30",
          severity="error", name="not-a-real-date"),
-    Case("PM402", EN, (("## Timeline (All times UTC)", "## Timeline (All times Europe/Berlin)"), ("2026-05-12", "2026-03-29"),
+    Case("PM402", EN, (("## Timeline (All times UTC)", "## Timeline (All times Europe/Berlin)"),
+                       ("2026-05-12", "2026-03-29"),
                        ("| 06:40 |", "| 02:40 | The snapshot export stops writing files |\n| 06:40 |")),
          (("## Timeline (All times UTC)", "## Timeline (All times Europe/Berlin)"), ("2026-05-12", "2026-03-29"),
           ("| 06:40 |", "| 01:40 | The snapshot export stops writing files |\n| 06:40 |")), "| 02:40 |",
@@ -250,8 +257,10 @@ CASES = [
          (("## Timeline (All times UTC)", "## Timeline (All times UTC+3)"),), "## Timeline", name="unknown-zone"),
     Case("PM403", ZH, (("## 时间线（UTC+8）", "## 时间线"),), (), "## 时间线", lang="zh"),
     Case("PM404", EN, (("| 07:45 |", "| 07:05 | The catalog team confirms the export stopped on May 10 |\n| 07:45 |"),),
-         (("| 07:20 |", "| 07:05 | The catalog team confirms the export stopped on May 10 |\n| 07:20 |"),), "| 07:05 |"),
-    Case("PM405", EN, (("**ACKNOWLEDGED** The", "**MITIGATED** The"), ("**MITIGATED** The previous", "**ACKNOWLEDGED** The previous")),
+         (("| 07:20 |", "| 07:05 | The catalog team confirms the export stopped on May 10 |\n| 07:20 |"),),
+         "| 07:05 |"),
+    Case("PM405", EN, (("**ACKNOWLEDGED** The", "**MITIGATED** The"),
+                       ("**MITIGATED** The previous", "**ACKNOWLEDGED** The previous")),
          (), "| 06:55 |"),
     Case("PM406", EN, (("1h 5m", "47 minutes"),), (), "**Incident Duration**"),
     Case("PM406", ZH, (("1小时10分钟", "45分钟"),), (), "**持续时间**", lang="zh"),
@@ -277,14 +286,16 @@ CASES = [
          name="empty"),  # the good form is TBD: an info (PM503), never an invented owner
     Case("PM503", EN, (("In Review", "Final"), ("| Catalog team |", "| TBD |")), (("In Review", "Final"),), ACTION,
          severity="error"),
-    Case("PM503", ZH, (("| 订单团队 |", "| 待定 |"),), (), "| 订单团队 |".replace("订单团队", "待定"), lang="zh", severity="info"),
+    Case("PM503", ZH, (("| 订单团队 |", "| 待定 |"),), (), "| 订单团队 |".replace("订单团队", "待定"),
+         lang="zh", severity="info"),
     Case("PM504", EN, (("2026-06-15", "next sprint"),), (), ACTION),
     Case("PM504", EN, (("2026-06-15", "2026-04-15"),), (), ACTION, name="before-incident"),
     Case("PM505", EN, en_action("Improve alerting."), (), "Improve alerting"),
     Case("PM505", ZH, (("发送日志写入批次编号，并在重复率超过1%时告警", "加强监控"),), (), "加强监控", lang="zh"),
     Case("PM506", EN, en_action("Remind engineers to check the snapshot date before a rebuild"), (),
          "Remind engineers"),
-    Case("PM506", ZH, (("发送前按订单号和模板去重，重复请求直接拦截", "组织一次导出任务的培训，提高值班人员的安全意识"),), (),
+    Case("PM506", ZH, (("发送前按订单号和模板去重，重复请求直接拦截",
+                        "组织一次导出任务的培训，提高值班人员的安全意识"),), (),
          "组织一次", lang="zh"),
     Case("PM507", EN, (("Make the rebuild job refuse snapshots older than 6 hours",
                         "Document the alias restore steps in the search runbook"),
@@ -305,8 +316,10 @@ CASES = [
     Case("PM603", EN, (("The search on-call joins", "The search on-call, reached on +44 20 7946 0958, joins"),),
          (("The search on-call joins", "The search on-call, reached on 2026-05-12 06:55:10, joins"),), "+44 20",
          name="two-digit-area"),
-    Case("PM604", EN, (("The search on-call joins", "Requests from 81.2.69.160 are throttled; the search on-call joins"),),
-         (("The search on-call joins", "Requests from 10.2.69.160 are throttled; the search on-call joins"),), "81.2.69.160"),
+    Case("PM604", EN, (("The search on-call joins",
+                        "Requests from 81.2.69.160 are throttled; the search on-call joins"),),
+         (("The search on-call joins", "Requests from 10.2.69.160 are throttled; the search on-call joins"),),
+         "81.2.69.160"),
 ]
 
 

@@ -179,7 +179,8 @@ def test_rules_command_and_generated_doc(capsys):
     code, out, _ = run(capsys, "rules", "--format", "json")
     rules = json.loads(out)
     assert code == 0 and len({r["id"] for r in rules}) == len(rules)
-    assert {r["category"] for r in rules} == {"structure", "metadata", "timeline", "action-items", "language", "security"}
+    assert {r["category"] for r in rules} == {"structure", "metadata", "timeline", "action-items", "language",
+                                              "security"}
     from postmortem_skill.helper.report.rules_doc import render
 
     committed = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
@@ -210,8 +211,10 @@ def test_fresh_scaffold_markers_are_errors():
 
 
 def test_chinese_document():
-    text = ("# 复盘报告：支付回调超时\n\n**日期**：2026-03-04\n**状态**：草稿\n\n## 时间线（UTC+8）\n\n| 时间 | 事件 |\n|---|---|\n"
-            "| 14:23 | **影响开始** 回调超时 |\n| 15:08 | **恢复** 回调恢复 |\n\n## 根因分析\n\n值班同学粗心，改错了超时配置。\n")
+    text = ("# 复盘报告：支付回调超时\n\n**日期**：2026-03-04\n**状态**：草稿\n\n"
+            "## 时间线（UTC+8）\n\n| 时间 | 事件 |\n|---|---|\n"
+            "| 14:23 | **影响开始** 回调超时 |\n| 15:08 | **恢复** 回调恢复 |\n\n"
+            "## 根因分析\n\n值班同学粗心，改错了超时配置。\n")
     findings = check_text(text)
     assert any(f.rule == "PM301" and "指责" in f.message for f in findings)
     from postmortem_skill.helper.model.document import parse_document

@@ -134,7 +134,8 @@ def test_code_quotes_and_logs_are_skipped():
 def test_chinese_document_gets_chinese_messages():
     findings = [f for f in check_text("## 根因分析\n\n值班同学粗心，误删了配置。\n") if f.rule == "PM301"]
     assert findings and "指责" in findings[0].message and findings[0].suggestion
-    assert all(ord(ch) < 128 or ch in "“”‘’「」…" or "\u4e00" <= ch <= "\u9fff" or ch in "，。：；（）" for ch in findings[0].message)
+    assert all(ord(ch) < 128 or ch in "“”‘’「」…" or "\u4e00" <= ch <= "\u9fff" or ch in "，。：；（）"
+               for ch in findings[0].message)
 
 
 def test_every_language_finding_has_a_rewrite():

@@ -80,7 +80,8 @@ def test_document_model():
         "**Status:** Draft\n\n## Summary\n\nThe deploy failed. It was rolled back.\n\n"
         "## Timeline (All times UTC)\n\n| Time | Event |\n|---|---|\n| 09:12 | **IMPACT STARTS** errors |\n"
         "| 2026-03-04 10:00 | **RESOLVED** ok |\n\n## Action Items\n\n"
-        "| Priority | Action | Owner | Due Date | Ticket |\n|---|---|---|---|---|\n| P1 | Add a check | SRE | TBD | OPS-1 |\n"
+        "| Priority | Action | Owner | Due Date | Ticket |\n|---|---|---|---|---|\n"
+        "| P1 | Add a check | SRE | TBD | OPS-1 |\n"
     )
     assert doc.title == "Checkout errors" and doc.template == "quick" and doc.template_declared
     assert doc.field("date").value == "2026-03-04" and doc.field("status").value == "Draft"
@@ -91,12 +92,14 @@ def test_document_model():
     assert rows[0].utc.isoformat() == "2026-03-04T09:12:00+00:00"
     assert doc.action_items[0].text("due") == "TBD"
     summary = [s for s in doc.sentences if s.section and s.section.key == "summary" and "heading" not in s.flags]
-    assert [(s.display, s.line, s.column) for s in summary] == [("The deploy failed.", 9, 1), ("It was rolled back.", 9, 20)]
+    assert [(s.display, s.line, s.column) for s in summary] == [("The deploy failed.", 9, 1),
+                                                                ("It was rolled back.", 9, 20)]
     assert doc.section("action items").forward_looking
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("#|-*>`~ \n:ab1<!_[]()\t=") + ["```", "| a |", "\n|---|", "**DETECTED**", "09:1"]), max_size=80).map("".join))
+@given(st.lists(st.sampled_from(list("#|-*>`~ \n:ab1<!_[]()\t=") + ["```", "| a |", "\n|---|", "**DETECTED**", "09:1"]),
+                max_size=80).map("".join))
 def test_parse_never_raises(text):
     doc = parse_document(text)
     doc.sentences, doc.timeline, doc.action_items  # noqa: B018

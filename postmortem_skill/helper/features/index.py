@@ -187,7 +187,10 @@ def replace_block(readme: str | None, block: str, lang: str = "en") -> str:
     block = block.replace("\n", newline)
     starts, ends = readme.count(BEGIN), readme.count(END)
     if starts == ends == 0:
-        separator = "" if not readme or readme.endswith(newline * 2) else newline if readme.endswith(newline) else newline * 2
+        if not readme or readme.endswith(newline * 2):
+            separator = ""
+        else:
+            separator = newline if readme.endswith(newline) else newline * 2
         return readme + separator + block + newline
     if starts != 1 or ends != 1 or readme.index(BEGIN) > readme.index(END):
         raise ValueError(f"README.md has {starts} BEGIN and {ends} END postmortem-index markers; fix it by hand")

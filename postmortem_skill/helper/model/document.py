@@ -9,8 +9,8 @@
     doc.sections                       top-level Section list; doc.all_sections flat, in order
     doc.section('timeline')            first Section whose normalised title matches (en or zh alias)
     doc.tables                         table Blocks (rows of Cells with line and column)
-    doc.sentences                      Sentence list (see postmortem_skill.helper.model.sentences), computed on first use
-    doc.timeline                       Timeline(rows, zone, section) (see postmortem_skill.helper.model.rows)
+    doc.sentences                      Sentence list (see model.sentences), computed on first use
+    doc.timeline                       Timeline(rows, zone, section) (see model.rows)
     doc.action_items                   ActionItem list; doc.action_table the table Block or None
     doc.blocks, doc.lines              raw blocks (postmortem_skill.helper.model.markdown) and text lines
 
@@ -34,7 +34,8 @@ _FIELD_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?P<mark>\*\*|__|\*|_)(?P<label>[^*_:：]{1,30}?)\s*(?P<c1>[:：])?\s*(?P=mark)"
     r"\s*(?(c1)|[:：])\s*(?P<value>.*)$"
 )
-_TITLE_PREFIX = re.compile(r"^(?:postmortem|post-mortem|post mortem|incident report|复盘报告|故障复盘|事故复盘)\s*[:：]\s*", re.I)
+_TITLE_PREFIX = re.compile(r"^(?:postmortem|post-mortem|post mortem|incident report"
+                           r"|复盘报告|故障复盘|事故复盘)\s*[:：]\s*", re.I)
 _TEMPLATE_MARK = re.compile(r"<!--\s*postmortem-template:\s*([\w-]+)\s*-->")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 

@@ -426,7 +426,9 @@ _INLINE_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[([^\]^][^\]]*)\]\[[^\]]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]+)>")
-_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")
+_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"                  # **strong** or __strong__
+                   r"|(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)"  # *emphasis*
+                   r"|(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])")          # _emphasis_, not inside snake_case
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 _INLINE_SIGN = re.compile(r"[`\[<*_\\]")  # plain() has nothing to do without one of these
 _BLANKS = re.compile(r"[ \t]+")

@@ -40,7 +40,9 @@ from postmortem_skill.helper.model.timeutil import (
 )
 from postmortem_skill.helper.model.vocabulary import MARKERS_READ, normalize_title
 
-_MARKER_RE = re.compile(r"\*\*\s*(" + "|".join(sorted({m for ms in MARKERS_READ.values() for m in ms}, key=len, reverse=True)) + r")\s*[:：]?\s*\*\*")
+_MARKER_RE = re.compile(r"\*\*\s*("
+                        + "|".join(sorted({m for ms in MARKERS_READ.values() for m in ms}, key=len, reverse=True))
+                        + r")\s*[:：]?\s*\*\*")
 _MARKER_TO_KEY = {m: k for k, ms in MARKERS_READ.items() for m in ms}
 
 # The areas of IANA zone names (Europe/Berlin), so that a column called Date/Time is not read as a zone.

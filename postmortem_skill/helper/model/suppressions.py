@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-_IGNORE = re.compile(r"<!--\s*postmortem-ignore\b\s*(?P<rules>[A-Z]{2}\d{3}(?:[\s,]+[A-Z]{2}\d{3})*)?\s*(?:[:：]\s*(?P<reason>.*?))?\s*-->")
+_IGNORE = re.compile(r"<!--\s*postmortem-ignore\b\s*(?P<rules>[A-Z]{2}\d{3}(?:[\s,]+[A-Z]{2}\d{3})*)?"
+                     r"\s*(?:[:：]\s*(?P<reason>.*?))?\s*-->")
 
 
 class Suppression:

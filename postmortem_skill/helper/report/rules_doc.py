@@ -1,4 +1,7 @@
-"""Generate docs/rules.md from the rule registry: `python3 -m postmortem_skill.helper.report.rules_doc > docs/rules.md`."""
+"""Generate docs/rules.md from the rule registry.
+
+    python3 -m postmortem_skill.helper.report.rules_doc > docs/rules.md
+"""
 from __future__ import annotations
 
 from postmortem_skill.helper.rules.base import CATEGORIES
@@ -8,7 +11,8 @@ _HEADER = """\
 # Validate rules
 
 <!-- GENERATED from postmortem_skill/helper/rules/ — do not edit by hand. Regenerate with
-     `python3 -m postmortem_skill.helper.report.rules_doc > docs/rules.md` (or `postmortem rules --format markdown`). -->
+     `python3 -m postmortem_skill.helper.report.rules_doc > docs/rules.md` \
+(or `postmortem rules --format markdown`). -->
 
 `postmortem validate` runs every rule below. Ids are stable: PM1xx structure, PM2xx metadata, PM3xx
 language, PM4xx timeline, PM5xx action items, PM6xx security. Errors by default: a required section

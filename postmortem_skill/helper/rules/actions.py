@@ -12,21 +12,31 @@ RULES: list = []
 _TBD = re.compile(r"^\s*(?:TBD|TBC|待定|待确认)\s*$", re.I)
 _REQUIRED = {"priority": ("Priority", "优先级"), "owner": ("Owner", "负责人"), "due": ("Due Date", "截止日期"),
              "ticket": ("Ticket", "工单")}
-_TABLE_HINT = ("use | Priority | Action | Owner | Due Date | Ticket |", "使用 | 优先级 | 行动项 | 负责人 | 截止日期 | 工单 |")
+_TABLE_HINT = ("use | Priority | Action | Owner | Due Date | Ticket |",
+               "使用 | 优先级 | 行动项 | 负责人 | 截止日期 | 工单 |")
 
 # A vague action names no verifiable end state. Matched against the start of the action text.
 _VAGUE_EN = re.compile(
-    r"^\s*(?:improve|enhance|strengthen|optimi[sz]e|make\b.{0,40}\bbetter|fix (?:the|this) (?:issue|problem|bug)\b\s*\.?$"
-    r"|investigate|look into|monitor closely|keep an eye|consider|review\s*\.?$|review (?:the|our) (?:process|processes)\b"
-    r"|add (?:more )?monitoring\s*\.?$|ensure\b|double[- ]check|follow up\s*\.?$|revisit|be (?:more )?(?:vigilant|proactive))",
+    r"^\s*(?:improve|enhance|strengthen|optimi[sz]e|make\b.{0,40}\bbetter"
+    r"|fix (?:the|this) (?:issue|problem|bug)\b\s*\.?$"
+    r"|investigate|look into|monitor closely|keep an eye|consider|review\s*\.?$"
+    r"|review (?:the|our) (?:process|processes)\b"
+    r"|add (?:more )?monitoring\s*\.?$|ensure\b|double[- ]check|follow up\s*\.?$|revisit"
+    r"|be (?:more )?(?:vigilant|proactive))",
     re.I)
 _VAGUE_ZH = re.compile(r"^\s*(?:加强|提高|提升|完善|优化|后续优化|持续关注|关注|注意|排查|跟进|研究一下|梳理)")
-_SPECIFIC = re.compile(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\bthat\b|\bto\b.{0,60}\b(?:under|within|below|above|before|after)\b"
+_SPECIFIC = re.compile(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\bthat\b"
+                       r"|\bto\b.{0,60}\b(?:under|within|below|above|before|after)\b"
                        r"|阈值|超过|低于|以内|之前|自动|当", re.I)
 # Actions that try to fix people instead of systems.
 _PEOPLE_EN = re.compile(
-    r"\b(?:be (?:more )?careful|pay (?:more )?attention|(?:send (?:a |an )?)?reminders? (?:to|for) (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call)|remind (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call|\w+ to)\b|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
-    r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)|needs? to learn|learn (?:the )?proper"
+    r"\b(?:be (?:more )?careful|pay (?:more )?attention"
+    r"|(?:send (?:a |an )?)?reminders? (?:to|for) (?:the )?"
+    r"(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call)"
+    r"|remind (?:the )?(?:humans?|engineers?|developers?|staff|people|team|everyone|operators?|on-?call|\w+ to)\b"
+    r"|train(?:ing)? (?:the )?(?:humans?|engineers?|developers?|staff|people|team|operators?|on-?call)"
+    r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)"
+    r"|needs? to learn|learn (?:the )?proper"
     r"|retrain|disciplin|hold \w+ accountable|talk to\b|more careful)", re.I)
 _PEOPLE_ZH = re.compile(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
                         r"引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
@@ -49,11 +59,13 @@ def _status(doc) -> str:
       "`| Priority | Action | Owner | Due Date | Ticket |` (Chinese `| 优先级 | 行动项 | 负责人 | 截止日期 | 工单 |`). "
       "A bullet list of intentions cannot be checked for owners and dates.",
       bad="`## Action Items` with bullets 'Implement least privilege'.",
-      good="`| P1 | Require a context switch before destructive kubectl commands | Platform team | 2026-04-01 | OPS-12 |`")
+      good="`| P1 | Require a context switch before destructive kubectl commands | Platform team | 2026-04-01 "
+      "| OPS-12 |`")
 def action_table(doc, ctx):
     section = doc.section("action items") or doc.section("改进行动项")
     if section is not None and doc.action_table is None:
-        yield found(doc.lang, "PM501", section.line, 1, ("no action-item table in this section", "本章节中没有行动项表格"),
+        yield found(doc.lang, "PM501", section.line, 1,
+                    ("no action-item table in this section", "本章节中没有行动项表格"),
                     _TABLE_HINT)
 
 
@@ -149,7 +161,8 @@ def due_dates(doc, ctx):
                         ("write a real date such as 2026-04-15", "写成有效日期，如 2026-04-15"))
         elif incident and due < incident:
             yield found(doc.lang, "PM504", item.line, cell.column,
-                        (f"due date {value} is before the incident ({incident})", f"截止日期 {value} 早于事件日期（{incident}）"),
+                        (f"due date {value} is before the incident ({incident})",
+                         f"截止日期 {value} 早于事件日期（{incident}）"),
                         ("check the year and month", "检查年份和月份"))
 
 
@@ -167,7 +180,8 @@ def vague_actions(doc, ctx):
         hit = vague.search(text) or any(p.lower() in text.lower() for p in extra)
         if hit and not _SPECIFIC.search(text[12:] if len(text) > 12 else ""):
             yield _on_action(doc, "PM505", item,
-                             (f"action is too vague to verify: '{text[:80]}'", f"行动项过于笼统，无法验收：「{text[:80]}」"),
+                             (f"action is too vague to verify: '{text[:80]}'",
+                              f"行动项过于笼统，无法验收：「{text[:80]}」"),
                              ("state the end state: what exists or is true when done (signal, threshold, scope)",
                               "写明完成标准：完成后存在什么、满足什么条件（指标、阈值、范围）"))
 
@@ -184,7 +198,8 @@ def people_fixing(doc, ctx):
         pattern = _PEOPLE_ZH if re.search(r"[\u4e00-\u9fff]", text) else _PEOPLE_EN
         if pattern.search(text):
             yield _on_action(doc, "PM506", item,
-                             (f"action fixes people, not the system: '{text[:80]}'", f"行动项针对人而不是系统：「{text[:80]}」"),
+                             (f"action fixes people, not the system: '{text[:80]}'",
+                              f"行动项针对人而不是系统：「{text[:80]}」"),
                              ("change the tool or process so the unsafe step is blocked, automated or checked",
                               "改进工具或流程，让危险操作被拦截、自动化或自动校验"))
 
@@ -215,7 +230,8 @@ def prevent_or_detect(doc, ctx):
             return
     yield found(doc.lang, "PM507", doc.action_table.start, 1,
                 ("no action item prevents recurrence or improves detection", "没有预防复发或改进发现能力的行动项"),
-                ("add a prevent or detect item (guard-rail, automated check, alert)", "增加一项预防或发现类行动（防护、自动校验、告警）"))
+                ("add a prevent or detect item (guard-rail, automated check, alert)",
+                 "增加一项预防或发现类行动（防护、自动校验、告警）"))
 
 
 @rule(RULES, id="PM508", name="same-priority", category="action-items", severity="info",

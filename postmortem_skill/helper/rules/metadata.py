@@ -83,7 +83,8 @@ def date_format(doc, ctx):
         day = find_date(field.value)
         if day:
             yield found(doc.lang, "PM202", field.line, field.column,
-                        (f"Date '{field.value}' is not in YYYY-MM-DD form", f"日期「{field.value}」不是 YYYY-MM-DD 格式"),
+                        (f"Date '{field.value}' is not in YYYY-MM-DD form",
+                         f"日期「{field.value}」不是 YYYY-MM-DD 格式"),
                         (f"write {day.isoformat()}", f"写成 {day.isoformat()}"))
 
 
@@ -96,7 +97,8 @@ def status_field(doc, ctx):
     field = _filled(doc, "status")
     if field and field.value.strip().lower() not in STATUSES:
         yield found(doc.lang, "PM203", field.line, field.column,
-                    (f"Status '{field.value}' is not Draft, In Review or Final", f"状态「{field.value}」不是 草稿 / 评审中 / 定稿"),
+                    (f"Status '{field.value}' is not Draft, In Review or Final",
+                     f"状态「{field.value}」不是 草稿 / 评审中 / 定稿"),
                     ("use Draft, In Review or Final", "使用 草稿、评审中 或 定稿"))
 
 
@@ -117,7 +119,8 @@ def severity_field(doc, ctx):
     if norm(field.value) not in {norm(level) for level in scale}:
         levels = ", ".join(scale)
         yield found(doc.lang, "PM204", field.line, field.column,
-                    (f"severity '{field.value}' is not in the scale {levels}", f"事件等级「{field.value}」不在等级表 {levels} 中"),
+                    (f"severity '{field.value}' is not in the scale {levels}",
+                     f"事件等级「{field.value}」不在等级表 {levels} 中"),
                     (f"use one of {levels}", f"使用 {levels} 之一"))
 
 
@@ -172,5 +175,6 @@ def incident_id(doc, ctx):
         return
     if not ok:
         yield found(doc.lang, "PM207", field.line, field.column,
-                    (f"Incident ID '{field.value}' does not match {pattern}", f"事件编号「{field.value}」不符合 {pattern}"),
+                    (f"Incident ID '{field.value}' does not match {pattern}",
+                     f"事件编号「{field.value}」不符合 {pattern}"),
                     ("use the team's id scheme", "使用团队约定的编号格式"))

@@ -131,7 +131,8 @@ def unbalanced_fences(doc, ctx):
     for block, _ in walk(doc.blocks):
         if block.kind == "fence" and not block.closed:
             yield found(doc.lang, "PM104", block.start, 1,
-                        (f"code fence {block.text} opened here is never closed", f"此处打开的代码块 {block.text} 没有闭合"),
+                        (f"code fence {block.text} opened here is never closed",
+                         f"此处打开的代码块 {block.text} 没有闭合"),
                         (f"close it with {block.text} on its own line", f"在单独一行用 {block.text} 闭合"))
 
 
@@ -143,7 +144,8 @@ def unbalanced_fences(doc, ctx):
       good="`# Postmortem: Checkout errors after the 4.12 deploy`")
 def title(doc, ctx):
     if not doc.title and has_structure(doc):  # without any structure, PM108 says so once
-        yield found(doc.lang, "PM105", 1, 1, ("no level-1 title ('# Postmortem: …')", "缺少一级标题（「# 复盘报告：…」）"),
+        yield found(doc.lang, "PM105", 1, 1,
+                    ("no level-1 title ('# Postmortem: …')", "缺少一级标题（「# 复盘报告：…」）"),
                     ("start the document with '# Postmortem: <what happened>'", "用「# 复盘报告：<发生了什么>」开头"))
 
 

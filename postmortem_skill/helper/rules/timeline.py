@@ -27,7 +27,8 @@ def _sort_key(row):
 def timeline_missing(doc, ctx):
     tl = doc.timeline
     if tl.section is not None and not tl.rows and not tl.section.is_empty():
-        yield found(doc.lang, "PM401", tl.section.line, 1, ("the timeline has no rows with times", "时间线中没有带时间的条目"),
+        yield found(doc.lang, "PM401", tl.section.line, 1,
+                    ("the timeline has no rows with times", "时间线中没有带时间的条目"),
                     ("use a table: | Time (UTC) | Event |", "使用表格：| 时间（UTC+8） | 事件 |"))
 
 
@@ -75,11 +76,14 @@ def time_zone(doc, ctx):
         if ambiguous:
             word = ambiguous.group(0)
             yield found(doc.lang, "PM403", tl.section.line, 1,
-                        (f"'{word}' is ambiguous ({AMBIGUOUS_ZONES[word]})", f"「{word}」有歧义（{AMBIGUOUS_ZONES[word]}）"),
+                        (f"'{word}' is ambiguous ({AMBIGUOUS_ZONES[word]})",
+                         f"「{word}」有歧义（{AMBIGUOUS_ZONES[word]}）"),
                         ("write the offset instead, e.g. 'UTC+8'", "改写为明确的偏移，如「UTC+8」"))
             return
-        yield found(doc.lang, "PM403", tl.section.line, 1, ("the timeline does not state its time zone", "时间线没有注明时区"),
-                    ("write the zone in the heading: '## Timeline (All times UTC)'", "在标题中注明时区：「## 时间线（UTC+8）」"))
+        yield found(doc.lang, "PM403", tl.section.line, 1,
+                    ("the timeline does not state its time zone", "时间线没有注明时区"),
+                    ("write the zone in the heading: '## Timeline (All times UTC)'",
+                     "在标题中注明时区：「## 时间线（UTC+8）」"))
 
 
 @rule(RULES, id="PM404", name="row-order", category="timeline", severity="warning",
@@ -97,9 +101,11 @@ def row_order(doc, ctx):
             crossed = row.rolled or (not row.date and previous.clock and row.clock and row.clock < previous.clock)
             en = f"'{row.time_text}' comes after '{previous.time_text}'" + (
                 " (crossing midnight? write YYYY-MM-DD HH:MM)" if crossed else "")
-            zh = f"「{row.time_text}」排在「{previous.time_text}」之后" + ("（跨天？请写 YYYY-MM-DD HH:MM）" if crossed else "")
+            zh = f"「{row.time_text}」排在「{previous.time_text}」之后" + (
+                "（跨天？请写 YYYY-MM-DD HH:MM）" if crossed else "")
             yield found(doc.lang, "PM404", row.line, row.column, (en, zh),
-                        ("order rows by time; add dates when the incident crosses midnight", "按时间排序；跨天时写上日期"))
+                        ("order rows by time; add dates when the incident crosses midnight",
+                         "按时间排序；跨天时写上日期"))
         previous = row
 
 
@@ -171,7 +177,8 @@ def milestones_missing(doc, ctx):
     for key in ("impact_start", "resolved"):
         if tl.milestone(key) is None:
             en, zh = _NAMES[key]
-            yield found(doc.lang, "PM407", tl.section.line, 1, (f"no row is marked **{en}**", f"没有标记为 **{zh}** 的行"),
+            yield found(doc.lang, "PM407", tl.section.line, 1,
+                        (f"no row is marked **{en}**", f"没有标记为 **{zh}** 的行"),
                         (f"start the event cell of that row with **{en}**", f"在该行事件单元格开头写 **{zh}**"))
 
 
