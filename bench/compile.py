@@ -128,7 +128,7 @@ ours = {build_skill} install --all (22 assistants) | install {' '.join(ours_comm
              lambda d: [*C.rulesync_cmd(), "generate"]),
         ]
         series = [C.Series(label) for label, _t, _c in jobs]
-        code_folders = ("postmortem_postmortem_skill/compiler", "postmortem_postmortem_skill/targets")
+        code_folders = ("postmortem_skill/compiler", "postmortem_skill/targets")
         code_before = C.code_fingerprint(*code_folders)
         written = {}
         load_before = C.loadavg()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from postmortem_skill import __version__
 from postmortem_skill.compiler import build, prerendered
 
 FOUR = ("claude-code", "codex", "cursor", "copilot")
@@ -129,14 +130,14 @@ def test_help_and_version_import_no_template_or_yaml_libraries():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
-    assert "examples:" in result.stdout and "build-skill 0.1.0" in result.stdout
+    assert "examples:" in result.stdout and f"build-skill {__version__}" in result.stdout
 
 
 def test_version_is_answered_before_click_is_imported():
     code = ("import sys; from postmortem_skill.compiler.cli import main\n"
             "assert main(['--version']) == 0 and 'click' not in sys.modules\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout == "build-skill 0.1.0\n", result.stderr
+    assert result.returncode == 0 and result.stdout == f"build-skill {__version__}\n", result.stderr
 
 
 @pytest.mark.parametrize("args", [["install", "nosuch"], ["--bogus"], ["install", "--all", "codex"],
