@@ -210,6 +210,7 @@ ZH_SECTIONS = {  # heading -> what replaces the TODO slots in that section
     "技术": ["- 配置里的容量参数需要和下游的上限一起校验。"],
     "流程": ["- 回滚预案写进了发布单，止损步骤很快。"],
     "侥幸之处": ["- 事件发生在晚高峰之前，下单量只有峰值的一半。"],
+    "待确认问题": ["- 无"],
     "相关事件": ["- INC-17"],
     "参考资料": ["- 监控面板：https://grafana.example.com/d/orders"],
 }
