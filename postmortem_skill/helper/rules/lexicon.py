@@ -150,27 +150,9 @@ def _starts_any(words) -> str:
     return emit(tree)
 
 
-def _split_top(source: str) -> list[str]:
-    """The top-level alternatives of a regular expression."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = source.index("]", i + 2) + 1
-            continue
-        depth += char == "("
-        depth -= char == ")"
-        if char == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    return parts + [source[start:]]
-
-
-def _group_end(source: str, start: int) -> int:
+def _scan(source: str, start: int = 0):
+    """(index, character, depth after it) for each character of a regular expression that is not escaped
+    and not inside a [class]; depth counts the open groups."""
     depth, i = 0, start
     while i < len(source):
         char = source[i]
@@ -180,13 +162,26 @@ def _group_end(source: str, start: int) -> int:
         if char == "[":
             i = source.index("]", i + 2) + 1
             continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        depth += (char == "(") - (char == ")")
+        yield i, char, depth
         i += 1
+
+
+def _split_top(source: str) -> list[str]:
+    """The top-level alternatives of a regular expression."""
+    parts, start = [], 0
+    for i, char, depth in _scan(source):
+        if char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    return parts + [source[start:]]
+
+
+def _group_end(source: str, start: int) -> int:
+    """The index of the `)` that closes the group opened at `start`."""
+    for i, char, depth in _scan(source, start):
+        if char == ")" and depth == 0:
+            return i
     raise ValueError(source)
 
 
