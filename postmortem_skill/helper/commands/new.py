@@ -208,9 +208,9 @@ def _facts(args, scale, data=None) -> scaffold.Facts:
         raise UsageError(f"{args.facts[0]}: {exc}" if args.facts else str(exc)) from None
 
 
-def _from_evidence(args, skip: set[str]) -> list:
-    """The merged timeline of the evidence (and the commits in the window), milestones guessed; the
-    notes about each file and each guess on stderr."""
+def _from_evidence(args, skip: set[str]) -> tuple[list, set[str]]:
+    """The merged timeline of the evidence (and the commits in the window) with milestones guessed, and
+    the names of the milestones guessed; the notes about each file on stderr."""
     from postmortem_skill.helper.commands import timeline
     from postmortem_skill.helper.model.timeutil import parse_date as day_of
 
@@ -224,10 +224,10 @@ def _from_evidence(args, skip: set[str]) -> list:
                          "see `postmortem timeline --help` for the inputs it reads")
     for note in notes:
         print(note, file=sys.stderr)
-    events, _ = importers.guess_milestones(events, hints)
+    events, guesses = importers.guess_milestones(events, hints)
     if args.commits:
         events = importers.merge([events, _commits(events)])
-    return events
+    return events, {name for _, name in guesses}
 
 
 def _commits(events) -> list:
@@ -250,14 +250,17 @@ def _commits(events) -> list:
     return evidence.to_events(found)
 
 
-def _say_guesses(events, picked: scaffold.Facts, json_path: Path) -> None:
+def _say_guesses(events, guessed: set[str], picked: scaffold.Facts, json_path: Path) -> None:
+    """Which row got which guessed milestone and why; nothing when the evidence marked them itself."""
     marked = {e.milestone: n for n, e in enumerate(events, 1) if e.milestone}
     kept = {e.milestone for e in picked.events if e.milestone}
-    if not marked:
+    if not guessed:
         return
     lines = [f"milestones marked (guesses from the evidence: check each; move one with "
              f"`--from {json_path} --mark NAME=ROW --force` before writing, or move the bold marker):"]
     for name in importers.MILESTONES:
+        if name in marked and name in kept and name not in guessed:
+            continue  # the evidence marked it
         if name in marked and name in kept:
             event = events[marked[name] - 1]
             text = event.event if len(event.event) <= 70 else event.event[:67] + "…"
@@ -365,7 +368,7 @@ def run(args) -> int:
     events = None
     if evidence:
         skip = {os.path.realpath(target), os.path.realpath(record)}
-        events = _from_evidence(args, skip)
+        events, guessed = _from_evidence(args, skip)
         facts = _facts(args, settings.severity_scale(), {"events": [importers.render.row(e) for e in events]})
     else:
         facts = _facts(args, settings.severity_scale())
@@ -382,6 +385,6 @@ def run(args) -> int:
     if events is not None:
         print(f"{record}: the full timeline, {len(events)} rows (row N on line N+1); the draft has "
               f"{len(facts.events)}", file=sys.stderr)
-        _say_guesses(events, facts, record)
+        _say_guesses(events, guessed, facts, record)
     print(target)
     return 0
