@@ -295,3 +295,9 @@ def test_rule_bodies_name_the_common_path_commands():
         text = (ROOT / "postmortem_skill/targets/templates" / name).read_text(encoding="utf-8")
         assert "new|validate" not in text
         assert "--from <evidence folder>" in text and "scripts/postmortem validate" in text, name
+
+
+def test_commits_outside_a_repository_is_a_note_and_the_draft_is_still_written(repo, capsys):
+    draft, err = make(capsys, "--commits")
+    assert "--commits: this folder: not a git repository; no commit rows" in err.splitlines()
+    assert draft.is_file()

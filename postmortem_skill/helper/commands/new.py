@@ -244,7 +244,12 @@ def _commits(events) -> list:
     end = next((e.time for e in timed if e.milestone == "resolved"), timed[-1].time if timed else None)
     if start is None:
         return []
-    found = evidence.in_window(read_commits(Path(".")), start - timedelta(days=1), end)
+    try:
+        commits = read_commits(Path("."), "this folder")
+    except UsageError as exc:  # the draft is still worth writing: say why there are no commit rows
+        print(f"--commits: {exc}; no commit rows", file=sys.stderr)
+        return []
+    found = evidence.in_window(commits, start - timedelta(days=1), end)
     print(f"--commits: {len(found)} commit{'s' * (len(found) != 1)} of this repository between "
           f"{start - timedelta(days=1):%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
     return evidence.to_events(found)
