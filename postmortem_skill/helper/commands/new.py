@@ -65,7 +65,8 @@ its line. Options given on the command line win over the facts.
 
 picking rows (no retyping): --rows 1-3,7,12-15 keeps those events (numbered from 1 in the order of the
 timeline JSON, where row N is on line N+1). --mark impact_start=4,detected=7,… marks milestones on
-events by the same numbers (a marked row is always kept; --mark replaces the guesses).
+events by the same numbers (a marked row is always kept; a milestone --mark names moves off any
+other row, a guess included).
 
 an existing draft is never overwritten: --force replaces ID.md (and ID.timeline.json) on purpose, e.g.
 to rebuild it with another --tz before any writing went into it.
