@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postmortem_skill.helper.cli import main
 from postmortem_skill.helper.engine.check import check_text
@@ -301,3 +303,22 @@ def test_commits_outside_a_repository_is_a_note_and_the_draft_is_still_written(r
     draft, err = make(capsys, "--commits")
     assert "--commits: this folder: not a git repository; no commit rows" in err.splitlines()
     assert draft.is_file()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False), st.integers(0, 10)), min_size=13,
+                max_size=40))
+def test_metric_guesses_on_any_series_are_ordered_marks_on_its_rows(values):
+    rows, columns = rows_of("time,value", ["" if v is None else str(v) for v in values])
+    found = metric_milestones(rows, columns)
+    assert set(found) <= {line for line, _ in rows}
+    assert set(found.values()) <= {"impact_start", "mitigated", "resolved"}
+    by_name = {name: line for line, name in found.items()}
+    if by_name:
+        assert "impact_start" in by_name and all(by_name["impact_start"] < line for line in by_name.values()
+                                                 if line != by_name["impact_start"])
+
+
+@given(st.text(max_size=200))
+def test_thresholds_of_any_text_are_numbers(text):
+    assert all(isinstance(v, float) for v in thresholds([Event(None, text)]))

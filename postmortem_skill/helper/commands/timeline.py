@@ -29,7 +29,9 @@ inputs (detected from the content, not the file name):
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
                      acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
                      time-of-day column. With no text column it is a metrics export: only the rows
-                     and columns that change are kept (name=value, …). UTF-8, else GB18030 (Excel).
+                     and columns that change are kept (name=value, …), always the samples that leave
+                     or regain the baseline, jump, turn, peak or cross a threshold an alert names
+                     ("above 20000"); stderr names the lines left out. UTF-8, else GB18030 (Excel).
   Markdown tables    change calendars, 变更单: a header naming a time or window column; a window
                      "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id.
   log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
