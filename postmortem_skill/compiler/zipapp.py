@@ -83,34 +83,43 @@ def is_zipapp(data: bytes) -> bool:
 
 
 def sources_digest(data: bytes) -> bytes:
-    """What a zipapp says independently of the interpreter that built it: a digest of its entries
-    without the bytecode. Bytes that are not a readable zipapp stand for themselves."""
+    """What a zipapp says independently of the interpreter that built it: its entries without the
+    bytecode, by name, CRC-32 and size. Bytes that are not a zipapp we wrote stand for themselves."""
     import hashlib
-    import io
-    import zipfile
 
-    if not is_zipapp(data):
+    entries = _central_directory(data) if is_zipapp(data) else None
+    if entries is None:
         return data
-    digest = hashlib.sha256()
+    listing = "\n".join(f"{name}\0{crc:08x}\0{size}" for name, crc, size in entries if not name.endswith(".pyc"))
+    return b"zipapp-sources:" + hashlib.sha256(listing.encode("utf-8")).hexdigest().encode()
+
+
+def _central_directory(data: bytes) -> list[tuple[str, int, int]] | None:
+    """(name, CRC-32, size) of every entry, from the zip's central directory: no zipfile import and no
+    reading of entries, since `install` computes this on every run. None when `data` is not a zip as
+    `build` writes them."""
+    import struct
+
+    end = len(data) - 22  # `build` writes no archive comment: the end record is the last 22 bytes
+    if end < 0 or data[end:end + 4] != b"PK\x05\x06":
+        return None
+    count, size = struct.unpack_from("<10xHI", data, end)
+    pos, found = end - size, []
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if not info.filename.endswith(".pyc"):
-                    digest.update(info.filename.encode() + b"\0" + archive.read(info) + b"\0")
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return data
-    return b"zipapp-sources:" + digest.hexdigest().encode()
+        for _ in range(count):
+            if pos < 0 or data[pos:pos + 4] != b"PK\x01\x02":
+                return None
+            crc, _packed, unpacked, name_len, extra_len, comment_len = struct.unpack_from("<IIIHHH", data, pos + 16)
+            found.append((data[pos + 46:pos + 46 + name_len].decode("utf-8"), crc, unpacked))
+            pos += 46 + name_len + extra_len + comment_len
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return found
 
 
 def has_bytecode(data: bytes) -> bool:
-    import io
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(name.endswith(".pyc") for name in archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+    entries = _central_directory(data) if is_zipapp(data) else None
+    return bool(entries) and any(name.endswith(".pyc") for name, _crc, _size in entries)
 
 
 def same_sources(a: bytes, b: bytes) -> bool:
