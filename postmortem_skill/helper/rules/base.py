@@ -34,6 +34,9 @@ class Rule:
     def __delattr__(self, key):
         raise AttributeError(f"cannot delete field {key!r}: a Rule is immutable")
 
+    def __reduce__(self):  # copy and pickle (as a frozen dataclass could) go through __init__, not setattr
+        return (Rule, (*self._key(), self.check))
+
     def _key(self) -> tuple:
         return tuple(getattr(self, key) for key in _FIELDS)
 
