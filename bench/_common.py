@@ -172,16 +172,32 @@ def run_timed(cmd: list[str], cwd: str | Path | None = None, env: dict | None = 
 def run_timed_output(cmd: list[str], cwd: str | Path | None = None, env: dict | None = None,
                      ok: tuple[int, ...] = (0,), stdin=subprocess.DEVNULL,
                      capture: bool = True) -> tuple[float, bytes]:
-    """Like run_timed, and also return what the command printed on stdout."""
+    """Like run_timed, and also return what the command printed on stdout. The CPU time the command and
+    its worker processes used is added to LAST_CPU (see child_cpu)."""
+    cpu0 = child_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, stdin=stdin,
                           stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
                           stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - t0
+    LAST_CPU[0] = child_cpu() - cpu0
     if proc.returncode not in ok:
         err = proc.stderr.decode("utf-8", "replace").strip()[-2000:]
         raise SystemExit(f"bench: {' '.join(map(str, cmd))} exited {proc.returncode} in {cwd}:\n{err}")
     return elapsed, proc.stdout or b""
+
+
+LAST_CPU = [0.0]  # user + system seconds of the last run_timed_output command, workers included
+
+
+def child_cpu() -> float:
+    """User + system CPU seconds of every child process this bench has waited for (their own waited-for
+    children, such as validate's workers, included). On a shared machine this moves far less with other
+    work than wall time does."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _run_text(cmd: list[str], **kw) -> str:

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -143,17 +144,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--large-runs", type=int, default=2, help="rounds on those larger archives (default 2)")
     ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the generated archives")
+    ap.add_argument("--no-peer", action="store_true", help="skip markdownlint-cli2 (our figures only, quicker)")
     ap.add_argument("--profile", action="store_true", help="print a profile even when the goal is met")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
     if not EXAMPLE.is_file():
         raise SystemExit(f"bench: {EXAMPLE} is missing")
-    C.ensure_peers(("markdownlint-cli2",))
+    if not args.no_peer:
+        C.ensure_peers(("markdownlint-cli2",))
     postmortem = C.our_script("postmortem")
     facts = C.machine_facts()
-    facts["peer markdownlint-cli2"] = C.peer_versions()["markdownlint-cli2"]
-    facts["peer node (system)"] = C.peer_versions()["node (system, ruler + markdownlint-cli2)"]
+    if not args.no_peer:
+        facts["peer markdownlint-cli2"] = C.peer_versions()["markdownlint-cli2"]
+        facts["peer node (system)"] = C.peer_versions()["node (system, ruler + markdownlint-cli2)"]
     C.print_header("validate archives of postmortems vs markdownlint-cli2", f"""
 archives generated from {EXAMPLE.relative_to(C.ROOT)} (ids, titles, dates, counts varied), one folder per year;
 per round: `{postmortem} validate DIR --format json` with an empty cache (cold), again with the cache
@@ -171,6 +175,7 @@ documents/s = files / median.""", facts)
             cold, warm, mdl = (C.Series(f"validate cold ({size})"), C.Series(f"validate warm ({size})"),
                                C.Series(f"markdownlint-cli2 ({size})"))
             digests = set()
+            cpu: dict = {cold.label: [], warm.label: []}
             large = size > args.peer_runs_up_to
             rounds = args.large_runs if large else args.runs
             peer_runs = 1 if large else args.runs
@@ -187,25 +192,33 @@ documents/s = files / median.""", facts)
                 for series in (cold, warm):
                     seconds, out = C.run_timed_output(cmd, env=env, ok=(0, 1))
                     series.seconds.append(seconds)
+                    cpu[series.label].append(C.LAST_CPU[0])
                     digests.add(findings_digest(out))
                 cache_note = describe_cache(cache, archive, before)
-                if r < peer_runs:
+                if r < peer_runs and not args.no_peer:
                     mdl.seconds.append(C.run_timed([*C.markdownlint_cmd(), "**/*.md"], cwd=archive, ok=(0, 1)))
                 shutil.rmtree(cache, ignore_errors=True)
             load_after = C.loadavg()
             code_same = C.code_fingerprint("postmortem_skill/helper") == code_before
-            print(C.series_table([cold, warm, mdl]))
+            timed = [s for s in (cold, warm, mdl) if s.seconds]
+            print(C.series_table(timed))
             if not code_same:
                 print("  WARNING: postmortem_skill/helper changed during these runs (a commit landed): "
                       "the cache keys on the code, so warm runs may have missed it; run again on a settled tree")
-            rates = {s.label: size / s.median for s in (cold, warm, mdl)}
+            rates = {s.label: size / s.median for s in timed}
             for label, rate in rates.items():
                 print(f"  {label:<40} {rate:10.0f} documents/s")
+            cold_cpu = statistics.median(cpu[cold.label])
+            cores = os.cpu_count() or 1
+            print(f"  validate cold, CPU (user + system, workers included): {cold_cpu * 1000 / size:.2f} ms per "
+                  f"document; {size / cold_cpu * cores:.0f} documents/s if all {cores} cores were free for it")
             ok_cold = rates[cold.label] >= 400
-            faster = cold.median < mdl.median
-            print(f"  goal >= 400 documents/s (cold): {'MET' if ok_cold else 'MISSED'}; "
-                  f"faster than markdownlint-cli2 (cold): {'MET' if faster else 'MISSED'} "
-                  f"({mdl.median / cold.median:.2f}x its speed)")
+            verdict = f"goal >= 400 documents/s (cold): {'MET' if ok_cold else 'MISSED'}"
+            if mdl.seconds:
+                faster = cold.median < mdl.median
+                verdict += (f"; faster than markdownlint-cli2 (cold): {'MET' if faster else 'MISSED'} "
+                            f"({mdl.median / cold.median:.2f}x its speed)")
+            print("  " + verdict)
             print(f"  findings identical across cold and warm runs: {'yes' if len(digests) == 1 else 'NO'} "
                   f"({', '.join(f'{n} findings, digest {d}' for d, n in sorted(digests))})")
             print(f"  validate's cache after a run: {cache_note}")
@@ -213,7 +226,8 @@ documents/s = files / median.""", facts)
             print()
             results.append({
                 "size": size, "archive_bytes": info["bytes"], "lines_each": info["lines_each"],
-                "series": [s.row() for s in (cold, warm, mdl)],
+                "series": [s.row() for s in timed],
+                "cold_cpu_ms_per_doc": round(cold_cpu * 1000 / size, 2),
                 "docs_per_s": {k: round(v, 1) for k, v in rates.items()},
                 "findings_consistent": len(digests) == 1, "cache": cache_note, "code_unchanged": code_same,
                 "load_before": load_before, "load_after": load_after,

@@ -69,8 +69,9 @@ def render(results: dict, command: str) -> str:
         for res in results["archive"]["results"]:
             cold, warm, mdl = res["series"]
             rates = list(res["docs_per_s"].values())
+            cpu = f"; CPU {res['cold_cpu_ms_per_doc']:.1f} ms/doc" if "cold_cpu_ms_per_doc" in res else ""
             lines.append(
-                f"| validate {res['size']:,} postmortems, cold | {rates[0]:,.0f} docs/s ({ms(cold)}) | "
+                f"| validate {res['size']:,} postmortems, cold | {rates[0]:,.0f} docs/s ({ms(cold)}{cpu}) | "
                 f"markdownlint-cli2 {rates[2]:,.0f} docs/s ({ms(mdl)}) | ≥ 400 docs/s and faster | "
                 f"{verdict(rates[0] >= 400 and cold['median_ms'] < mdl['median_ms'])} |")
             changed = "" if res.get("code_unchanged", True) else "; **code changed during the run**"

@@ -62,6 +62,12 @@ def _on_disk(repo: Path) -> set[str]:
         if base.is_dir() else set()
 
 
+def _same(on_disk: bytes, fresh: bytes) -> bool:
+    """Equal bytes, or the helper zipapp built from the same sources by another Python version (only its
+    bytecode differs; see zipapp)."""
+    return on_disk == fresh or zipapp.same_sources(on_disk, fresh)
+
+
 def differences(repo: Path, tree: dict[str, tuple[bytes, bool]]) -> list[tuple[str, str]]:
     """[(status, path)] with status differs / missing / extra, sorted by path."""
     found = []
@@ -69,7 +75,7 @@ def differences(repo: Path, tree: dict[str, tuple[bytes, bool]]) -> list[tuple[s
         path = repo / rel
         if not path.is_file() or path.is_symlink():
             found.append(("missing", rel))
-        elif path.read_bytes() != data or (executable and not os.access(path, os.X_OK)):
+        elif not _same(path.read_bytes(), data) or (executable and not os.access(path, os.X_OK)):
             found.append(("differs", rel))
     found += [("extra", rel) for rel in _on_disk(repo) - set(tree)]
     return sorted(found, key=lambda pair: pair[1])

@@ -42,7 +42,12 @@ def _code_and_targets(compiler: Path, targets: Path) -> list[tuple[str, bytes]]:
 def key(skill_md: bytes, sources: dict[str, bytes], compiler: Path, targets: Path) -> str:
     """SHA-256 of everything the outputs depend on: the version, SKILL.md, the bundled files
     (`sources`: prompts/, LICENSE, the helper), the compiler's code, the targets and their templates."""
-    named = [("version", __version__.encode()), ("SKILL.md", skill_md), *sources.items()]
+    from postmortem_skill.compiler import zipapp
+
+    # the helper by its sources: its bytecode depends on the Python that built it (see zipapp)
+    named = [("version", __version__.encode()), ("SKILL.md", skill_md),
+             *((name, zipapp.sources_digest(data) if name == source.HELPER else data)
+               for name, data in sources.items())]
     return _digest(named + _code_and_targets(compiler, targets))
 
 

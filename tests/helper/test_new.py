@@ -104,8 +104,10 @@ def test_never_overwrites(project, capsys):
     path = project / "docs/postmortems/INC-1.md"
     path.write_text("my edits\n")
     code, _, err = cli(capsys, "new", "INC-1", "--title", "again")
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "already exists; not overwritten (--force replaces it)" in err
     assert path.read_text() == "my edits\n"
+    code, _, err = cli(capsys, "new", "INC-1", "--title", "again", "--force")
+    assert code == 0 and "# Postmortem: again" in path.read_text()
 
 
 def test_draft_from_yaml_facts(project, capsys):

@@ -327,7 +327,8 @@ def test_a_todo_time_is_one_placeholder_not_also_a_bad_time(tmp_path, capsys):
         "| [TODO: time] | **IMPACT STARTS** Error rate rises to 8% |") + 1]
     assert rules == ["PM103"]
     code, out, _ = run(capsys, "validate", str(write(tmp_path, text)))
-    assert code == 1 and out.rstrip().endswith("(1 of the errors are placeholders still to fill)")
+    assert code == 1 and "(1 of the errors are placeholders still to fill)" in out
+    assert "placeholders to fill: Timeline (All times UTC) (line 18)" in out.splitlines()
 
 
 def test_long_placeholders_are_clipped_at_a_readable_length():

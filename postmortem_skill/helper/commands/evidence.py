@@ -80,21 +80,26 @@ def _warn_if_shallow(repo: Path, commits, since) -> None:
               "may be incomplete (git fetch --unshallow, or --shallow-since before --since)", file=sys.stderr)
 
 
+def read_commits(repo: Path, shown: str | None = None) -> list:
+    """Every commit of HEAD and the tags, oldest first (`evidence.parse_log`); UsageError when `repo` is
+    not a git repository or git fails."""
+    if not repo.is_dir() or _git(repo, "rev-parse", "--git-dir").returncode != 0:
+        raise UsageError(f"{shown or repo}: not a git repository")
+    if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return []  # a repository without commits yet
+    done = _git(repo, *evidence.GIT_LOG_ARGS)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git log failed: {message[-1] if message else done.returncode}")
+    return evidence.parse_log(done.stdout.decode("utf-8", "replace"))
+
+
 def run(args) -> int:
     since, until = _instant("--since", args.since), _instant("--until", args.until)
     if since > until:
         raise UsageError("--since is later than --until")
     repo = Path(args.repo)
-    if not repo.is_dir() or _git(repo, "rev-parse", "--git-dir").returncode != 0:
-        raise UsageError(f"{args.repo}: not a git repository")
-    if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
-        commits = []  # a repository without commits yet
-    else:
-        done = _git(repo, *evidence.GIT_LOG_ARGS)
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise UsageError(f"git log failed: {message[-1] if message else done.returncode}")
-        commits = evidence.parse_log(done.stdout.decode("utf-8", "replace"))
+    commits = read_commits(repo, args.repo)
     _warn_if_shallow(repo, commits, since)
     chosen = evidence.in_window(commits, since, until)
     if args.format == "json":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,10 +27,20 @@ templates: standard (default), quick (minor incidents, near misses), five-whys; 
 Chinese 复盘 template (基本信息, 事件摘要, 时间线, 根因分析, 影响评估, 处理过程回顾, 改进行动项, 经验教训).
 severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Status starts as Draft / 草稿.
 
---from FILE fills a draft from what is known. FILE is the JSON `postmortem timeline DIR --format json`
-prints (its rows become the timeline, sources and ids kept), or a facts file (.yaml, .yml or .json; start
-one with `postmortem timeline DIR --format facts`). Keep it next to the postmortem in the repository
-(docs/postmortems/ID.facts.yaml), not in the evidence folder. A facts file:
+--from EVIDENCE (a folder, or files, repeatable) makes the draft from the evidence in one step: it reads
+every file as `postmortem timeline` does (same readers, same one stderr line per skipped file and per
+file whose times carry no zone; --tz and --date as there), puts every event in the draft's timeline with
+its source (metrics condensed, and stderr names the samples left out), marks the milestones it can guess
+(impact start, mitigated and resolved from the metrics; detected at the first alert that fired;
+acknowledged at the first acknowledgement) and says on stderr which row got which mark and why: check
+them. The full merged timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing
+is written into the evidence folder). --commits adds the commits of the repository here whose commit
+time lies in the incident window (from a day before the impact start to the resolution).
+
+--from FILE also takes the JSON `postmortem timeline DIR --format json` prints (or ID.timeline.json) and
+facts files (.yaml, .yml or .json; start one with `postmortem timeline DIR --format facts`). Keep them
+next to the postmortem in the repository (docs/postmortems/ID.facts.yaml), not in the evidence folder.
+A facts file:
   id: INC-42                    # optional; must match ID
   title: Checkout errors after deploy
   severity: SEV2
@@ -39,7 +50,7 @@ one with `postmortem timeline DIR --format facts`). Keep it next to the postmort
   timezone: Europe/Berlin       # for event times without an offset; default UTC
   summary: One to four sentences.
   impact: {failed checkouts: 1840, users affected: 1200}     # or a list of lines
-  responders: [Incident commander (SRE), Checkout engineer]  # roles, not names
+  responders: [Incident commander (SRE), Checkout engineer]  # roles
   events:
     - {time: "2026-03-04 10:12", event: Error rate above 5%, milestone: impact_start, source: https://…}
     - {time: "10:15", event: Page fired, milestone: detected}  # clock time only: on `date`
@@ -49,15 +60,20 @@ milestones: impact_start, detected, acknowledged, mitigated, resolved. The draft
 the zone its template's heading names, UTC (UTC+8 for --lang zh), dated rows when it crosses midnight,
 TODO rows for missing milestones, Incident Duration (impact start → resolved) and a metrics line (TTD,
 TTA, TTM, TTR in minutes). A source naming a file of the project (path:line) becomes a link that works
-from the document's folder; a file outside the project is cited by its name and line. Options given on
-the command line win over the facts.
+from the document's folder; a file outside the project is cited by its path in the evidence folder and
+its line. Options given on the command line win over the facts.
 
-picking rows (no retyping): the timeline JSON keeps the full record; the draft needs the rows that
-matter. --rows 1-3,7,12-15 keeps those events (numbered from 1 in the file's order; in the timeline
-JSON row N is on line N+1). --mark impact_start=4,detected=7,… marks milestones on events by the same
-numbers (a marked row is always kept). A SEV2 timeline reads well with 15–30 rows.
+picking rows (no retyping): --rows 1-3,7,12-15 keeps those events (numbered from 1 in the order of the
+timeline JSON, where row N is on line N+1). --mark impact_start=4,detected=7,… marks milestones on
+events by the same numbers (a marked row is always kept; a milestone --mark names moves off any
+other row, a guess included).
+
+an existing draft is never overwritten: --force replaces ID.md (and ID.timeline.json) on purpose, e.g.
+to rebuild it with another --tz before any writing went into it.
 
 examples:
+  postmortem new INC-42 --severity SEV2 --title "Checkout errors after deploy" --from ../evidence --commits
+  postmortem new INC-42 --severity SEV2 --from ../evidence --tz 'feishu*=Asia/Shanghai' --force
   postmortem new INC-42 --title "Checkout errors after deploy" --severity SEV2 --date 2026-03-04
   postmortem new INC-43 --template quick --dir incidents
   postmortem new INC-44 --lang zh --title 订单服务超时
@@ -79,11 +95,22 @@ def add_arguments(parser) -> None:
     parser.add_argument("--template", choices=("standard", "quick", "five-whys"))
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
-    parser.add_argument("--from", dest="facts", metavar="FACTS.yaml|.json|TIMELINE.json",
-                        help="YAML or JSON facts, or the JSON of `postmortem timeline`, for a filled draft")
+    parser.add_argument("--from", dest="facts", action="append", metavar="PATH",
+                        help="an evidence folder or files (repeatable) for a sourced draft in one step; or "
+                        "the JSON of `postmortem timeline`, or a YAML/JSON facts file")
+    parser.add_argument("--tz", metavar="[GLOB=]ZONE", action="append", default=[],
+                        help="with --from EVIDENCE: zone of naive times, as `timeline --tz` (repeatable GLOB=ZONE)")
+    parser.add_argument("--commits", action="store_true",
+                        help="with --from EVIDENCE: add this repository's commits in the incident window")
     parser.add_argument("--rows", metavar="LIST", help="with --from: keep only these events, e.g. 1-3,7,12-15")
     parser.add_argument("--mark", metavar="MILESTONE=N,…",
                         help="with --from: mark milestones on events by number, e.g. impact_start=4,detected=7")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing ID.md (and ID.timeline.json); without it nothing is overwritten")
+
+
+FACT_KEYS = {"id", "title", "severity", "date", "status", "authors", "timezone", "time_zone", "tz", "summary",
+             "impact", "responders", "events"}
 
 
 def _load_facts(name: str):
@@ -95,6 +122,25 @@ def _load_facts(name: str):
     except (json.JSONDecodeError, miniyaml.YamlError) as exc:
         raise UsageError(f"{name}: {exc}") from None
     return {"events": data} if as_json and isinstance(data, list) else data
+
+
+def is_facts(paths: list[str]) -> bool:
+    """One YAML file, or one JSON file holding timeline rows or a facts mapping: what a writer (or
+    `timeline`) prepared, not raw evidence. Everything else is read as evidence."""
+    if len(paths) != 1 or not Path(paths[0]).is_file():
+        return False
+    name = paths[0].lower()
+    if name.endswith((".yaml", ".yml")):
+        return True
+    if not name.endswith(".json"):
+        return False
+    try:
+        data = json.loads(read_text(paths[0], 20 * 2**20, "a facts file"))
+    except (json.JSONDecodeError, UsageError):
+        return False
+    if isinstance(data, list):
+        return all(isinstance(r, dict) and "time" in r and "event" in r for r in data[:100])
+    return isinstance(data, dict) and bool(data) and set(data) <= FACT_KEYS
 
 
 def _template(args) -> str:
@@ -146,8 +192,11 @@ def _pick(data, args):
     return {**data, "events": picked}
 
 
-def _facts(args, scale) -> scaffold.Facts:
-    data = _pick(_load_facts(args.facts), args) if args.facts else {}
+def _facts(args, scale, data=None) -> scaffold.Facts:
+    if data is None:
+        data = _pick(_load_facts(args.facts[0]), args) if args.facts else {}
+    else:
+        data = _pick(data, args)
     if (args.rows or args.mark) and not args.facts:
         raise UsageError("--rows and --mark need --from")
     if isinstance(data, dict):
@@ -157,7 +206,75 @@ def _facts(args, scale) -> scaffold.Facts:
             parse_date(str(data["date"]))
         return scaffold.facts_from_mapping(data, args.id, args.lang, scale)
     except ValueError as exc:
-        raise UsageError(f"{args.facts}: {exc}" if args.facts else str(exc)) from None
+        raise UsageError(f"{args.facts[0]}: {exc}" if args.facts else str(exc)) from None
+
+
+def _from_evidence(args, skip: set[str]) -> tuple[list, set[str]]:
+    """The merged timeline of the evidence (and the commits in the window) with milestones guessed, and
+    the names of the milestones guessed; the notes about each file on stderr."""
+    from postmortem_skill.helper.commands import timeline
+    from postmortem_skill.helper.model.timeutil import parse_date as day_of
+
+    zones = timeline.Zones(args.tz)
+    day = day_of(args.date) if args.date else None
+    hints: dict = {}
+    events, notes, files = timeline.collect(args.facts, zones, day, hints, skip)
+    if not events:
+        count = f"{len(files)} file{'s' * (len(files) != 1)}"
+        raise UsageError(f"no timestamp found in {' '.join(args.facts)} ({count} read); "
+                         "see `postmortem timeline --help` for the inputs it reads")
+    for note in notes:
+        print(note, file=sys.stderr)
+    events, guesses = importers.guess_milestones(events, hints)
+    if args.commits:
+        events = importers.merge([events, _commits(events)])
+    return events, {name for _, name in guesses}
+
+
+def _commits(events) -> list:
+    """The commits of the repository here from a day before the impact start (else the first event) to the
+    resolution (else the last event): a change that landed earlier and shipped later is the evidence's to
+    name."""
+    from datetime import timedelta
+
+    from postmortem_skill.helper.commands.evidence import read_commits
+    from postmortem_skill.helper.features import evidence
+
+    timed = [e for e in events if not e.day]
+    start = next((e.time for e in timed if e.milestone == "impact_start"), timed[0].time if timed else None)
+    end = next((e.time for e in timed if e.milestone == "resolved"), timed[-1].time if timed else None)
+    if start is None:
+        return []
+    try:
+        commits = read_commits(Path("."), "this folder")
+    except UsageError as exc:  # the draft is still worth writing: say why there are no commit rows
+        print(f"--commits: {exc}; no commit rows", file=sys.stderr)
+        return []
+    found = evidence.in_window(commits, start - timedelta(days=1), end)
+    print(f"--commits: {len(found)} commit{'s' * (len(found) != 1)} of this repository between "
+          f"{start - timedelta(days=1):%Y-%m-%d %H:%M} and {end:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
+    return evidence.to_events(found)
+
+
+def _say_guesses(events, guessed: set[str], picked: scaffold.Facts, json_path: Path) -> None:
+    """Which row got which guessed milestone and why; nothing when the evidence marked them itself."""
+    marked = {e.milestone: n for n, e in enumerate(events, 1) if e.milestone}
+    kept = {e.milestone for e in picked.events if e.milestone}
+    if not guessed:
+        return
+    lines = [f"milestones marked (guesses from the evidence: check each; move one with "
+             f"`--from {json_path} --mark NAME=ROW --force` before writing, or move the bold marker):"]
+    for name in importers.MILESTONES:
+        if name in marked and name in kept and name not in guessed:
+            continue  # the evidence marked it
+        if name in marked and name in kept:
+            event = events[marked[name] - 1]
+            text = event.event if len(event.event) <= 70 else event.event[:67] + "…"
+            lines.append(f"  {importers.MARKERS[name][0]:14} row {marked[name]:<3} "
+                         f"{importers.render.json_time(event)}  {text} ({importers.GUESS_WHY[name]})")
+        else:
+            lines.append(f"  {importers.MARKERS[name][0]:14} not found: a [TODO] row in the draft")
+    print("\n".join(lines), file=sys.stderr)
 
 
 def _split(source: str) -> tuple[str, str | None]:
@@ -210,6 +327,34 @@ def _linked_sources(facts: scaffold.Facts, folder: Path) -> scaffold.Facts:
                                   for e in facts.events])
 
 
+def _cite_record(text: str, args, record: Path, folder: Path) -> str:
+    """The appendix names the evidence read and links the merged timeline written beside the draft."""
+    root = Path.cwd()
+    shown = []
+    for path in args.facts:
+        try:
+            shown.append(f"`{Path(path).resolve().relative_to(root.resolve()).as_posix()}`")
+        except ValueError:
+            shown.append(f"`{Path(path).name}` (outside the repository)")
+    link = f"[{record.name}]({record.name})"
+    line = (f"- 证据：{'、'.join(shown)}；合并时间线：{link}" if args.lang == "zh"
+            else f"- Evidence: {', '.join(shown)}; merged timeline: {link}")
+    for slot in ("- [TODO: link]", "- [TODO: 监控面板、日志、变更单、聊天记录链接]"):
+        if slot in text:
+            return text.replace(slot, line, 1)
+    return text
+
+
+def _write(target: Path, text: str, force: bool) -> None:
+    try:
+        with open(target, "w" if force else "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except FileExistsError:
+        raise UsageError(f"{target}: already exists; not overwritten (--force replaces it)") from None
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
+
+
 def run(args) -> int:
     try:
         name = scaffold.file_name(args.id)
@@ -218,15 +363,34 @@ def run(args) -> int:
     settings = load_config(find_config(Path.cwd()))
     folder = Path(args.dir or settings.get("folder") or DEFAULT_DIR)
     target = folder / name
-    facts = _linked_sources(_facts(args, settings.severity_scale()), folder)
-    text = scaffold.draft(template_text(_template(args)), facts, args.lang)
+    record = folder / f"{args.id}.timeline.json"
+    evidence = bool(args.facts) and not is_facts(args.facts)
+    if (args.tz or args.commits) and not evidence:
+        raise UsageError("--tz and --commits go with --from EVIDENCE (a folder or export files)")
+    if not args.force:
+        for path in (target, record) if evidence else (target,):
+            if path.exists():
+                raise UsageError(f"{path}: already exists; not overwritten (--force replaces it)")
+    events = None
+    if evidence:
+        skip = {os.path.realpath(target), os.path.realpath(record)}
+        events, guessed = _from_evidence(args, skip)
+        facts = _facts(args, settings.severity_scale(), {"events": [importers.render.row(e) for e in events]})
+    else:
+        facts = _facts(args, settings.severity_scale())
+    facts = _linked_sources(facts, folder)
+    text = scaffold.lean(scaffold.draft(template_text(_template(args)), facts, args.lang))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-    except FileExistsError:
-        raise UsageError(f"{target}: already exists; not overwritten") from None
     except OSError as exc:
-        raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
+        raise UsageError(f"{folder}: cannot create ({exc.strerror})") from None
+    if events is not None:
+        text = _cite_record(text, args, record, folder)
+        _write(record, importers.to_json(events), args.force)
+    _write(target, text, args.force)
+    if events is not None:
+        print(f"{record}: the full timeline, {len(events)} rows (row N on line N+1); the draft has "
+              f"{len(facts.events)}", file=sys.stderr)
+        _say_guesses(events, guessed, facts, record)
     print(target)
     return 0

@@ -29,7 +29,9 @@ inputs (detected from the content, not the file name):
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
                      acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
                      time-of-day column. With no text column it is a metrics export: only the rows
-                     and columns that change are kept (name=value, …). UTF-8, else GB18030 (Excel).
+                     and columns that change are kept (name=value, …), always the samples that leave
+                     or regain the baseline, jump, turn, peak or cross a threshold an alert names
+                     ("above 20000"); stderr names the lines left out. UTF-8, else GB18030 (Excel).
   Markdown tables    change calendars, 变更单: a header naming a time or window column; a window
                      "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id.
   log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
@@ -183,11 +185,13 @@ def _people(name: str, users: dict[str, dict]) -> dict:
         folder = os.path.dirname(folder)
 
 
-def collect(paths: list[str], zones, day) -> tuple[list, list[str], list[str]]:
+def collect(paths: list[str], zones, day, hints: dict | None = None,
+            skip: set[str] = frozenset()) -> tuple[list, list[str], list[str]]:
     """The merged events of every readable file, the stderr lines about them, and the files read. `zones`
-    is a `Zones` (or one zone for every file)."""
+    is a `Zones` (or one zone for every file). `hints`, when given, gets the milestones the metrics
+    exports suggest, by source (`path:line`). Files whose real path is in `skip` are not read."""
     zones = zones if isinstance(zones, Zones) else _one_zone(zones)
-    files = walk(paths)
+    files = [f for f in walk(paths) if not skip or os.path.realpath(f) not in skip]
     users = {}
     for name in files:
         if os.path.basename(name) == "users.json":
@@ -195,7 +199,7 @@ def collect(paths: list[str], zones, day) -> tuple[list, list[str], list[str]]:
                 users[name] = importers.people_of(read_text(name, MAX_BYTES, "a Slack users.json"))
             except UsageError:
                 pass
-    groups, notes, single = [], [], None
+    read, notes, single = [], [], None  # read: (name, text, reader, events, problems)
     for name in files:
         if users.get(name):
             notes.append(f"{name}: the export's users, used to name authors and <@…> mentions (no events)")
@@ -210,18 +214,50 @@ def collect(paths: list[str], zones, day) -> tuple[list, list[str], list[str]]:
                 raise
             notes.append(f"{exc} (skipped)")
             continue
-        zone, named = zones.of(name)
-        reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+        reader = _reader(name, zones, day, users)
         events, problems = importers.read(text, reader)
+        read.append([name, text, reader, events, problems])
+    limits = importers.thresholds(e for _, _, reader, events, _ in read if not reader.metrics for e in events)
+    groups = []
+    for entry in read:
+        name, text, reader, events, problems = entry
+        if reader.metrics and limits:  # again, keeping the samples that cross a threshold an alert names
+            reader = _reader(name, zones, day, users, limits)
+            events, problems = importers.read(text, reader)
         notes.extend(report(name, problems, bool(events)))
-        if reader.naive and not named and (zones.label == "UTC" or len(files) > 1):
+        if reader.dropped:
+            notes.append(f"{name}: metrics: kept {len(events)} of {len(events) + len(reader.dropped)} samples "
+                         "(baseline left and regained, jumps, turns, alert thresholds crossed, peaks); "
+                         f"left out lines {_ranges(reader.dropped)}")
+        if reader.naive and not zones.of(name)[1] and (zones.label == "UTC" or len(files) > 1):
             notes.append(zones.note(name))  # one file read in the zone its caller named needs no note
         if len(files) == 1 and not events and problems:
             single = _same_everywhere(name, problems)
+        if hints is not None:
+            hints.update({f"{name}:{line}": milestone for line, milestone in reader.hints.items()})
         groups.append(events)
     if single:
         notes = [single]
     return importers.merge(groups), notes, files
+
+
+def _reader(name, zones, day, users, limits=()):
+    zone, _ = zones.of(name)
+    reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+    reader.thresholds = tuple(limits)
+    return reader
+
+
+def _ranges(lines: list[int]) -> str:
+    """[3, 4, 5, 9] → '3-5, 9'."""
+    out, start = [], None
+    for n, line in enumerate(lines):
+        if start is None:
+            start = line
+        if n + 1 == len(lines) or lines[n + 1] != line + 1:
+            out.append(str(start) if start == line else f"{start}-{line}")
+            start = None
+    return ", ".join(out)
 
 
 def _one_zone(zone) -> Zones:

@@ -51,6 +51,32 @@ def _check(job) -> list:
 _CONFIGS: dict = {}
 
 
+def _closing(text: str, findings) -> list[str]:
+    """For one document: where the placeholders still to fill are, by section, and the metrics its
+    marked milestones give (so `metrics` is a call only when the times are wanted)."""
+    import re
+
+    from postmortem_skill.helper.model.document import parse_document
+    from postmortem_skill.helper.model.milestones import DURATIONS, compute
+
+    out = []
+    slots = sorted(f.line for f in findings if f.rule == "PM103")
+    if slots:
+        headings = [(n, m[1]) for n, line in enumerate(text.split("\n"), 1)
+                    if (m := re.match(r"#{2}\s+(.*?)\s*#*\s*$", line))]
+        where: dict[str, list[int]] = {}
+        for line in slots:
+            where.setdefault(next((h for n, h in reversed(headings) if n <= line), "header"), []).append(line)
+        out.append("placeholders to fill: " + ", ".join(
+            f"{name} (line {lines[0]})" if len(lines) == 1 else f"{name} ({len(lines)}, lines {lines[0]}-{lines[-1]})"
+            for name, lines in where.items()))
+    values = compute(parse_document(text))
+    shown = [f"{short} {values[name]} min" for name, _, _, short, _ in DURATIONS if values[name] is not None]
+    if shown:
+        out.append("metrics: " + " · ".join(shown))
+    return out
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -116,6 +142,8 @@ def run(args) -> int:
     cache.save()
     findings = [f for result in results for f in result]
     output = render(findings, args.format, len(files), __version__)
+    if output and args.format == "text" and len(files) == 1:
+        output = "\n".join([output, *_closing(read_text(files[0]), findings)])
     if output:
         sys.stdout.write(output + "\n")
     failing = ("error", "warning") if args.strict else ("error",)

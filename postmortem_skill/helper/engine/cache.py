@@ -12,7 +12,6 @@ replaced, and an entry that is not a list of findings is ignored and written aga
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -35,6 +34,8 @@ def folder() -> Path:
 
 def _toolkit_fingerprint() -> str:
     """Changes whenever the code that judges documents changes (source tree, wheel or zipapp)."""
+    import hashlib
+
     from postmortem_skill import __version__
 
     here = Path(__file__).resolve().parent
@@ -104,7 +105,9 @@ class FindingsCache:
         return None
 
     def key(self, data: bytes, settings: object) -> str:
-        digest = hashlib.sha256(self._salt.encode())
+        from hashlib import sha256  # here: a run over one file never hashes, and hashlib costs ~3 ms to import
+
+        digest = sha256(self._salt.encode())
         digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
         digest.update(b"\0")
         digest.update(data)

@@ -249,6 +249,17 @@ def impact_window(facts: Facts, clock: Clock = UTC_CLOCK) -> str | None:
     return f"{start:%Y-%m-%d %H:%M} – {end:{form}}（{clock.label}）"
 
 
+def _impact_length(facts: Facts, lang: str, clock: Clock) -> str | None:
+    """The impact bullet the milestones answer: `- 1 hour: 2026-11-18 13:52 → 14:52 UTC (impact start → resolved)`."""
+    minutes, start, end = facts.duration_minutes(), facts.milestone("impact_start"), facts.milestone("resolved")
+    if minutes is None or lang == "zh":
+        return None
+    start, end = start.astimezone(clock.zone), end.astimezone(clock.zone)
+    form = "%H:%M" if end.date() == start.date() else "%Y-%m-%d %H:%M"
+    return (f"- {format_duration(minutes, lang)}: {start:%Y-%m-%d %H:%M} → {end:{form}} {clock.label} "
+            "(impact start → resolved)")
+
+
 def timeline_table(facts: Facts, lang: str, clock: Clock = UTC_CLOCK) -> str:
     """The sorted table in the timeline's zone, then a TODO row for each milestone the facts do not mark."""
     table = importers.to_markdown(facts.events, lang, clock.zone, clock.label) if facts.events else ""
@@ -305,6 +316,10 @@ def draft(template: str, facts: Facts, lang: str) -> str:
     if facts.summary:
         _replace(lines, _SECTION_NAMES["summary"], lambda s: _todo_only(s) and s.lstrip()[:1] not in "-*",
                  [facts.summary])
+    length = _impact_length(facts, lang, clock)
+    if length:
+        _replace(lines, _SECTION_NAMES["summary"], lambda s: s.lstrip().startswith("- [TODO: length of impact"),
+                 [length])
     if facts.impact:
         bullets = [f"- {item}" for item in facts.impact]
         placed = any(_replace(lines, names, lambda s: s.lstrip().startswith("- ") and "[TODO" in s, bullets)
@@ -318,3 +333,12 @@ def draft(template: str, facts: Facts, lang: str) -> str:
     return "\n".join(lines)
 
 
+
+
+_GUIDANCE = re.compile(r"^[ \t]*<!--(?!\s*postmortem-(?:template|ignore)).*?-->[ \t]*\n", re.S | re.M)
+
+
+def lean(text: str) -> str:
+    """The draft without the template's guidance comments (the skill and `validate` carry that advice; a
+    comment left in is a line the writer must delete), and no run of blank lines they leave behind."""
+    return re.sub(r"\n{3,}", "\n\n", _GUIDANCE.sub("", text))

@@ -135,9 +135,22 @@ def split_document(doc) -> list[Sentence]:
             continue
         else:
             continue
+        kinds: dict = {}
         for lines, extra in groups:
-            flags = frozenset(base | extra)
-            as_log = flags | {"log"}
+            key = tuple(extra)
+            if key not in kinds:
+                flags = frozenset(base | extra)
+                kinds[key] = (flags, flags | {"log"})
+            flags, as_log = kinds[key]
+            if len(lines) == 1 and not _MAY_CHANGE.search(lines[0].text):
+                # one line with no markup, quote or sentence end (most table cells): split_text's shortcut, inline
+                line = lines[0]
+                text = line.text.strip()
+                if text and _WORD.search(text):
+                    lead = len(line.text) - len(line.text.lstrip())
+                    out.append(Sentence(text, text, line.number, line.column + lead, section,
+                                        language_of(text), as_log if is_log_line(line.text) else flags))
+                continue
             for text, raw, line, offset in split_text(lines):
                 out.append(Sentence(text, raw, line.number, line.column + offset, section,
                                     language_of(text), as_log if is_log_line(line.text) else flags))

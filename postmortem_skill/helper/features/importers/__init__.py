@@ -23,6 +23,9 @@ from postmortem_skill.helper.features.importers.core import (
     split_marker,
     with_labels,
 )
+from postmortem_skill.helper.features.importers.guess import WHY as GUESS_WHY
+from postmortem_skill.helper.features.importers.guess import milestones as guess_milestones
+from postmortem_skill.helper.features.importers.guess import thresholds
 from postmortem_skill.helper.features.importers.jsonin import (
     TEXT_KEYS,
     TIME_KEYS,
@@ -45,10 +48,10 @@ from postmortem_skill.helper.features.importers.tables import csv_header, read_c
 from postmortem_skill.helper.model.timeutil import UTC, match_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
 
-__all__ = ["Event", "Problem", "Reader", "MARKERS", "MILESTONES", "NO_DAY", "TEXT_KEYS", "TIME_KEYS",
-           "event_cell", "from_records", "headers", "merge", "milestone_name", "parse", "people_of", "read",
-           "split_marker", "table_cell", "time_cells", "to_facts", "to_json", "to_markdown", "to_mermaid",
-           "with_labels"]
+__all__ = ["Event", "Problem", "Reader", "GUESS_WHY", "MARKERS", "MILESTONES", "NO_DAY", "TEXT_KEYS", "TIME_KEYS",
+           "event_cell", "from_records", "guess_milestones", "thresholds", "headers", "merge", "milestone_name",
+           "parse", "people_of", "read", "split_marker", "table_cell", "time_cells", "to_facts", "to_json",
+           "to_markdown", "to_mermaid", "with_labels"]
 
 
 def _is_json(first: str) -> bool:

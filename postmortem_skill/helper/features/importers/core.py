@@ -127,6 +127,10 @@ class Reader:
         self.seen: set = set()
         self.people = people or {}  # chat user id → display name (a Slack export's users.json)
         self.naive = 0  # rows whose time named no zone and was read in the reader's zone
+        self.thresholds: tuple[float, ...] = ()  # numbers the alerts name: a metric sample crossing one is kept
+        self.metrics = False  # the file is a metrics export (condensed)
+        self.dropped: list[int] = []  # lines of metric samples condensed away
+        self.hints: dict[int, str] = {}  # line → milestone guessed from the metrics
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(Problem(line, reason))

@@ -175,11 +175,83 @@ def _turns(vs: list[float | None], span: float, share: float = 0.2) -> set[int]:
     return out
 
 
-def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 0.5):
+def _crossings(vs: list[float | None], thresholds) -> set[int]:
+    """The first row at or past each threshold (an alert's `above 20000`) that a series crosses."""
+    out = set()
+    for limit in thresholds:
+        before = None
+        for n, v in enumerate(vs):
+            if v is None:
+                continue
+            if before is not None and (before < limit <= v or before > limit >= v):
+                out.add(n)
+                break
+            before = v
+    return out
+
+
+def _baseline(vs: list[float | None]):
+    """(median of the first rows, how far from it a value must be to have left it), or None."""
+    known = [v for v in vs[:5] if v is not None]
+    if len(known) < 2:
+        return None
+    span = max(v for v in vs if v is not None) - min(v for v in vs if v is not None)
+    return sorted(known)[len(known) // 2], max(2 * (max(known) - min(known)), 0.01 * span)
+
+
+def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> dict[int, str]:
+    """Guesses, by line, from a metrics export: impact starts at the first sample where a series leaves
+    its baseline; mitigated at the first sample where one that left comes back, or where the first series
+    to leave turns back from its peak and keeps falling; resolved at the first sample where every series
+    that left is back. Only guesses: `new` says so and the writer checks them."""
+    series = {}
+    for i in range(len(columns.names)):
+        if i in (columns.time, columns.date):
+            continue
+        vs = [_number(r[i]) for _, r in rows]
+        base = _baseline(vs)
+        if base is not None and any(v is not None and abs(v - base[0]) > base[1] for v in vs):
+            series[i] = (vs, base)
+    if not series:
+        return {}
+
+    def away(i, n):
+        vs, (mid, tolerance) = series[i]
+        return vs[n] is not None and abs(vs[n] - mid) > tolerance
+
+    starts = {i: next(n for n in range(len(rows)) if away(i, n)) for i in series}
+    start = min(starts.values())
+
+    def recovered(i, n):  # back within the baseline, or past it (throughput from far below to above)
+        vs, (mid, _) = series[i]
+        return starts[i] < n and vs[n] is not None and (
+            not away(i, n) or (vs[n] - mid) * (vs[starts[i]] - mid) < 0)
+
+    back = [n for n in range(start + 1, len(rows)) if any(recovered(i, n) for i in series)]
+    over = [n for n in range(start + 1, len(rows)) if all(not away(i, n) for i in series)]
+    first = min(starts, key=starts.get)
+    vs, (mid, _) = series[first]
+    known = [(abs(v - mid), n) for n, v in enumerate(vs) if v is not None]
+    peak = max(known)[1]
+    falling = [n for n in range(peak + 1, len(rows) - 2) if all(
+        vs[k] is not None and vs[k + 1] is not None and abs(vs[k + 1] - mid) < abs(vs[k] - mid)
+        for k in (n - 1, n, n + 1))]
+    out = {rows[start][0]: "impact_start"}
+    mitigated = min(back[:1] + falling[:1], default=None)
+    if mitigated is not None:
+        out[rows[mitigated][0]] = "mitigated"
+    if over and over[0] != mitigated:
+        out[rows[over[0]][0]] = "resolved"
+    return out
+
+
+def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 0.5, thresholds=(),
+             marked=frozenset()):
     """A metrics export: keep the columns whose values change, and the rows where one of them leaves or
-    returns to its baseline, jumps, turns (`_turns`), moved by `step` of its range since the last kept
-    row, reaches its peak or low, or (a column of a few values, such as a state or a count of errors)
-    takes another value; the first and last rows too."""
+    returns to its baseline, jumps, turns (`_turns`), first crosses one of `thresholds` (numbers the
+    alerts name), moved by `step` of its range since the last kept row, reaches its peak or low, or (a
+    column of a few values, such as a state or a count of errors) takes another value; the first and last
+    rows too, and the lines in `marked` (the milestone guesses)."""
     keep = [i for i in range(len(columns.names))
             if i not in (columns.time, columns.date) and len({r[i].strip() for _, r in rows}) > 1]
     values = {i: [_number(r[i]) for _, r in rows] for i in keep}
@@ -191,11 +263,12 @@ def condense(rows: list[tuple[int, list[str]]], columns: Columns, step: float = 
         if known:
             peaks.update({max(known)[1], min(known)[1]})
             peaks.update(_turns(vs, span[i]))
+            peaks.update(_crossings(vs, thresholds))
     few = [i for i in keep if len({r[i].strip() for _, r in rows}) <= 5]
     kept, last = [], None
     for n, (line, cells) in enumerate(rows):
         switched = n and any(cells[i].strip() != rows[n - 1][1][i].strip() for i in few)
-        moved = last is None or n == len(rows) - 1 or n in peaks or switched or any(
+        moved = last is None or n == len(rows) - 1 or n in peaks or switched or line in marked or any(
             (values[i][n] is None and cells[i] != rows[last][1][i]) or (
                 values[i][n] is not None and values[i][last] is not None and span[i]
                 and abs(values[i][n] - values[i][last]) >= step * span[i]) for i in keep)
@@ -221,7 +294,14 @@ def read_csv(text: str, delimiter: str, columns: Columns, reader: Reader) -> Non
     except csv.Error as exc:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
     metrics = columns.text is None and columns.id is None and len(good) > 12
-    for line, cells in condense(good, columns) if metrics else good:
+    if metrics:
+        reader.metrics = True
+        reader.hints.update(metric_milestones(good, columns))
+    kept = condense(good, columns, thresholds=reader.thresholds, marked=set(reader.hints)) if metrics else good
+    if len(kept) < len(good):
+        taken = {line for line, _ in kept}
+        reader.dropped = [line for line, _ in good if line not in taken]
+    for line, cells in kept:
         add_row(reader, line, cells, columns)
 
 
