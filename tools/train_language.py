@@ -17,12 +17,15 @@ with the threshold that scores best on dev2 (highest recall at precision >= 0.97
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import hashlib
 import json
 import math
 import random
+import re
 import sys
+from array import array
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +54,30 @@ def read(lang: str) -> list[dict]:
                 rows.append({"label": int(row["label"]), "split": row.get("split") or stem,
                              "kind": row.get("kind") or "", "sentence": row["sentence"].strip(), "file": path.name})
     return rows
+
+
+PROSE = ("prompts/examples", "evals/reference")
+
+
+def refresh_prose() -> None:
+    """<lang>-prose.tsv: every narrative sentence of our own blameless documents (the worked examples and
+    the evals' reference answers), label 0: real postmortem prose, long sentences included."""
+    from postmortem_skill.helper.model.document import parse_document
+
+    found: dict = {"en": set(), "zh": set()}
+    for folder in PROSE:
+        for path in sorted((ROOT / folder).glob("*.md")):
+            for sentence in parse_document(path.read_text(encoding="utf-8")).sentences:
+                text = " ".join(sentence.display.split())
+                if sentence.flags & {"heading", "code", "log", "quote"} or "\t" in text:
+                    continue
+                if len(re.findall(r"[\u4e00-\u9fff]" if sentence.lang == "zh" else r"[A-Za-z]+", text)) >= \
+                        (8 if sentence.lang == "zh" else 5):
+                    found[sentence.lang].add(text)
+    for lang, rows in found.items():
+        (DATA / f"{lang}-prose.tsv").write_text("label\tkind\tsentence\n" + "".join(
+            f"0\tprose\t{t}\n" for t in sorted(rows)), encoding="utf-8")
+        print(f"{lang}-prose.tsv: {len(rows)} sentences")
 
 
 def prepare(sentence: str, lang: str):
@@ -173,10 +200,14 @@ def main(argv=None) -> int:
     parser.add_argument("--veto", type=float, help="drop lexicon hits the model scores below this (default: per "
                         "language, DEFAULTS)")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--refresh-prose", action="store_true", help="re-read our own blameless documents into "
+                        "<lang>-prose.tsv first")
     parser.add_argument("--misses", action="store_true", help="print the sentences each eval split gets wrong")
     args = parser.parse_args(argv)
     global VETO, RATE, MIN_COUNT
     RATE, MIN_COUNT = args.rate, args.min_count
+    if args.refresh_prose:
+        refresh_prose()
     for lang in args.lang.split(","):
         l2 = args.l2 if args.l2 is not None else DEFAULTS[lang]["l2"]
         VETO = args.veto if args.veto is not None else DEFAULTS[lang]["veto"]
@@ -204,11 +235,14 @@ def _write_model(lang, model, threshold, training):
     digest = hashlib.sha256("".join(f"{r['label']}{r['kind']}{r['sentence']}" for r in training)
                             .encode()).hexdigest()[:16]
     scale = 1000
-    weights = {f: [round(w * scale) for w in ws] for f, ws in sorted(model.items())
-               if max(abs(w) for w in ws) * scale >= 1}
+    kept = sorted(f for f, ws in model.items() if max(abs(w) for w in ws) * scale >= 1)
+    numbers = array("h", [max(-32767, min(32767, round(w * scale))) for f in kept for w in model[f]])
+    if sys.byteorder == "big":
+        numbers.byteswap()
     out = {"about": "weights of rules/judge.py, written by tools/train_language.py; do not edit",
            "classes": list(judge.CLASSES), "threshold": threshold, "veto": VETO, "scale": scale,
-           "trained_on": digest, "weights": weights}
+           "trained_on": digest, "features": "\n".join(kept),
+           "weights": base64.b64encode(numbers.tobytes()).decode("ascii")}
     path = MODELS / f"model-{lang}.json"
     path.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")

@@ -221,7 +221,6 @@ def test_chinese_questions_and_fault_laid_on_a_person(sentence, rule):
 # --- the judge: what the phrase lists cannot know, read from the sentence as a whole --------------------
 @pytest.mark.parametrize("sentence", [
     "Naturally, Kevin merged his own PR at 6 pm on a Friday and logged off.",
-    "Leave it to the platform team to ship a breaking change with zero notice.",
     "Any competent DBA would have checked the replica lag first.",
     "又是老刘，改完配置拍拍屁股就下班了。",
 ])
@@ -240,7 +239,8 @@ def test_the_judge_leaves_plain_accounts_of_the_same_people_alone(sentence):
 
 
 @pytest.mark.parametrize("text", [
-    "## Timeline\n\n| Time | Event |\n|---|---|\n| 14:20 | 刘芳（客服）: 多个商户反馈支付成功但没有收到回调通知，已建工单 |\n",
+    "## Timeline\n\n| Time | Event |\n|---|---|\n"
+    "| 14:20 | 刘芳（客服）: 多个商户反馈支付成功但没有收到回调通知，已建工单 |\n",
     "## What Happened\n\nDana Whitfield: the consumers have not rebalanced since 13:52, rolling back now.\n",
     "## 改进行动项\n\n| 行动项 | 负责人 |\n|---|---|\n| [TODO: 动词 + 结果] | [TODO: 用户或证据指定的负责人] |\n",
 ])

@@ -15,9 +15,12 @@ looks back in hindsight or is emotive, and the likeliest of those classes; `thre
 """
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
+import sys
+from array import array
 from functools import cache
 from importlib import resources
 
@@ -119,10 +122,16 @@ def features(text: str, lang: str, lexicon_rules=(), kind=None) -> list[str]:
 @cache
 def model(lang: str) -> tuple[dict, float, float, int]:
     """({feature: [weight per class, times scale]}, threshold, veto, scale) of a language, read once from
-    the package (also inside the zipapp)."""
+    the package (also inside the zipapp). The file keeps the feature names as one string and the weights as
+    little-endian 16-bit integers in base64: a tenth of the time json takes over a dictionary of lists."""
     path = resources.files(__package__).joinpath("lexicons", f"model-{'zh' if lang == 'zh' else 'en'}.json")
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return raw["weights"], raw["threshold"], raw["veto"], raw["scale"]
+    numbers = array("h", base64.b64decode(raw["weights"]))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    width = len(raw["classes"])
+    rows = [numbers[i:i + width] for i in range(0, len(numbers), width)]
+    return dict(zip(raw["features"].split("\n"), rows)), raw["threshold"], raw["veto"], raw["scale"]
 
 
 def threshold(lang: str) -> float:

@@ -111,7 +111,7 @@ def hits(doc, ctx):
     extra = _extra_patterns(ctx)
     word_kind = lexicon.word_kind(people, systems)
     header_lines = {f.line for f in doc.header.values()}
-    timeline = doc.timeline.section
+    timeline, whys = doc.timeline.section, _whys_section(doc)
     result, judged = [], []
     for sentence in doc.sentences:
         if sentence.flags & _SKIP:
@@ -122,13 +122,15 @@ def hits(doc, ctx):
         items = list(lexicon.find_zh(text, forward) if lang == "zh" else
                      lexicon.find_en(text, forward, people, systems))
         verdict = None
-        if _is_prose(text, lang, sentence, header_lines) and not _within(sentence.section, timeline):
-            # the judge reads the sentence as a whole (not timeline rows: terse events it was not trained on)
+        if not forward and _is_prose(text, lang, sentence, header_lines) and \
+                not _within(sentence.section, timeline) and not _within(sentence.section, whys):
+            # the judge reads a narrative sentence as a whole; not timeline rows (terse events), a 5 whys chain
+            # (its questions are not rhetorical; its end is _five_whys's) or plans, which it was not trained on
             probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)
             if items and probability < judge.veto(lang):
                 items = []  # the phrase lists matched, but nothing in the sentence blames anyone
-            elif probability < judge.threshold(lang) or (forward and verdict != "cause"):
-                verdict = None  # forward-looking sections: plans name people and changes; only punishment counts
+            elif probability < judge.threshold(lang):
+                verdict = None
         seen = set()
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:
@@ -183,8 +185,13 @@ _DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "
                  "PM306": "punitive"}
 
 
+def _whys_section(doc):
+    return next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key),
+                None)
+
+
 def _five_whys(doc, people):
-    section = next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key), None)
+    section = _whys_section(doc)
     if section is None:
         return []
     inside = [s for s in doc.sentences if section.line < s.line <= section.end and not s.flags & _SKIP]
