@@ -56,7 +56,8 @@ def bytecode(name: str, source: bytes) -> bytes | None:
 
 
 def build(source_root: Path, templates: Path, with_bytecode: bool = True) -> bytes:
-    """Zipapp bytes: same inputs and interpreter, same bytes (sorted entries, fixed times, no compression)."""
+    """Zipapp bytes: same inputs and interpreter, same bytes (sorted entries, fixed times; only large data
+    files compressed: code is read on every run and stays stored)."""
     import io
     import zipfile
 
@@ -74,6 +75,9 @@ def build(source_root: Path, templates: Path, with_bytecode: bool = True) -> byt
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.create_system = 3
             info.external_attr = 0o644 << 16
+            if len(data) > 64_000 and not name.endswith((".py", ".pyc")):
+                # the language models (rules/lexicons/model-*.json): a fifth of the size, read once per run
+                info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return buffer.getvalue()
 

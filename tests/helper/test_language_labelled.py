@@ -17,19 +17,9 @@ from postmortem_skill.helper.engine.check import check_text
 DATA = Path(__file__).parent / "data" / "language"
 from corpus_support import SHARED  # noqa: E402
 
-# Misses on the held-back test split, kept visible rather than tuned away.
-KNOWN_MISSES = {
-    "The intern deleted the bucket because he wasn't paying attention.",
-    "The support staff were rude and unhelpful to affected customers.",
-    "黄磊明知有风险还坚持发布。",
-    # dev split: ambiguous or out of reach of a subject/predicate reading
-    "The release manager pushed the release out even though the tests were failing.",
-    "A reviewer could have spotted the change only by reading the generated SQL, which the tool did not show.",
-    "蒋涛审核太草率了。",
-    "龙飞改配置前没有备份。",
-    "测试没有覆盖慢响应的情况。",
-    "网络组没有和数据库组协调维护时间。",
-}
+# What the rules get wrong today, sentence by sentence (tools/train_language.py --write rewrites it): a
+# regression names its sentence, a fix shows as an unexpected pass.
+KNOWN_MISSES = set((DATA / "known-misses.txt").read_text(encoding="utf-8").splitlines())
 
 
 def flagged(sentence: str) -> list[str]:
@@ -39,12 +29,25 @@ def flagged(sentence: str) -> list[str]:
     return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
 
 
+def labelled(lang: str) -> list[tuple[int, str, str]]:
+    """(label, split, sentence) of every labelled file of a language: en.tsv carries its split (dev, test);
+    en-dev2.tsv is the independent development set; the rest (written for training) are split train."""
+    rows = []
+    for path in sorted(DATA.glob(f"{lang}*.tsv")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        columns = lines[0].split("\t")
+        for line in lines[1:]:
+            row = dict(zip(columns, line.split("\t")))
+            split = row.get("split") or ("dev2" if path.stem.endswith("dev2") else "train")
+            rows.append((int(row["label"]), split, row["sentence"]))
+    return rows
+
+
 def _rows():
     for lang in ("en", "zh"):
-        for line in (DATA / f"{lang}.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-            label, split, sentence = line.split("\t")
+        for label, split, sentence in labelled(lang):
             marks = [pytest.mark.xfail(reason="known miss", strict=True)] if sentence in KNOWN_MISSES else []
-            yield pytest.param(int(label), sentence, id=f"{lang}-{split}-{sentence[:60]}", marks=marks)
+            yield pytest.param(label, sentence, id=f"{lang}-{split}-{sentence[:60]}", marks=marks)
 
 
 @pytest.mark.parametrize("label, sentence", list(_rows()))
@@ -54,10 +57,10 @@ def test_labelled_sentence(label, sentence):
 
 def test_the_set_is_large_and_balanced():
     for lang, least in (("en", 600), ("zh", 300)):
-        rows = [line.split("\t") for line in (DATA / f"{lang}.tsv").read_text(encoding="utf-8").splitlines()[1:]]
-        blame = sum(r[0] == "1" for r in rows)
+        rows = labelled(lang)
+        blame = sum(label for label, _, _ in rows)
         assert len(rows) >= least and 0.4 <= blame / len(rows) <= 0.6
-        assert {r[1] for r in rows} == {"dev", "test"}
+        assert {split for _, split, _ in rows} == {"dev", "test", "dev2", "train"}
 
 
 # --- issue #11: every example in Why is flagged, every blameless one in What to build is not ----------
@@ -213,3 +216,61 @@ def test_chinese_questions_and_fault_laid_on_a_person(sentence, rule):
     text = "## 处理过程回顾\n\n" + sentence + "\n"
     found = {f.rule for f in check_text(text) if f.rule in ("PM301", "PM302", "PM305")}
     assert found == ({rule} if rule else set())
+
+
+# --- the judge: what the phrase lists cannot know, read from the sentence as a whole --------------------
+@pytest.mark.parametrize("sentence", [
+    "Naturally, Kevin merged his own PR at 6 pm on a Friday and logged off.",
+    "Any competent DBA would have checked the replica lag first.",
+    "又是老刘，改完配置拍拍屁股就下班了。",
+])
+def test_the_judge_finds_blame_no_phrase_list_names(sentence):
+    assert flagged(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Kevin merged the fix at 18:04 and the error rate fell within two minutes.",
+    "The platform team announced the change in the weekly digest two weeks earlier.",
+    "老刘 14:05 修改了配置并通知了值班。",
+    "运维同学按变更单执行了扩容。",
+])
+def test_the_judge_leaves_plain_accounts_of_the_same_people_alone(sentence):
+    assert flagged(sentence) == []
+
+
+@pytest.mark.parametrize("text", [
+    "## Timeline\n\n| Time | Event |\n|---|---|\n"
+    "| 14:20 | 刘芳（客服）: 多个商户反馈支付成功但没有收到回调通知，已建工单 |\n",
+    "## What Happened\n\nDana Whitfield: the consumers have not rebalanced since 13:52, rolling back now.\n",
+    "## 改进行动项\n\n| 行动项 | 负责人 |\n|---|---|\n| [TODO: 动词 + 结果] | [TODO: 用户或证据指定的负责人] |\n",
+])
+def test_a_chat_speaker_and_a_placeholder_are_not_the_subject(text):
+    assert [f.rule for f in check_text(text) if f.rule.startswith("PM3") and f.severity != "info"] == []
+
+
+def test_a_speaker_label_does_not_hide_what_the_message_says():
+    rules = {f.rule for f in check_text("## What Happened\n\nBob: I was careless and deleted the table.\n")}
+    assert "PM301" in rules
+
+
+def test_the_model_is_trained_on_the_committed_sentences():
+    """The shipped weights name the training data they came from: retrain (tools/train_language.py --write)
+    after changing a labelled file, or this fails."""
+    import hashlib
+    import json
+
+    from postmortem_skill.helper.rules import judge
+
+    for lang in ("en", "zh"):
+        rows = []
+        for path in sorted(DATA.glob(f"{lang}*.tsv")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            columns = lines[0].split("\t")
+            for line in lines[1:]:
+                row = dict(zip(columns, line.split("\t")))
+                split = row.get("split") or ("dev2" if path.stem.endswith("dev2") else "train")
+                if split in ("train", "dev") and row["sentence"].strip():
+                    rows.append(f"{row['label']}{row.get('kind') or ''}{row['sentence'].strip()}")
+        digest = hashlib.sha256("".join(rows).encode()).hexdigest()[:16]
+        shipped = json.loads((Path(judge.__file__).parent / "lexicons" / f"model-{lang}.json").read_text("utf-8"))
+        assert shipped["trained_on"] == digest, f"model-{lang}.json is stale: run tools/train_language.py --write"

@@ -11,12 +11,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from postmortem_skill.helper.rules import lexicon
+from postmortem_skill.helper.rules import judge, lexicon
 from postmortem_skill.helper.rules.base import found, rule
 
 RULES: list = []
 _SKIP = {"heading", "code", "log", "quote"}
 # @dana, not the domain of an e-mail address; "@" first (then look back) lets re skip to each "@"
+# "刘芳（客服）: 没有收到回调", "Dana Whitfield: rolling back": a chat row's speaker is not the subject of
+# what the message says; the label is blanked (same length) before the sentence is read
+_SPEAKER = re.compile(r"^\s*(?:\*\*)?@?[\w.-]+(?: [\w.-]+){0,2}(?:\s?[（(][^)）]{1,12}[)）])?(?:\*\*)?\s?[:：](?=\s|[\u4e00-\u9fff])")
+# a placeholder left for the writer ([TODO: 负责人]) is PM103's, not a sentence about anyone
+_PLACEHOLDER = re.compile(r"\[?\bTODO\b[^\]]*\]")  # the sentence text has lost the "[" already
 _HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*")
 
 HINTS = {
@@ -72,6 +77,10 @@ def _systems(doc) -> set[str]:
     return systems
 
 
+def _blank(m) -> str:
+    return " " * len(m.group(0))
+
+
 class _OnFirstUse:
     """A set computed when first asked about: most documents never need their people or systems."""
     __slots__ = ("_make", "_items")
@@ -100,14 +109,28 @@ def hits(doc, ctx):
     people = _OnFirstUse(lambda: _people(doc) | set(ctx.phrases("people")))
     systems = _OnFirstUse(lambda: frozenset((_systems(doc) | set(ctx.phrases("systems"))) - set(people)))
     extra = _extra_patterns(ctx)
-    result = []
+    word_kind = lexicon.word_kind(people, systems)
+    header_lines = {f.line for f in doc.header.values()}
+    timeline, whys = doc.timeline.section, _whys_section(doc)
+    result, judged = [], []
     for sentence in doc.sentences:
         if sentence.flags & _SKIP:
             continue
         forward = "forward" in sentence.flags
-        text = sentence.text
+        text = _SPEAKER.sub(_blank, _PLACEHOLDER.sub(_blank, sentence.text), count=1)
         lang = ctx.language or sentence.lang
-        items = lexicon.find_zh(text, forward) if lang == "zh" else lexicon.find_en(text, forward, people, systems)
+        items = list(lexicon.find_zh(text, forward) if lang == "zh" else
+                     lexicon.find_en(text, forward, people, systems))
+        verdict = None
+        if not forward and _is_prose(text, lang, sentence, header_lines) and \
+                not _within(sentence.section, timeline) and not _within(sentence.section, whys):
+            # the judge reads a narrative sentence as a whole; not timeline rows (terse events), a 5 whys chain
+            # (its questions are not rhetorical; its end is _five_whys's) or plans, which it was not trained on
+            probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)
+            if items and probability < judge.veto(lang):
+                items = []  # the phrase lists matched, but nothing in the sentence blames anyone
+            elif probability < judge.threshold(lang):
+                verdict = None
         seen = set()
         for rule_id, _start, matched, hint in items:
             if rule_id not in seen:
@@ -118,9 +141,26 @@ def hits(doc, ctx):
             if m and rule_id not in seen:
                 seen.add(rule_id)
                 result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang, None))
-    result.extend(_five_whys(doc, people))
+        if verdict and not seen:
+            rule_id = judge.RULE_OF_CLASS[verdict]
+            judged.append((rule_id, sentence, sentence.display, _DEFAULT_HINT[rule_id], lang, None))
+    whys = _five_whys(doc, people)
+    # a 5-whys chain that ends at a person is reported once, as that
+    result += [hit for hit in judged if not any(hit[1] is why[1] for why in whys)] + whys
     doc.cache["language"] = (ctx, result)
     return result
+
+
+_WORDS_EN = re.compile(r"[A-Za-z][\w'’-]*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:
+    """A sentence the judge can read: not a header field, nor a fragment of a few words (a table cell such as
+    'Owner' or 'n/a DONE'), which it was not trained on."""
+    if sentence.line in header_lines:
+        return False
+    return len(_HAN.findall(text)) >= 8 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 5
 
 
 def _extra_patterns(ctx) -> dict:
@@ -145,8 +185,13 @@ _DEFAULT_HINT = {"PM301": "blame", "PM302": "hindsight", "PM303": "normative", "
                  "PM306": "punitive"}
 
 
+def _whys_section(doc):
+    return next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key),
+                None)
+
+
 def _five_whys(doc, people):
-    section = next((s for s in doc.all_sections if s.matches("5 whys analysis") or "whys" in s.key or "为什么" in s.key), None)
+    section = _whys_section(doc)
     if section is None:
         return []
     inside = [s for s in doc.sentences if section.line < s.line <= section.end and not s.flags & _SKIP]

@@ -373,6 +373,7 @@ class _Chinese:
                  + r")[" + d["surnames"] + r"][\u4e00-\u9fff]{1,2}?(?=" + d["name_follow"] + r")"
                  r"|[" + d["surnames"] + r"](?:工|总|经理|老师))")
         self.person = re.compile(r"(?:" + _alts(d["roles"]) + r")|" + names)
+        self.name = re.compile(names)
         self.system = re.compile(system)
         self.boundary = re.compile(r"[，,；;。：:、（(）)]|因为|由于|导致|而且|但是|所以|并且|然后")
         self.judgement = re.compile(_alts(d["judgement"]))
@@ -501,6 +502,39 @@ def find_zh(text: str, forward: bool):
         if subject_zh(text, m.start()) == "person":
             yield "PM303", m.start(), m.group(0), "normative"
             return
+
+
+def word_kind(people=(), systems=()):
+    """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
+    'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
+    vocab = english().vocab
+    known: dict = {}
+
+    def kind(word: str):
+        if word in known:
+            return known[word]
+        bare = re.sub(r"['’]s?$", "", word)
+        low = bare.lower()
+        if bare in systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
+            what = "system"
+        elif bare in people or (bare[:1].isupper() and low in vocab.given_names):
+            what = "name"
+        elif vocab.role.fullmatch(low):
+            what = "role"
+        elif low in vocab.systems or vocab.system_name.fullmatch(low):
+            what = "system"
+        elif bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and bare not in vocab.stop_caps:
+            what = "proper"
+        else:
+            what = None
+        known[word] = what
+        return what
+    return kind
+
+
+def mark_names_zh(text: str) -> str:
+    """Chinese names (张伟没…, 小王, 刘工) as 囗, a character no sentence uses, so the judge sees a name's place."""
+    return chinese().name.sub(lambda m: "囗", text)
 
 
 def person_in(text: str, lang: str, names=frozenset()) -> bool:

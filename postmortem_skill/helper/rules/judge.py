@@ -1,0 +1,179 @@
+"""A second opinion on one sentence: a small linear model over its words, shipped as data.
+
+The phrase lists in lexicon.py know the forms they were written for; people blame in endless others
+("the usual suspect pushed on a Friday again", 「测试同学放过了一个一启动就闪退的包」). This model scores
+what a sentence says of whom from its word n-grams (characters in Chinese), with names, systems,
+numbers and times replaced by their kind so that it learns "<name> forgot …", not "Bob forgot …", and
+with the lexicon's own findings as features. It was trained on labelled sentences of
+tests/helper/data/language/ by tools/train_language.py (multinomial logistic regression); the weights
+live in rules/lexicons/model-<lang>.json. Inference is the standard library: a dictionary lookup per
+feature and a softmax over five classes.
+
+`assess(text, lang, lexicon_rules, kind)` returns the probability that the sentence blames, judges,
+looks back in hindsight or is emotive, and the likeliest of those classes; `threshold(lang)` and
+`veto(lang)` say what the rule does with it.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+import sys
+from array import array
+from functools import cache
+from importlib import resources
+
+CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
+RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emotive": "PM304"}
+CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": "cause", "PM302": "hindsight",
+                 "PM304": "emotive"}
+
+_EN_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
+_ZH_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone anyone".split())
+
+
+def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
+    """Lower-cased words, with a name as <name>, a known system as <sys>, an unknown capitalised word
+    inside the sentence as <cap>, a number as <num> and "didn't" as "did not"; and each word's kind."""
+    out, kinds = [], []
+    for index, m in enumerate(_EN_TOKEN.finditer(text)):
+        word = m.group()
+        what = None
+        if word[0] == "@":
+            token = "<name>"
+        elif word[0].isdigit():
+            token = "<time>" if _TIME.fullmatch(word) else "<num>"
+        else:
+            what = kind(word)
+            low = word.lower().replace("’", "'")
+            if what == "name":
+                token = "<name>"
+            elif what == "system":
+                token = "<sys>"
+
+            elif what == "proper" and index > 0:  # first: as often a verb or a noun as a name
+                token = "<cap>"
+            elif low.endswith("n't"):
+                out.append({"can": "can", "won": "will", "shan": "shall"}.get(low[:-3], low[:-3]))
+                kinds.append(None)
+                token = "not"
+            else:
+                token = low[:-2] if low.endswith("'s") and len(low) > 3 else low
+        out.append(token)
+        kinds.append(what)
+    return out, kinds
+
+
+def _en_features(text: str, kind) -> list[str]:
+    tokens, kinds = _en_tokens(text, kind)
+    feats = ["w:" + t for t in tokens]
+    feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
+    padded = ["^", *tokens, "$"]
+    feats += ["b:" + a + " " + b for a, b in zip(padded, padded[1:])]
+    feats += ["t:" + a + " " + b + " " + c for a, b, c in zip(padded, padded[1:], padded[2:])]
+    if "role" in kinds:
+        feats.append("r:role")
+    for i, token in enumerate(tokens[:6]):
+        if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
+            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
+            feats.append("s:" + who)
+            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[0] != "<"]
+            break
+    return feats
+
+
+def _zh_features(text: str, kind) -> list[str]:
+    from postmortem_skill.helper.rules.lexicon import mark_names_zh
+
+    feats = []
+    text = mark_names_zh(text)
+    for m in _ZH_TOKEN.finditer(text):
+        piece = m.group()
+        if piece[0] == "@":
+            feats.append("w:<name>")
+        elif piece[0].isdigit():
+            feats.append("w:<num>")
+        elif piece[0].isascii():
+            what = kind(piece)
+            feats.append("w:" + ("<name>" if what == "name" else piece.lower()))
+        elif piece in "!?！？":
+            feats.append("w:!")
+        else:
+            padded = "^" + piece + "$"
+            feats += ["c:" + ch for ch in piece]
+            feats += ["b:" + padded[i:i + 2] for i in range(len(padded) - 1)]
+            feats += ["t:" + padded[i:i + 3] for i in range(len(padded) - 2)]
+    return feats
+
+
+def features(text: str, lang: str, lexicon_rules=(), kind=None) -> list[str]:
+    """The model's features of a sentence; `lexicon_rules` are the rule ids the phrase lists found in it,
+    `kind(word)` says whether a word is a 'name', 'role', 'system' or 'proper' (None: unknown)."""
+    kind = kind or (lambda word: None)
+    feats = _zh_features(text, kind) if lang == "zh" else _en_features(text, kind)
+    feats += ["lex:" + CLASS_OF_RULE.get(rule_id, "blame") for rule_id in lexicon_rules]
+    feats.append("bias")
+    return feats
+
+
+@cache
+def model(lang: str) -> tuple[dict, float, float, int]:
+    """({feature: [weight per class, times scale]}, threshold, veto, scale) of a language, read once from
+    the package (also inside the zipapp). The file keeps the feature names as one string and the weights as
+    little-endian 16-bit integers in base64: a tenth of the time json takes over a dictionary of lists."""
+    path = resources.files(__package__).joinpath("lexicons", f"model-{'zh' if lang == 'zh' else 'en'}.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    numbers = array("h", base64.b64decode(raw["weights"]))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    width = len(raw["classes"])
+    rows = [numbers[i:i + width] for i in range(0, len(numbers), width)]
+    return dict(zip(raw["features"].split("\n"), rows)), raw["threshold"], raw["veto"], raw["scale"]
+
+
+def threshold(lang: str) -> float:
+    """The probability from which the judge reports a sentence the phrase lists let pass."""
+    return model(lang)[1]
+
+
+def veto(lang: str) -> float:
+    """The probability below which a phrase-list match is dropped: the sentence as a whole blames nobody."""
+    return model(lang)[2]
+
+
+def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
+    rows = [row for row in map(weights.get, feats) if row is not None]
+    scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
+    top = max(scores)
+    exp = [math.exp(s - top) for s in scores]
+    total = sum(exp)
+    return [e / total for e in exp]
+
+
+_PEOPLE_EN = frozenset(("<name>", "<cap>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
+                        "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
+_PEOPLE_ZH = re.compile(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
+
+
+def _names_people(text: str, feats, lang: str) -> bool:
+    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame."""
+    if lang == "zh":
+        from postmortem_skill.helper.rules.lexicon import chinese
+
+        return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "w:<name>" in feats)
+    return "r:role" in feats or any(f[2:] in _PEOPLE_EN for f in feats if f.startswith("w:"))
+
+
+def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:
+    """(probability that the sentence blames, judges, looks back in hindsight or is emotive; its likeliest
+    such class, or None when the sentence names nobody that blame or hindsight could be about)."""
+    weights, scale = (weights, 1.0) if weights is not None else (model(lang)[0], model(lang)[3])
+    feats = features(text, lang, lexicon_rules, kind)
+    probs = probabilities(feats, weights, scale)
+    best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
+    if not _names_people(text, feats, lang):
+        best = None
+    return 1.0 - probs[0], best
