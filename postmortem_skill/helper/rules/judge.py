@@ -158,6 +158,12 @@ _PEOPLE_EN = frozenset(("<name>", "<cap>", "who", "whoever", "nobody", "people",
 _PEOPLE_ZH = re.compile(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
+# English hindsight is about a past that did not happen: a modal perfect, "if only", a pluperfect. Without
+# one, "X should be able to …" is a plan and "we had to …" an account, whatever the words around them
+_LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: not| never)? have\b|['’]ve\b|"
+                         r"\bif only\b|\bhad (?!to\b)(?:\w+ )?\w+(?:ed|en|wn)\b", re.I)
+
+
 def _names_people(text: str, feats, lang: str) -> bool:
     """Does the sentence speak of a person or group of people at all? Blame needs someone to blame."""
     if lang == "zh":
@@ -174,6 +180,27 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
     feats = features(text, lang, lexicon_rules, kind)
     probs = probabilities(feats, weights, scale)
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
-    if not _names_people(text, feats, lang):
+    if not _names_people(text, feats, lang) or (best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text)):
         best = None
     return 1.0 - probs[0], best
+
+
+def cues(text: str, lang: str, verdict: str, kind=None, count: int = 2) -> list[str]:
+    """The words that weighed most towards `verdict`, as they read in the sentence ("sat on", "all weekend"),
+    so that a finding says what to rewrite."""
+    weights, scale = model(lang)[0], model(lang)[3]
+    target = CLASSES.index(verdict)
+    scored = []
+    for feat in features(text, lang, (), kind):
+        row = weights.get(feat)
+        if row is not None and feat[:2] in ("w:", "b:", "t:"):
+            words = feat[2:].strip("^$ ")
+            if len(words) > 1 and "<" not in words:
+                scored.append(((row[target] - row[0]) / scale, words))
+    picked: list[str] = []
+    for weight, words in sorted(scored, reverse=True):
+        if weight <= 0 or len(picked) == count:
+            break
+        if not any(words in p or p in words for p in picked):
+            picked.append(words)
+    return sorted(picked, key=lambda words: text.lower().find(words.split(" ")[0]))

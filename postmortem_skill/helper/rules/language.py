@@ -143,7 +143,8 @@ def hits(doc, ctx):
                 result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang, None))
         if verdict and not seen:
             rule_id = judge.RULE_OF_CLASS[verdict]
-            judged.append((rule_id, sentence, sentence.display, _DEFAULT_HINT[rule_id], lang, None))
+            words = " … ".join(judge.cues(text, lang, verdict, word_kind)) or sentence.display
+            judged.append((rule_id, sentence, words, _DEFAULT_HINT[rule_id], lang, None))
     whys = _five_whys(doc, people)
     # a 5-whys chain that ends at a person is reported once, as that
     result += [hit for hit in judged if not any(hit[1] is why[1] for why in whys)] + whys
@@ -160,7 +161,7 @@ def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:
     'Owner' or 'n/a DONE'), which it was not trained on."""
     if sentence.line in header_lines:
         return False
-    return len(_HAN.findall(text)) >= 8 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 5
+    return len(_HAN.findall(text)) >= 10 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 6
 
 
 def _extra_patterns(ctx) -> dict:
@@ -198,7 +199,7 @@ def _five_whys(doc, people):
     if not inside:
         return []
     last = inside[-1]
-    if lexicon.person_in(last.text, last.lang, people):
+    if lexicon.answer_about_person(last.text, last.lang, people):
         return [("PM305", last, last.display[:60], "root", last.lang, None)]
     return []
 

@@ -537,19 +537,28 @@ def mark_names_zh(text: str) -> str:
     return chinese().name.sub(lambda m: "囗", text)
 
 
-def person_in(text: str, lang: str, names=frozenset()) -> bool:
-    """Does the text name a person or role (for the 5-whys check)? `names`: the document's people."""
-    if any(re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text) for name in names if len(name) > 1):
+_PERSON_CUES_EN = re.compile(r"@[\w.-]+|\b(?:unfamiliar|inexperienced|didn't know|did not know|lack of training|"
+                             r"not trained|forgot|careless|did not follow|didn't follow|failed to follow)\b", re.I)
+_LEAD_EN = re.compile(r"^\W*(?:because|since|as|answer:?)\s+", re.I)
+
+
+def answer_about_person(text: str, lang: str, names=frozenset()) -> bool:
+    """Does a 5-whys answer stop at a person: a person or role as the subject of its first clause, or a
+    failing only people have (unfamiliar, forgot, 不熟悉)? "Nothing required it, a condition the team can
+    change" names a team, but as who can act, not as the cause."""
+    answer = text.rsplit("?", 1)[-1].rsplit("？", 1)[-1].strip() or text
+    if any(re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", answer) for name in names if len(name) > 1):
         return True
     if lang == "zh":
-        return bool(chinese().person.search(text) or re.search(r"不熟悉|经验不足|人员|培训", text))
-    if re.search(r"@[\w.-]+|\b(?:unfamiliar|inexperienced|didn't know|did not know|lack of training|not trained|"
-                 r"forgot|careless|did not follow|didn't follow|failed to follow)\b", text, re.I):
+        first = re.split(r"[，,；;。：:]", re.sub(r"^(?:因为|由于)", "", answer), maxsplit=1)[0]
+        return bool(chinese().person.search(first) or re.search(r"不熟悉|经验不足|人为|培训不足|没有按", answer))
+    if _PERSON_CUES_EN.search(answer):
         return True
-    en = english()
-    tokens = re.findall(r"[\w'’-]+", text)
-    pronouns = ("we", "us", "i", "you", "they", "them", "me", "it")
-    return any(en.vocab.kind(t, names) == "person" and t.lower() not in pronouns for t in tokens)
+    vocab = english().vocab
+    first = _LEAD_EN.sub("", answer)
+    boundary = vocab.boundary.search(first, 1)
+    first = first[:boundary.start()] if boundary else first
+    return vocab.subject(first, len(first), names, (), first=True) == "person"
 
 
 # --- rewrites: the flagged sentence with the system as subject, where the sentence itself allows it ------
