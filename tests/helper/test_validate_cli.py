@@ -400,3 +400,12 @@ def test_a_finding_carries_its_rule_from_check_to_report(tmp_path, capsys):
     reported = json.loads(capsys.readouterr().out)["findings"]
     assert [(f["rule"], f["category"], f["severity"]) for f in reported] == \
         [(f.rule, f.source.category, f.severity) for f in findings]
+
+
+def test_rules_explains_the_checks_it_is_given(capsys):
+    code, out, _ = run(capsys, "rules", "PM305", "blame")
+    assert code == 0
+    assert out.startswith("PM301 blame (language, error by default)") and "PM305 person-as-cause" in out
+    assert "bad:" in out and "good:" in out
+    code, _, err = run(capsys, "rules", "PM999")
+    assert code == 2 and err.strip() == "postmortem: no such rule: PM999 (postmortem rules lists them)"

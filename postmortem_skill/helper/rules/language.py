@@ -225,7 +225,9 @@ rule(RULES, id="PM301", name="blame", category="language", severity="error",
      "what they did. Verbs a system can have too ('failed to', 'broke', 'didn't run') count only when their "
      "subject is a person, a role or a group of people; 'the job failed to start' is fine, and so is a plain "
      "account of what someone did ('Bob restarted the primary at 04:10'). Self-blame counts too. Chinese: "
-     "人为失误, 误操作, 粗心, 小王没有按流程操作 …. An error by default.",
+     "人为失误, 误操作, 粗心, 小王没有按流程操作 …. Beyond the phrase lists, a model trained on thousands of labelled "
+     "sentences reads each narrative sentence as a whole (rules/judge.py) and quotes the words that weighed most. An "
+     "error by default.",
      bad="Due to careless ignorance, the operator ran the turn-up twice.",
      good="The turn-up tool accepted a second run on a rack whose first run had stalled.")(_findings("PM301"))
 rule(RULES, id="PM302", name="counterfactual", category="language", severity="warning",
