@@ -162,7 +162,7 @@ def scored(model, rows, lang):
 
 
 # chosen on dev2: English phrase-list hits are precise enough to keep all (veto 0); Chinese ones are not
-DEFAULTS = {"en": {"l2": 1e-2, "veto": 0.0}, "zh": {"l2": 3e-5, "veto": 0.05}}
+DEFAULTS = {"en": {"l2": 1e-2, "veto": 0.0, "min_count": 2}, "zh": {"l2": 3e-5, "veto": 0.05, "min_count": 3}}
 VETO = 0.0  # a lexicon hit the model scores below this is dropped
 
 
@@ -196,7 +196,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threshold", type=float, help="instead of the best on dev2")
     parser.add_argument("--bags", type=int, default=5)
     parser.add_argument("--rate", type=float, default=0.3, help="AdaGrad's learning rate")
-    parser.add_argument("--min-count", type=int, default=2, help="drop features seen in fewer training sentences")
+    parser.add_argument("--min-count", type=int, help="drop features seen in fewer training sentences (default: per "
+                        "language, DEFAULTS)")
     parser.add_argument("--veto", type=float, help="drop lexicon hits the model scores below this (default: per "
                         "language, DEFAULTS)")
     parser.add_argument("--write", action="store_true")
@@ -205,12 +206,13 @@ def main(argv=None) -> int:
     parser.add_argument("--misses", action="store_true", help="print the sentences each eval split gets wrong")
     args = parser.parse_args(argv)
     global VETO, RATE, MIN_COUNT
-    RATE, MIN_COUNT = args.rate, args.min_count
+    RATE = args.rate
     if args.refresh_prose:
         refresh_prose()
     for lang in args.lang.split(","):
         l2 = args.l2 if args.l2 is not None else DEFAULTS[lang]["l2"]
         VETO = args.veto if args.veto is not None else DEFAULTS[lang]["veto"]
+        MIN_COUNT = args.min_count or DEFAULTS[lang]["min_count"]
         rows = read(lang)
         training = [r for r in rows if r["split"] in TRAIN_SPLITS]
         model = fit(training, lang, l2, args.epochs, args.bags)
