@@ -61,7 +61,8 @@ def test_one_command_writes_the_sourced_draft_and_the_full_timeline_beside_it(re
     text = draft.read_text(encoding="utf-8")
     rows = [line for line in text.split("## Timeline", 1)[1].split("\n## ", 1)[0].splitlines()
             if line.startswith("| 20")]
-    assert len(parse_document(text).timeline.rows) == len(rows) == len(record)  # every event, with its source
+    # every event, with its source, but another change's window two days later (kept in the record)
+    assert len(parse_document(text).timeline.rows) == len(rows) == len(record) - 2
     assert all(re.search(r"\.(csv|json|md|txt):\d+ ?(\(.*\))? \|$", row) for row in rows)
     assert snapshot(repo.parent / "evidence") == before  # nothing written into the evidence folder
     assert "evidence/dashboard.png: binary file, not an evidence export (skipped)" in err
@@ -322,3 +323,27 @@ def test_metric_guesses_on_any_series_are_ordered_marks_on_its_rows(values):
 @given(st.text(max_size=200))
 def test_thresholds_of_any_text_are_numbers(text):
     assert all(isinstance(v, float) for v in thresholds([Event(None, text)]))
+
+
+def test_another_change_s_window_stays_in_the_record_but_not_in_the_draft(repo, capsys):
+    draft, err = make(capsys)
+    text = draft.read_text(encoding="utf-8")
+    record = (repo / "docs/postmortems/INC-0000-EXAMPLE.timeline.json").read_text(encoding="utf-8")
+    assert "CHG-0000-EXAMPLE-2" in record and "CHG-0000-EXAMPLE-2" not in text  # OS patching, two days later
+    assert "CHG-0000-EXAMPLE-1 window start" in text  # the trigger, hours before the impact
+    assert "left out of the draft" in err and "CHG-0000-EXAMPLE-2" in err
+
+
+def test_near_incident_keeps_everything_without_both_ends_of_the_impact():
+    from datetime import datetime, timedelta, timezone
+
+    from postmortem_skill.helper.features.importers import near_incident
+
+    t0 = datetime(2026, 10, 20, 14, 0, tzinfo=timezone.utc)
+    far = Event(t0 + timedelta(days=2), "CHG-9 window start: OS patching", id="CHG-9")
+    chat = Event(t0 + timedelta(days=2), "Dana: final numbers: 312 duplicates")
+    marked = [Event(t0, "lag rises", milestone="impact_start"), Event(t0 + timedelta(hours=1), "lag 0",
+                                                                       milestone="resolved"), far, chat]
+    assert near_incident(marked) == (marked[:2] + [chat], [far])  # a late chat row stays: it may hold the numbers
+    unmarked = [Event(t0, "lag rises"), far]
+    assert near_incident(unmarked) == (unmarked, [])

@@ -375,7 +375,12 @@ def run(args) -> int:
     if evidence:
         skip = {os.path.realpath(target), os.path.realpath(record)}
         events, guessed = _from_evidence(args, skip)
-        facts = _facts(args, settings.severity_scale(), {"events": [importers.render.row(e) for e in events]})
+        near, far = importers.near_incident(events)
+        if far:
+            print(f"left out of the draft, kept in {record}: {len(far)} change-window row"
+                  f"{'s' * (len(far) != 1)} more than 6 h from the incident ("
+                  + ", ".join(dict.fromkeys(e.id or e.event[:30] for e in far)) + ")", file=sys.stderr)
+        facts = _facts(args, settings.severity_scale(), {"events": [importers.render.row(e) for e in near]})
     else:
         facts = _facts(args, settings.severity_scale())
     facts = _linked_sources(facts, folder)

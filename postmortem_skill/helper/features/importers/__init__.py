@@ -25,6 +25,7 @@ from postmortem_skill.helper.features.importers.core import (
 )
 from postmortem_skill.helper.features.importers.guess import WHY as GUESS_WHY
 from postmortem_skill.helper.features.importers.guess import milestones as guess_milestones
+from postmortem_skill.helper.features.importers.guess import near_incident
 from postmortem_skill.helper.features.importers.guess import thresholds
 from postmortem_skill.helper.features.importers.jsonin import (
     TEXT_KEYS,
@@ -49,7 +50,7 @@ from postmortem_skill.helper.model.timeutil import UTC, match_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
 
 __all__ = ["Event", "Problem", "Reader", "GUESS_WHY", "MARKERS", "MILESTONES", "NO_DAY", "TEXT_KEYS", "TIME_KEYS",
-           "event_cell", "from_records", "guess_milestones", "thresholds", "headers", "merge", "milestone_name",
+           "event_cell", "from_records", "guess_milestones", "near_incident", "thresholds", "headers", "merge", "milestone_name",
            "parse", "people_of", "read", "split_marker", "table_cell", "time_cells", "to_facts", "to_json",
            "to_markdown", "to_mermaid", "with_labels"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from postmortem_skill.helper.features.importers.core import Event
 
@@ -63,3 +64,21 @@ def milestones(events: list[Event], hints: dict[str, str]) -> tuple[list[Event],
             del marks[by_name.pop(later)]  # a guess out of order is no guess
     out = [replace(e, milestone=marks[n]) if n in marks else e for n, e in enumerate(events)]
     return out, sorted(((n + 1, m) for n, m in marks.items()), key=lambda item: order.index(item[1]))
+
+
+_WINDOW_ROW = re.compile(r"\bwindow (?:start|end)\b|窗口(?:开始|结束)")
+
+
+def near_incident(events: list[Event], margin: timedelta = timedelta(hours=6)) -> tuple[list[Event], list[Event]]:
+    """(rows for the draft, change-window rows left out): a change calendar lists the week's changes, and a
+    window that ends more than `margin` before the impact starts or starts more than `margin` after the
+    resolution is another change's. Everything stays when the impact start or the resolution is not marked."""
+    start = next((e.time for e in events if e.milestone == "impact_start"), None)
+    end = next((e.time for e in events if e.milestone == "resolved"), None)
+    if start is None or end is None:
+        return events, []
+    kept, dropped = [], []
+    for event in events:
+        far = event.time < start - margin or event.time > end + margin
+        (dropped if far and not event.day and _WINDOW_ROW.search(event.event) else kept).append(event)
+    return kept, dropped
