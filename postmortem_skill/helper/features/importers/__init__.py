@@ -49,7 +49,8 @@ from postmortem_skill.helper.model.timeutil import UTC, match_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
 
 __all__ = ["Event", "Problem", "Reader", "GUESS_WHY", "MARKERS", "MILESTONES", "NO_DAY", "TEXT_KEYS", "TIME_KEYS",
-           "event_cell", "from_records", "guess_milestones", "near_incident", "thresholds", "headers", "merge", "milestone_name",
+           "event_cell", "from_records", "guess_milestones", "near_incident", "thresholds", "headers", "merge",
+           "milestone_name",
            "parse", "people_of", "read", "split_marker", "table_cell", "time_cells", "to_facts", "to_json",
            "to_markdown", "to_mermaid", "with_labels"]
 
