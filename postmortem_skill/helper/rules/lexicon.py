@@ -504,6 +504,10 @@ def find_zh(text: str, forward: bool):
             return
 
 
+# words the role list holds that incident prose mostly uses for things: a consumer group, a security group
+_NOT_ROLES_HERE = frozenset(("group", "groups"))
+
+
 def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
@@ -519,7 +523,7 @@ def word_kind(people=(), systems=()):
             what = "system"
         elif bare in people or (bare[:1].isupper() and low in vocab.given_names):
             what = "name"
-        elif vocab.role.fullmatch(low):
+        elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
             what = "role"
         elif low in vocab.systems or vocab.system_name.fullmatch(low):
             what = "system"
