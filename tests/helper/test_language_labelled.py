@@ -29,9 +29,10 @@ def flagged(sentence: str) -> list[str]:
     return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
 
 
-def labelled(lang: str) -> list[tuple[int, str, str]]:
-    """(label, split, sentence) of every labelled file of a language: en.tsv carries its split (dev, test);
-    en-dev2.tsv is the independent development set; the rest (written for training) are split train."""
+def labelled(lang: str, kinds: bool = False) -> list[tuple]:
+    """(label, split, sentence) of every labelled file of a language, with the kind before the sentence
+    when `kinds`: en.tsv carries its split (dev, test); en-dev2.tsv is the independent development set;
+    the rest (written for training) are split train."""
     rows = []
     for path in sorted(DATA.glob(f"{lang}*.tsv")):
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -39,7 +40,8 @@ def labelled(lang: str) -> list[tuple[int, str, str]]:
         for line in lines[1:]:
             row = dict(zip(columns, line.split("\t")))
             split = row.get("split") or ("dev2" if path.stem.endswith("dev2") else "train")
-            rows.append((int(row["label"]), split, row["sentence"]))
+            kind = (row.get("kind") or "",) if kinds else ()
+            rows.append((int(row["label"]), split, *kind, row["sentence"]))
     return rows
 
 
@@ -262,15 +264,8 @@ def test_the_model_is_trained_on_the_committed_sentences():
     from postmortem_skill.helper.rules import judge
 
     for lang in ("en", "zh"):
-        rows = []
-        for path in sorted(DATA.glob(f"{lang}*.tsv")):
-            lines = path.read_text(encoding="utf-8").splitlines()
-            columns = lines[0].split("\t")
-            for line in lines[1:]:
-                row = dict(zip(columns, line.split("\t")))
-                split = row.get("split") or ("dev2" if path.stem.endswith("dev2") else "train")
-                if split in ("train", "dev") and row["sentence"].strip():
-                    rows.append(f"{row['label']}{row.get('kind') or ''}{row['sentence'].strip()}")
+        rows = [f"{label}{kind}{sentence.strip()}" for label, split, kind, sentence in labelled(lang, kinds=True)
+                if split in ("train", "dev") and sentence.strip()]
         digest = hashlib.sha256("".join(rows).encode()).hexdigest()[:16]
         shipped = json.loads((Path(judge.__file__).parent / "lexicons" / f"model-{lang}.json").read_text("utf-8"))
         assert shipped["trained_on"] == digest, f"model-{lang}.json is stale: run tools/train_language.py --write"
