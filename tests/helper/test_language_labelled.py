@@ -243,7 +243,7 @@ def test_the_judge_leaves_plain_accounts_of_the_same_people_alone(sentence):
 @pytest.mark.parametrize("text", [
     "## Timeline\n\n| Time | Event |\n|---|---|\n"
     "| 14:20 | 刘芳（客服）: 多个商户反馈支付成功但没有收到回调通知，已建工单 |\n",
-    "## What Happened\n\nDana Whitfield: the consumers have not rebalanced since 13:52, rolling back now.\n",
+    "## Timeline\n\n- 14:31 Dana Whitfield: the consumers have not rebalanced since 13:52, rolling back now\n",
     "## 改进行动项\n\n| 行动项 | 负责人 |\n|---|---|\n| [TODO: 动词 + 结果] | [TODO: 用户或证据指定的负责人] |\n",
 ])
 def test_a_chat_speaker_and_a_placeholder_are_not_the_subject(text):
@@ -251,8 +251,17 @@ def test_a_chat_speaker_and_a_placeholder_are_not_the_subject(text):
 
 
 def test_a_speaker_label_does_not_hide_what_the_message_says():
-    rules = {f.rule for f in check_text("## What Happened\n\nBob: I was careless and deleted the table.\n")}
+    rules = {f.rule for f in check_text("## Timeline\n\n| Time | Event |\n|---|---|\n"
+                                        "| 14:05 | Bob: I was careless and deleted the table. |\n")}
     assert "PM301" in rules
+
+
+@pytest.mark.parametrize("text", ["## What Happened\n\nRoot cause: the on-call engineer.\n",
+                                  "## 根因分析\n\n根因：值班同学。\n",
+                                  "## Contributing Factors\n\n| Factor | Note |\n|---|---|\n"
+                                  "| Root cause: the on-call engineer | x |\n"])
+def test_a_cause_label_is_not_a_speaker(text):
+    assert "PM305" in {f.rule for f in check_text(text)}
 
 
 def test_the_model_is_trained_on_the_committed_sentences():

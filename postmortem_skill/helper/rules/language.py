@@ -81,6 +81,18 @@ def _blank(m) -> str:
     return " " * len(m.group(0))
 
 
+# "人为因素：…", "Human factors: …": the name of an analysis dimension, not a verdict on anyone
+_LABEL = re.compile(r"^\s*(?:\*\*)?(?:人为因素(?:分析)?|人的因素|human factors?)(?:\*\*)?\s?[:：]", re.I)
+# a label that says what follows is a cause or an answer, not who said it: "Root cause: the DBA"
+_NOT_A_SPEAKER = re.compile(r"(?:root )?causes?|reasons?|why|because|answer|trigger|根因|原因|根本原因|为什么|触发",
+                            re.I)
+
+
+def _blank_speaker(m) -> str:
+    label = m.group(0).strip(" *:：")
+    return m.group(0) if _NOT_A_SPEAKER.fullmatch(label) else _blank(m)
+
+
 class _OnFirstUse:
     """A set computed when first asked about: most documents never need their people or systems."""
     __slots__ = ("_make", "_items")
@@ -117,7 +129,9 @@ def hits(doc, ctx):
         if sentence.flags & _SKIP:
             continue
         forward = "forward" in sentence.flags
-        text = _SPEAKER.sub(_blank, _PLACEHOLDER.sub(_blank, sentence.text), count=1)
+        text = _LABEL.sub(_blank, _PLACEHOLDER.sub(_blank, sentence.text), count=1)
+        if "table" in sentence.flags or _within(sentence.section, timeline):  # chat rows: `speaker: message`
+            text = _SPEAKER.sub(_blank_speaker, text, count=1)
         lang = ctx.language or sentence.lang
         items = list(lexicon.find_zh(text, forward) if lang == "zh" else
                      lexicon.find_en(text, forward, people, systems))
