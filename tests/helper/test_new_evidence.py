@@ -347,3 +347,13 @@ def test_near_incident_keeps_everything_without_both_ends_of_the_impact():
     assert near_incident(marked) == (marked[:2] + [chat], [far])  # a late chat row stays: it may hold the numbers
     unmarked = [Event(t0, "lag rises"), far]
     assert near_incident(unmarked) == (unmarked, [])
+
+
+def test_a_long_draft_lists_its_rows_by_number_for_rows(repo, capsys):
+    draft, err = make(capsys)
+    record = json.loads((repo / "docs/postmortems/INC-0000-EXAMPLE.timeline.json").read_text(encoding="utf-8"))
+    listed = err.split("rows of docs/postmortems/INC-0000-EXAMPLE.timeline.json", 1)[1].splitlines()[1:]
+    assert len(listed) == len(record) > 20
+    number, when, text = listed[0].split(None, 2)[0], listed[0].split()[1:3], listed[0].split(None, 3)[3]
+    assert number == "1" and " ".join(when) == record[0]["time"][5:19].replace("T", " ")
+    assert record[0]["event"].startswith(text.rstrip("…"))

@@ -256,6 +256,19 @@ def _commits(events) -> list:
     return evidence.to_events(found)
 
 
+INDEX_FROM = 20  # rows: a longer draft is usually cut, by editing it or with --rows
+
+
+def _say_rows(events, record: Path) -> None:
+    """The rows by number, one short line each, so that `--rows` needs no counting in the JSON."""
+    print(f"rows of {record} (keep some with `--from {record} --rows 1-4,9 --force`):", file=sys.stderr)
+    for number, event in enumerate(events, 1):
+        text = " ".join(event.event.split())
+        text = text if len(text) <= 60 else text[:59] + "…"
+        when = importers.render.json_time(event)[5:19].replace("T", " ")  # 11-18 14:56:00, or 10-21 for a day
+        print(f"  {number:>3}  {when:<14}  {text}", file=sys.stderr)
+
+
 def _say_guesses(events, guessed: set[str], picked: scaffold.Facts, json_path: Path) -> None:
     """Which row got which guessed milestone and why; nothing when the evidence marked them itself."""
     marked = {e.milestone: n for n, e in enumerate(events, 1) if e.milestone}
@@ -397,5 +410,7 @@ def run(args) -> int:
         print(f"{record}: the full timeline, {len(events)} rows (row N on line N+1); the draft has "
               f"{len(facts.events)}", file=sys.stderr)
         _say_guesses(events, guessed, facts, record)
+        if len(events) > INDEX_FROM:
+            _say_rows(events, record)
     print(target)
     return 0
