@@ -153,7 +153,7 @@ def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
     return [e / total for e in exp]
 
 
-_PEOPLE_EN = frozenset(("<name>", "<cap>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
+_PEOPLE_EN = frozenset(("<name>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
                         "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
 _PEOPLE_ZH = re.compile(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
