@@ -32,7 +32,7 @@ from array import array
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from postmortem_skill.helper.model import markdown  # noqa: E402
 from postmortem_skill.helper.model.sentences import blank_quotes  # noqa: E402
@@ -253,20 +253,13 @@ def _write_model(lang, model, threshold, training):
     print(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")
 
 
-def flagged(sentence: str) -> bool:
-    """What tests/helper/test_language_labelled.py asks: a PM3xx warning or error for the sentence alone
-    in a narrative section."""
-    from postmortem_skill.helper.engine.check import check_text
-
-    heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
-    return any(f.rule.startswith("PM3") and f.severity != "info" for f in check_text(f"{heading}\n\n{sentence}\n"))
-
-
 def _write_known_misses():
     """The labelled sentences the rules now get wrong, for the tests to mark as expected failures."""
+    from language import flagged  # bench/language.py: what the tests and the bench count as flagged
+
     judge.model.cache_clear()
     misses = sorted({r["sentence"] for lang in ("en", "zh") for r in read(lang)
-                     if flagged(r["sentence"]) != bool(r["label"])})
+                     if bool(flagged(r["sentence"])) != bool(r["label"])})
     (DATA / "known-misses.txt").write_text("".join(m + "\n" for m in misses), encoding="utf-8")
     print(f"known misses: {len(misses)} (tests/helper/data/language/known-misses.txt)")
 

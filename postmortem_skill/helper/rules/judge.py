@@ -24,6 +24,8 @@ from array import array
 from functools import cache
 from importlib import resources
 
+from postmortem_skill.helper.rules.lexicon import chinese, mark_names_zh
+
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
 RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emotive": "PM304"}
 CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": "cause", "PM302": "hindsight",
@@ -86,8 +88,6 @@ def _en_features(text: str, kind) -> list[str]:
 
 
 def _zh_features(text: str, kind) -> list[str]:
-    from postmortem_skill.helper.rules.lexicon import mark_names_zh
-
     feats = []
     text = mark_names_zh(text)
     for m in _ZH_TOKEN.finditer(text):
@@ -167,8 +167,6 @@ _LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’
 def _names_people(text: str, feats, lang: str) -> bool:
     """Does the sentence speak of a person or group of people at all? Blame needs someone to blame."""
     if lang == "zh":
-        from postmortem_skill.helper.rules.lexicon import chinese
-
         return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "w:<name>" in feats)
     return "r:role" in feats or any(f[2:] in _PEOPLE_EN for f in feats if f.startswith("w:"))
 

@@ -538,7 +538,7 @@ def word_kind(people=(), systems=()):
 
 def mark_names_zh(text: str) -> str:
     """Chinese names (张伟没…, 小王, 刘工) as 囗, a character no sentence uses, so the judge sees a name's place."""
-    return chinese().name.sub(lambda m: "囗", text)
+    return chinese().name.sub("囗", text)
 
 
 _PERSON_CUES_EN = re.compile(r"@[\w.-]+|\b(?:unfamiliar|inexperienced|didn't know|did not know|lack of training|"
