@@ -52,7 +52,7 @@ def make(capsys, *extra, ident="INC-0000-EXAMPLE"):
 
 def test_one_command_writes_the_sourced_draft_and_the_full_timeline_beside_it(repo, capsys):
     before = snapshot(repo.parent / "evidence")
-    draft, err = make(capsys)
+    draft, err = make(capsys, "--rows", "all")
     assert draft == Path("docs/postmortems/INC-0000-EXAMPLE.md")
     record = json.loads((repo / "docs/postmortems/INC-0000-EXAMPLE.timeline.json").read_text(encoding="utf-8"))
     code, out, _ = cli(capsys, "timeline", "../evidence", "--format", "json")
@@ -61,8 +61,8 @@ def test_one_command_writes_the_sourced_draft_and_the_full_timeline_beside_it(re
     text = draft.read_text(encoding="utf-8")
     rows = [line for line in text.split("## Timeline", 1)[1].split("\n## ", 1)[0].splitlines()
             if line.startswith("| 20")]
-    # every event, with its source, but another change's window two days later (kept in the record)
-    assert len(parse_document(text).timeline.rows) == len(rows) == len(record) - 2
+    # every event with its source, another change's window two days later included: --rows all
+    assert len(parse_document(text).timeline.rows) == len(rows) == len(record)
     assert all(re.search(r"\.(csv|json|md|txt):\d+ ?(\(.*\))? \|$", row) for row in rows)
     assert snapshot(repo.parent / "evidence") == before  # nothing written into the evidence folder
     assert "evidence/dashboard.png: binary file, not an evidence export (skipped)" in err
@@ -354,6 +354,9 @@ def test_a_long_draft_lists_its_rows_by_number_for_rows(repo, capsys):
     record = json.loads((repo / "docs/postmortems/INC-0000-EXAMPLE.timeline.json").read_text(encoding="utf-8"))
     listed = err.split("rows of docs/postmortems/INC-0000-EXAMPLE.timeline.json", 1)[1].splitlines()[1:]
     assert len(listed) == len(record) > 20
-    number, when, text = listed[0].split(None, 2)[0], listed[0].split()[1:3], listed[0].split(None, 3)[3]
-    assert number == "1" and " ".join(when) == record[0]["time"][5:19].replace("T", " ")
+    star, number, when, text = listed[0][2], listed[0][3:6].strip(), listed[0][8:22].strip(), listed[0][24:]
+    assert number == "1" and when == record[0]["time"][5:19].replace("T", " ")
     assert record[0]["event"].startswith(text.rstrip("…"))
+    drafted = [r for r in parse_document(draft.read_text(encoding="utf-8")).timeline.rows]
+    starred = [line for line in listed if line[2] == "*"]
+    assert star == "*" and len(starred) == len(drafted) <= 20  # the change window that opened it is kept

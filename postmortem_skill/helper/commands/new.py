@@ -10,6 +10,7 @@ from pathlib import Path
 from postmortem_skill.helper.engine.config import find_config, load_config
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers, scaffold
+from postmortem_skill.helper.features.importers import pick
 from postmortem_skill.helper.features.resources import template_text
 from postmortem_skill.helper.inputs import read_text
 from postmortem_skill.helper.model import miniyaml
@@ -113,15 +114,17 @@ FACT_KEYS = {"id", "title", "severity", "date", "status", "authors", "timezone",
              "impact", "responders", "events"}
 
 
-def _load_facts(name: str):
-    """A facts mapping; the JSON list `postmortem timeline --format json` prints is its events."""
+def _load_facts(name: str) -> tuple[object, bool]:
+    """A facts mapping, and whether it is a timeline record: the JSON list `postmortem timeline --format
+    json` prints (or ID.timeline.json) is the events of a mapping, chosen from like evidence."""
     text = read_text(name, 20 * 2**20, "a facts file")
     as_json = name.lower().endswith(".json") or text.lstrip()[:2] in ("[{", "[\n", "[\r", "[]")
     try:
         data = json.loads(text) if as_json else miniyaml.loads(text)
     except (json.JSONDecodeError, miniyaml.YamlError) as exc:
         raise UsageError(f"{name}: {exc}") from None
-    return {"events": data} if as_json and isinstance(data, list) else data
+    record = as_json and isinstance(data, list)
+    return ({"events": data} if record else data), record
 
 
 def is_facts(paths: list[str]) -> bool:
@@ -157,7 +160,7 @@ def _numbers(text: str, count: int) -> list[int]:
     for part in (p.strip() for p in text.split(",") if p.strip()):
         low, _, high = part.partition("-")
         if not low.strip().isdigit() or (high and not high.strip().isdigit()):
-            raise UsageError(f"--rows: {part!r} is not a number or a range like 3-7")
+            raise UsageError(f"--rows: {part!r} is not a number or a range like 3-7 (or all, or +N to add)")
         first, last = int(low), int(high or low)
         if not 1 <= first <= last <= count:
             raise UsageError(f"--rows: {part!r} is outside the {count} events (1-{count})")
@@ -165,46 +168,84 @@ def _numbers(text: str, count: int) -> list[int]:
     return out
 
 
-def _pick(data, args):
-    """The facts with only the --rows events, milestones from --mark set on them."""
-    if not (args.rows or args.mark):
-        return data
-    events = data.get("events") if isinstance(data, dict) else None
-    if not isinstance(events, list) or not events:
-        raise UsageError("--rows and --mark need --from with events")
+def _marks(text: str | None, count: int) -> dict[int, str]:
+    """`impact_start=4,detected=7` → {4: 'impact_start', 7: 'detected'}."""
     marks = {}
-    for part in (p.strip() for p in (args.mark or "").split(",") if p.strip()):
+    for part in (p.strip() for p in (text or "").split(",") if p.strip()):
         name, _, number = part.partition("=")
         milestone = importers.milestone_name(name)
-        if milestone is None or not number.strip().isdigit() or not 1 <= int(number) <= len(events):
-            raise UsageError(f"--mark: {part!r} is not MILESTONE=N with N in 1-{len(events)} "
+        if milestone is None or not number.strip().isdigit() or not 1 <= int(number) <= count:
+            raise UsageError(f"--mark: {part!r} is not MILESTONE=N with N in 1-{count} "
                              "(milestones: impact_start, detected, acknowledged, mitigated, resolved)")
         marks[int(number)] = milestone
-    keep = set(_numbers(args.rows, len(events)) if args.rows else range(1, len(events) + 1)) | set(marks)
-    picked = []
+    return marks
+
+
+def _as_events(records: list) -> list | None:
+    """The records as events, one each, or None when one does not read (the facts reader then says which)."""
+    events = []
+    for record in records:
+        found, problems = importers.from_records([record])
+        if problems or len(found) != 1:
+            return None
+        events.append(found[0])
+    return events
+
+
+def _choose(data, args, choose: bool) -> tuple[object, pick.Pick | None]:
+    """The facts with the events the draft gets, milestones from --mark set on them, and which rows
+    those are (with the default choice's reasons when it made it). `choose`: the events are a whole
+    timeline (evidence or its record), so without --rows the draft gets at most pick.LIMIT of them; a
+    facts file's events are all kept."""
+    rows = (args.rows or "").strip()
+    if not (rows or args.mark or choose):
+        return data, None
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or not events:
+        if rows or args.mark:
+            raise UsageError("--rows and --mark need --from with events")
+        return data, None
+    marks = _marks(args.mark, len(events))
+    moved = set(marks.values())
+    marked = []
     for number, event in enumerate(events, 1):
-        if number in keep:
-            if number in marks and isinstance(event, dict):
-                event = {**event, "milestone": marks[number]}
-            elif isinstance(event, dict) and marks and event.get("milestone") in marks.values():
-                event = {**event, "milestone": None}  # --mark moves a milestone the file had elsewhere
-            picked.append(event)
-    return {**data, "events": picked}
-
-
-def _facts(args, scale, data=None) -> scaffold.Facts:
-    if data is None:
-        data = _pick(_load_facts(args.facts[0]), args) if args.facts else {}
+        if number in marks and isinstance(event, dict):
+            event = {**event, "milestone": marks[number]}
+        elif isinstance(event, dict) and event.get("milestone") in moved:
+            event = {**event, "milestone": None}  # --mark moves a milestone the file had elsewhere
+        marked.append(event)
+    chosen = None  # the default choice, when made
+    if rows.lower() == "all":
+        keep = set(range(1, len(events) + 1))
+    elif rows and not rows.startswith("+"):
+        keep = set(_numbers(rows, len(events))) | set(marks)
     else:
-        data = _pick(data, args)
+        keep = set(range(1, len(events) + 1))
+        as_events = _as_events(marked) if choose or rows else None
+        if as_events is not None:
+            chosen = pick.pick(as_events, {n - 1 for n in marks})
+            keep = {n + 1 for n in chosen.kept}
+        added = set(_numbers(rows[1:], len(events))) - keep if rows else set()
+        keep |= added
+        if chosen is not None and added:
+            chosen = replace(chosen, kept=tuple(sorted(n - 1 for n in keep)), reasons=(*chosen.reasons, "--rows +"))
+    if chosen is None or (rows and not rows.startswith("+")):
+        chosen = pick.Pick(tuple(sorted(n - 1 for n in keep)), (), ())
+    return {**data, "events": [e for n, e in enumerate(marked, 1) if n in keep]}, chosen
+
+
+def _facts(args, scale, data=None, choose=False) -> tuple[scaffold.Facts, pick.Pick | None]:
     if (args.rows or args.mark) and not args.facts:
         raise UsageError("--rows and --mark need --from")
+    if data is None and args.facts:
+        data, choose = _load_facts(args.facts[0])
+    data, chosen = _choose(data or {}, args, choose)
     if isinstance(data, dict):
         data = {**data, **{k: getattr(args, k) for k in ("title", "severity", "date") if getattr(args, k)}}
     try:
         if isinstance(data, dict) and data.get("date"):
             parse_date(str(data["date"]))
-        return scaffold.facts_from_mapping(data, args.id, args.lang, scale)
+        return scaffold.facts_from_mapping(data, args.id, args.lang, scale), chosen
     except ValueError as exc:
         raise UsageError(f"{args.facts[0]}: {exc}" if args.facts else str(exc)) from None
 
@@ -256,17 +297,34 @@ def _commits(events) -> list:
     return evidence.to_events(found)
 
 
-INDEX_FROM = 20  # rows: a longer draft is usually cut, by editing it or with --rows
+INDEX_FROM = 20  # rows: a longer timeline is listed by number on stderr, for --rows and --mark
 
 
-def _say_rows(events, record: Path) -> None:
-    """The rows by number, one short line each, so that `--rows` needs no counting in the JSON."""
-    print(f"rows of {record} (keep some with `--from {record} --rows 1-4,9 --force`):", file=sys.stderr)
-    for number, event in enumerate(events, 1):
-        text = " ".join(event.event.split())
+def _say_rows(records: list, record, kept: set[int]) -> None:
+    """The rows by number, one short line each, `*` for those in the draft, so that `--rows` and `--mark`
+    need no counting in the JSON."""
+    print(f"rows of {record} (* = in the draft; with `--from {record} --force`: --rows +12,15 adds rows, "
+          "--rows 1-4,9 keeps exactly those, --rows all keeps every row):", file=sys.stderr)
+    for number, row in enumerate(records, 1):
+        text = " ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else ""
         text = text if len(text) <= 60 else text[:59] + "…"
-        when = importers.render.json_time(event)[5:19].replace("T", " ")  # 11-18 14:56:00, or 10-21 for a day
-        print(f"  {number:>3}  {when:<14}  {text}", file=sys.stderr)
+        when = str(row.get("time", "") if isinstance(row, dict) else "")[5:19].replace("T", " ")  # 11-18 14:56:00
+        star = "*" if number in kept else " "
+        print(f"  {star}{number:>3}  {when:<14}  {text}", file=sys.stderr)
+
+
+def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -> None:
+    """What the default choice left out and why, then the rows by number."""
+    if chosen is None:
+        return
+    far = [records[n] for n in chosen.far if n not in chosen.kept]
+    if far:
+        names = ", ".join(dict.fromkeys(str(r.get("id") or str(r.get("event"))[:30]) for r in far))
+        print(f"left out of the draft, kept in {record}: {len(far)} change-window row{'s' * (len(far) != 1)} "
+              f"more than 6 h from the incident ({names})", file=sys.stderr)
+    if chosen.reasons:
+        print(f"kept {drafted} of {len(records)} rows ({', '.join(chosen.reasons)}); all rows: --rows all",
+              file=sys.stderr)
 
 
 def _say_guesses(events, guessed: set[str], picked: scaffold.Facts, json_path: Path) -> None:
@@ -388,14 +446,12 @@ def run(args) -> int:
     if evidence:
         skip = {os.path.realpath(target), os.path.realpath(record)}
         events, guessed = _from_evidence(args, skip)
-        near, far = importers.near_incident(events)
-        if far:
-            print(f"left out of the draft, kept in {record}: {len(far)} change-window row"
-                  f"{'s' * (len(far) != 1)} more than 6 h from the incident ("
-                  + ", ".join(dict.fromkeys(e.id or e.event[:30] for e in far)) + ")", file=sys.stderr)
-        facts = _facts(args, settings.severity_scale(), {"events": [importers.render.row(e) for e in near]})
+        records = [importers.render.row(e) for e in events]
+        facts, chosen = _facts(args, settings.severity_scale(), {"events": records}, choose=True)
     else:
-        facts = _facts(args, settings.severity_scale())
+        data, is_record = _load_facts(args.facts[0]) if args.facts else ({}, False)
+        records = data["events"] if is_record else []
+        facts, chosen = _facts(args, settings.severity_scale(), data, choose=is_record)
     facts = _linked_sources(facts, folder)
     text = scaffold.lean(scaffold.draft(template_text(_template(args)), facts, args.lang))
     try:
@@ -410,7 +466,9 @@ def run(args) -> int:
         print(f"{record}: the full timeline, {len(events)} rows (row N on line N+1); the draft has "
               f"{len(facts.events)}", file=sys.stderr)
         _say_guesses(events, guessed, facts, record)
-        if len(events) > INDEX_FROM:
-            _say_rows(events, record)
+    shown = record if events is not None else (args.facts[0] if records else None)
+    _say_choice(records, chosen, len(facts.events), shown)
+    if len(records) > INDEX_FROM:
+        _say_rows(records, shown, {n + 1 for n in chosen.kept} if chosen else set(range(1, len(records) + 1)))
     print(target)
     return 0

@@ -1,0 +1,325 @@
+"""The rows of a long merged timeline that go into a draft: at most LIMIT, in time order. No I/O.
+
+A merged evidence folder easily holds 60+ rows: every alert state from two tools, every chat message,
+every change in the calendar. The draft gets the rows that tell the story, chosen by tiers:
+
+  milestones and rows the user marks      always
+  changes near the impact start           the trigger is usually the closest change before it
+  the first alert per alert name          not the second tool's copy, not its acknowledgement or resolution
+  status page                             each incident's first post and its resolved post
+  one chat row per kind of action         escalation, cause found, rollback, restart, customer report, …
+  warnings near the impact start          first log warning/error of each shape, closest first
+  the metric peak                         the size of the impact
+  one row per source not yet heard        so that no evidence file is silent
+
+Each tier first gets a core share, then what is left of LIMIT goes to the tiers in order. Rows the
+full timeline keeps but the draft leaves out stay in the record (`ID.timeline.json`).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from postmortem_skill.helper.features.importers.core import Event
+from postmortem_skill.helper.features.importers.guess import near_incident
+
+LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Pick:
+    kept: tuple[int, ...]  # indices into the events, ascending (the events are in time order)
+    reasons: tuple[str, ...]  # the tiers that gave rows, in tier order; () when every row fitted
+    far: tuple[int, ...] = ()  # another change's window rows, hours from the incident: never picked
+
+
+# --------------------------------------------------------------------------- what a row is
+
+_LABEL = re.compile(r"\[([^\[\]]{1,60})\]\s*$")
+_LEADING_STATE = re.compile(r"^\s*\[(?P<state>[A-Za-z]+)(?::\d+)?\]\s*")
+_PAGER_LOG = re.compile(r"^(?P<state>triggered|acknowledged|resolved|escalated|assigned|notified|reassigned)\b"
+                        r"(?: (?:by|through|via|to)\b|$)", re.I)
+_FIRED = {"firing", "triggered", "trigger", "alerting", "alarm", "open", "critical", "触发", "告警中", "告警"}
+_ALERT_STATES = _FIRED | {"acknowledged", "acked", "resolved", "closed", "recovered", "ok", "success",
+                          "确认", "已确认", "恢复", "已恢复", "关闭"}
+_SEVERITY = re.compile(r"^(?:p[0-5]|sev ?[0-5]|critical|crit|page|high|warning|warn|major|minor|error)$", re.I)
+_STATUS_POSTS = {"investigating", "identified", "monitoring", "verifying", "update", "in progress", "scheduled",
+                 "postmortem", "completed"}
+_METRIC = re.compile(r"^\s*[\w.:/-]+=\S+(?:,\s*[\w.:/-]+=\S+)*\s*$")
+_WINDOW = re.compile(r"\bwindow (?:start|end)\b|窗口(?:开始|结束)", re.I)
+_WINDOW_END = re.compile(r"\bwindow end\b|窗口结束", re.I)
+_CHANGE = re.compile(
+    r"\b(?:deploy(?:s|ed|ing|ment)?|release[ds]?|roll(?:ed|ing)?[ -]?out|rollouts?|migrat(?:e|ed|ion|ing)|"
+    r"upgrad(?:e|ed|ing)|config(?:uration)? (?:change|push|update)|feature flag|flag (?:flip|change)|"
+    r"change request|CHG-\w+)\b|^Commit [0-9a-f]{7}\b|变更|发布|上线|部署", re.I)
+_SPEAKER = re.compile(r"^(?P<who>[^\s:：\[\]|=][^:：\[\]|=]{0,38}?)\s*[:：]\s*\S")
+_LOG_LEVEL = re.compile(r"^\s*\[?(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|"
+                        r"PANIC|SEVERE|ALERT|EMERG)\b\]?", re.I)
+_TROUBLE = re.compile(r"^\s*\[?(?:WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|PANIC|SEVERE|ALERT|EMERG)\b|"
+                      r"\b(?:exception|traceback|panic|timed? ?out|timeout|refused|OOM|out of memory|"
+                      r"failed|failure|unavailable)\b|错误|异常|超时|失败", re.I)
+
+# One chat row per kind of action, the first of each (a row may be the first of several kinds).
+ACTIONS = (
+    ("rollback", r"roll(?:ed|ing)?[ -]?back|\brevert|回滚|回退"),
+    ("restart", r"\brestart|\breboot|\bbounc(?:e|ed|ing)\b|\bredeploy|重启"),
+    ("failover", r"fail(?:ed|ing)?[ -]?over|switch(?:ed|ing)? traffic|\bdrain(?:ed|ing)? (?:the )?(?:region|zone|"
+                 r"node|host|pool)|切流|切换"),
+    ("scaling", r"\bscal(?:e|ed|ing) (?:up|out)|\badd(?:ed|ing)? (?:capacity|replicas|nodes|instances)|扩容"),
+    ("switch off", r"feature flag|kill[ -]?switch|\bdisabl(?:e|ed|ing)\b|\bturn(?:ed|ing)? off|关闭|降级|限流"),
+    ("escalation", r"escalat|\bpag(?:ing|ed)\b|\bpage (?:the|in)\b|\bloop(?:ed|ing)? in|\bpull(?:ed|ing)? in|"
+                   r"incident commander|\bIC\b|war ?room|bridge|升级|拉.{0,6}群|已转给|转给|呼叫"),
+    ("cause found", r"caused by|root cause|culprit|\bbecause\b|\bthe cause\b|\bchanged the\b|\bsuspect|"
+                    r"\bcorrelat|\blooks like\b|\bfound\b|原因|导致|定位|怀疑|发现"),
+    ("symptom", r"\berrors?\b|\bexceptions?\b|\btimeouts?\b|\btimed out\b|\bfail(?:s|ed|ing|ures?)\b|"
+                r"\brefused\b|\bOOM\b|报错|错误|异常|超时|失败"),
+    ("customer report", r"\bcustomers?\b|\bmerchants?\b|\busers? (?:report|see|say)|\btickets?\b|complain|"
+                        r"\bsupport\b|商户|客户|用户|投诉|工单|客服"),
+    ("status update", r"status ?page|\bposted\b|\bannounce|\bcomms\b|公告|通告"),
+    ("recovery", r"\brecover|\bdrain(?:ing|ed)\b|back to normal|catching up|\bhealthy\b|looks good|all clear|"
+                 r"恢复|回落|已正常|恢复正常"),
+    ("follow-up", r"\btakes? the\b|\bwill own\b|\bowner\b|action item|follow[- ]?up|\bI'?ll\b|负责|跟进|改进"),
+)
+# who takes which follow-up is what the action items' owners come from: up to three such rows
+_MORE = {"follow-up": 3}
+_ACTION_RES = tuple((name, re.compile(pattern, re.I)) for name, pattern in ACTIONS)
+
+
+def _label_words(text: str) -> list[str]:
+    m = _LABEL.search(text)
+    return [w.strip().lower() for w in m[1].split(",")] if m else []
+
+
+def _path(event: Event) -> str:
+    return (event.source or "").rpartition(":")[0] or (event.source or "")
+
+
+def _alert_state(event: Event) -> str | None:
+    """'fired', 'other' (acknowledged, resolved …) for an alert tool's row, else None."""
+    words = _label_words(event.event)
+    lead = _LEADING_STATE.match(event.event) or _PAGER_LOG.match(event.event)
+    if lead:
+        words.append(lead["state"].lower())
+    states = [w for w in words if w in _ALERT_STATES]
+    if states:
+        return "fired" if states[-1] in _FIRED else "other"
+    if words and all(_SEVERITY.match(w) for w in words):
+        return "fired"  # an alert list with a severity column and no state
+    return None
+
+
+def alert_name(text: str) -> str:
+    """`SettlementConsumerLagHigh: consumer lag … [page, firing]`, `… - settlement-consumer [high,
+    triggered]`, `[Triggered] invoice-mailer send rate is 0` → one name per alert, lower case."""
+    text = _LABEL.sub("", _LEADING_STATE.sub("", text)).strip()
+    first = text.split(None, 1)[0] if text else ""
+    if re.fullmatch(r"[A-Za-z][\w.-]{3,}", first) and (re.search(r"[a-z][A-Z]|[_.-]", first) or first.isupper()):
+        return first.rstrip(":").lower()
+    return re.split(r"\s*[:：]\s|\s+-\s|\s+on\s", text, maxsplit=1)[0].strip().lower()
+
+
+def _chat_files(events: Sequence[Event], kinds: list[str | None]) -> set[str]:
+    """Source files most of whose unclassified rows start with a speaker (`chen.yu: …`, `孙磊：…`)."""
+    seen: dict[str, list[bool]] = {}
+    for event, kind in zip(events, kinds):
+        if kind is None:
+            seen.setdefault(_path(event), []).append(_speaker(event.event))
+    return {path for path, flags in seen.items() if sum(flags) * 2 >= len(flags)}
+
+
+def _speaker(text: str) -> bool:
+    m = _SPEAKER.match(text)
+    return bool(m) and not _LOG_LEVEL.match(m["who"])
+
+
+def classify(events: Sequence[Event]) -> list[str]:
+    """One kind per row: metric, status page, alert, change, chat or other."""
+    statuspages = set()
+    for event in events:
+        if any(w in _STATUS_POSTS for w in _label_words(event.event)):
+            statuspages.add(event.id or _path(event))
+    kinds: list[str | None] = []
+    for event in events:
+        text = event.event
+        if _METRIC.match(text):
+            kinds.append("metric")
+        elif (event.id or _path(event)) in statuspages and _label_words(text):
+            kinds.append("status page")
+        elif _alert_state(event):
+            kinds.append("alert")
+        elif _WINDOW.search(text) or text.startswith("Commit "):
+            kinds.append("change")
+        else:
+            kinds.append(None)
+    chat = _chat_files(events, kinds)
+    for n, event in enumerate(events):
+        if kinds[n] is None:
+            if _path(event) in chat and _speaker(event.event):
+                kinds[n] = "chat"
+            else:
+                kinds[n] = "change" if _CHANGE.search(event.event) else "other"
+    return kinds
+
+
+# --------------------------------------------------------------------------- the tiers
+
+
+def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime, datetime]:
+    def first(name):
+        return next((e.time for e in events if e.milestone == name), None)
+
+    fired = next((e.time for e, k in zip(events, kinds) if k == "alert" and _alert_state(e) == "fired"), None)
+    anchor = first("impact_start") or first("detected") or fired or events[0].time
+    end = first("resolved") or first("mitigated") or max(e.time for e in events)
+    return anchor, max(end, anchor)
+
+
+def _changes(events, kinds, candidates, anchor, end) -> list[int]:
+    """Changes from a day before the impact start to its end: the closest before it first, then those
+    during it; a window's end row after every start."""
+    found = [n for n in candidates if kinds[n] == "change" and anchor - timedelta(days=1) <= events[n].time <= end]
+
+    def rank(n):
+        when = events[n].time
+        return (bool(_WINDOW_END.search(events[n].event)), when > anchor,
+                anchor - when if when <= anchor else when - anchor, n)
+    return sorted(found, key=rank)
+
+
+def _first_alerts(events, kinds, candidates, anchor, end) -> list[int]:
+    names, ids, out = set(), set(), []
+    for n, event in enumerate(events):
+        if kinds[n] != "alert" or _alert_state(event) != "fired":
+            continue
+        name = alert_name(event.event)
+        repeat = name in names or (event.id is not None and event.id in ids)
+        names.add(name)
+        ids.add(event.id)
+        if not repeat and n in candidates:
+            out.append(n)
+    early = anchor - timedelta(hours=1)
+    return sorted(out, key=lambda n: (not early <= events[n].time <= end, n))
+
+
+def _status_posts(events, kinds, candidates) -> list[int]:
+    pages: dict[str, list[int]] = {}
+    for n in candidates:
+        if kinds[n] == "status page":
+            pages.setdefault(events[n].id or _path(events[n]), []).append(n)
+    firsts = [rows[0] for rows in pages.values()]
+    lasts = [next((n for n in rows if "resolved" in _label_words(events[n].event)), rows[-1])
+             for rows in pages.values() if len(rows) > 1]
+    return sorted(firsts) + sorted(lasts)
+
+
+def _copies_an_alert(event: Event, alerts: dict[str, datetime]) -> bool:
+    """A chat bot's line about an alert that already has its row (`pagerbot: LagHigh triggered`)."""
+    low = event.event.lower()
+    return any(name in low and abs(event.time - when) <= timedelta(minutes=10) for name, when in alerts.items()
+               if len(name) >= 6)
+
+
+def _actions(events, kinds, candidates) -> list[int]:
+    alerts = {}
+    for n, event in enumerate(events):
+        if kinds[n] == "alert":
+            alerts.setdefault(alert_name(event.event), event.time)
+    out = []
+    for name, pattern in _ACTION_RES:
+        found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other")
+                 and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts))
+        for n in list(found)[:_MORE.get(name, 1)]:
+            if n not in out:
+                out.append(n)
+    return out
+
+
+def event_text(event: Event) -> str:
+    """The message without its speaker: `王强: 已转给…` is about 转给, not about 王强."""
+    m = _SPEAKER.match(event.event)
+    return event.event[m.end() - 1:] if m and not _LOG_LEVEL.match(m["who"]) else event.event
+
+
+def _warnings(events, kinds, candidates, anchor) -> list[int]:
+    shapes, out = set(), []
+    for n in sorted(candidates, key=lambda n: (abs(events[n].time - anchor), n)):
+        if kinds[n] == "other" and _TROUBLE.search(events[n].event):
+            shape = re.sub(r"\d+", "#", events[n].event.lower())[:60]
+            if shape not in shapes:
+                shapes.add(shape)
+                out.append(n)
+    return out
+
+
+def _metric_peak(events, kinds, candidates) -> list[int]:
+    """The sample where the first series is furthest from its first value, unless a kept row is."""
+    best, best_gap = None, 0.0
+    base = None
+    for n, event in enumerate(events):
+        if kinds[n] != "metric":
+            continue
+        m = re.search(r"=\s*(-?\d+(?:\.\d+)?)", event.event)
+        if not m:
+            continue
+        value = float(m[1])
+        base = value if base is None else base
+        if abs(value - base) > best_gap:
+            best, best_gap = n, abs(value - base)
+    return [best] if best in candidates else []
+
+
+def _other_sources(events, kinds, candidates, kept, anchor, end) -> list[int]:
+    """The first row (in the incident window first) of each source file no kept row comes from; not an
+    alert's repeat or a metric sample, which their own tiers left out on purpose."""
+    early = anchor - timedelta(hours=1)
+    out, seen = [], {_path(events[n]) for n in kept}
+    rows = (n for n in candidates if kinds[n] not in ("alert", "metric"))
+    for n in sorted(rows, key=lambda n: (not early <= events[n].time <= end, n)):
+        path = _path(events[n])
+        if path not in seen:
+            seen.add(path)
+            out.append(n)
+    return out
+
+
+# each tier's core share: the first round gives every tier this many rows, the second fills up in order
+_CORE = {"changes near impact": 2, "first alerts": 2, "status page": 2, "one chat row per action": 5,
+         "warnings near impact": 1, "metric peak": 1}
+_LAST = "one row per other source"
+
+
+def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIMIT) -> Pick:
+    """At most `limit` rows (every row when there are no more): milestones and `marked` rows (indices)
+    always, then the tiers above. Deterministic: the same rows give the same choice."""
+    marked = set(marked)
+    far = {id(e) for e in near_incident(list(events))[1]}
+    far_rows = tuple(n for n, e in enumerate(events) if id(e) in far and n not in marked and not e.milestone)
+    must = sorted(marked) + [n for n, e in enumerate(events) if e.milestone and n not in marked]
+    candidates = set(range(len(events))) - set(far_rows) - set(must)
+    if len(candidates) + len(must) <= limit:
+        return Pick(tuple(sorted(candidates | set(must))), (), far_rows)
+    kinds = classify(events)
+    anchor, end = _anchor_and_end(events, kinds)
+    tiers = [
+        ("changes near impact", _changes(events, kinds, candidates, anchor, end)),
+        ("first alerts", _first_alerts(events, kinds, candidates, anchor, end)),
+        ("status page", _status_posts(events, kinds, candidates)),
+        ("one chat row per action", _actions(events, kinds, candidates)),
+        ("warnings near impact", _warnings(events, kinds, candidates, anchor)),
+        ("metric peak", _metric_peak(events, kinds, candidates)),
+    ]
+    kept: dict[int, str] = {n: "marked rows" if n in marked else "milestones" for n in must[:limit]}
+    for first_round in (True, False):
+        for name, rows in tiers:
+            share = _CORE[name] if first_round else limit
+            taken = sum(1 for n in rows if n in kept)
+            for n in (n for n in rows if n not in kept):
+                if len(kept) >= limit or taken >= share:
+                    break
+                kept[n], taken = name, taken + 1
+    for n in _other_sources(events, kinds, candidates - set(kept), kept, anchor, end)[:max(0, limit - len(kept))]:
+        kept[n] = _LAST
+    order = ["milestones", "marked rows"] + [name for name, _ in tiers] + [_LAST]
+    return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows)
