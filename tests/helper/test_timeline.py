@@ -253,3 +253,37 @@ def test_alert_level_and_status_stay_with_the_event():
     text = '[{"ts": "2026-11-21T15:02:10+08:00", "message": "db CPU > 90%", "level": "P2", "status": "firing"}]'
     events, problems = importers.parse(text)
     assert problems == [] and events[0].event == "db CPU > 90% [P2, firing]"
+
+
+# --------------------------------------------------------------------------- reading a drafted row back
+
+_DOC = "# Postmortem: x\n\n**Date**: 2026-03-04\n\n## Timeline (All times UTC)\n\n{table}\n"
+
+
+def _rows(table: str):
+    from postmortem_skill.helper.model.document import parse_document
+
+    return parse_document(_DOC.format(table=table)).timeline.rows
+
+
+def test_an_event_quoting_a_clock_time_is_read_as_the_event_not_its_source():
+    rows = _rows("| Time (UTC) | Event | Source |\n|---|---|---|\n"
+                 "| 14:03:20 | chen.yu: ack, looking. lag started climbing around 13:52 | chat.json:15 |\n"
+                 "| 14:12 | **MITIGATED** rollback at 14:10 took | deploys.csv:4 |")
+    assert [r.event for r in rows] == ["chen.yu: ack, looking. lag started climbing around 13:52",
+                                       "MITIGATED rollback at 14:10 took"]
+    assert rows[1].milestone == "mitigated"
+    dated = _rows("| Date | Time | Event |\n|---|---|---|\n| 2026-03-04 | 14:05 | Rollback |\n"
+                  "| 2026-03-04 | **14:06 UTC** | Error rate falls |")
+    assert [r.event for r in dated] == ["Rollback", "Error rate falls"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="|\n\r`*_[]<>\\&#!", blacklist_categories=("Cs", "Cc")),
+               min_size=1, max_size=60).filter(lambda t: t.strip()),
+       st.integers(0, 23), st.integers(0, 59))
+def test_a_drafted_row_reads_back_as_its_event_whatever_its_text(text, hour, minute):
+    """What `new` writes (time | event | source) reads back as the event, clock times in it or not."""
+    event = f"{text.strip()} around {hour:02d}:{minute:02d}"
+    rows = _rows(f"| Time (UTC) | Event | Source |\n|---|---|---|\n| 09:12 | {event} | chat.txt:3 |")
+    assert len(rows) == 1 and rows[0].event.split() == event.split()

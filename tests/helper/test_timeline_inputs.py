@@ -238,3 +238,22 @@ def test_any_chat_over_a_clock_change_never_crashes(lines):
                for p in problems)
     assert [e.time for e in events] == sorted(e.time for e in events)
 
+
+
+def test_alertmanager_payloads_a_receiver_logged_one_a_line_give_their_alerts():
+    lines = [json.dumps({"receiver": "pager", "status": "firing", "alerts": ALERTMANAGER[:1]}),
+             json.dumps({"receiver": "pager", "status": "firing", "alerts": ALERTMANAGER[:1]}),  # a repeat
+             json.dumps({"receiver": "pager", "status": "resolved", "alerts": ALERTMANAGER[1:]})]
+    events, problems = importers.parse("\n".join(lines) + "\n", name="am.jsonl")
+    assert problems == []
+    assert [(e.event, e.source) for e in importers.merge([events])] == [  # the repeat merged away
+        ("ThumbnailErrorRateHigh: thumbnail 404 rate 7.9% (threshold 2%) [page, firing]", "am.jsonl:1"),
+        ("MediaLatencyHigh: p95 above 2 s [ticket, firing]", "am.jsonl:3"),
+        ("ThumbnailErrorRateHigh: thumbnail 404 rate 7.9% (threshold 2%) [page, resolved]", "am.jsonl:3")]
+
+
+def test_a_deploy_list_with_a_finished_at_column_is_a_table_not_log_lines():
+    text = ("finished_at,service,version,description,status\n"
+            "2026-05-12T13:18:00Z,payments-gateway,2.19.0,Deploy payments-gateway 2.19.0,succeeded\n")
+    events, problems = importers.parse(text, name="deploys.csv")
+    assert problems == [] and [e.event for e in events] == ["Deploy payments-gateway 2.19.0 [succeeded]"]

@@ -191,6 +191,10 @@ _LEADING_TIME = re.compile(
 )
 
 
+_ONLY_TIME = re.compile(r"\s*(?:\*\*|__)?\s*" + CLOCK_TEXT.pattern + r"\s*(?:UTC|GMT|Z|[A-Z]{3,4}|UTC[+-]\d{1,2})?"
+                        r"\s*(?:\*\*|__)?\s*")
+
+
 def read_timeline(doc) -> Timeline:
     section = doc.section("timeline") or doc.section("时间线")
     if section is None:
@@ -210,7 +214,10 @@ def read_timeline(doc) -> Timeline:
             for cells in block.rows[1:]:
                 if len(cells) < 2 or not (cells[0].text or cells[1].text):
                     continue
-                event_cell = cells[1] if len(cells) == 2 or CLOCK_TEXT.search(cells[1].text) is None else cells[-1]
+                # | Date | Time | Event |: the event is after a second cell holding only a time, never the
+                # Source cell of a row whose event text quotes a clock time ("… around 13:52")
+                event_cell = cells[2] if len(cells) > 2 and _ONLY_TIME.fullmatch(markdown.plain(cells[1].text)) \
+                    else cells[1]
                 raw_event = " ".join(c.text for c in cells[1:])
                 row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, markdown.plain(event_cell.text))
                 row.milestone = _milestone(raw_event)

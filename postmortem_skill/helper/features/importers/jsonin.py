@@ -269,11 +269,17 @@ def read_json(text: str, reader: Reader) -> None:
 
 
 def read_json_lines(text: str, reader: Reader) -> None:
+    """One record a line; a line that wraps its rows (an Alertmanager webhook payload as a receiver logs
+    it, `{"alerts": [...]}`) gives each of them, on that line."""
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            add_record(reader, number, json.loads(line))
-        except json.JSONDecodeError as exc:
-            reader.problem(number, f"invalid JSON ({exc.msg})")
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reader.problem(number, f"invalid JSON ({getattr(exc, 'msg', 'nested too deeply')})")
+            continue
+        name, holder = _list_key(record) if isinstance(record, dict) else (None, record)
+        for item in holder[name] if name else [holder]:
+            add_record(reader, number, item)
 

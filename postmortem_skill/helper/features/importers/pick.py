@@ -53,7 +53,8 @@ _WINDOW_END = re.compile(r"\bwindow end\b|窗口结束", re.I)
 _CHANGE = re.compile(
     r"\b(?:deploy(?:s|ed|ing|ment)?|release[ds]?|roll(?:ed|ing)?[ -]?out|rollouts?|migrat(?:e|ed|ion|ing)|"
     r"upgrad(?:e|ed|ing)|config(?:uration)? (?:change|push|update)|feature flag|flag (?:flip|change)|"
-    r"change request|CHG-\w+)\b|^Commit [0-9a-f]{7}\b|变更|发布|上线|部署", re.I)
+    r"change request|CHG-\w+|roll(?:ed|ing)?[ -]?back|revert(?:ed)?)\b|^Commit [0-9a-f]{7}\b|变更|发布|上线|部署|回滚",
+    re.I)
 _SPEAKER = re.compile(r"^(?P<who>[^\s:：\[\]|=][^:：\[\]|=]{0,38}?)\s*[:：]\s*\S")
 _LOG_LEVEL = re.compile(r"^\s*\[?(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRIT(?:ICAL)?|"
                         r"PANIC|SEVERE|ALERT|EMERG)\b\]?", re.I)
@@ -78,13 +79,17 @@ ACTIONS = (
     ("customer report", r"\bcustomers?\b|\bmerchants?\b|\busers? (?:report|see|say)|\btickets?\b|complain|"
                         r"\bsupport\b|商户|客户|用户|投诉|工单|客服"),
     ("status update", r"status ?page|\bposted\b|\bannounce|\bcomms\b|公告|通告"),
-    ("recovery", r"\brecover|\bdrain(?:ing|ed)\b|back to normal|catching up|\bhealthy\b|looks good|all clear|"
+    ("recovery", r"\brecover|\bdrain(?:ing|ed)\b|back to normal|back (?:under|below)|catching up|\bhealthy\b|"
+                 r"looks good|all clear|\bdropping\b|\bfalling\b(?! back)|working again|going through|"
                  r"恢复|回落|已正常|恢复正常"),
-    ("follow-up", r"\btakes? the\b|\bwill own\b|\bowner\b|action item|follow[- ]?up|\bI'?ll\b|负责|跟进|改进"),
+    ("follow-up", r"\btakes? (?:the|over)\b|\bwill own\b|\bowns?\b|\bowner\b|action item|"
+                  r"\bI'?ll (?:add|fix|write|own|take|look|file|open)|负责|跟进"),
 )
 # who takes which follow-up is what the action items' owners come from: up to three such rows
 _MORE = {"follow-up": 3}
+_EARLY = {"symptom", "customer report", "escalation", "cause found"}  # may come before the first bad sample
 _ACTION_RES = tuple((name, re.compile(pattern, re.I)) for name, pattern in ACTIONS)
+_ROLLBACK = _ACTION_RES[0][1]
 
 
 def _label_words(text: str) -> list[str]:
@@ -177,26 +182,34 @@ def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime
 
 
 def _changes(events, kinds, candidates, anchor, end) -> list[int]:
-    """Changes from a day before the impact start to its end: the closest before it first, then those
-    during it; a window's end row after every start."""
+    """Changes from a day before the impact start to its end: the closest before it (the likely
+    trigger), then those during it (a rollback), then the others before it, closest first; a change
+    window's end row after every start."""
     found = [n for n in candidates if kinds[n] == "change" and anchor - timedelta(days=1) <= events[n].time <= end]
+    before = sorted((n for n in found if events[n].time <= anchor), key=lambda n: (anchor - events[n].time, n))
 
     def rank(n):
-        when = events[n].time
-        return (bool(_WINDOW_END.search(events[n].event)), when > anchor,
-                anchor - when if when <= anchor else when - anchor, n)
+        during = events[n].time > anchor
+        group = 0 if before and n == before[0] else 1 if during and _ROLLBACK.search(events[n].event) \
+            else 2 if during else 3
+        return bool(_WINDOW_END.search(events[n].event)), group, abs(events[n].time - anchor), n
     return sorted(found, key=rank)
 
 
 def _first_alerts(events, kinds, candidates, anchor, end) -> list[int]:
-    names, ids, out = set(), set(), []
+    """The first firing of each alert name, in the incident window first. A pager's log line that names
+    no alert (`Triggered through the API`) within two minutes of an alert that fired is that alert's page."""
+    names, ids, out, last_fired = set(), set(), [], None
     for n, event in enumerate(events):
         if kinds[n] != "alert" or _alert_state(event) != "fired":
             continue
         name = alert_name(event.event)
-        repeat = name in names or (event.id is not None and event.id in ids)
+        unnamed = bool(_PAGER_LOG.match(event.event))
+        copy = unnamed and last_fired is not None and event.time - last_fired <= timedelta(minutes=2)
+        repeat = copy or name in names or (event.id is not None and event.id in ids)
         names.add(name)
         ids.add(event.id)
+        last_fired = event.time
         if not repeat and n in candidates:
             out.append(n)
     early = anchor - timedelta(hours=1)
@@ -221,14 +234,18 @@ def _copies_an_alert(event: Event, alerts: dict[str, datetime]) -> bool:
                if len(name) >= 6)
 
 
-def _actions(events, kinds, candidates) -> list[int]:
+def _actions(events, kinds, candidates, anchor) -> list[int]:
     alerts = {}
     for n, event in enumerate(events):
         if kinds[n] == "alert":
             alerts.setdefault(alert_name(event.event), event.time)
+    pages = any(kind == "status page" for kind in kinds)  # its own tier has the posts
     out = []
     for name, pattern in _ACTION_RES:
-        found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other")
+        if name == "status update" and pages:
+            continue
+        since = anchor - timedelta(hours=1) if name in _EARLY else anchor
+        found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other") and events[n].time >= since
                  and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts))
         for n in list(found)[:_MORE.get(name, 1)]:
             if n not in out:
@@ -254,9 +271,9 @@ def _warnings(events, kinds, candidates, anchor) -> list[int]:
 
 
 def _metric_peak(events, kinds, candidates) -> list[int]:
-    """The sample where the first series is furthest from its first value, unless a kept row is."""
-    best, best_gap = None, 0.0
-    base = None
+    """The sample where the first series is furthest from its first value, unless a milestone sample
+    (always kept) lies within five minutes of it."""
+    best, best_gap, base = None, 0.0, None
     for n, event in enumerate(events):
         if kinds[n] != "metric":
             continue
@@ -267,7 +284,11 @@ def _metric_peak(events, kinds, candidates) -> list[int]:
         base = value if base is None else base
         if abs(value - base) > best_gap:
             best, best_gap = n, abs(value - base)
-    return [best] if best in candidates else []
+    if best not in candidates:
+        return []
+    near = any(e.milestone and kinds[n] == "metric" and abs(e.time - events[best].time) <= timedelta(minutes=5)
+               for n, e in enumerate(events))
+    return [] if near else [best]
 
 
 def _other_sources(events, kinds, candidates, kept, anchor, end) -> list[int]:
@@ -284,9 +305,11 @@ def _other_sources(events, kinds, candidates, kept, anchor, end) -> list[int]:
     return out
 
 
-# each tier's core share: the first round gives every tier this many rows, the second fills up in order
-_CORE = {"changes near impact": 2, "first alerts": 2, "status page": 2, "one chat row per action": 5,
-         "warnings near impact": 1, "metric peak": 1}
+# (tier, core share, most rows): the first round gives every tier its core share, in this order ...
+_SHARES = {"changes near impact": (2, 4), "first alerts": (1, 4), "status page": (2, 2),
+           "one chat row per action": (8, 14), "warnings near impact": (1, 3), "metric peak": (1, 1)}
+# ... the second fills up to the most, the actions taken first: they carry the story and the owners
+_SECOND = ("one chat row per action", "first alerts", "changes near impact", "warnings near impact")
 _LAST = "one row per other source"
 
 
@@ -302,24 +325,24 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
         return Pick(tuple(sorted(candidates | set(must))), (), far_rows)
     kinds = classify(events)
     anchor, end = _anchor_and_end(events, kinds)
-    tiers = [
-        ("changes near impact", _changes(events, kinds, candidates, anchor, end)),
-        ("first alerts", _first_alerts(events, kinds, candidates, anchor, end)),
-        ("status page", _status_posts(events, kinds, candidates)),
-        ("one chat row per action", _actions(events, kinds, candidates)),
-        ("warnings near impact", _warnings(events, kinds, candidates, anchor)),
-        ("metric peak", _metric_peak(events, kinds, candidates)),
-    ]
+    tiers = {
+        "changes near impact": _changes(events, kinds, candidates, anchor, end),
+        "first alerts": _first_alerts(events, kinds, candidates, anchor, end),
+        "status page": _status_posts(events, kinds, candidates),
+        "one chat row per action": _actions(events, kinds, candidates, anchor),
+        "warnings near impact": _warnings(events, kinds, candidates, anchor),
+        "metric peak": _metric_peak(events, kinds, candidates),
+    }
     kept: dict[int, str] = {n: "marked rows" if n in marked else "milestones" for n in must[:limit]}
-    for first_round in (True, False):
-        for name, rows in tiers:
-            share = _CORE[name] if first_round else limit
-            taken = sum(1 for n in rows if n in kept)
-            for n in (n for n in rows if n not in kept):
+    for names, most in ((tuple(tiers), 0), (_SECOND, 1)):
+        for name in names:
+            share = _SHARES[name][most]
+            taken = sum(1 for n in tiers[name] if n in kept)
+            for n in (n for n in tiers[name] if n not in kept):
                 if len(kept) >= limit or taken >= share:
                     break
                 kept[n], taken = name, taken + 1
     for n in _other_sources(events, kinds, candidates - set(kept), kept, anchor, end)[:max(0, limit - len(kept))]:
         kept[n] = _LAST
-    order = ["milestones", "marked rows"] + [name for name, _ in tiers] + [_LAST]
+    order = ["milestones", "marked rows", *tiers, _LAST]
     return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows)

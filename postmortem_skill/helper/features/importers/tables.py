@@ -13,6 +13,7 @@ from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
 TIME_NAMES = ("time", "timestamp", "ts", "datetime", "date time", "time utc", "created at", "created on",
               "createdat", "@timestamp", "occurred at", "event time", "started at", "start time", "starts at",
+              "deployed at", "finished at", "completed at",
               "window", "change window", "maintenance window", "planned window", "scheduled", "period", "date",
               "when", "时间", "发生时间", "时间点", "告警时间", "触发时间", "开始时间", "变更时间", "变更窗口",
               "时间窗口", "计划时间", "实施时间", "执行时间", "操作时间", "窗口", "日期")
