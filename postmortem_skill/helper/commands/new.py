@@ -30,11 +30,14 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
 
 --from EVIDENCE (a folder, or files, repeatable) makes the draft from the evidence in one step: it reads
 every file as `postmortem timeline` does (same readers, same one stderr line per skipped file and per
-file whose times carry no zone; --tz and --date as there), puts every event in the draft's timeline with
-its source (metrics condensed, and stderr names the samples left out), marks the milestones it can guess
-(impact start, mitigated and resolved from the metrics; detected at the first alert that fired;
-acknowledged at the first acknowledgement) and says on stderr which row got which mark and why: check
-them. The full merged timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing
+file whose times carry no zone; --tz and --date as there), puts at most 20 of its rows in the draft's
+timeline, each with its source (metrics condensed, and stderr names the samples left out): the milestones,
+the changes nearest the impact start, the first alert per alert name, the status page's first and resolved
+posts, one chat row per kind of action (escalation, cause found, rollback, customer report, recovery, who
+takes which follow-up), warnings near the start; stderr says what it kept and why. It marks the
+milestones it can guess (impact start, mitigated and resolved from the metrics; detected at the first
+alert that fired; acknowledged at the first acknowledgement) and says on stderr which row got which mark
+and why: check them. The full merged timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing
 is written into the evidence folder). --commits adds the commits of the repository here whose commit
 time lies in the incident window (from a day before the impact start to the resolution).
 
@@ -64,10 +67,11 @@ TTA, TTM, TTR in minutes). A source naming a file of the project (path:line) bec
 from the document's folder; a file outside the project is cited by its path in the evidence folder and
 its line. Options given on the command line win over the facts.
 
-picking rows (no retyping): --rows 1-3,7,12-15 keeps those events (numbered from 1 in the order of the
-timeline JSON, where row N is on line N+1). --mark impact_start=4,detected=7,… marks milestones on
-events by the same numbers (a marked row is always kept; a milestone --mark names moves off any
-other row, a guess included).
+choosing rows (no retyping): a timeline of more than 20 rows is listed on stderr by number (the order of
+the timeline JSON, where row N is on line N+1), `*` on the rows in the draft. --rows +12,15 adds rows to
+that choice, --rows 1-3,7,12-15 keeps exactly those, --rows all keeps every row (a facts file's events
+are always all kept). --mark impact_start=4,detected=7,… marks milestones on rows by the same numbers (a
+marked row is always kept; a milestone --mark names moves off any other row, a guess included).
 
 an existing draft is never overwritten: --force replaces ID.md (and ID.timeline.json) on purpose, e.g.
 to rebuild it with another --tz before any writing went into it.
@@ -103,7 +107,8 @@ def add_arguments(parser) -> None:
                         help="with --from EVIDENCE: zone of naive times, as `timeline --tz` (repeatable GLOB=ZONE)")
     parser.add_argument("--commits", action="store_true",
                         help="with --from EVIDENCE: add this repository's commits in the incident window")
-    parser.add_argument("--rows", metavar="LIST", help="with --from: keep only these events, e.g. 1-3,7,12-15")
+    parser.add_argument("--rows", metavar="LIST",
+                        help="with --from: all, +N,… (add to the 20 chosen), or exactly these, e.g. 1-3,7,12-15")
     parser.add_argument("--mark", metavar="MILESTONE=N,…",
                         help="with --from: mark milestones on events by number, e.g. impact_start=4,detected=7")
     parser.add_argument("--force", action="store_true",
