@@ -21,6 +21,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
 from postmortem_skill.helper.features.importers.core import Event
 from postmortem_skill.helper.features.importers.guess import near_incident
@@ -247,7 +248,7 @@ def _actions(events, kinds, candidates, anchor) -> list[int]:
         since = anchor - timedelta(hours=1) if name in _EARLY else anchor
         found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other") and events[n].time >= since
                  and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts))
-        for n in list(found)[:_MORE.get(name, 1)]:
+        for n in islice(found, _MORE.get(name, 1)):
             if n not in out:
                 out.append(n)
     return out
