@@ -248,7 +248,8 @@ def test_new_from_the_timeline_json_keeps_every_event_with_its_source(repo, caps
     rows, _ = rows_of(capsys, "evidence")
     (repo / "docs/postmortems").mkdir(parents=True)
     (repo / "docs/postmortems/INC-0000-EXAMPLE.timeline.json").write_text(json.dumps(rows), encoding="utf-8")
-    code, out, err = cli(capsys, "new", "INC-0000-EXAMPLE", "--from", "docs/postmortems/INC-0000-EXAMPLE.timeline.json")
+    code, out, err = cli(capsys, "new", "INC-0000-EXAMPLE", "--from", "docs/postmortems/INC-0000-EXAMPLE.timeline.json",
+                         "--rows", "all")
     assert code == 0, err
     draft = repo / out.strip()
     text = draft.read_text(encoding="utf-8")

@@ -191,7 +191,7 @@ def test_evidence_outside_the_project_is_cited_by_its_path_in_the_evidence_folde
     monkeypatch.chdir(tmp_path / "repo")
     rows, _ = timeline(capsys, "../evidence")
     Path("t.json").write_text(json.dumps(rows), encoding="utf-8")
-    assert main(["new", "INC-0007-EXAMPLE", "--from", "t.json"]) == 0
+    assert main(["new", "INC-0007-EXAMPLE", "--from", "t.json", "--rows", "all"]) == 0
     draft = Path(capsys.readouterr().out.strip()).read_text(encoding="utf-8")
     assert "| slack/inc-0007-example/2026-11-18.json:9 |" in draft
     assert "| feishu-客服群.txt:1 |" in draft and "../evidence" not in draft
