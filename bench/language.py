@@ -82,8 +82,8 @@ def main(argv=None) -> int:
     files = args.tsv if args.tsv else sorted((SHARED / "data").glob("*.tsv"))
     sets = {f"{lang}.tsv {split}": score(read_tsv(LABELLED / f"{lang}.tsv", split))
             for lang in ("en", "zh") for split in ("dev", "test")}
-    # the independent development set: written by someone else, never trained on (tools/train_language.py)
-    sets.update({p.name: score(read_tsv(p)) for p in sorted(LABELLED.glob("*-dev2.tsv"))})
+    # the independent development sets: written by others, never trained on (tools/train_language.py)
+    sets.update({p.name: score(read_tsv(p)) for p in sorted(LABELLED.glob("*-dev[0-9].tsv"))})
     sets.update({p.name: score(read_tsv(p)) for p in files})
     report = {"sets": sets, "corpus": corpus_counts() if (SHARED / "corpus").is_dir() else {}}
     if args.json:

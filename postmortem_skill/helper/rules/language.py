@@ -144,7 +144,7 @@ def hits(doc, ctx):
             probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)
             if items and probability < judge.veto(lang):
                 items = []  # the phrase lists matched, but nothing in the sentence blames anyone
-            elif probability < judge.threshold(lang):
+            if probability < judge.threshold(lang):
                 verdict = None
         seen = set()
         for rule_id, _start, matched, hint in items:
