@@ -24,7 +24,7 @@ from array import array
 from functools import cache
 from importlib import resources
 
-from postmortem_skill.helper.rules.lexicon import chinese, mark_names_zh
+from postmortem_skill.helper.rules.lexicon import _LOWER, chinese, english, mark_names_zh
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
 RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emotive": "PM304"}
@@ -169,6 +169,27 @@ def _names_people(text: str, feats, lang: str) -> bool:
     if lang == "zh":
         return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "w:<name>" in feats)
     return "r:role" in feats or any(f[2:] in _PEOPLE_EN for f in feats if f.startswith("w:"))
+
+
+@cache
+def _may_name_en():
+    """The words that make an English sentence speak of people (_names_people): a role, or one of _PEOPLE_EN
+    as a whole word, possibly before "n't" (_en_tokens reads "hen't" as "he", "not"), on ASCII-lowered text."""
+    words = "|".join(sorted(_PEOPLE_EN - {"<name>"}))
+    return re.compile(r"(?<![a-z])(?:" + english().vocab.role.pattern + "|" + words + r")(?=n['’]t|(?![a-z]))")
+
+
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]*")
+
+
+def may_name_people(text: str, lang: str, kind) -> bool:
+    """False only when assess() would find that an English sentence names nobody (so it has no verdict and
+    no lexicon hit to veto, the judge need not run): no @handle, role, pronoun for people, one of the
+    document's people (`kind.people`) or given name. Chinese sentences are always judged."""
+    people = getattr(kind, "people", None)
+    if lang == "zh" or people is None or "@" in text or _may_name_en().search(text.translate(_LOWER)):
+        return True
+    return any(person in text for person in people) or any(kind(word) == "name" for word in _CAPITALISED.findall(text))
 
 
 def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:

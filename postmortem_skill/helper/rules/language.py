@@ -138,7 +138,8 @@ def hits(doc, ctx):
                      lexicon.find_en(text, forward, people, systems))
         verdict = None
         if not forward and _is_prose(text, lang, sentence, header_lines) and \
-                not in_timeline and not _within(sentence.section, whys):
+                not in_timeline and not _within(sentence.section, whys) and \
+                (items or judge.may_name_people(text, lang, word_kind)):
             # the judge reads a narrative sentence as a whole; not timeline rows (terse events), a 5 whys chain
             # (its questions are not rhetorical; its end is _five_whys's) or plans, which it was not trained on
             probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)

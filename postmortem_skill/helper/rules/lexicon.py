@@ -533,6 +533,7 @@ def word_kind(people=(), systems=()):
             what = None
         known[word] = what
         return what
+    kind.people = people  # for judge.may_name_people
     return kind
 
 
