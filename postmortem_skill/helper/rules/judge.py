@@ -24,7 +24,7 @@ from array import array
 from functools import cache
 from importlib import resources
 
-from postmortem_skill.helper.rules.lexicon import _LOWER, chinese, english, mark_names_zh
+from postmortem_skill.helper.rules.lexicon import chinese, mark_names_zh
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
 RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emotive": "PM304"}
@@ -171,25 +171,35 @@ def _names_people(text: str, feats, lang: str) -> bool:
     return "r:role" in feats or any(f[2:] in _PEOPLE_EN for f in feats if f.startswith("w:"))
 
 
-@cache
-def _may_name_en():
-    """The words that make an English sentence speak of people (_names_people): a role, or one of _PEOPLE_EN
-    as a whole word, possibly before "n't" (_en_tokens reads "hen't" as "he", "not"), on ASCII-lowered text."""
-    words = "|".join(sorted(_PEOPLE_EN - {"<name>"}))
-    return re.compile(r"(?<![a-z])(?:" + english().vocab.role.pattern + "|" + words + r")(?=n['’]t|(?![a-z]))")
-
-
-_CAPITALISED = re.compile(r"[A-Z][A-Za-z'’-]*")
+def _word_names_people(word: str, kind) -> bool:
+    """Whether _en_tokens makes of `word` a token that _names_people counts: <name>, a role or one of
+    _PEOPLE_EN (a capitalised word first in the sentence is read as a plain word: it may be "They")."""
+    if word[0] == "@":
+        return True
+    if word[0].isdigit():
+        return False
+    if kind(word) in ("name", "role"):
+        return True
+    low = word.lower().replace("’", "'")
+    if low.endswith("n't"):
+        return low[:-3] in _PEOPLE_EN
+    return (low[:-2] if low.endswith("'s") and len(low) > 3 else low) in _PEOPLE_EN
 
 
 def may_name_people(text: str, lang: str, kind) -> bool:
-    """False only when assess() would find that an English sentence names nobody (so it has no verdict and
-    no lexicon hit to veto, the judge need not run): no @handle, role, pronoun for people, one of the
-    document's people (`kind.people`) or given name. Chinese sentences are always judged."""
-    people = getattr(kind, "people", None)
-    if lang == "zh" or people is None or "@" in text or _may_name_en().search(text.translate(_LOWER)):
+    """False only when assess() would find that an English sentence names nobody, so that it has no verdict
+    and the judge need not run. Chinese sentences are always judged. Each word's answer is kept for the
+    document in `kind.memo` (lexicon.word_kind)."""
+    memo = getattr(kind, "memo", None)
+    if lang == "zh" or memo is None:
         return True
-    return any(person in text for person in people) or any(kind(word) == "name" for word in _CAPITALISED.findall(text))
+    for word in _EN_TOKEN.findall(text):
+        answer = memo.get(word)
+        if answer is None:
+            answer = memo[word] = _word_names_people(word, kind)
+        if answer:
+            return True
+    return False
 
 
 def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:

@@ -104,7 +104,8 @@ class _English:
                 cue_families.setdefault(cue, set()).add(name)
         words = sorted(c for c in cue_families if c[:1].isalnum())
         self.others = {c: f for c, f in cue_families.items() if not c[:1].isalnum()}
-        self.cue_re = re.compile(r"\b" + _starts_any(words))
+        # in a look-ahead, so that a cue inside a longer one counts ("bothered to" in "never bothered to")
+        self.cue_re = re.compile(r"\b(?=(" + _starts_any(words) + "))")
         # the search finds the longest cue at a place; the shorter cues it starts with count too
         self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
@@ -196,6 +197,17 @@ def _cues(source: str):
     return out
 
 
+_LITERAL = re.compile(r"[a-z0-9'’@! -]*")
+
+
+def _literal(source: str) -> str:
+    """The literal text every match of `source` starts with ("errors?": "error")."""
+    literal = _LITERAL.match(source).group(0)
+    if literal and source[len(literal):len(literal) + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal
+
+
 def _alternative_cues(source: str):
     while source.startswith(("\\b", "^", "\\s*", "\\s+")):
         source = source[1:] if source[0] == "^" else source[2 + (source[1] == "s"):]
@@ -206,12 +218,21 @@ def _alternative_cues(source: str):
         if source.startswith(("(?=", "(?!", "(?<")) or quantified:
             return _alternative_cues(rest.lstrip("?*"))
         inner = re.sub(r"^\(\?(?:P<\w+>|:)?", "", source[:end])
-        return _cues(inner)
-    literal = re.match(r"[a-z0-9'’@! -]*", source).group(0)
-    if literal and source[len(literal):len(literal) + 1] in ("?", "*", "{"):
-        literal = literal[:-1]  # "errors?": the s is optional
-    word = literal.split(" ")[0] if literal[:1] != " " else ""
-    return {word} if len(word) >= 2 else None
+        if rest[:1] == "{":
+            return _cues(inner)
+        # "(?:not|un)qualified": a group of plain words runs on into what follows it ("unqualified")
+        out: set = set()
+        for alternative in _split_top(inner):
+            cues = ({alternative + _literal(rest)} if _LITERAL.fullmatch(alternative)
+                    else _alternative_cues(alternative))
+            if cues is None:
+                return None
+            out |= cues
+        return {cue for cue in out if len(cue.split(" ")[0]) >= 2} if all(
+            len(cue.split(" ")[0]) >= 2 for cue in out) else None
+    word = _literal(source)
+    word = word if word[:1] != " " else ""  # the whole literal: "the fault of", not just "the"
+    return {word} if len(word.split(" ")[0]) >= 2 else None
 
 
 @cache
@@ -533,7 +554,7 @@ def word_kind(people=(), systems=()):
             what = None
         known[word] = what
         return what
-    kind.people = people  # for judge.may_name_people
+    kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
     return kind
 
 
