@@ -78,7 +78,7 @@ class _English:
         self.participles = frozenset(d["participles"])
         self.manual_cues = d["cues"]
         for name in ("careful", "emotive", "punitive"):
-            self._lazy[name] = _words(d[name]) + ("|!{2,}" if name == "emotive" else "")
+            self._lazy[name] = _words(d[name]) + ("|!!+" if name == "emotive" else "")  # "!!" is its cue
 
     def __getattr__(self, name):
         lazy = self.__dict__.get("_lazy", {})
@@ -208,31 +208,44 @@ def _literal(source: str) -> str:
     return literal
 
 
+def _heads(source: str) -> set:
+    """Literal texts one of which every match of `source` starts with, as far as they can be told: a plain
+    group runs on into what follows it ("(?:a|total) (?:mess|joke)": "a mess", "total joke", ...)."""
+    literal = _literal(source)
+    after = source[len(literal):]
+    if literal != _LITERAL.match(source).group(0) or not after.startswith("(") or \
+            after.startswith(("(?=", "(?!", "(?<")):
+        return {literal}
+    end = _group_end(after, 0)
+    rest = after[end + 1:]
+    alternatives = _split_top(re.sub(r"^\(\?(?:P<\w+>|:)?", "", after[:end]))
+    if rest[:1] in ("?", "*", "+", "{") or not all(_LITERAL.fullmatch(a) for a in alternatives):
+        return {literal}
+    return {literal + a + head for a in alternatives for head in _heads(rest)}
+
+
 def _alternative_cues(source: str):
     while source.startswith(("\\b", "^", "\\s*", "\\s+")):
         source = source[1:] if source[0] == "^" else source[2 + (source[1] == "s"):]
-    if source.startswith("("):
+    if not source.startswith("("):
+        words = _heads(source)
+    else:
         end = _group_end(source, 0)
         rest = source[end + 1:]
-        quantified = rest[:1] in ("?", "*")
-        if source.startswith(("(?=", "(?!", "(?<")) or quantified:
+        if source.startswith(("(?=", "(?!", "(?<")) or rest[:1] in ("?", "*"):
             return _alternative_cues(rest.lstrip("?*"))
         inner = re.sub(r"^\(\?(?:P<\w+>|:)?", "", source[:end])
         if rest[:1] == "{":
             return _cues(inner)
-        # "(?:not|un)qualified": a group of plain words runs on into what follows it ("unqualified")
-        out: set = set()
-        for alternative in _split_top(inner):
-            cues = ({alternative + _literal(rest)} if _LITERAL.fullmatch(alternative)
+        words = set()
+        for alternative in _split_top(inner):  # a plain one runs on into what follows: "(?:not|un)qualified"
+            cues = ({alternative + head for head in _heads(rest)} if _LITERAL.fullmatch(alternative) and rest[:1] != "+"
                     else _alternative_cues(alternative))
             if cues is None:
                 return None
-            out |= cues
-        return {cue for cue in out if len(cue.split(" ")[0]) >= 2} if all(
-            len(cue.split(" ")[0]) >= 2 for cue in out) else None
-    word = _literal(source)
-    word = word if word[:1] != " " else ""  # the whole literal: "the fault of", not just "the"
-    return {word} if len(word.split(" ")[0]) >= 2 else None
+            words |= cues
+    # the whole literal ("the fault of", not "the"); a cue that starts with a space or one letter tells nothing
+    return words if all(len(word.rstrip()) >= 2 and word[:1] != " " for word in words) else None
 
 
 @cache
@@ -255,8 +268,8 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
         return vocab.subject(text, pos, people, systems, first)
 
     scan = en.scanner(low, everything=not gated)
-    if scan is None:  # no cue word: only the always-run patterns (emotive) can match
-        for m in en.emotive.finditer(low):
+    if scan is None:  # no cue word: only the always-run patterns (emotive, when it has no cue) can match
+        for m in en.emotive.finditer(low) if "emotive" in en.always else ():
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
         return
     for m in [*scan("judgement"), *scan("judgement_named")]:
