@@ -151,21 +151,20 @@ def _starts_any(words) -> str:
     return emit(tree)
 
 
+# an escaped character, a [class] (its first "]" from the second character on closes it) or a group or
+# alternation mark: the only characters of a regular expression that _scan reports
+_STRUCTURE = re.compile(r"\\[\s\S]|\[[\s\S][^\]]*\]|[()|]")
+
+
 def _scan(source: str, start: int = 0):
-    """(index, character, depth after it) for each character of a regular expression that is not escaped
-    and not inside a [class]; depth counts the open groups."""
-    depth, i = 0, start
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = source.index("]", i + 2) + 1
-            continue
-        depth += (char == "(") - (char == ")")
-        yield i, char, depth
-        i += 1
+    """(index, character, depth after it) for each "(", ")" and "|" of a regular expression that is not
+    escaped and not inside a [class]; depth counts the open groups."""
+    depth = 0
+    for m in _STRUCTURE.finditer(source, start):
+        char = m.group()
+        if len(char) == 1:
+            depth += (char == "(") - (char == ")")
+            yield m.start(), char, depth
 
 
 def _split_top(source: str) -> list[str]:
