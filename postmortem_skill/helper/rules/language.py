@@ -129,7 +129,10 @@ def hits(doc, ctx):
         if sentence.flags & _SKIP:
             continue
         forward = "forward" in sentence.flags
-        text = _LABEL.sub(_blank, _PLACEHOLDER.sub(_blank, sentence.text), count=1)
+        text = sentence.text
+        if "TODO" in text:
+            text = _PLACEHOLDER.sub(_blank, text)
+        text = _LABEL.sub(_blank, text, count=1)
         in_timeline = _within(sentence.section, timeline)
         if "table" in sentence.flags or in_timeline:  # chat rows: `speaker: message`
             text = _SPEAKER.sub(_blank_speaker, text, count=1)

@@ -207,13 +207,20 @@ def _literal(source: str) -> str:
     return literal
 
 
+_CHARS = re.compile(r"\[([a-z'’]+)\](?![?*+{])")
+
+
 def _heads(source: str) -> set:
     """Literal texts one of which every match of `source` starts with, as far as they can be told: a plain
     group runs on into what follows it ("(?:a|total) (?:mess|joke)": "a mess", "total joke", ...)."""
     literal = _literal(source)
     after = source[len(literal):]
-    if literal != _LITERAL.match(source).group(0) or not after.startswith("(") or \
-            after.startswith(("(?=", "(?!", "(?<")):
+    if literal != _LITERAL.match(source).group(0):
+        return {literal}
+    chars = _CHARS.match(after)
+    if chars:  # "['’]s": each character of a plain class in turn
+        return {literal + char + head for char in chars.group(1) for head in _heads(after[chars.end():])}
+    if not after.startswith("(") or after.startswith(("(?=", "(?!", "(?<")):
         return {literal}
     end = _group_end(after, 0)
     rest = after[end + 1:]
