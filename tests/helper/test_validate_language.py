@@ -198,3 +198,27 @@ def test_cue_gate_never_hides_a_hit_on_written_sentences():
 def test_cue_gate_never_hides_a_hit(sentence):
     for forward in (False, True):
         assert list(lexicon.find_en(sentence, forward)) == list(lexicon.find_en(sentence, forward, gated=False))
+
+
+def _names_people_en(sentence, people=frozenset({"Dana Whitfield", "dana", "@kim"}), systems=frozenset({"Quinn"})):
+    from postmortem_skill.helper.rules import judge
+
+    kind = lexicon.word_kind(people, systems)
+    feats = judge.features(sentence, "en", (), kind)
+    return judge._names_people(sentence, feats, "en"), judge.may_name_people(sentence, "en", kind)
+
+
+def test_the_judge_gate_never_skips_a_sentence_that_names_people():
+    for sentence in _labelled_english() + BLAME_EN + FINE_EN:
+        names, may = _names_people_en(sentence)
+        assert may or not names, sentence
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Dana", "dana's", "Whitfield", "Quinn", "the", "on-call", "on-callers", "hen't",
+                                 "SRE", "someone's", "They", "us-east", "Users", "customer", "3we", "-he", "Bob",
+                                 "@x", "i", "I'd", "won't", "team", "deploy", "failed", "’s", "Priya", "crew"])
+                | st.text(alphabet="abdehimnorstuwyAIHTW '’-@3", max_size=12), min_size=1, max_size=8).map(" ".join))
+def test_the_judge_gate_never_skips_free_text_that_names_people(sentence):
+    names, may = _names_people_en(sentence)
+    assert may or not names

@@ -179,6 +179,37 @@ def _names_people(text: str, feats, lang: str) -> bool:
     return "r:role" in feats or any(f[2:] in _PEOPLE_EN for f in feats if f.startswith("w:"))
 
 
+def _word_names_people(word: str, kind) -> bool:
+    """Whether _en_tokens makes of `word` a token that _names_people counts: <name>, a role or one of
+    _PEOPLE_EN (a capitalised word first in the sentence is read as a plain word: it may be "They")."""
+    if word[0] == "@":
+        return True
+    if word[0].isdigit():
+        return False
+    if kind(word) in ("name", "role"):
+        return True
+    low = word.lower().replace("’", "'")
+    if low.endswith("n't"):
+        return low[:-3] in _PEOPLE_EN
+    return (low[:-2] if low.endswith("'s") and len(low) > 3 else low) in _PEOPLE_EN
+
+
+def may_name_people(text: str, lang: str, kind) -> bool:
+    """False only when assess() would find that an English sentence names nobody, so that it has no verdict
+    and the judge need not run. Chinese sentences are always judged. Each word's answer is kept for the
+    document in `kind.memo` (lexicon.word_kind)."""
+    memo = getattr(kind, "memo", None)
+    if lang == "zh" or memo is None:
+        return True
+    for word in _EN_TOKEN.findall(text):
+        answer = memo.get(word)
+        if answer is None:
+            answer = memo[word] = _word_names_people(word, kind)
+        if answer:
+            return True
+    return False
+
+
 def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:
     """(probability that the sentence blames, judges, looks back in hindsight or is emotive; its likeliest
     such class, or None when the sentence names nobody that blame or hindsight could be about and, in

@@ -129,7 +129,10 @@ def hits(doc, ctx):
         if sentence.flags & _SKIP:
             continue
         forward = "forward" in sentence.flags
-        text = _LABEL.sub(_blank, _PLACEHOLDER.sub(_blank, sentence.text), count=1)
+        text = sentence.text
+        if "TODO" in text:
+            text = _PLACEHOLDER.sub(_blank, text)
+        text = _LABEL.sub(_blank, text, count=1)
         in_timeline = _within(sentence.section, timeline)
         if "table" in sentence.flags or in_timeline:  # chat rows: `speaker: message`
             text = _SPEAKER.sub(_blank_speaker, text, count=1)
@@ -138,7 +141,8 @@ def hits(doc, ctx):
                      lexicon.find_en(text, forward, people, systems))
         verdict = None
         if not forward and _is_prose(text, lang, sentence, header_lines) and \
-                not in_timeline and not _within(sentence.section, whys):
+                not in_timeline and not _within(sentence.section, whys) and \
+                (items or judge.may_name_people(text, lang, word_kind)):
             # the judge reads a narrative sentence as a whole; not timeline rows (terse events), a 5 whys chain
             # (its questions are not rhetorical; its end is _five_whys's) or plans, which it was not trained on
             probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)

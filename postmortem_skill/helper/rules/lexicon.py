@@ -78,7 +78,7 @@ class _English:
         self.participles = frozenset(d["participles"])
         self.manual_cues = d["cues"]
         for name in ("careful", "emotive", "punitive"):
-            self._lazy[name] = _words(d[name]) + ("|!{2,}" if name == "emotive" else "")
+            self._lazy[name] = _words(d[name]) + ("|!!+" if name == "emotive" else "")  # "!!" is its cue
 
     def __getattr__(self, name):
         lazy = self.__dict__.get("_lazy", {})
@@ -104,7 +104,8 @@ class _English:
                 cue_families.setdefault(cue, set()).add(name)
         words = sorted(c for c in cue_families if c[:1].isalnum())
         self.others = {c: f for c, f in cue_families.items() if not c[:1].isalnum()}
-        self.cue_re = re.compile(r"\b" + _starts_any(words))
+        # in a look-ahead, so that a cue inside a longer one counts ("bothered to" in "never bothered to")
+        self.cue_re = re.compile(r"\b(?=(" + _starts_any(words) + "))")
         # the search finds the longest cue at a place; the shorter cues it starts with count too
         self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
@@ -150,21 +151,20 @@ def _starts_any(words) -> str:
     return emit(tree)
 
 
+# an escaped character, a [class] (its first "]" from the second character on closes it) or a group or
+# alternation mark: the only characters of a regular expression that _scan reports
+_STRUCTURE = re.compile(r"\\[\s\S]|\[[\s\S][^\]]*\]|[()|]")
+
+
 def _scan(source: str, start: int = 0):
-    """(index, character, depth after it) for each character of a regular expression that is not escaped
-    and not inside a [class]; depth counts the open groups."""
-    depth, i = 0, start
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = source.index("]", i + 2) + 1
-            continue
-        depth += (char == "(") - (char == ")")
-        yield i, char, depth
-        i += 1
+    """(index, character, depth after it) for each "(", ")" and "|" of a regular expression that is not
+    escaped and not inside a [class]; depth counts the open groups."""
+    depth = 0
+    for m in _STRUCTURE.finditer(source, start):
+        char = m.group()
+        if len(char) == 1:
+            depth += (char == "(") - (char == ")")
+            yield m.start(), char, depth
 
 
 def _split_top(source: str) -> list[str]:
@@ -196,22 +196,62 @@ def _cues(source: str):
     return out
 
 
+_LITERAL = re.compile(r"[a-z0-9'’@! -]*")
+
+
+def _literal(source: str) -> str:
+    """The literal text every match of `source` starts with ("errors?": "error")."""
+    literal = _LITERAL.match(source).group(0)
+    if literal and source[len(literal):len(literal) + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal
+
+
+_CHARS = re.compile(r"\[([a-z'’]+)\](?![?*+{])")
+
+
+def _heads(source: str) -> set:
+    """Literal texts one of which every match of `source` starts with, as far as they can be told: a plain
+    group runs on into what follows it ("(?:a|total) (?:mess|joke)": "a mess", "total joke", ...)."""
+    literal = _literal(source)
+    after = source[len(literal):]
+    if literal != _LITERAL.match(source).group(0):
+        return {literal}
+    chars = _CHARS.match(after)
+    if chars:  # "['’]s": each character of a plain class in turn
+        return {literal + char + head for char in chars.group(1) for head in _heads(after[chars.end():])}
+    if not after.startswith("(") or after.startswith(("(?=", "(?!", "(?<")):
+        return {literal}
+    end = _group_end(after, 0)
+    rest = after[end + 1:]
+    alternatives = _split_top(re.sub(r"^\(\?(?:P<\w+>|:)?", "", after[:end]))
+    if rest[:1] in ("?", "*", "+", "{") or not all(_LITERAL.fullmatch(a) for a in alternatives):
+        return {literal}
+    return {literal + a + head for a in alternatives for head in _heads(rest)}
+
+
 def _alternative_cues(source: str):
     while source.startswith(("\\b", "^", "\\s*", "\\s+")):
         source = source[1:] if source[0] == "^" else source[2 + (source[1] == "s"):]
-    if source.startswith("("):
+    if not source.startswith("("):
+        words = _heads(source)
+    else:
         end = _group_end(source, 0)
         rest = source[end + 1:]
-        quantified = rest[:1] in ("?", "*")
-        if source.startswith(("(?=", "(?!", "(?<")) or quantified:
+        if source.startswith(("(?=", "(?!", "(?<")) or rest[:1] in ("?", "*"):
             return _alternative_cues(rest.lstrip("?*"))
         inner = re.sub(r"^\(\?(?:P<\w+>|:)?", "", source[:end])
-        return _cues(inner)
-    literal = re.match(r"[a-z0-9'’@! -]*", source).group(0)
-    if literal and source[len(literal):len(literal) + 1] in ("?", "*", "{"):
-        literal = literal[:-1]  # "errors?": the s is optional
-    word = literal.split(" ")[0] if literal[:1] != " " else ""
-    return {word} if len(word) >= 2 else None
+        if rest[:1] == "{":
+            return _cues(inner)
+        words = set()
+        for alternative in _split_top(inner):  # a plain one runs on into what follows: "(?:not|un)qualified"
+            cues = ({alternative + head for head in _heads(rest)} if _LITERAL.fullmatch(alternative) and rest[:1] != "+"
+                    else _alternative_cues(alternative))
+            if cues is None:
+                return None
+            words |= cues
+    # the whole literal ("the fault of", not "the"); a cue that starts with a space or one letter tells nothing
+    return words if all(len(word.rstrip()) >= 2 and word[:1] != " " for word in words) else None
 
 
 @cache
@@ -234,8 +274,8 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
         return vocab.subject(text, pos, people, systems, first)
 
     scan = en.scanner(low, everything=not gated)
-    if scan is None:  # no cue word: only the always-run patterns (emotive) can match
-        for m in en.emotive.finditer(low):
+    if scan is None:  # no cue word: only the always-run patterns (emotive, when it has no cue) can match
+        for m in en.emotive.finditer(low) if "emotive" in en.always else ():
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
         return
     for m in [*scan("judgement"), *scan("judgement_named")]:
@@ -533,6 +573,7 @@ def word_kind(people=(), systems=()):
             what = None
         known[word] = what
         return what
+    kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
     return kind
 
 
