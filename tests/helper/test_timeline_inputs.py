@@ -252,6 +252,22 @@ def test_alertmanager_payloads_a_receiver_logged_one_a_line_give_their_alerts():
         ("ThumbnailErrorRateHigh: thumbnail 404 rate 7.9% (threshold 2%) [page, resolved]", "am.jsonl:3")]
 
 
+def test_alertmanager_payloads_saved_as_one_json_array_give_their_alerts():
+    payloads = [{"receiver": "pager", "status": "firing", "alerts": ALERTMANAGER[:1]},
+                {"receiver": "pager", "status": "firing", "alerts": ALERTMANAGER[:1]},  # a repeat
+                {"receiver": "pager", "status": "resolved", "alerts": ALERTMANAGER[1:]}]
+    text = json.dumps(payloads, indent=2)
+    events, problems = importers.parse(text, name="alertmanager.json")
+    assert problems == []
+    rows = [(e.event, e.source) for e in importers.merge([events])]
+    starts = [number for number, line in enumerate(text.splitlines(), 1) if line == "  {"]  # each payload's line
+    assert [event for event, _ in rows] == [
+        "ThumbnailErrorRateHigh: thumbnail 404 rate 7.9% (threshold 2%) [page, firing]",
+        "MediaLatencyHigh: p95 above 2 s [ticket, firing]",
+        "ThumbnailErrorRateHigh: thumbnail 404 rate 7.9% (threshold 2%) [page, resolved]"]
+    assert [source for _, source in rows] == [f"alertmanager.json:{starts[0]}", *[f"alertmanager.json:{starts[2]}"] * 2]
+
+
 def test_a_deploy_list_with_a_finished_at_column_is_a_table_not_log_lines():
     text = ("finished_at,service,version,description,status\n"
             "2026-05-12T13:18:00Z,payments-gateway,2.19.0,Deploy payments-gateway 2.19.0,succeeded\n")

@@ -263,7 +263,8 @@ def read_json(text: str, reader: Reader) -> None:
         start = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text).end() - 1
     try:
         for line, value in _array_items(text, start):
-            add_record(reader, line, value)
+            for record in _unwrapped(value):
+                add_record(reader, line, record)
     except _BadJson as exc:
         reader.problem(exc.line, str(exc))
 
@@ -279,7 +280,13 @@ def read_json_lines(text: str, reader: Reader) -> None:
         except (json.JSONDecodeError, RecursionError) as exc:
             reader.problem(number, f"invalid JSON ({getattr(exc, 'msg', 'nested too deeply')})")
             continue
-        name, holder = _list_key(record) if isinstance(record, dict) else (None, record)
-        for item in holder[name] if name else [holder]:
+        for item in _unwrapped(record):
             add_record(reader, number, item)
+
+
+def _unwrapped(value) -> list:
+    """The rows of one element of an export: itself, or the rows it wraps (an Alertmanager webhook payload,
+    `{"alerts": [...]}`, as receivers log it one a line or save the payloads as an array)."""
+    name, holder = _list_key(value) if isinstance(value, dict) else (None, value)
+    return holder[name] if name else [value]
 
