@@ -101,14 +101,14 @@ def _held(s, n, ceiling) -> bool:
 
 
 def _noise(s, since, confirmed, band, tolerance) -> float:
-    """How big a step the plateau makes by itself: twice the median of its up-and-down steps (samples
+    """How big a step the plateau makes by itself: twice the lower median of its up-and-down steps (samples
     in the worst band, where the direction turns), or the baseline tolerance when it shows too few."""
     band_rows = [n for n in _known(s, since, confirmed) if s[n] > band]
     steps = [s[b] - s[a] for a, b in zip(band_rows, band_rows[1:])]
     turns = [abs(b) for a, b in zip(steps, steps[1:]) if a * b < 0]
     if len(turns) < 2:
         return tolerance
-    return max(tolerance, 2 * sorted(turns)[len(turns) // 2])
+    return max(tolerance, 2 * sorted(turns)[(len(turns) - 1) // 2])  # the lower median: the fall may be one
 
 
 def _onset(s, confirmed, worst, noise) -> int:
