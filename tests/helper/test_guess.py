@@ -61,6 +61,23 @@ def test_sev2_long_mitigation_follows_the_rollback_and_detection_is_the_page(tmp
     assert "after the first mitigation action at 13:58 UTC (marco.b: rolling back payments-gateway" in line
 
 
+def test_a_chinese_folder_opsgenie_datadog_and_dingtalk(tmp_path, monkeypatch, capsys):
+    """zh-order (Asia/Shanghai): a P4 Opsgenie warning that a person answered in the DingTalk group before
+    the P1 page, a Datadog `/api/v1/query` export (error rate up, successful orders down) with a partial
+    recovery before the rollback and the real one after it, a catch-up above the baseline before resolved."""
+    metrics, marked, err = guessed(capsys, tmp_path, monkeypatch, "zh-order", "--tz", "dingtalk*=Asia/Shanghai")
+    assert metrics == {"impact_start": "2026-06-09T02:15:00Z", "detected": "2026-06-09T02:17:00Z",
+                       "acknowledged": "2026-06-09T02:19:00Z", "mitigated": "2026-06-09T02:41:00Z",
+                       "resolved": "2026-06-09T02:50:00Z", "time_to_detect": 2, "time_to_acknowledge": 2,
+                       "time_to_mitigate": 26, "time_to_resolve": 35}
+    assert marked["detected"] == "order-service Redis 连接池使用率超过 90% [P4, triggered]"
+    assert marked["acknowledged"] == "王强: 收到，看到连接池告警了，我来看"
+    assert marked["mitigated"] == "order_api.error_rate=9.5, order_api.success_per_min=1050"  # not 10:33's 14.8
+    assert "counted because a person answered it at 02:19 UTC (王强: 收到" in err
+    assert "after the first mitigation action at 02:36 UTC (李娜: 开始回滚 order-service 到 v3.7.2)" in err
+    assert "datadog-order-api.json: metrics: kept" in err
+
+
 # --------------------------------------------------------------------------- recovery on small series
 
 

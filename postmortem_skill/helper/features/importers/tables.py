@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
 from postmortem_skill.helper.features.importers.core import Reader, with_labels
@@ -288,16 +288,75 @@ def read_csv(text: str, delimiter: str, columns: Columns, reader: Reader) -> Non
             good.append((rows.line_num, cells))
     except csv.Error as exc:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
-    metrics = columns.text is None and columns.id is None and len(good) > 12
-    if metrics:
-        reader.metrics = True
-        reader.hints.update(metric_milestones(good, columns))
-    kept = condense(good, columns, thresholds=reader.thresholds, marked=set(reader.hints)) if metrics else good
-    if len(kept) < len(good):
+    if columns.text is None and columns.id is None and len(good) > 12:
+        return add_metrics(good, columns, reader)
+    for line, cells in good:
+        add_row(reader, line, cells, columns)
+
+
+def add_metrics(rows: list[tuple[int, list[str]]], columns: Columns, reader: Reader) -> None:
+    """A metrics export's samples: the milestone guesses as hints, the rows `condense` keeps as events."""
+    reader.metrics = True
+    reader.hints.update(metric_milestones(rows, columns))
+    kept = condense(rows, columns, thresholds=reader.thresholds, marked=set(reader.hints))
+    if len(kept) < len(rows):
         taken = {line for line, _ in kept}
-        reader.dropped = [line for line, _ in good if line not in taken]
+        reader.dropped = [line for line, _ in rows if line not in taken]
     for line, cells in kept:
         add_row(reader, line, cells, columns)
+
+
+def is_series_export(whole) -> bool:
+    """A metrics API answer with its points (Datadog's `/api/v1/query`: `series[].pointlist` of
+    `[epoch ms, value]`)."""
+    series = whole.get("series") if isinstance(whole, dict) else None
+    return isinstance(series, list) and bool(series) and all(
+        isinstance(s, dict) and isinstance(s.get("pointlist"), list) for s in series)
+
+
+def read_series(text: str, whole: dict, reader: Reader) -> None:
+    """The series as a metrics table, one column a series (its display name, else metric and scope), one
+    row a time; a row's line is where its time first appears in the text (pretty-printed: its own line),
+    else its number in time order."""
+    names, points = [], {}
+    for index, series in enumerate(whole["series"]):
+        name = str(series.get("display_name") or series.get("metric") or series.get("expression") or
+                   f"series {index + 1}")
+        names.append(name if name not in names else f"{name} ({series.get('scope', index + 1)})")
+        for point in series["pointlist"]:
+            if isinstance(point, list) and len(point) == 2 and isinstance(point[0], (int, float)):
+                points.setdefault(point[0], {})[index] = point[1]
+    if not points:
+        return reader.problem(1, "a metrics series export with no points")
+    times = sorted(points)
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        for m in re.finditer(r"\d{9,}(?:\.\d+)?", line):
+            first_line.setdefault(m[0], number)
+    lines = [first_line.get(_number_text(t)) for t in times]
+    if None in lines or len(set(lines)) < len(lines):
+        lines = list(range(1, len(times) + 1))
+    columns = Columns(["time", *names])
+    rows = [(line, [_iso(t), *(_cell(points[t].get(i)) for i in range(len(names)))]) for line, t in zip(lines, times)]
+    if len(rows) > 12:
+        return add_metrics(rows, columns, reader)
+    for line, cells in rows:
+        add_row(reader, line, cells, columns)
+    return None
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _number_text(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _iso(epoch_ms) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 # --------------------------------------------------------------------------- Markdown tables
