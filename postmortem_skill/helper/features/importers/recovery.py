@@ -9,6 +9,7 @@ values past the baseline on the good side count as back. Missing samples (None) 
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 FRACTION = 0.25  # share of the excursion a move back must cover
@@ -59,8 +60,9 @@ def analyse(vs: list[float | None]) -> Excursion | None:
     r = [(m - level) * sign if m is not None else None for m in steady]
     size = max(x for x in r[start:] if x is not None)
     worst = max((n for n in range(start, len(s)) if s[n] is not None), key=lambda n: s[n])
-    return Excursion(level, tolerance, start, worst, _recoveries(s, r, start, size, tolerance),
-                     _back(s, start, tolerance))
+    known = _Known(s)
+    return Excursion(level, tolerance, start, worst, _recoveries(s, r, start, size, tolerance, known),
+                     _back(s, start, tolerance, known))
 
 
 def _steady(vs):
@@ -72,11 +74,19 @@ def _steady(vs):
     return out
 
 
-def _known(s, first, last=None):
-    return [n for n in range(first, len(s) if last is None else last) if s[n] is not None]
+class _Known:
+    """The indices of the known samples, for slices between two indices without rescanning the series."""
+
+    def __init__(self, s):
+        self.rows = [n for n, x in enumerate(s) if x is not None]
+
+    def __call__(self, first, last=None, count=None):
+        begin = bisect_left(self.rows, first)
+        end = len(self.rows) if last is None else bisect_left(self.rows, last)
+        return self.rows[begin:end if count is None else min(end, begin + count)]
 
 
-def _recoveries(s, r, start, size, tolerance) -> tuple[Recovery, ...]:
+def _recoveries(s, r, start, size, tolerance, known) -> tuple[Recovery, ...]:
     material = FRACTION * size
     found, top, worst, n, since = [], None, None, start, start
     while n < len(s):
@@ -85,25 +95,25 @@ def _recoveries(s, r, start, size, tolerance) -> tuple[Recovery, ...]:
             continue
         top = r[n] if top is None or r[n] > top else top
         worst = n if worst is None or s[n] > s[worst] else worst
-        if s[n] <= top - material and _held(s, n, top - material):
-            noise = _noise(s, since, n, top - material, tolerance)
-            found.append(Recovery(_onset(s, n, worst, noise), n, worst))
-            n = since = _end_of_fall(s, n, noise)
+        if s[n] <= top - material and _held(s, n, top - material, known):
+            noise = _noise(s, since, n, top - material, tolerance, known)
+            found.append(Recovery(_onset(s, n, worst, noise, known), n, worst))
+            n = since = _end_of_fall(s, n, noise, known)
             top, worst = None, None
             continue
         n += 1
     return tuple(found)
 
 
-def _held(s, n, ceiling) -> bool:
-    after = _known(s, n + 1)[:HOLD]
+def _held(s, n, ceiling, known) -> bool:
+    after = known(n + 1, count=HOLD)
     return bool(after) and all(s[k] <= ceiling for k in after)
 
 
-def _noise(s, since, confirmed, band, tolerance) -> float:
+def _noise(s, since, confirmed, band, tolerance, known) -> float:
     """How big a step the plateau makes by itself: twice the lower median of its up-and-down steps (samples
     in the worst band, where the direction turns), or the baseline tolerance when it shows too few."""
-    band_rows = [n for n in _known(s, since, confirmed) if s[n] > band]
+    band_rows = [n for n in known(since, confirmed) if s[n] > band]
     steps = [s[b] - s[a] for a, b in zip(band_rows, band_rows[1:])]
     turns = [abs(b) for a, b in zip(steps, steps[1:]) if a * b < 0]
     if len(turns) < 2:
@@ -111,23 +121,18 @@ def _noise(s, since, confirmed, band, tolerance) -> float:
     return max(tolerance, 2 * sorted(turns)[(len(turns) - 1) // 2])  # the lower median: the fall may be one
 
 
-def _onset(s, confirmed, worst, noise) -> int:
-    onset = confirmed
-    while True:
-        before = _known(s, worst + 1, onset)
-        if not before:
-            return onset
-        previous = before[-1]
-        earlier = _known(s, 0, previous)
-        if not earlier or s[earlier[-1]] - s[previous] <= noise:
-            return onset
-        onset = previous
+def _onset(s, confirmed, worst, noise, known) -> int:
+    rows = known.rows
+    at = bisect_left(rows, confirmed)
+    while at >= 2 and rows[at - 1] > worst and s[rows[at - 2]] - s[rows[at - 1]] > noise:
+        at -= 1  # the sample before is part of the fall too
+    return rows[at]
 
 
-def _end_of_fall(s, n, noise) -> int:
+def _end_of_fall(s, n, noise, known) -> int:
     """The sample where the fall that confirmed a recovery stops: a later recovery starts from a new plateau."""
     while True:
-        after = _known(s, n + 1)[:1]
+        after = known(n + 1, count=1)
         if not after:
             return len(s)
         if s[n] - s[after[0]] <= noise:
@@ -135,10 +140,11 @@ def _end_of_fall(s, n, noise) -> int:
         n = after[0]
 
 
-def _back(s, start, tolerance) -> int | None:
+def _back(s, start, tolerance, known) -> int | None:
     """The first sample after the start from which the series stays within its baseline for HOLD more
     known samples, or to the end (throughput far above its baseline is a backlog still draining)."""
-    for n in _known(s, start + 1):
-        if all(abs(s[k]) <= tolerance for k in _known(s, n)[:HOLD + 1]):
+    rows = known(start + 1)
+    for at, n in enumerate(rows):
+        if all(abs(s[k]) <= tolerance for k in rows[at:at + HOLD + 1]):
             return n
     return None
