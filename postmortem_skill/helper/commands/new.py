@@ -255,9 +255,9 @@ def _facts(args, scale, data=None, choose=False) -> tuple[scaffold.Facts, pick.P
         raise UsageError(f"{args.facts[0]}: {exc}" if args.facts else str(exc)) from None
 
 
-def _from_evidence(args, skip: set[str]) -> tuple[list, set[str]]:
+def _from_evidence(args, skip: set[str]) -> tuple[list, dict[str, str]]:
     """The merged timeline of the evidence (and the commits in the window) with milestones guessed, and
-    the names of the milestones guessed; the notes about each file on stderr."""
+    the milestones guessed with what each rests on; the notes about each file on stderr."""
     from postmortem_skill.helper.commands import timeline
     from postmortem_skill.helper.model.timeutil import parse_date as day_of
 
@@ -274,7 +274,7 @@ def _from_evidence(args, skip: set[str]) -> tuple[list, set[str]]:
     events, guesses = importers.guess_milestones(events, hints)
     if args.commits:
         events = importers.merge([events, _commits(events)])
-    return events, {name for _, name in guesses}
+    return events, {g.name: g.why for g in guesses}
 
 
 def _commits(events) -> list:
@@ -332,7 +332,7 @@ def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -
               file=sys.stderr)
 
 
-def _say_guesses(events, guessed: set[str], picked: scaffold.Facts, json_path: Path) -> None:
+def _say_guesses(events, guessed: dict[str, str], picked: scaffold.Facts, json_path: Path) -> None:
     """Which row got which guessed milestone and why; nothing when the evidence marked them itself."""
     marked = {e.milestone: n for n, e in enumerate(events, 1) if e.milestone}
     kept = {e.milestone for e in picked.events if e.milestone}
@@ -347,7 +347,7 @@ def _say_guesses(events, guessed: set[str], picked: scaffold.Facts, json_path: P
             event = events[marked[name] - 1]
             text = event.event if len(event.event) <= 70 else event.event[:67] + "…"
             lines.append(f"  {importers.MARKERS[name][0]:14} row {marked[name]:<3} "
-                         f"{importers.render.json_time(event)}  {text} ({importers.GUESS_WHY[name]})")
+                         f"{importers.render.json_time(event)}  {text} ({guessed[name]})")
         else:
             lines.append(f"  {importers.MARKERS[name][0]:14} not found: a [TODO] row in the draft")
     print("\n".join(lines), file=sys.stderr)

@@ -25,7 +25,7 @@ from postmortem_skill.helper.features.importers.core import (
 )
 from postmortem_skill.helper.features.importers.guess import WHY as GUESS_WHY
 from postmortem_skill.helper.features.importers.guess import milestones as guess_milestones
-from postmortem_skill.helper.features.importers.guess import near_incident, thresholds
+from postmortem_skill.helper.features.importers.guess import thresholds
 from postmortem_skill.helper.features.importers.jsonin import (
     TEXT_KEYS,
     TIME_KEYS,
@@ -34,6 +34,7 @@ from postmortem_skill.helper.features.importers.jsonin import (
     read_json,
 )
 from postmortem_skill.helper.features.importers.lines import read_lines, starts_like_lines
+from postmortem_skill.helper.features.importers.pick import near_incident
 from postmortem_skill.helper.features.importers.render import (
     event_cell,
     headers,

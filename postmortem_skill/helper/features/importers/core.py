@@ -130,7 +130,7 @@ class Reader:
         self.thresholds: tuple[float, ...] = ()  # numbers the alerts name: a metric sample crossing one is kept
         self.metrics = False  # the file is a metrics export (condensed)
         self.dropped: list[int] = []  # lines of metric samples condensed away
-        self.hints: dict[int, str] = {}  # line → milestone guessed from the metrics
+        self.hints: dict[int, tuple[str, str]] = {}  # line → (milestone, why) guessed from the metrics
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(Problem(line, reason))

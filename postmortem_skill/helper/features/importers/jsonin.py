@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 from postmortem_skill.helper.features.importers.core import Reader, label, with_labels
+from postmortem_skill.helper.features.importers.tables import is_series_export, read_series
 from postmortem_skill.helper.model.timeutil import parse_timestamp
 
 TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
@@ -253,6 +254,8 @@ def read_json(text: str, reader: Reader) -> None:
             return read_json_lines(text, reader)
         except RecursionError:
             return reader.problem(_line_of(text, start), "JSON nested too deeply to be an export")
+        if is_series_export(whole):
+            return read_series(text, whole, reader)
         name, holder = _list_key(whole)
         if name is None:
             return add_record(reader, _line_of(text, start), holder)

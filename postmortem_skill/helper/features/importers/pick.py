@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from postmortem_skill.helper.features.importers.core import Event
-from postmortem_skill.helper.features.importers.guess import near_incident
 
 LIMIT = 20
 
@@ -93,7 +92,7 @@ _ACTION_RES = tuple((name, re.compile(pattern, re.I)) for name, pattern in ACTIO
 _ROLLBACK = _ACTION_RES[0][1]
 
 
-def _label_words(text: str) -> list[str]:
+def label_words(text: str) -> list[str]:
     m = _LABEL.search(text)
     return [w.strip().lower() for w in m[1].split(",")] if m else []
 
@@ -102,9 +101,9 @@ def _path(event: Event) -> str:
     return (event.source or "").rpartition(":")[0] or (event.source or "")
 
 
-def _alert_state(event: Event) -> str | None:
+def alert_state(event: Event) -> str | None:
     """'fired', 'other' (acknowledged, resolved …) for an alert tool's row, else None."""
-    words = _label_words(event.event)
+    words = label_words(event.event)
     lead = _LEADING_STATE.match(event.event) or _PAGER_LOG.match(event.event)
     if lead:
         words.append(lead["state"].lower())
@@ -136,24 +135,29 @@ def _chat_files(events: Sequence[Event], kinds: list[str | None]) -> set[str]:
 
 
 def _speaker(text: str) -> bool:
+    return speaker_of(text) is not None
+
+
+def speaker_of(text: str) -> str | None:
+    """`chen.yu: …` → 'chen.yu'; None for a row that does not start with a speaker (or with a log level)."""
     m = _SPEAKER.match(text)
-    return bool(m) and not _LOG_LEVEL.match(m["who"])
+    return m["who"] if m and not _LOG_LEVEL.match(m["who"]) else None
 
 
 def classify(events: Sequence[Event]) -> list[str]:
     """One kind per row: metric, status page, alert, change, chat or other."""
     statuspages = set()
     for event in events:
-        if any(w in _STATUS_POSTS for w in _label_words(event.event)):
+        if any(w in _STATUS_POSTS for w in label_words(event.event)):
             statuspages.add(event.id or _path(event))
     kinds: list[str | None] = []
     for event in events:
         text = event.event
         if _METRIC.match(text):
             kinds.append("metric")
-        elif (event.id or _path(event)) in statuspages and _label_words(text):
+        elif (event.id or _path(event)) in statuspages and label_words(text):
             kinds.append("status page")
-        elif _alert_state(event):
+        elif alert_state(event):
             kinds.append("alert")
         elif _WINDOW.search(text) or text.startswith("Commit "):
             kinds.append("change")
@@ -169,6 +173,21 @@ def classify(events: Sequence[Event]) -> list[str]:
     return kinds
 
 
+def near_incident(events: list[Event], margin: timedelta = timedelta(hours=6)) -> tuple[list[Event], list[Event]]:
+    """(rows for the draft, change-window rows left out): a change calendar lists the week's changes, and a
+    window that ends more than `margin` before the impact starts or starts more than `margin` after the
+    resolution is another change's. Everything stays when the impact start or the resolution is not marked."""
+    start = next((e.time for e in events if e.milestone == "impact_start"), None)
+    end = next((e.time for e in events if e.milestone == "resolved"), None)
+    if start is None or end is None:
+        return events, []
+    kept, dropped = [], []
+    for event in events:
+        far = event.time < start - margin or event.time > end + margin
+        (dropped if far and not event.day and _WINDOW.search(event.event) else kept).append(event)
+    return kept, dropped
+
+
 # --------------------------------------------------------------------------- the tiers
 
 
@@ -176,7 +195,7 @@ def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime
     def first(name):
         return next((e.time for e in events if e.milestone == name), None)
 
-    fired = next((e.time for e, k in zip(events, kinds) if k == "alert" and _alert_state(e) == "fired"), None)
+    fired = next((e.time for e, k in zip(events, kinds) if k == "alert" and alert_state(e) == "fired"), None)
     anchor = first("impact_start") or first("detected") or fired or events[0].time
     end = first("resolved") or first("mitigated") or max(e.time for e in events)
     return anchor, max(end, anchor)
@@ -202,7 +221,7 @@ def _first_alerts(events, kinds, candidates, anchor, end) -> list[int]:
     no alert (`Triggered through the API`) within two minutes of an alert that fired is that alert's page."""
     names, ids, out, last_fired = set(), set(), [], None
     for n, event in enumerate(events):
-        if kinds[n] != "alert" or _alert_state(event) != "fired":
+        if kinds[n] != "alert" or alert_state(event) != "fired":
             continue
         name = alert_name(event.event)
         unnamed = bool(_PAGER_LOG.match(event.event))
@@ -223,7 +242,7 @@ def _status_posts(events, kinds, candidates) -> list[int]:
         if kinds[n] == "status page":
             pages.setdefault(events[n].id or _path(events[n]), []).append(n)
     firsts = [rows[0] for rows in pages.values()]
-    lasts = [next((n for n in rows if "resolved" in _label_words(events[n].event)), rows[-1])
+    lasts = [next((n for n in rows if "resolved" in label_words(events[n].event)), rows[-1])
              for rows in pages.values() if len(rows) > 1]
     return sorted(firsts) + sorted(lasts)
 

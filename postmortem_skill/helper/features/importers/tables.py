@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
+from postmortem_skill.helper.features.importers import recovery
 from postmortem_skill.helper.features.importers.core import Reader, with_labels
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
@@ -191,58 +192,51 @@ def _crossings(vs: list[float | None], thresholds) -> set[int]:
     return out
 
 
-def _baseline(vs: list[float | None]):
-    """(median of the first rows, how far from it a value must be to have left it), or None."""
-    known = [v for v in vs[:5] if v is not None]
-    if len(known) < 2:
-        return None
-    span = max(v for v in vs if v is not None) - min(v for v in vs if v is not None)
-    return sorted(known)[len(known) // 2], max(2 * (max(known) - min(known)), 0.01 * span)
+def _shown(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
-def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> dict[int, str]:
-    """Guesses, by line, from a metrics export: impact starts at the first sample where a series leaves
-    its baseline; mitigated at the first sample where one that left comes back, or where the first series
-    to leave turns back from its peak and keeps falling; resolved at the first sample where every series
-    that left is back. Only guesses: `new` says so and the writer checks them."""
-    series = {}
+def _s(count: int) -> str:
+    return "s" * (count != 1)
+
+
+def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> dict[int, tuple[str, str]]:
+    """Guesses, by line, as (milestone, what it rests on): impact starts at the first sample where a
+    series leaves its baseline; every material, sustained move back of a series (`recovery.analyse`) is
+    a mitigation candidate (`guess.milestones` prefers the first after a rollback, restart or failover,
+    else takes the first); resolved at the first sample from which every series that left stays at its
+    baseline. Only guesses: `new` says so and the writer checks them."""
+    found = {}
     for i in range(len(columns.names)):
-        if i in (columns.time, columns.date):
-            continue
-        vs = [_number(r[i]) for _, r in rows]
-        base = _baseline(vs)
-        if base is not None and any(v is not None and abs(v - base[0]) > base[1] for v in vs):
-            series[i] = (vs, base)
-    if not series:
+        if i not in (columns.time, columns.date):
+            excursion = recovery.analyse([_number(r[i]) for _, r in rows])
+            if excursion is not None:
+                found[columns.shown[i]] = (i, excursion)
+    if not found:
         return {}
-
-    def away(i, n):
-        vs, (mid, tolerance) = series[i]
-        return vs[n] is not None and abs(vs[n] - mid) > tolerance
-
-    starts = {i: next(n for n in range(len(rows)) if away(i, n)) for i in series}
-    start = min(starts.values())
-
-    def recovered(i, n):  # back within the baseline, or past it (throughput from far below to above)
-        vs, (mid, _) = series[i]
-        return starts[i] < n and vs[n] is not None and (
-            not away(i, n) or (vs[n] - mid) * (vs[starts[i]] - mid) < 0)
-
-    back = [n for n in range(start + 1, len(rows)) if any(recovered(i, n) for i in series)]
-    over = [n for n in range(start + 1, len(rows)) if all(not away(i, n) for i in series)]
-    first = min(starts, key=starts.get)
-    vs, (mid, _) = series[first]
-    known = [(abs(v - mid), n) for n, v in enumerate(vs) if v is not None]
-    peak = max(known)[1]
-    falling = [n for n in range(peak + 1, len(rows) - 2) if all(
-        vs[k] is not None and vs[k + 1] is not None and abs(vs[k + 1] - mid) < abs(vs[k] - mid)
-        for k in (n - 1, n, n + 1))]
-    out = {rows[start][0]: "impact_start"}
-    mitigated = min(back[:1] + falling[:1], default=None)
-    if mitigated is not None:
-        out[rows[mitigated][0]] = "mitigated"
-    if over and over[0] != mitigated:
-        out[rows[over[0]][0]] = "resolved"
+    name, (i, first) = min(found.items(), key=lambda item: item[1][1].start)
+    value = _number(rows[first.start][1][i])
+    out = {rows[first.start][0]: ("impact_start", f"the first sample where {name} is off its baseline "
+                                  f"({_shown(value)} against {_shown(first.level)})")}
+    candidates = {}
+    for name, (i, excursion) in found.items():
+        for move in excursion.recoveries:
+            worst, held = (_number(rows[n][1][i]) for n in (move.worst, move.confirmed))
+            share = round(100 * abs(worst - held) / max(abs(worst - excursion.level), 1e-9))
+            later = move.confirmed - move.onset
+            how_far = f"{share}% of the way back to" if share <= 100 else "past"
+            why = (f"{name} starts moving back here: from {_shown(worst)} at its worst to {_shown(held)} "
+                   f"{f'{later} sample{_s(later)} on' if later else 'at once'}, {how_far} its baseline "
+                   f"{_shown(excursion.level)}, and stays there")
+            candidates.setdefault(move.onset, why)
+    backs = [e.back for _, e in found.values()]
+    resolved = max(backs) if None not in backs else None
+    for n in sorted(candidates):
+        if resolved is None or n <= resolved:
+            out.setdefault(rows[n][0], ("mitigated", candidates[n]))
+    if resolved is not None and rows[resolved][0] not in out:
+        out[rows[resolved][0]] = ("resolved", "the first sample from which every series that left its "
+                                  "baseline stays there (" + ", ".join(found) + ")")
     return out
 
 
@@ -294,16 +288,75 @@ def read_csv(text: str, delimiter: str, columns: Columns, reader: Reader) -> Non
             good.append((rows.line_num, cells))
     except csv.Error as exc:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
-    metrics = columns.text is None and columns.id is None and len(good) > 12
-    if metrics:
-        reader.metrics = True
-        reader.hints.update(metric_milestones(good, columns))
-    kept = condense(good, columns, thresholds=reader.thresholds, marked=set(reader.hints)) if metrics else good
-    if len(kept) < len(good):
+    if columns.text is None and columns.id is None and len(good) > 12:
+        return add_metrics(good, columns, reader)
+    for line, cells in good:
+        add_row(reader, line, cells, columns)
+
+
+def add_metrics(rows: list[tuple[int, list[str]]], columns: Columns, reader: Reader) -> None:
+    """A metrics export's samples: the milestone guesses as hints, the rows `condense` keeps as events."""
+    reader.metrics = True
+    reader.hints.update(metric_milestones(rows, columns))
+    kept = condense(rows, columns, thresholds=reader.thresholds, marked=set(reader.hints))
+    if len(kept) < len(rows):
         taken = {line for line, _ in kept}
-        reader.dropped = [line for line, _ in good if line not in taken]
+        reader.dropped = [line for line, _ in rows if line not in taken]
     for line, cells in kept:
         add_row(reader, line, cells, columns)
+
+
+def is_series_export(whole) -> bool:
+    """A metrics API answer with its points (Datadog's `/api/v1/query`: `series[].pointlist` of
+    `[epoch ms, value]`)."""
+    series = whole.get("series") if isinstance(whole, dict) else None
+    return isinstance(series, list) and bool(series) and all(
+        isinstance(s, dict) and isinstance(s.get("pointlist"), list) for s in series)
+
+
+def read_series(text: str, whole: dict, reader: Reader) -> None:
+    """The series as a metrics table, one column a series (its display name, else metric and scope), one
+    row a time; a row's line is where its time first appears in the text (pretty-printed: its own line),
+    else its number in time order."""
+    names, points = [], {}
+    for index, series in enumerate(whole["series"]):
+        name = str(series.get("display_name") or series.get("metric") or series.get("expression") or
+                   f"series {index + 1}")
+        names.append(name if name not in names else f"{name} ({series.get('scope', index + 1)})")
+        for point in series["pointlist"]:
+            if isinstance(point, list) and len(point) == 2 and isinstance(point[0], (int, float)):
+                points.setdefault(point[0], {})[index] = point[1]
+    if not points:
+        return reader.problem(1, "a metrics series export with no points")
+    times = sorted(points)
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        for m in re.finditer(r"\d{9,}(?:\.\d+)?", line):
+            first_line.setdefault(m[0], number)
+    lines = [first_line.get(_number_text(t)) for t in times]
+    if None in lines or len(set(lines)) < len(lines):
+        lines = list(range(1, len(times) + 1))
+    columns = Columns(["time", *names])
+    rows = [(line, [_iso(t), *(_cell(points[t].get(i)) for i in range(len(names)))]) for line, t in zip(lines, times)]
+    if len(rows) > 12:
+        return add_metrics(rows, columns, reader)
+    for line, cells in rows:
+        add_row(reader, line, cells, columns)
+    return None
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _number_text(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _iso(epoch_ms) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 # --------------------------------------------------------------------------- Markdown tables
