@@ -21,6 +21,9 @@ _FILLER = frozenset(
     "once so too all both entirely squarely completely totally who that fully partly".split())
 
 
+_SUBJECT_SPAN = 4
+
+
 class Vocabulary:
     """Compiled word knowledge for one language's subject analysis."""
 
@@ -73,7 +76,9 @@ class Vocabulary:
         tokens = _TOKEN.findall(clause)
         if first:
             owner = [bool(re.search(r"['’]s?$", t)) and len(t) > 2 for t in tokens] + [False]
-            order = [t for i, t in enumerate(tokens) if not owner[i] and not owner[i + 1]]
+            # the subject is the clause's first noun phrase: a person word further on is its object
+            # ("the range assignor pauses all members")
+            order = [t for i, t in enumerate(tokens[:_SUBJECT_SPAN]) if not owner[i] and not owner[i + 1]]
         else:
             order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
         for token in order:
