@@ -203,3 +203,36 @@ def test_the_recovery_after_the_first_mitigation_action_is_preferred():
     assert "after the first mitigation action at 10:09 UTC (ops: rolled back to 1.2)" in found["mitigated"][1]
     without = [e for e in events if "roll" not in e.event]
     assert marks(without, hints)["mitigated"][0] == "e=20"  # no action: the first recovery
+
+
+# --------------------------------------------------------------------------- what the incident's record declares
+
+
+def test_a_declaration_in_the_incident_chat_outranks_the_metrics():
+    hints = {"m.csv:2": "impact_start", "m.csv:4": ("mitigated", "lag turns"), "m.csv:6": "resolved"}
+    events = [at(0, "lag=9000", "m.csv:2"), at(8, "ops: rolled back to 1.2"), at(10, "lag=30000", "m.csv:4"),
+              at(13, "lin: Mitigated at 10:12 UTC. Keeping it open for monitoring before resolving."),
+              at(20, "lag=900", "m.csv:6"), at(26, "lin: All clean. Resolving INC-7 at 10:26 UTC.")]
+    found = marks(events, hints)
+    assert found["mitigated"][0].startswith("lin: Mitigated at 10:12")
+    assert found["mitigated"][1].startswith("declared in the incident chat by lin: “Mitigated at 10:12 UTC.”")
+    assert "the metrics suggest 10:10 UTC (row 3: lag turns" in found["mitigated"][1]
+    assert found["resolved"][0].startswith("lin: All clean.")
+
+
+@pytest.mark.parametrize("text", ["lin: is it mitigated?", "lin: not mitigated yet, lag still climbing",
+                                  "lin: we can resolve the incident once lag is at baseline",
+                                  "pagerduty-bot: Incident resolved", "王强：故障是否已恢复？", "王强：事故还没恢复"])
+def test_questions_negations_conditions_and_bots_declare_nothing(text):
+    hints = {"m.csv:2": "impact_start", "m.csv:4": "resolved"}
+    events = [at(0, "lag=9000", "m.csv:2"), at(5, text), at(20, "lag=900", "m.csv:4")]
+    assert marks(events, hints)["resolved"][0] == "lag=900"
+    assert "mitigated" not in marks(events, hints)
+
+
+def test_chinese_declarations():
+    hints = {"m.csv:2": "impact_start"}
+    events = [at(0, "err=9", "m.csv:2"), at(9, "张伟：回滚完成，已止血"),
+              at(30, "张伟：观察 15 分钟无异常，事故已恢复，关闭群公告")]
+    found = marks(events, hints)
+    assert found["mitigated"][0].startswith("张伟：回滚完成") and found["resolved"][0].startswith("张伟：观察")

@@ -6,7 +6,9 @@ rests on: impact start and resolved from the metrics exports (`tables.metric_mil
 the first material, sustained move of a metric back towards its baseline, preferring the first after a
 rollback, restart or failover row; detected at the first signal that reached a human (`detect`: a page,
 a person's report, a warning only when someone answered it); acknowledged at the first acknowledgement
-after it. `new --from EVIDENCE` says on stderr which row got which mark and why, and the writer checks them.
+after it. A milestone the incident's own record declares (`declared`: the lead writing "Mitigated at
+14:47" in the incident channel) outranks these guesses. `new --from EVIDENCE` says on stderr which row
+got which mark and why, and the writer checks them.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from postmortem_skill.helper.features.importers.core import Event
+from postmortem_skill.helper.features.importers.declared import declared
 from postmortem_skill.helper.features.importers.detect import detection, first_mitigation
 from postmortem_skill.helper.features.importers.pick import classify
 
@@ -66,6 +69,7 @@ def milestones(events: list[Event], hints: dict) -> tuple[list[Event], list[Gues
     mitigated = _mitigated(events, kinds, start, [(n, why) for n, (m, why) in hinted if m == "mitigated"])
     if mitigated is not None and mitigated[0] not in marks:
         marks[mitigated[0]] = ("mitigated", mitigated[1])
+    _prefer_declared(marks, events, kinds)
     detected = detection(events, kinds, start)
     if detected is not None and detected[0] not in marks:
         marks[detected[0]] = ("detected", detected[1])
@@ -79,6 +83,17 @@ def milestones(events: list[Event], hints: dict) -> tuple[list[Event], list[Gues
     out = [replace(e, milestone=marks[n][0]) if n in marks else e for n, e in enumerate(events)]
     guesses = [Guess(n + 1, name, why) for n, (name, why) in marks.items()]
     return out, sorted(guesses, key=lambda g: ORDER.index(g.name))
+
+
+def _prefer_declared(marks: dict, events, kinds) -> None:
+    """A milestone the incident chat declares replaces the metrics' guess, which the reason keeps."""
+    for name, (row, why) in declared(events, kinds).items():
+        guessed = next((n for n, (m, _) in marks.items() if m == name), None)
+        if guessed is not None and guessed != row:
+            metric_why = marks.pop(guessed)[1]
+            why += f"; the metrics suggest {events[guessed].time:%H:%M} UTC (row {guessed + 1}: {metric_why})"
+        if row not in marks:
+            marks[row] = (name, why)
 
 
 def _hint(hint) -> tuple[str, str]:
