@@ -164,3 +164,19 @@ def test_plain_text_without_markup_signs_is_only_respaced(text):
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(markdown, "_INLINE_SIGN", re.compile(""))
         assert markdown.plain(text) == fast
+
+
+CUE_WORDS = ["was ", "Was", "is", "not", "had", "would ", "blame", "fault", "careless", "'s", "’", "!!", "É", "İ",
+             "should have", "the fault of", "never bothered to", "a mess", "we", "it", "on", "\n", " ", ".", "x",
+             "TODO", "[TODO]", "Dana:", "中文", "wasn't"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CUE_WORDS) | st.text(max_size=4), max_size=8).map("".join), max_size=6))
+def test_one_cue_search_per_document_agrees_with_the_gate_of_each_sentence(texts):
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    one_by_one = [en.scanner(text.translate(lexicon._LOWER)) is not None for text in texts]
+    assert lexicon.cued_en(texts) == one_by_one
+    assert all(lexicon.ascii_lower(text) == text.translate(lexicon._LOWER) for text in texts)

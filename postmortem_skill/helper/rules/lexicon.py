@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from functools import cache
 from importlib import resources
 
@@ -261,6 +262,37 @@ def english() -> _English:
     return en
 
 
+def ascii_lower(text: str) -> str:
+    """ASCII capitals lowered, every other character kept (so offsets stay): str.lower() where it is the same."""
+    return text.lower() if text.isascii() else text.translate(_LOWER)
+
+
+def cued_en(texts: list[str]) -> list[bool]:
+    """For each text, whether find_en(text) may find anything: the cue gate of find_en, run as one search over
+    all of a document's sentences instead of one per sentence. False only for a text with no cue word, where
+    find_en yields nothing (no family runs on every sentence)."""
+    en = english()
+    if en.always or not texts:
+        return [True] * len(texts)
+    low = "\n".join(map(ascii_lower, texts))  # no cue holds a line break: none runs from one text into the next
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text) + 1)
+    cued = [False] * len(texts)
+    search, at = en.cue_re.search, 0
+    while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
+        index = bisect_right(starts, m.start()) - 1
+        cued[index] = True
+        at = starts[index + 1]
+    others = [cue for cue in en.others if cue in low]
+    if others:
+        for i, text in enumerate(texts):
+            if not cued[i]:
+                piece = low[starts[i]:starts[i] + len(text)]
+                cued[i] = any(cue in piece for cue in others)
+    return cued
+
+
 
 
 def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True):
@@ -268,7 +300,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
     tests check that the cue gate never hides a hit)."""
     en = english()
     vocab = en.vocab
-    low = text.translate(_LOWER)
+    low = ascii_lower(text)
 
     def subject(pos, first=False):
         return vocab.subject(text, pos, people, systems, first)
@@ -544,6 +576,15 @@ def find_zh(text: str, forward: bool):
             return
 
 
+def _possessive_stripped(word: str) -> str:
+    """`re.sub(r"['’]s?$", "", word)` without the regex: "Dana's" -> "Dana", "ops'" -> "ops"."""
+    if word[-1:] in ("'", "’"):
+        return word[:-1]
+    if word[-2:] in ("'s", "’s"):
+        return word[:-2]
+    return word
+
+
 # words the role list holds that incident prose mostly uses for things: a consumer group, a security group
 _NOT_ROLES_HERE = frozenset(("group", "groups"))
 
@@ -553,15 +594,19 @@ def word_kind(people=(), systems=()):
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
     vocab = english().vocab
     known: dict = {}
+    own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
     def kind(word: str):
         if word in known:
             return known[word]
-        bare = re.sub(r"['’]s?$", "", word)
+        if not own:
+            own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
+        doc_people, doc_systems = own
+        bare = _possessive_stripped(word)
         low = bare.lower()
-        if bare in systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
+        if bare in doc_systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
             what = "system"
-        elif bare in people or (bare[:1].isupper() and low in vocab.given_names):
+        elif bare in doc_people or (bare[:1].isupper() and low in vocab.given_names):
             what = "name"
         elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
             what = "role"
