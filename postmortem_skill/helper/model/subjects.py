@@ -21,6 +21,21 @@ _FILLER = frozenset(
     "once so too all both entirely squarely completely totally who that fully partly".split())
 
 
+_WHO_BEFORE = re.compile(r"\bwho\s*$", re.I)
+# a token ending in ['’]s? (a possessive) without a regex per token
+_APOSTROPHES = ("'", "’")
+_POSSESSIVES = ("'s", "’s")
+
+
+def possessive_stripped(token: str) -> str:
+    """re.sub(r"['’]s?$", "", token)"""
+    if token[-1:] in _APOSTROPHES:
+        return token[:-1]
+    if token[-2:] in _POSSESSIVES:
+        return token[:-2]
+    return token
+
+
 class Vocabulary:
     """Compiled word knowledge for one language's subject analysis."""
 
@@ -33,7 +48,7 @@ class Vocabulary:
         self.boundary = re.compile(boundary, re.I)
 
     def kind(self, token: str, people=(), systems=()) -> str | None:
-        bare = re.sub(r"['’]s?$", "", token).strip(".")
+        bare = possessive_stripped(token).strip(".")
         if not bare:
             return None
         low = bare.lower()
@@ -67,17 +82,17 @@ class Vocabulary:
         with `first`, the clause's first one, skipping possessives ("the engineers handled the alerts
         poorly": the subject is at the start, not the object next to the adverb)."""
         start = self.clause_start(text, end)
-        if re.search(r"\bwho\s*$", text[max(0, start - 5):start], re.I):
+        if _WHO_BEFORE.search(text[max(0, start - 5):start]):
             return "person"  # "our junior engineer, who should never have …": 'who' stands for people
         clause = text[start:end]
         tokens = _TOKEN.findall(clause)
         if first:
-            owner = [bool(re.search(r"['’]s?$", t)) and len(t) > 2 for t in tokens] + [False]
+            owner = [(t[-1:] in _APOSTROPHES or t[-2:] in _POSSESSIVES) and len(t) > 2 for t in tokens] + [False]
             order = [t for i, t in enumerate(tokens) if not owner[i] and not owner[i + 1]]
         else:
             order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
         for token in order:
-            if not first and re.search(r"[’']s$", token):
+            if not first and token[-2:] in _POSSESSIVES:
                 continue  # "Dana's runbook failed": what Dana owns is the subject, not Dana
             kind = self.kind(token, people, systems)
             if kind:
@@ -92,7 +107,7 @@ class Vocabulary:
             if token.lower() in ("the", "a", "an", "our", "their", "his", "her", "my", "your", "one", "of", "some",
                                  "new", "junior", "senior", "same", "this", "that"):
                 continue
-            if re.search(r"['’]s?$", token) and len(token) > 2:
+            if (token[-1:] in _APOSTROPHES or token[-2:] in _POSSESSIVES) and len(token) > 2:
                 return "system"
             kind = self.kind(token, people, systems)
             following = self.kind(tokens[index + 1], people, systems) if index + 1 < len(tokens) else None

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from functools import cache
 from importlib import resources
 
-from postmortem_skill.helper.model.subjects import Vocabulary
+from postmortem_skill.helper.model.subjects import Vocabulary, possessive_stripped
 
 # English patterns are compiled without re.I (several times faster to compile) and run on the text with
 # ASCII capitals lowered, which keeps every offset
@@ -576,15 +576,6 @@ def find_zh(text: str, forward: bool):
             return
 
 
-def _possessive_stripped(word: str) -> str:
-    """`re.sub(r"['’]s?$", "", word)` without the regex: "Dana's" -> "Dana", "ops'" -> "ops"."""
-    if word[-1:] in ("'", "’"):
-        return word[:-1]
-    if word[-2:] in ("'s", "’s"):
-        return word[:-2]
-    return word
-
-
 # words the role list holds that incident prose mostly uses for things: a consumer group, a security group
 _NOT_ROLES_HERE = frozenset(("group", "groups"))
 
@@ -602,7 +593,7 @@ def word_kind(people=(), systems=()):
         if not own:
             own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
         doc_people, doc_systems = own
-        bare = _possessive_stripped(word)
+        bare = possessive_stripped(word)
         low = bare.lower()
         if bare in doc_systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
             what = "system"
