@@ -3,6 +3,7 @@
 Each prefilter (a cheap whole-document cue in front of an expensive pattern) and the span-based mask are
 compared with the plain computation on generated text full of near-misses.
 """
+import functools
 import re
 
 import pytest
@@ -180,3 +181,29 @@ def test_one_cue_search_per_document_agrees_with_the_gate_of_each_sentence(texts
     one_by_one = [en.scanner(text.translate(lexicon._LOWER)) is not None for text in texts]
     assert lexicon.cued_en(texts) == one_by_one
     assert all(lexicon.ascii_lower(text) == text.translate(lexicon._LOWER) for text in texts)
+
+
+@functools.cache
+def _family_sources():
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    return {name: (re.compile(source), re.compile(lexicon.by_first_letter(source)))
+            for name, source in en._lazy.items()}
+
+
+FAMILY_WORDS = ["is", "was all", "entirely", "on", "with", "it's", "that’s", "the result of", "result of", "broke",
+                "took the db down", "too busy", "is the one who", "as asleep", "deleted", "prod", "by mistake",
+                "without testing", "without even asking", "careless", "human error", "should", "could've", "the",
+                "fault of", "blame", "'s", "’", "!!!", "mess", "a total mess", "root cause was", "cause of x is",
+                "caused by", "thanks to", "sole responsibility of", "comes down to", "fired", "be fired", " ", "."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(FAMILY_WORDS) | st.text(alphabet="abcdeilnorstuwy '’-.", max_size=8),
+                max_size=10).map(" ".join))
+def test_phrase_patterns_sorted_by_first_letter_match_the_same(text):
+    low = text.lower()
+    for name, (written, sorted_) in _family_sources().items():
+        assert [(m.span(), m.groups()) for m in written.finditer(low)] == \
+            [(m.span(), m.groups()) for m in sorted_.finditer(low)], name

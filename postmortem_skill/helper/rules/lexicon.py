@@ -85,7 +85,7 @@ class _English:
         lazy = self.__dict__.get("_lazy", {})
         if name not in lazy:
             raise AttributeError(name)
-        pattern = re.compile(lazy[name])
+        pattern = re.compile(by_first_letter(lazy[name]))
         setattr(self, name, pattern)
         return pattern
 
@@ -131,6 +131,51 @@ class _English:
 _PLAIN = ("careful", "emotive", "punitive")
 _SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omission", "normative", "responsible",
             "responsible_object", "root", "modal", "modal_question", "hindsight", "hindsight_if")
+
+
+_PLAIN_GROUP = re.compile(r"\(\?:([a-z0-9'’ |-]+)\)(\?(?![?+])|(?![?*+{]))")
+
+
+def _spelled_out(alternative: str) -> list[str]:
+    """A leading group of plain words as that many alternatives, in the order re tries them:
+    "(?:deleted|dropped)\\b…" -> ["deleted\\b…", "dropped\\b…"]; "(?:the )?result" -> ["the result", "result"]."""
+    plain = _PLAIN_GROUP.match(alternative)
+    if not plain:
+        return [alternative]
+    tails = _spelled_out(alternative[plain.end():])
+    out = [word + tail for word in plain.group(1).split("|") for tail in tails]
+    return out + tails if plain.group(2) == "?" else out
+_LOOKBEHIND = re.compile(r"\(\?<=([a-z0-9'’ |-]+)\)")
+
+
+def by_first_letter(source: str) -> str:
+    """`source` with the alternatives of its leading \\b(?:…) group sorted into one branch per first letter
+    ("\\b(?:b(?:roke|otched)|c(?:aused|…)|…)"): the same matches, found the same way (at any place only the
+    alternatives that start with its letter can match, and they keep their order), but re tries a few
+    branches at each word instead of all. A pattern of another shape, or with an alternative whose first
+    letter cannot be told, is returned as it is."""
+    if not source.startswith("\\b(?:"):
+        return source
+    end = _group_end(source, 2)
+    inner = source[5:end]
+    if re.search(r"\((?!\?)|\(\?P", inner):  # capturing groups: repeating them would renumber them
+        return source
+    groups: dict = {}
+    for alternative in _split_top(inner):
+        behind = _LOOKBEHIND.match(alternative)
+        lead = alternative[behind.end():] if behind else alternative
+        for alone in _spelled_out(lead):
+            if not re.match(r"[a-z0-9'’][^?*+{]", alone + " "):
+                return source
+            first, rest = alone[0], alone[1:]
+            if behind:  # "(?<=is )asleep" is "a(?<=is a)sleep"
+                before = behind.group(1).split("|")
+                if len({len(b) for b in before}) != 1:
+                    return source
+                rest = "(?<=" + "|".join(b + first for b in before) + ")" + rest
+            groups.setdefault(first, []).append(rest)
+    body = "|".join(first + "(?:" + "|".join(rests) + ")" for first, rests in groups.items())
+    return "\\b(?:" + body + ")" + source[end + 1:]
 
 
 def _starts_any(words) -> str:
