@@ -89,6 +89,16 @@ class _English:
         setattr(self, name, pattern)
         return pattern
 
+    @property
+    def named_tail(self):
+        """What every match of judgement_named ends with: "['’]s? (?:mistake|error|…)", the text after its
+        leading group."""
+        if "_named_tail" not in self.__dict__:
+            source = self._lazy["judgement_named"]
+            tail = source[_group_end(source, 0) + 1:] if source.startswith("(") else source
+            self._named_tail = re.compile(tail if tail[:1] not in ("?", "*", "+", "{", "") else source)
+        return self._named_tail
+
     def gate(self):
         """One search per sentence finds the cue words present; each names the families that may match.
         Cues are derived from the patterns themselves (see _cues), so a new word in the data file brings
@@ -124,6 +134,8 @@ class _English:
         def scan(name):
             if name not in present:
                 return ()
+            if name == "judgement_named" and not self.named_tail.search(low):
+                return ()  # the pattern tries every word as a name before its "'s": first see if a "'s mistake" is there
             return getattr(self, name).finditer(low)
         return scan
 
