@@ -207,3 +207,16 @@ def test_phrase_patterns_sorted_by_first_letter_match_the_same(text):
     for name, (written, sorted_) in _family_sources().items():
         assert [(m.span(), m.groups()) for m in written.finditer(low)] == \
             [(m.span(), m.groups()) for m in sorted_.finditer(low)], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["on-call", "oncallers", "on-call engineers", "leads", "team lead", "new hire", "foo team",
+                        "postgres", "postgresql", "k8s", "engineer", "engineers’", "staffers", "qa", "i", "no one"])
+       | st.text(alphabet="abcdeilnorstuwyk8 -'", max_size=10))
+def test_word_lists_grouped_by_first_letter_fullmatch_the_same_words(word):
+    from postmortem_skill.helper.rules import lexicon
+
+    for key in ("roles", "system_names"):
+        written = re.compile("(?:" + lexicon._alts(lexicon.data("en")[key]) + ")")
+        grouped = re.compile("(?:" + lexicon._whole_word_alts(lexicon.data("en")[key]) + ")")
+        assert bool(written.fullmatch(word)) == bool(grouped.fullmatch(word)), key

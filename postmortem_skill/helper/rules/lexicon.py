@@ -46,7 +46,9 @@ class _English:
         self._lazy: dict = {}
         d = data("en")
         roles = _alts(d["roles"])
-        self.vocab = Vocabulary(roles, d["systems"], _alts(d["system_names"]), d["stop_caps"], d["given_names"],
+        # both only ever fullmatch one word, where the order of the alternatives does not matter
+        self.vocab = Vocabulary(_whole_word_alts(d["roles"]), d["systems"], _whole_word_alts(d["system_names"]),
+                                d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
                                 r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b")
         self._lazy["judgement"] = _words(d["judgement"])
@@ -188,6 +190,20 @@ def by_first_letter(source: str) -> str:
             groups.setdefault(first, []).append(rest)
     body = "|".join(first + "(?:" + "|".join(rests) + ")" for first, rests in groups.items())
     return "\\b(?:" + body + ")" + source[end + 1:]
+
+
+def _whole_word_alts(alternatives) -> str:
+    """The alternatives, grouped by first letter where it can be told ("e(?:ngineers?|mployees?)|…"): for a
+    pattern only used with fullmatch, which asks whether any alternative matches, so their order is free."""
+    groups: dict = {}
+    others = []
+    for alternative in alternatives:
+        for alone in _spelled_out(alternative):
+            if re.match(r"[a-z0-9'’][^?*+{]", alone + " "):
+                groups.setdefault(alone[0], []).append(alone[1:])
+            else:
+                others.append(alone)
+    return _alts([first + "(?:" + _alts(rests) + ")" for first, rests in groups.items()] + others)
 
 
 def _starts_any(words) -> str:
