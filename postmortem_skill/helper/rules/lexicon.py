@@ -357,12 +357,12 @@ def cued_en(texts: list[str]) -> list[bool]:
         index = bisect_right(starts, m.start()) - 1
         cued[index] = True
         at = starts[index + 1]
-    others = [cue for cue in en.others if cue in low]
-    if others:
-        for i, text in enumerate(texts):
-            if not cued[i]:
-                piece = low[starts[i]:starts[i] + len(text)]
-                cued[i] = any(cue in piece for cue in others)
+    for cue in en.others:  # "'", "!!": each place it stands, then on from the next text
+        at = low.find(cue)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            cued[index] = True
+            at = low.find(cue, starts[index + 1])
     return cued
 
 
