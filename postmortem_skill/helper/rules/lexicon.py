@@ -139,10 +139,13 @@ class _English:
             if name == "judgement_named" and not self.named_tail.search(low):
                 return ()  # the pattern tries every word as a name before its "'s": first see if a "'s mistake" is there
             return getattr(self, name).finditer(low)
+        scan.present = present  # the families that may match, so that callers can skip the others' code
         return scan
 
 
 _PLAIN = ("careful", "emotive", "punitive")
+_RESPONSIBILITY = ("responsible", "responsible_object", "root")  # what _responsibility_en scans
+_HINDSIGHT = ("modal", "modal_question", "hindsight", "hindsight_if")  # what _hindsight_en scans
 _SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omission", "normative", "responsible",
             "responsible_object", "root", "modal", "modal_question", "hindsight", "hindsight_if")
 
@@ -383,13 +386,16 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
         for m in en.emotive.finditer(low) if "emotive" in en.always else ():
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
         return
+    present = scan.present
     for m in [*scan("judgement"), *scan("judgement_named")]:
         if not en.negation.search(low[vocab.clause_start(text, m.start()):m.start()]):
             yield "PM301", m.start(), text[m.start():m.end()], "blame"
-    for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
-        for m in scan(family):
-            yield rule_id, m.start(), text[m.start():m.end()], family
-    yield from _responsibility_en(en, text, low, scan, people, systems)
+    if not present.isdisjoint(_PLAIN):
+        for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
+            for m in scan(family):
+                yield rule_id, m.start(), text[m.start():m.end()], family
+    if not present.isdisjoint(_RESPONSIBILITY):
+        yield from _responsibility_en(en, text, low, scan, people, systems)
     if not forward:
         for m in scan("fault"):
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
@@ -413,7 +419,8 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
             if kind == "person" or (kind == "proper" and not en.system_verbs.fullmatch(verb)):
                 yield "PM301", m.start(), text[m.start():m.end()], "omission"
                 break
-    yield from _hindsight_en(en, text, low, scan, forward, subject, people, systems)
+    if not present.isdisjoint(_HINDSIGHT):
+        yield from _hindsight_en(en, text, low, scan, forward, subject, people, systems)
     if not forward:
         for m in scan("normative"):
             if _normative_about_person(en, low, m, subject):
