@@ -170,7 +170,7 @@ def by_first_letter(source: str) -> str:
     ("\\b(?:b(?:roke|otched)|c(?:aused|…)|…)"): the same matches, found the same way (at any place only the
     alternatives that start with its letter can match, and they keep their order), but re tries a few
     branches at each word instead of all. A pattern of another shape, or with an alternative whose first
-    letter cannot be told, is returned as it is."""
+    letter cannot be told, or that would grow to more than 2.5 times its size, is returned as it is."""
     if not source.startswith("\\b(?:"):
         return source
     end = _group_end(source, 2)
@@ -181,6 +181,18 @@ def by_first_letter(source: str) -> str:
     for alternative in _split_top(inner):
         behind = _LOOKBEHIND.match(alternative)
         lead = alternative[behind.end():] if behind else alternative
+        plain = _PLAIN_GROUP.match(lead)
+        if plain and plain.group(2) != "?" and not behind and "" not in plain.group(1).split("|"):
+            # "(?:deleted|dropped|ran)…" as "d(?:eleted|ropped)…" and "r(?:an)…": what follows the group is
+            # written once per first letter, not once per word (compiling it is part of start-up)
+            by_letter: dict = {}
+            for word in plain.group(1).split("|"):
+                by_letter.setdefault(word[0], []).append(word[1:])
+            if not all(re.match(r"[a-z0-9'’]", first) for first in by_letter):
+                return source
+            for first, rests in by_letter.items():
+                groups.setdefault(first, []).append("(?:" + "|".join(rests) + ")" + lead[plain.end():])
+            continue
         for alone in _spelled_out(lead):
             if not re.match(r"[a-z0-9'’][^?*+{]", alone + " "):
                 return source
@@ -192,7 +204,9 @@ def by_first_letter(source: str) -> str:
                 rest = "(?<=" + "|".join(b + first for b in before) + ")" + rest
             groups.setdefault(first, []).append(rest)
     body = "|".join(first + "(?:" + "|".join(rests) + ")" for first, rests in groups.items())
-    return "\\b(?:" + body + ")" + source[end + 1:]
+    # a pattern that grows much (one alternative written out for each of its first words) costs more to
+    # compile at start-up than it saves: passive, responsible
+    return "\\b(?:" + body + ")" + source[end + 1:] if len(body) <= 2.5 * len(inner) else source
 
 
 def _whole_word_alts(alternatives) -> str:
