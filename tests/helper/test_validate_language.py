@@ -233,7 +233,10 @@ def test_the_judge_gate_never_skips_free_text_that_names_people(sentence):
 def test_the_judge_gate_prefilter_agrees_with_reading_word_by_word(sentence):
     from postmortem_skill.helper.rules import judge
 
-    for people in (frozenset({"Dana Whitfield", "dana", "@kim"}), frozenset()):
-        kind = lexicon.word_kind(people, frozenset({"Quinn"}))
-        word_by_word = any(judge._word_names_people(word, kind) for word in judge._EN_TOKEN.findall(sentence))
-        assert judge.may_name_people(sentence, "en", kind) == word_by_word
+    for many in (False, True):  # the one-search prefilter runs when a process checks many documents
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(lexicon, "_MANY", [many])
+            for people in (frozenset({"Dana Whitfield", "dana", "@kim"}), frozenset()):
+                kind = lexicon.word_kind(people, frozenset({"Quinn"}))
+                word_by_word = any(judge._word_names_people(w, kind) for w in judge._EN_TOKEN.findall(sentence))
+                assert judge.may_name_people(sentence, "en", kind) == word_by_word

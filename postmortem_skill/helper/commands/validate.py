@@ -127,6 +127,9 @@ def run(args) -> int:
     if len(first) == _PARALLEL_FROM and workers > 1:  # many to check: worth starting workers
         from concurrent.futures import ProcessPoolExecutor
 
+        from postmortem_skill.helper.rules.lexicon import many_documents
+
+        many_documents()
         # The first document is checked here: the patterns it compiles and the models it loads are then
         # inherited by forked workers instead of being made again in each.
         fresh = [_check(first[0])]

@@ -24,7 +24,13 @@ from array import array
 from functools import cache
 from importlib import resources
 
-from postmortem_skill.helper.rules.lexicon import ascii_lower, chinese, mark_names_zh, people_word_en
+from postmortem_skill.helper.rules.lexicon import (
+    ascii_lower,
+    chinese,
+    for_many_documents,
+    mark_names_zh,
+    people_word_en,
+)
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
 RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emotive": "PM304"}
@@ -201,7 +207,7 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     memo = getattr(kind, "memo", None)
     if lang == "zh" or memo is None:
         return True
-    if "@" not in text and not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
+    if for_many_documents() and "@" not in text and not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
             not any(person in text for person in getattr(kind, "people", ("",))):
         return False  # no word that could be a person's: no need to read each one
     for word in _EN_TOKEN.findall(text):

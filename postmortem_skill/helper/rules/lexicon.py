@@ -87,7 +87,7 @@ class _English:
         lazy = self.__dict__.get("_lazy", {})
         if name not in lazy:
             raise AttributeError(name)
-        pattern = re.compile(by_first_letter(lazy[name]))
+        pattern = re.compile(by_first_letter(lazy[name]) if _MANY[0] else lazy[name])
         setattr(self, name, pattern)
         return pattern
 
@@ -343,6 +343,20 @@ def _alternative_cues(source: str):
             words |= cues
     # the whole literal ("the fault of", not "the"); a cue that starts with a space or one letter tells nothing
     return words if all(len(word.rstrip()) >= 2 and word[:1] != " " for word in words) else None
+
+
+# Set when one process checks many documents (validate of a folder): then the patterns are compiled for speed
+# per sentence (by_first_letter, judge's gate) at a cost at start-up that one document would not earn back.
+_MANY = [False]
+
+
+def many_documents() -> None:
+    """Called before a process checks many documents; findings are the same either way."""
+    _MANY[0] = True
+
+
+def for_many_documents() -> bool:
+    return _MANY[0]
 
 
 @cache
