@@ -240,3 +240,10 @@ def test_the_judge_gate_prefilter_agrees_with_reading_word_by_word(sentence):
                 kind = lexicon.word_kind(people, frozenset({"Quinn"}))
                 word_by_word = any(judge._word_names_people(w, kind) for w in judge._EN_TOKEN.findall(sentence))
                 assert judge.may_name_people(sentence, "en", kind) == word_by_word
+
+
+def test_a_bare_nt_after_a_subject_is_read_without_a_crash():
+    # "n't" alone is the token "not" after an empty word: the subject's features used to index that empty word
+    from postmortem_skill.helper.engine.check import check_text
+
+    check_text("## What Happened\n\nDana n'T was here and the engineer did it again today.\n")

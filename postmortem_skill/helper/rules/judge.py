@@ -88,7 +88,7 @@ def _en_features(text: str, kind) -> list[str]:
         if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
             who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
             feats.append("s:" + who)
-            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[0] != "<"]
+            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
             break
     return feats
 
