@@ -3,6 +3,7 @@
 Each prefilter (a cheap whole-document cue in front of an expensive pattern) and the span-based mask are
 compared with the plain computation on generated text full of near-misses.
 """
+import functools
 import re
 
 import pytest
@@ -164,3 +165,58 @@ def test_plain_text_without_markup_signs_is_only_respaced(text):
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(markdown, "_INLINE_SIGN", re.compile(""))
         assert markdown.plain(text) == fast
+
+
+CUE_WORDS = ["was ", "Was", "is", "not", "had", "would ", "blame", "fault", "careless", "'s", "’", "!!", "É", "İ",
+             "should have", "the fault of", "never bothered to", "a mess", "we", "it", "on", "\n", " ", ".", "x",
+             "TODO", "[TODO]", "Dana:", "中文", "wasn't"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CUE_WORDS) | st.text(max_size=4), max_size=8).map("".join), max_size=6))
+def test_one_cue_search_per_document_agrees_with_the_gate_of_each_sentence(texts):
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    one_by_one = [en.scanner(text.translate(lexicon._LOWER)) is not None for text in texts]
+    assert lexicon.cued_en(texts) == one_by_one
+    assert all(lexicon.ascii_lower(text) == text.translate(lexicon._LOWER) for text in texts)
+
+
+@functools.cache
+def _family_sources():
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    return {name: (re.compile(source), re.compile(lexicon.by_first_letter(source)))
+            for name, source in en._lazy.items()}
+
+
+FAMILY_WORDS = ["is", "was all", "entirely", "on", "with", "it's", "that’s", "the result of", "result of", "broke",
+                "took the db down", "too busy", "is the one who", "as asleep", "deleted", "prod", "by mistake",
+                "without testing", "without even asking", "careless", "human error", "should", "could've", "the",
+                "fault of", "blame", "'s", "’", "!!!", "mess", "a total mess", "root cause was", "cause of x is",
+                "caused by", "thanks to", "sole responsibility of", "comes down to", "fired", "be fired", " ", "."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(FAMILY_WORDS) | st.text(alphabet="abcdeilnorstuwy '’-.", max_size=8),
+                max_size=10).map(" ".join))
+def test_phrase_patterns_sorted_by_first_letter_match_the_same(text):
+    low = text.lower()
+    for name, (written, sorted_) in _family_sources().items():
+        assert [(m.span(), m.groups()) for m in written.finditer(low)] == \
+            [(m.span(), m.groups()) for m in sorted_.finditer(low)], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["on-call", "oncallers", "on-call engineers", "leads", "team lead", "new hire", "foo team",
+                        "postgres", "postgresql", "k8s", "engineer", "engineers’", "staffers", "qa", "i", "no one"])
+       | st.text(alphabet="abcdeilnorstuwyk8 -'", max_size=10))
+def test_word_lists_grouped_by_first_letter_fullmatch_the_same_words(word):
+    from postmortem_skill.helper.rules import lexicon
+
+    for key in ("roles", "system_names"):
+        written = re.compile("(?:" + lexicon._alts(lexicon.data("en")[key]) + ")")
+        grouped = re.compile("(?:" + lexicon._whole_word_alts(lexicon.data("en")[key]) + ")")
+        assert bool(written.fullmatch(word)) == bool(grouped.fullmatch(word)), key

@@ -222,3 +222,28 @@ def test_the_judge_gate_never_skips_a_sentence_that_names_people():
 def test_the_judge_gate_never_skips_free_text_that_names_people(sentence):
     names, may = _names_people_en(sentence)
     assert may or not names
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Dana", "dana's", "Whitfield", "Quinn", "on-call", "oncallers", "hen't", "wen’t",
+                                 "SRE’s", "Engineers'", "x-engineer", "engineering", "leads", "team lead", "no one",
+                                 "the", "Amy's", "amy", "They", "I", "i's", "@kim", "3we", "ops-", "staffers",
+                                 "new hire", "Whitfield-Dana", "quinn's", "customers''", "deploy"])
+                | st.text(alphabet="abdehimnorstuwyAIHTW '’-@3", max_size=12), min_size=1, max_size=8).map(" ".join))
+def test_the_judge_gate_prefilter_agrees_with_reading_word_by_word(sentence):
+    from postmortem_skill.helper.rules import judge
+
+    for many in (False, True):  # the one-search prefilter runs when a process checks many documents
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(lexicon, "_MANY", [many])
+            for people in (frozenset({"Dana Whitfield", "dana", "@kim"}), frozenset()):
+                kind = lexicon.word_kind(people, frozenset({"Quinn"}))
+                word_by_word = any(judge._word_names_people(w, kind) for w in judge._EN_TOKEN.findall(sentence))
+                assert judge.may_name_people(sentence, "en", kind) == word_by_word
+
+
+def test_a_bare_nt_after_a_subject_is_read_without_a_crash():
+    # "n't" alone is the token "not" after an empty word: the subject's features used to index that empty word
+    from postmortem_skill.helper.engine.check import check_text
+
+    check_text("## What Happened\n\nDana n'T was here and the engineer did it again today.\n")

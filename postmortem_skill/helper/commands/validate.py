@@ -127,12 +127,16 @@ def run(args) -> int:
     if len(first) == _PARALLEL_FROM and workers > 1:  # many to check: worth starting workers
         from concurrent.futures import ProcessPoolExecutor
 
-        import postmortem_skill.helper.engine.check  # noqa: F401 - compiled once here, inherited by forked workers
+        from postmortem_skill.helper.rules.lexicon import many_documents
 
+        many_documents()
+        # The first document is checked here: the patterns it compiles and the models it loads are then
+        # inherited by forked workers instead of being made again in each.
+        fresh = [_check(first[0])]
         # Small chunks keep both workers busy to the end when documents differ in size.
         chunk = max(1, min(_CHUNK, len(jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            fresh = list(pool.map(_check, chain(first, todo), chunksize=chunk))
+            fresh += pool.map(_check, chain(first[1:], todo), chunksize=chunk)
     else:
         fresh = [_check(job) for job in first]
     for (i, key), rows in zip(misses, fresh):

@@ -22,6 +22,19 @@ _FILLER = frozenset(
 
 
 _SUBJECT_SPAN = 4
+_WHO_BEFORE = re.compile(r"\bwho\s*$", re.I)
+# a token ending in ['’]s? (a possessive) without a regex per token
+_APOSTROPHES = ("'", "’")
+_POSSESSIVES = ("'s", "’s")
+
+
+def possessive_stripped(token: str) -> str:
+    """re.sub(r"['’]s?$", "", token)"""
+    if token[-1:] in _APOSTROPHES:
+        return token[:-1]
+    if token[-2:] in _POSSESSIVES:
+        return token[:-2]
+    return token
 
 
 class Vocabulary:
@@ -36,7 +49,7 @@ class Vocabulary:
         self.boundary = re.compile(boundary, re.I)
 
     def kind(self, token: str, people=(), systems=()) -> str | None:
-        bare = re.sub(r"['’]s?$", "", token).strip(".")
+        bare = possessive_stripped(token).strip(".")
         if not bare:
             return None
         low = bare.lower()
@@ -70,19 +83,19 @@ class Vocabulary:
         with `first`, the clause's first one, skipping possessives ("the engineers handled the alerts
         poorly": the subject is at the start, not the object next to the adverb)."""
         start = self.clause_start(text, end)
-        if re.search(r"\bwho\s*$", text[max(0, start - 5):start], re.I):
+        if _WHO_BEFORE.search(text[max(0, start - 5):start]):
             return "person"  # "our junior engineer, who should never have …": 'who' stands for people
         clause = text[start:end]
         tokens = _TOKEN.findall(clause)
         if first:
-            owner = [bool(re.search(r"['’]s?$", t)) and len(t) > 2 for t in tokens] + [False]
+            owner = [(t[-1:] in _APOSTROPHES or t[-2:] in _POSSESSIVES) and len(t) > 2 for t in tokens] + [False]
             # the subject is the clause's first noun phrase: a person word further on is its object
             # ("the range assignor pauses all members")
             order = [t for i, t in enumerate(tokens[:_SUBJECT_SPAN]) if not owner[i] and not owner[i + 1]]
         else:
             order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
         for token in order:
-            if not first and re.search(r"[’']s$", token):
+            if not first and token[-2:] in _POSSESSIVES:
                 continue  # "Dana's runbook failed": what Dana owns is the subject, not Dana
             kind = self.kind(token, people, systems)
             if kind:
@@ -97,7 +110,7 @@ class Vocabulary:
             if token.lower() in ("the", "a", "an", "our", "their", "his", "her", "my", "your", "one", "of", "some",
                                  "new", "junior", "senior", "same", "this", "that"):
                 continue
-            if re.search(r"['’]s?$", token) and len(token) > 2:
+            if (token[-1:] in _APOSTROPHES or token[-2:] in _POSSESSIVES) and len(token) > 2:
                 return "system"
             kind = self.kind(token, people, systems)
             following = self.kind(tokens[index + 1], people, systems) if index + 1 < len(tokens) else None

@@ -24,7 +24,13 @@ from array import array
 from functools import cache
 from importlib import resources
 
-from postmortem_skill.helper.rules.lexicon import chinese, mark_names_zh
+from postmortem_skill.helper.rules.lexicon import (
+    ascii_lower,
+    chinese,
+    for_many_documents,
+    mark_names_zh,
+    people_word_en,
+)
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
 RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emotive": "PM304"}
@@ -82,7 +88,7 @@ def _en_features(text: str, kind) -> list[str]:
         if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
             who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
             feats.append("s:" + who)
-            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[0] != "<"]
+            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
             break
     return feats
 
@@ -211,6 +217,9 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     memo = getattr(kind, "memo", None)
     if lang == "zh" or memo is None or len(text.split()) >= _SURE_MIN_WORDS:
         return True
+    if for_many_documents() and "@" not in text and not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
+            not any(person in text for person in getattr(kind, "people", ("",))):
+        return False  # no word that could be a person's: no need to read each one
     for word in _EN_TOKEN.findall(text):
         answer = memo.get(word)
         if answer is None:
@@ -222,8 +231,8 @@ def may_name_people(text: str, lang: str, kind) -> bool:
 
 def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:
     """(probability that the sentence blames, judges, looks back in hindsight or is emotive; its likeliest
-    such class, or None when the sentence names nobody that blame or hindsight could be about and, in
-    Chinese, the model is not sure)."""
+    such class, or None when the sentence names nobody that blame or hindsight could be about and the
+    model is not sure)."""
     weights, scale = (weights, 1.0) if weights is not None else (model(lang)[0], model(lang)[3])
     feats = features(text, lang, lexicon_rules, kind)
     probs = probabilities(feats, weights, scale)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from functools import cache
 from importlib import resources
 
-from postmortem_skill.helper.model.subjects import Vocabulary
+from postmortem_skill.helper.model.subjects import Vocabulary, possessive_stripped
 
 # English patterns are compiled without re.I (several times faster to compile) and run on the text with
 # ASCII capitals lowered, which keeps every offset
@@ -45,7 +46,9 @@ class _English:
         self._lazy: dict = {}
         d = data("en")
         roles = _alts(d["roles"])
-        self.vocab = Vocabulary(roles, d["systems"], _alts(d["system_names"]), d["stop_caps"], d["given_names"],
+        # both only ever fullmatch one word, where the order of the alternatives does not matter
+        self.vocab = Vocabulary(_whole_word_alts(d["roles"]), d["systems"], _whole_word_alts(d["system_names"]),
+                                d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
                                 r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b")
         self._lazy["judgement"] = _words(d["judgement"])
@@ -84,9 +87,19 @@ class _English:
         lazy = self.__dict__.get("_lazy", {})
         if name not in lazy:
             raise AttributeError(name)
-        pattern = re.compile(lazy[name])
+        pattern = re.compile(by_first_letter(lazy[name]) if _MANY[0] else lazy[name])
         setattr(self, name, pattern)
         return pattern
+
+    @property
+    def named_tail(self):
+        """What every match of judgement_named ends with: "['’]s? (?:mistake|error|…)", the text after its
+        leading group."""
+        if "_named_tail" not in self.__dict__:
+            source = self._lazy["judgement_named"]
+            tail = source[_group_end(source, 0) + 1:] if source.startswith("(") else source
+            self._named_tail = re.compile(tail if tail[:1] not in ("?", "*", "+", "{", "") else source)
+        return self._named_tail
 
     def gate(self):
         """One search per sentence finds the cue words present; each names the families that may match.
@@ -123,13 +136,91 @@ class _English:
         def scan(name):
             if name not in present:
                 return ()
+            if name == "judgement_named" and not self.named_tail.search(low):
+                return ()  # the pattern tries every word as a name before its "'s": first see if a "'s mistake" is there
             return getattr(self, name).finditer(low)
+        scan.present = present  # the families that may match, so that callers can skip the others' code
         return scan
 
 
 _PLAIN = ("careful", "emotive", "punitive")
+_RESPONSIBILITY = ("responsible", "responsible_object", "root")  # what _responsibility_en scans
+_HINDSIGHT = ("modal", "modal_question", "hindsight", "hindsight_if")  # what _hindsight_en scans
 _SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omission", "normative", "responsible",
             "responsible_object", "root", "modal", "modal_question", "hindsight", "hindsight_if")
+
+
+_PLAIN_GROUP = re.compile(r"\(\?:([a-z0-9'’ |-]+)\)(\?(?![?+])|(?![?*+{]))")
+
+
+def _spelled_out(alternative: str) -> list[str]:
+    """A leading group of plain words as that many alternatives, in the order re tries them:
+    "(?:deleted|dropped)\\b…" -> ["deleted\\b…", "dropped\\b…"]; "(?:the )?result" -> ["the result", "result"]."""
+    plain = _PLAIN_GROUP.match(alternative)
+    if not plain:
+        return [alternative]
+    tails = _spelled_out(alternative[plain.end():])
+    out = [word + tail for word in plain.group(1).split("|") for tail in tails]
+    return out + tails if plain.group(2) == "?" else out
+_LOOKBEHIND = re.compile(r"\(\?<=([a-z0-9'’ |-]+)\)")
+
+
+def by_first_letter(source: str) -> str:
+    """`source` with the alternatives of its leading \\b(?:…) group sorted into one branch per first letter
+    ("\\b(?:b(?:roke|otched)|c(?:aused|…)|…)"): the same matches, found the same way (at any place only the
+    alternatives that start with its letter can match, and they keep their order), but re tries a few
+    branches at each word instead of all. A pattern of another shape, or with an alternative whose first
+    letter cannot be told, or that would grow to more than 2.5 times its size, is returned as it is."""
+    if not source.startswith("\\b(?:"):
+        return source
+    end = _group_end(source, 2)
+    inner = source[5:end]
+    if re.search(r"\((?!\?)|\(\?P", inner):  # capturing groups: repeating them would renumber them
+        return source
+    groups: dict = {}
+    for alternative in _split_top(inner):
+        behind = _LOOKBEHIND.match(alternative)
+        lead = alternative[behind.end():] if behind else alternative
+        plain = _PLAIN_GROUP.match(lead)
+        if plain and plain.group(2) != "?" and not behind and "" not in plain.group(1).split("|"):
+            # "(?:deleted|dropped|ran)…" as "d(?:eleted|ropped)…" and "r(?:an)…": what follows the group is
+            # written once per first letter, not once per word (compiling it is part of start-up)
+            by_letter: dict = {}
+            for word in plain.group(1).split("|"):
+                by_letter.setdefault(word[0], []).append(word[1:])
+            if not all(re.match(r"[a-z0-9'’]", first) for first in by_letter):
+                return source
+            for first, rests in by_letter.items():
+                groups.setdefault(first, []).append("(?:" + "|".join(rests) + ")" + lead[plain.end():])
+            continue
+        for alone in _spelled_out(lead):
+            if not re.match(r"[a-z0-9'’][^?*+{]", alone + " "):
+                return source
+            first, rest = alone[0], alone[1:]
+            if behind:  # "(?<=is )asleep" is "a(?<=is a)sleep"
+                before = behind.group(1).split("|")
+                if len({len(b) for b in before}) != 1:
+                    return source
+                rest = "(?<=" + "|".join(b + first for b in before) + ")" + rest
+            groups.setdefault(first, []).append(rest)
+    body = "|".join(first + "(?:" + "|".join(rests) + ")" for first, rests in groups.items())
+    # a pattern that grows much (one alternative written out for each of its first words) costs more to
+    # compile at start-up than it saves: passive, responsible
+    return "\\b(?:" + body + ")" + source[end + 1:] if len(body) <= 2.5 * len(inner) else source
+
+
+def _whole_word_alts(alternatives) -> str:
+    """The alternatives, grouped by first letter where it can be told ("e(?:ngineers?|mployees?)|…"): for a
+    pattern only used with fullmatch, which asks whether any alternative matches, so their order is free."""
+    groups: dict = {}
+    others = []
+    for alternative in alternatives:
+        for alone in _spelled_out(alternative):
+            if re.match(r"[a-z0-9'’][^?*+{]", alone + " "):
+                groups.setdefault(alone[0], []).append(alone[1:])
+            else:
+                others.append(alone)
+    return _alts([first + "(?:" + _alts(rests) + ")" for first, rests in groups.items()] + others)
 
 
 def _starts_any(words) -> str:
@@ -254,11 +345,56 @@ def _alternative_cues(source: str):
     return words if all(len(word.rstrip()) >= 2 and word[:1] != " " for word in words) else None
 
 
+# Set when one process checks many documents (validate of a folder): then the patterns are compiled for speed
+# per sentence (by_first_letter, judge's gate) at a cost at start-up that one document would not earn back.
+_MANY = [False]
+
+
+def many_documents() -> None:
+    """Called before a process checks many documents; findings are the same either way."""
+    _MANY[0] = True
+
+
+def for_many_documents() -> bool:
+    return _MANY[0]
+
+
 @cache
 def english() -> _English:
     en = _English()
     en.gate()
     return en
+
+
+def ascii_lower(text: str) -> str:
+    """ASCII capitals lowered, every other character kept (so offsets stay): str.lower() where it is the same."""
+    return text.lower() if text.isascii() else text.translate(_LOWER)
+
+
+def cued_en(texts: list[str]) -> list[bool]:
+    """For each text, whether find_en(text) may find anything: the cue gate of find_en, run as one search over
+    all of a document's sentences instead of one per sentence. False only for a text with no cue word, where
+    find_en yields nothing (no family runs on every sentence)."""
+    en = english()
+    if en.always or not texts:
+        return [True] * len(texts)
+    low = "\n".join(map(ascii_lower, texts))  # no cue holds a line break: none runs from one text into the next
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text) + 1)
+    cued = [False] * len(texts)
+    search, at = en.cue_re.search, 0
+    while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
+        index = bisect_right(starts, m.start()) - 1
+        cued[index] = True
+        at = starts[index + 1]
+    for cue in en.others:  # "'", "!!": each place it stands, then on from the next text
+        at = low.find(cue)
+        while at != -1:
+            index = bisect_right(starts, at) - 1
+            cued[index] = True
+            at = low.find(cue, starts[index + 1])
+    return cued
 
 
 
@@ -268,7 +404,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
     tests check that the cue gate never hides a hit)."""
     en = english()
     vocab = en.vocab
-    low = text.translate(_LOWER)
+    low = ascii_lower(text)
 
     def subject(pos, first=False):
         return vocab.subject(text, pos, people, systems, first)
@@ -278,13 +414,16 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
         for m in en.emotive.finditer(low) if "emotive" in en.always else ():
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
         return
+    present = scan.present
     for m in [*scan("judgement"), *scan("judgement_named")]:
         if not en.negation.search(low[vocab.clause_start(text, m.start()):m.start()]):
             yield "PM301", m.start(), text[m.start():m.end()], "blame"
-    for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
-        for m in scan(family):
-            yield rule_id, m.start(), text[m.start():m.end()], family
-    yield from _responsibility_en(en, text, low, scan, people, systems)
+    if not present.isdisjoint(_PLAIN):
+        for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
+            for m in scan(family):
+                yield rule_id, m.start(), text[m.start():m.end()], family
+    if not present.isdisjoint(_RESPONSIBILITY):
+        yield from _responsibility_en(en, text, low, scan, people, systems)
     if not forward:
         for m in scan("fault"):
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
@@ -308,7 +447,8 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
             if kind == "person" or (kind == "proper" and not en.system_verbs.fullmatch(verb)):
                 yield "PM301", m.start(), text[m.start():m.end()], "omission"
                 break
-    yield from _hindsight_en(en, text, low, scan, forward, subject, people, systems)
+    if not present.isdisjoint(_HINDSIGHT):
+        yield from _hindsight_en(en, text, low, scan, forward, subject, people, systems)
     if not forward:
         for m in scan("normative"):
             if _normative_about_person(en, low, m, subject):
@@ -553,15 +693,19 @@ def word_kind(people=(), systems=()):
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
     vocab = english().vocab
     known: dict = {}
+    own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
     def kind(word: str):
         if word in known:
             return known[word]
-        bare = re.sub(r"['’]s?$", "", word)
+        if not own:
+            own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
+        doc_people, doc_systems = own
+        bare = possessive_stripped(word)
         low = bare.lower()
-        if bare in systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
+        if bare in doc_systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
             what = "system"
-        elif bare in people or (bare[:1].isupper() and low in vocab.given_names):
+        elif bare in doc_people or (bare[:1].isupper() and low in vocab.given_names):
             what = "name"
         elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
             what = "role"
@@ -574,7 +718,25 @@ def word_kind(people=(), systems=()):
         known[word] = what
         return what
     kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
+    kind.people = people
     return kind
+
+
+@cache
+def people_word_en(words: frozenset):
+    """A search over ASCII-lowered text that finds every token (judge._EN_TOKEN) that is one of `words`, a
+    given name or a role, with a possessive or "n't" after it; it finds more (a role's plain text inside a
+    hyphenated word), never less."""
+    d = data("en")
+    by_first: dict = {}  # alternatives grouped by their first letter: re tries a few branches per word, not all
+    others = []
+    for alternative in [re.escape(word) for word in sorted(words | {n.lower() for n in d["given_names"]})] + d["roles"]:
+        if "a" <= alternative[:1] <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
+            by_first.setdefault(alternative[0], []).append(alternative[1:])
+        else:
+            others.append(alternative)
+    grouped = [first + "(?:" + _alts(rests) + ")" for first, rests in sorted(by_first.items())]
+    return re.compile(r"(?<![a-z])(?:" + _alts(grouped + others) + r")(?:['’]s?|n['’]t)?(?![a-z'’-])")
 
 
 def mark_names_zh(text: str) -> str:

@@ -59,6 +59,9 @@ def empty_sections(doc, ctx):
                         ("write what is known, or state why it does not apply", "写下已知信息，或说明为什么不适用"))
 
 
+_DONE = re.compile(r"\bDONE\b")
+
+
 @rule(RULES, id="PM103", name="placeholder", category="structure", severity="error",
       summary="a placeholder or TODO from the scaffold or any common template is still in the text",
       doc="`[TODO: …]`, a bare TODO/FIXME/XXX, a leftover `{{variable}}`, or another template's field such as "
@@ -74,7 +77,8 @@ def placeholders(doc, ctx):
     skip = _skip_lines(doc)
     status_rows = set()  # 'TODO' next to 'DONE' in a table is an item's status, not a placeholder
     for table in doc.tables:
-        if table is doc.action_table or any(re.search(r"\bDONE\b", c.text) for row in table.rows for c in row):
+        if table is doc.action_table or \
+                any("DONE" in c.text and _DONE.search(c.text) for row in table.rows for c in row):
             status_rows.update(range(table.start, table.end + 1))
     actions = doc.action_table
     action_rows = range(actions.start, actions.end + 1) if actions is not None else range(0)
