@@ -180,12 +180,13 @@ _SURE_MIN_HAN, _SURE_MIN_WORDS = 8, 6
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _is_sure(text: str, lang: str, ok: float, best: str) -> bool:
+def _is_sure(text: str, lang: str, ok: float, best: str, feats) -> bool:
     if ok > 1.0 - _SURE[lang]:
         return False
-    if lang == "zh":  # 「归咎于缓存配置」 lays it on a system
+    # a cause laid on a named system is an analysis: 「归咎于缓存配置」, "the root cause was the release pipeline"
+    if lang == "zh":
         return len(_HAN.findall(text)) >= _SURE_MIN_HAN and (best != "cause" or not chinese().system.search(text))
-    return len(text.split()) >= _SURE_MIN_WORDS
+    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "w:<sys>" not in feats)
 
 
 def _names_people(text: str, feats, lang: str) -> bool:
@@ -237,7 +238,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
     feats = features(text, lang, lexicon_rules, kind)
     probs = probabilities(feats, weights, scale)
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
-    sure = _is_sure(text, lang, probs[0], best)
+    sure = _is_sure(text, lang, probs[0], best, feats)
     if not (sure or _names_people(text, feats, lang)) or (
             best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text)):
         best = None
