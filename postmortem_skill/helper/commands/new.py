@@ -35,9 +35,10 @@ timeline, each with its source (metrics condensed, and stderr names the samples 
 the changes nearest the impact start, the first alert per alert name, the status page's first and resolved
 posts, one chat row per kind of action (escalation, cause found, rollback, customer report, recovery, who
 takes which follow-up), warnings near the start; stderr says what it kept and why. It marks the
-milestones it can guess (impact start, mitigated and resolved from the metrics; detected at the first
-alert that fired; acknowledged at the first acknowledgement) and says on stderr which row got which mark
-and why: check them. The full merged timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing
+milestones it can guess (impact start from the metrics; detected at the first page or person's report;
+acknowledged at the first acknowledgement; mitigated and resolved as the incident chat declared them,
+else from the metrics' sustained return) and says on stderr which row got which mark and why: check
+them. The full merged timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing
 is written into the evidence folder). --commits adds the commits of the repository here whose commit
 time lies in the incident window (from a day before the impact start to the resolution).
 
