@@ -236,3 +236,48 @@ def test_chinese_declarations():
               at(30, "张伟：观察 15 分钟无异常，事故已恢复，关闭群公告")]
     found = marks(events, hints)
     assert found["mitigated"][0].startswith("张伟：回滚完成") and found["resolved"][0].startswith("张伟：观察")
+
+
+# --------------------------------------------------------------------------- where impact starts
+
+@pytest.mark.parametrize("values, start, onset", [
+    # a small shift (restarts, a sale opening) and only later the take-off: impact starts at the take-off
+    ([955, 1067, 1126, 1067, 1023, 1021, 994, 725, 2380, 3120, 2710, 3340, 2580, 2920, 2140, 6810, 10870,
+      14230, 16940, 22640, 33520, 30000], 8, 15),
+    # a backlog that grows from the first sample off its baseline: no earlier shift, the same sample
+    ([110, 105, 130, 118, 122, 2400, 8900, 61200, 212000, 207000, 150000, 60000, 0, 0], 5, 5),
+    # a step straight to the plateau
+    ([0.1, 0.2, 0.1, 0.1, 0.2, 18, 17, 19, 18, 17, 19, 18, 0.1, 0.1, 0.2], 5, 5),
+])
+def test_impact_starts_where_the_rise_became_material(values, start, onset):
+    excursion = analyse(values)
+    assert (excursion.start, excursion.onset) == (start, onset)
+
+
+def test_an_earlier_small_shift_is_named_not_marked(tmp_path, monkeypatch, capsys):
+    values = [955, 1067, 1126, 1067, 1023, 1021, 994, 725, 2380, 3120, 2710, 3340, 2580, 2920, 2140, 6810, 10870,
+              14230, 16940, 22640, 33520, 30000, 20000, 9000, 1100, 1000, 1050, 990, 1010, 1000]
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "lag.csv").write_text("time_utc,consumer_lag\n" + "".join(
+        f"2026-11-18T13:{m:02d}:00Z,{v}\n" for m, v in enumerate(values)), encoding="utf-8")
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    code, _, err = cli(capsys, "new", "INC-1", "--severity", "SEV2", "--from", "../evidence")
+    assert code == 0, err
+    impact = next(line for line in err.splitlines() if line.strip().startswith("IMPACT STARTS"))
+    assert "13:15:00Z" in impact and "consumer_lag=6810" in impact
+    assert "first left its baseline earlier, by less (2026-11-18T13:08:00Z, line 10)" in impact
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(5, 12), st.sampled_from([0, 2, 3, 5, 8]), st.floats(50, 1e5), st.floats(0.0, 0.08),
+       st.randoms(use_true_random=False))
+def test_impact_starts_at_the_take_off_after_any_small_shift(before, shifted, height, shift, rng):
+    """A small shift held for two samples or more, then a take-off: impact starts at the take-off. (One
+    shifted sample right before it is the first step of the climb, and is read so.)"""
+    noise = height * 0.003
+    base = [100 + rng.uniform(-noise, noise) for _ in range(before)]
+    small = [100 + height * shift + rng.uniform(-noise, noise) for _ in range(shifted)]
+    take_off = [100 + height * (0.6 + 0.1 * k) for k in range(5)]
+    excursion = analyse(base + small + take_off)
+    assert excursion is not None and excursion.onset == before + shifted

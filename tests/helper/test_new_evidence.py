@@ -82,7 +82,7 @@ def test_milestones_are_guessed_on_existing_rows_and_each_guess_is_explained(rep
     start = next(i for i, line in enumerate(lines) if line.startswith("milestones marked (guesses"))
     guesses = lines[start + 1:start + 6]
     assert [g.split()[0] for g in guesses] == ["IMPACT", "DETECTED", "ACKNOWLEDGED", "MITIGATED", "RESOLVED"]
-    assert "(the first sample where consumer_lag is off its baseline (400 against 41))" in guesses[0]
+    assert "(the first sample of consumer_lag's material rise (400 against its baseline 41))" in guesses[0]
     assert "(the page (InvoiceQueueLagHigh))" in guesses[1]
     assert "consumer_lag starts moving back here: from 12,800 at its worst" in guesses[3]
     assert "the first such move after the first mitigation action at 06:30 UTC" in guesses[3]

@@ -6,6 +6,8 @@ of its excursion from the worst level so far and stays there for HOLD samples. A
 first sample (its onset) is found by walking back from where it became material over the falling steps
 that are larger than the noise. Direction comes from the data: an error rate rises, throughput falls;
 values past the baseline on the good side count as back. Missing samples (None) are skipped.
+Impact starts at the onset of the rise that made the excursion material, found the same way: a series
+that first shifts a little (restarts during a deploy) and later takes off starts at the take-off.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class Excursion:
     level: float  # the baseline: median of the first samples
     tolerance: float  # how far from it a value must be to have left it
     start: int  # first sample off the baseline (not a lone outlier)
+    onset: int  # first sample of the rise that became material (FRACTION of the excursion): impact starts
     worst: int  # the worst sample of the whole series
     recoveries: tuple[Recovery, ...]
     back: int | None  # first sample from which the series stays at its baseline
@@ -61,8 +64,20 @@ def analyse(vs: list[float | None]) -> Excursion | None:
     size = max(x for x in r[start:] if x is not None)
     worst = max((n for n in range(start, len(s)) if s[n] is not None), key=lambda n: s[n])
     known = _Known(s)
-    return Excursion(level, tolerance, start, worst, _recoveries(s, r, start, size, tolerance, known),
-                     _back(s, start, tolerance, known))
+    return Excursion(level, tolerance, start, _rise(s, r, start, size, tolerance, known), worst,
+                     _recoveries(s, r, start, size, tolerance, known), _back(s, start, tolerance, known))
+
+
+def _rise(s, r, start, size, tolerance, known) -> int:
+    """The first sample of the rise that made the excursion material: from the first steady sample past
+    FRACTION of it, back over the rising steps larger than the baseline's own noise. A series that first
+    shifts a little (a deploy's restarts, a sale's start) and only later takes off starts at the take-off."""
+    material = next(n for n in known(start) if r[n] is not None and r[n] >= FRACTION * size)
+    rows = known.rows
+    at = bisect_left(rows, material)
+    while at >= 2 and rows[at - 1] >= start and s[rows[at - 1]] - s[rows[at - 2]] > tolerance:
+        at -= 1
+    return rows[at]
 
 
 def _steady(vs):

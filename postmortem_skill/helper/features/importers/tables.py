@@ -201,10 +201,11 @@ def _s(count: int) -> str:
 
 
 def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> dict[int, tuple[str, str]]:
-    """Guesses, by line, as (milestone, what it rests on): impact starts at the first sample where a
-    series leaves its baseline; every material, sustained move back of a series (`recovery.analyse`) is
-    a mitigation candidate (`guess.milestones` prefers the first after a rollback, restart or failover,
-    else takes the first); resolved at the first sample from which every series that left stays at its
+    """Guesses, by line, as (milestone, what it rests on): impact starts at the first sample of the
+    earliest material rise of a series (`recovery`: a small shift before it is named, not marked); every
+    material, sustained move back of a series (`recovery.analyse`) is a mitigation candidate
+    (`guess.milestones` prefers the first after a rollback, restart or failover, else takes the first);
+    resolved at the first sample from which every series that left stays at its
     baseline. Only guesses: `new` says so and the writer checks them."""
     found = {}
     for i in range(len(columns.names)):
@@ -214,10 +215,16 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
                 found[columns.shown[i]] = (i, excursion)
     if not found:
         return {}
-    name, (i, first) = min(found.items(), key=lambda item: item[1][1].start)
-    value = _number(rows[first.start][1][i])
-    out = {rows[first.start][0]: ("impact_start", f"the first sample where {name} is off its baseline "
-                                  f"({_shown(value)} against {_shown(first.level)})")}
+    name, (i, first) = min(found.items(), key=lambda item: (item[1][1].onset, item[1][1].start))
+    why = (f"the first sample of {name}'s material rise ({_shown(_number(rows[first.onset][1][i]))} against "
+           f"its baseline {_shown(first.level)})")
+    earliest = min(e.start for _, e in found.values())
+    if earliest < first.onset:
+        shifted = next(n for n, (_, e) in found.items() if e.start == earliest)
+        when = f"{rows[earliest][1][columns.time].strip()}, " if columns.time is not None else ""
+        why += (f"; {shifted} first left its baseline earlier, by less ({when}line {rows[earliest][0]}): check "
+                "whether users felt that")
+    out = {rows[first.onset][0]: ("impact_start", why)}
     candidates = {}
     for name, (i, excursion) in found.items():
         for move in excursion.recoveries:
