@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from postmortem_skill.helper.features.importers.core import Event
+from postmortem_skill.helper.features.importers.detect import BOT
 from postmortem_skill.helper.features.importers.pick import event_text, speaker_of
 
 _DECLARES = {
@@ -26,7 +27,6 @@ _NOT_A_DECLARATION = re.compile(r"\?|？|\b(?:not|n't|yet|once|until|when|if|bef
                                 r"can|could|would|might|almost|nearly|partially)\b|未|没|尚|还没|是否|如果|一旦|之后|待",
                                 re.I)
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?")
-_BOT = re.compile(r"bot\b|\bbot|pagerduty|opsgenie|alertmanager|statuspage|webhook|机器人", re.I)
 
 
 def declared(events: Sequence[Event], kinds: Sequence[str]) -> dict[str, tuple[int, str]]:
@@ -34,7 +34,7 @@ def declared(events: Sequence[Event], kinds: Sequence[str]) -> dict[str, tuple[i
     found: dict[str, tuple[int, str]] = {}
     for n, (event, kind) in enumerate(zip(events, kinds)):
         who = speaker_of(event.event)
-        if kind != "chat" or not who or _BOT.search(who):
+        if kind != "chat" or not who or BOT.search(who):
             continue
         for sentence in _SENTENCE.findall(event_text(event)):
             for name, pattern in _DECLARES.items():

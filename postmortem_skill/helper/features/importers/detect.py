@@ -31,7 +31,7 @@ _PAGING = re.compile(r"page|paging|pager|critical|crit|fatal|emergency|urgent|hi
                      r"紧急|严重|致命|高", re.I)
 _QUIET = re.compile(r"warning|warn|info|informational|notice|minor|low|p[45]|sev ?[45]|提示|警告|一般|低|次要", re.I)
 _PAGER_LOG = re.compile(r"^(?:triggered|notified)\b.{0,80}\b(?:through|via|by)\b", re.I)
-_BOT = re.compile(r"bot\b|\bbot|pagerduty|opsgenie|alertmanager|grafana|datadog|prometheus|zabbix|sentry|"
+BOT = re.compile(r"bot\b|\bbot|pagerduty|opsgenie|alertmanager|grafana|datadog|prometheus|zabbix|sentry|"
                   r"monitor|webhook|incident\.io|statuspage|机器人|告警|监控", re.I)
 _BOT_FIRED = re.compile(r"\b(?:firing|fired|triggered|alerting|paging|paged)\b|触发|告警中", re.I)
 _BOT_PAGED = re.compile(r"\b(?:paging|paged|page[sd]?)\b|呼叫|电话通知", re.I)
@@ -51,7 +51,7 @@ def _clock(event: Event) -> str:
 def _short(event: Event) -> str:
     """The alert's name as the export writes it (`PaymentsApi5xxHigh`), else the start of its text."""
     who = speaker_of(event.event)
-    text = event_text(event).lstrip(" :：") if who and _BOT.search(who) else event.event
+    text = event_text(event).lstrip(" :：") if who and BOT.search(who) else event.event
     name = alert_name(text)
     at = text.lower().find(name) if name else -1
     return text[at:at + len(name)] if at >= 0 else text[:40]
@@ -63,7 +63,7 @@ def signal(event: Event, kind: str) -> str | None:
     if event.day:
         return None
     who = speaker_of(event.event) if kind == "chat" else None
-    if who is not None and not _BOT.search(who):
+    if who is not None and not BOT.search(who):
         return "person"
     if who is not None:  # a bot's post: an alert arriving in chat
         text = event_text(event)
