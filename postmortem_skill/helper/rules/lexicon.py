@@ -162,6 +162,8 @@ def _spelled_out(alternative: str) -> list[str]:
     tails = _spelled_out(alternative[plain.end():])
     out = [word + tail for word in plain.group(1).split("|") for tail in tails]
     return out + tails if plain.group(2) == "?" else out
+
+
 _LOOKBEHIND = re.compile(r"\(\?<=([a-z0-9'’ |-]+)\)")
 
 
