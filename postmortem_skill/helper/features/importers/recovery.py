@@ -73,11 +73,7 @@ def _rise(s, r, start, size, tolerance, known) -> int:
     FRACTION of it, back over the rising steps larger than the baseline's own noise. A series that first
     shifts a little (a deploy's restarts, a sale's start) and only later takes off starts at the take-off."""
     material = next(n for n in known(start) if r[n] is not None and r[n] >= FRACTION * size)
-    rows = known.rows
-    at = bisect_left(rows, material)
-    while at >= 2 and rows[at - 1] >= start and s[rows[at - 1]] - s[rows[at - 2]] > tolerance:
-        at -= 1
-    return rows[at]
+    return _first_of_move(s, material, start, tolerance, known, rising=True)
 
 
 def _steady(vs):
@@ -112,7 +108,7 @@ def _recoveries(s, r, start, size, tolerance, known) -> tuple[Recovery, ...]:
         worst = n if worst is None or s[n] > s[worst] else worst
         if s[n] <= top - material and _held(s, n, top - material, known):
             noise = _noise(s, since, n, top - material, tolerance, known)
-            found.append(Recovery(_onset(s, n, worst, noise, known), n, worst))
+            found.append(Recovery(_first_of_move(s, n, worst + 1, noise, known, rising=False), n, worst))
             n = since = _end_of_fall(s, n, noise, known)
             top, worst = None, None
             continue
@@ -136,11 +132,13 @@ def _noise(s, since, confirmed, band, tolerance, known) -> float:
     return max(tolerance, 2 * sorted(turns)[(len(turns) - 1) // 2])  # the lower median: the fall may be one
 
 
-def _onset(s, confirmed, worst, noise, known) -> int:
+def _first_of_move(s, seen, floor, noise, known, rising: bool) -> int:
+    """The first sample of the rise (or fall) that `seen` is part of: back from it while the step into the
+    sample before is the same way and larger than `noise`, never before `floor`."""
     rows = known.rows
-    at = bisect_left(rows, confirmed)
-    while at >= 2 and rows[at - 1] > worst and s[rows[at - 2]] - s[rows[at - 1]] > noise:
-        at -= 1  # the sample before is part of the fall too
+    at = bisect_left(rows, seen)
+    while at >= 2 and rows[at - 1] >= floor and (s[rows[at - 1]] - s[rows[at - 2]]) * (1 if rising else -1) > noise:
+        at -= 1  # the sample before is part of the move too
     return rows[at]
 
 
