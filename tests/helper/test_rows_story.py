@@ -50,6 +50,8 @@ def test_the_cart_folder_keeps_the_story_and_leaves_the_other_services_out(cart)
     for other in others:
         assert not [text for text in texts if other in text], other
     assert "actions on the system" in err and "kept 20 of" in err
+    assert "services the incident's pages do not name (auth-service, billing-worker, recommendations-api, " \
+        "search-api, web-frontend)" in err
 
 
 def test_the_cart_folder_metrics_match_its_truth(cart):

@@ -335,6 +335,10 @@ def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -
     if chosen.reasons:
         print(f"kept {drafted} of {len(records)} rows ({', '.join(chosen.reasons)}); all rows: --rows all",
               file=sys.stderr)
+    if chosen.reasons and chosen.others:
+        print(f"left out of the draft, kept in {record}: alerts and changes on services the incident's pages do "
+              f"not name ({', '.join(chosen.others)}); one that paged inside the impact window is kept",
+              file=sys.stderr)
 
 
 def _say_guesses(events, guessed: dict[str, str], picked: scaffold.Facts, json_path: Path) -> None:

@@ -35,6 +35,7 @@ class Pick:
     kept: tuple[int, ...]  # indices into the events, ascending (the events are in time order)
     reasons: tuple[str, ...]  # the tiers that gave rows, in tier order; () when every row fitted
     far: tuple[int, ...] = ()  # another change's window rows, hours from the incident: never picked
+    others: tuple[str, ...] = ()  # the other services whose alerts and changes were left out
 
 
 # --------------------------------------------------------------------------- what a row is
@@ -116,6 +117,19 @@ def alert_state(event: Event) -> str | None:
     if words and all(_SEVERITY.match(w) for w in words):
         return "fired"  # an alert list with a severity column and no state
     return None
+
+
+_PAGING = re.compile(r"page|paging|pager|critical|crit|fatal|emergency|urgent|high|major|p[0-3]|sev ?[0-3]|"
+                     r"紧急|严重|致命|高", re.I)
+_PAGER_TRIGGER = re.compile(r"^(?:triggered|notified)\b.{0,80}\b(?:through|via|by)\b", re.I)
+
+
+def paged(event: Event) -> bool:
+    """An alert tool's row that fired with a paging severity (page, critical, P1-P3, high …), or a pager's
+    trigger or notification."""
+    if alert_state(event) != "fired":
+        return False
+    return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in label_words(event.event))
 
 
 def alert_name(text: str) -> str:
@@ -391,18 +405,17 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
         return Pick(tuple(sorted(candidates | set(must))), (), far_rows)
     kinds = classify(events)
     anchor, end = _anchor_and_end(events, kinds)
-    from postmortem_skill.helper.features.importers.detect import signal  # detect reads this module's names
 
-    def paged(n):
-        return signal(events[n], kinds[n]) == "page"
+    def was_paged(n):
+        return kinds[n] == "alert" and paged(events[n])
 
-    ours = incident_services(events, paged, lambda n: kinds[n] == "alert" and alert_state(events[n]) == "fired",
+    ours = incident_services(events, was_paged, lambda n: kinds[n] == "alert" and alert_state(events[n]) == "fired",
                              anchor, end)
     known = frozenset(s for n, e in enumerate(events) if kinds[n] in ("alert", "change") for s in services(e.event))
     tiers = {
         "changes near impact": _changes(events, kinds, candidates, anchor, end, ours),
         "actions on the system": _operations(events, kinds, candidates, anchor, end, ours, known),
-        "first alerts": _first_alerts(events, kinds, candidates, anchor, end, ours, paged),
+        "first alerts": _first_alerts(events, kinds, candidates, anchor, end, ours, was_paged),
         "status page": _status_posts(events, kinds, candidates),
         "who takes which follow-up": _actions(events, kinds, candidates, anchor, ours, known, "follow-up"),
         "one chat row per action": _actions(events, kinds, candidates, anchor, ours, known),
@@ -421,4 +434,7 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
     for n in _other_sources(events, kinds, candidates - set(kept), kept, anchor, end)[:max(0, limit - len(kept))]:
         kept[n] = _LAST
     order = ["milestones", "marked rows", *tiers, _LAST]
-    return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows)
+    others = sorted({s for n in candidates - set(kept) if kinds[n] in ("alert", "change")
+                     and relevance(events[n].event, ours) == 2 for s in services(events[n].event)} - ours)
+    return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows,
+                tuple(others))
