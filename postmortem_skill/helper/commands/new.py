@@ -32,14 +32,18 @@ severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Sta
 every file as `postmortem timeline` does (same readers, same one stderr line per skipped file and per
 file whose times carry no zone; --tz and --date as there), puts at most 20 of its rows in the draft's
 timeline, each with its source (metrics condensed, and stderr names the samples left out): the milestones,
-the changes nearest the impact start, the first alert per alert name, the status page's first and resolved
-posts, one chat row per kind of action (escalation, cause found, rollback, customer report, recovery, who
-takes which follow-up), warnings near the start; stderr says what it kept and why. It marks the
+the changes nearest the impact start, the actions taken on the system in chat (the release announced before
+the impact; the decision, start and finish of a rollback, restart, failover or switch-off; a question or
+proposal is not one), the first alert per alert name, the status page's first and resolved posts, who
+takes which follow-up, one chat row per kind of talk (escalation, cause found, customer report, recovery),
+warnings near the start. Alerts and changes on services the incident's pages do not name are left out
+(an alert that paged inside the impact window stays); stderr says what it kept and why. It marks the
 milestones it can guess (impact start from the metrics; detected at the first page or person's report;
-acknowledged at the first acknowledgement; mitigated and resolved as the incident chat declared them,
-else from the metrics' sustained return) and says on stderr which row got which mark and why: check
-them. The full merged timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing
-is written into the evidence folder). --commits adds the commits of the repository here whose commit
+acknowledged at the first acknowledgement; mitigated and resolved as the incident chat declared them, at
+the time the declaration states ("Mitigated at 14:47" posted 14:48 is 14:47), else from the metrics'
+sustained return) and says on stderr which row got which mark and why: check them. The full merged
+timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing is written into the
+evidence folder). --commits adds the commits of the repository here whose commit
 time lies in the incident window (from a day before the impact start to the resolution).
 
 --from FILE also takes the JSON `postmortem timeline DIR --format json` prints (or ID.timeline.json) and
@@ -272,7 +276,7 @@ def _from_evidence(args, skip: set[str]) -> tuple[list, dict[str, str]]:
                          "see `postmortem timeline --help` for the inputs it reads")
     for note in notes:
         print(note, file=sys.stderr)
-    events, guesses = importers.guess_milestones(events, hints)
+    events, guesses = importers.guess_milestones(events, hints, lambda source: zones.of(_split(source or "")[0])[0])
     if args.commits:
         events = importers.merge([events, _commits(events)])
     return events, {g.name: g.why for g in guesses}
@@ -330,6 +334,10 @@ def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -
               f"more than 6 h from the incident ({names})", file=sys.stderr)
     if chosen.reasons:
         print(f"kept {drafted} of {len(records)} rows ({', '.join(chosen.reasons)}); all rows: --rows all",
+              file=sys.stderr)
+    if chosen.reasons and chosen.others:
+        print(f"left out of the draft, kept in {record}: alerts and changes on services the incident's pages do "
+              f"not name ({', '.join(chosen.others)}); one that paged inside the impact window is kept",
               file=sys.stderr)
 
 

@@ -24,13 +24,11 @@ from postmortem_skill.helper.features.importers.pick import (
     alert_state,
     event_text,
     label_words,
+    paged,
     speaker_of,
 )
 
-_PAGING = re.compile(r"page|paging|pager|critical|crit|fatal|emergency|urgent|high|major|p[0-3]|sev ?[0-3]|"
-                     r"紧急|严重|致命|高", re.I)
 _QUIET = re.compile(r"warning|warn|info|informational|notice|minor|low|p[45]|sev ?[45]|提示|警告|一般|低|次要", re.I)
-_PAGER_LOG = re.compile(r"^(?:triggered|notified)\b.{0,80}\b(?:through|via|by)\b", re.I)
 BOT = re.compile(r"bot\b|\bbot|pagerduty|opsgenie|alertmanager|grafana|datadog|prometheus|zabbix|sentry|"
                   r"monitor|webhook|incident\.io|statuspage|机器人|告警|监控", re.I)
 _BOT_FIRED = re.compile(r"\b(?:firing|fired|triggered|alerting|paging|paged)\b|触发|告警中", re.I)
@@ -74,12 +72,9 @@ def signal(event: Event, kind: str) -> str | None:
         return "quiet" if _BOT_QUIET.search(text) else "alert"
     if kind != "alert" or alert_state(event) != "fired":
         return None
-    if _PAGER_LOG.match(event.event):
+    if paged(event):
         return "page"
-    words = label_words(event.event)
-    if any(_PAGING.fullmatch(w) for w in words):
-        return "page"
-    if any(_QUIET.fullmatch(w) for w in words):
+    if any(_QUIET.fullmatch(w) for w in label_words(event.event)):
         return "quiet"
     return "alert"
 

@@ -52,10 +52,12 @@ def thresholds(events) -> tuple[float, ...]:
     return tuple(sorted(found))
 
 
-def milestones(events: list[Event], hints: dict) -> tuple[list[Event], list[Guess]]:
+def milestones(events: list[Event], hints: dict, zone_of=None) -> tuple[list[Event], list[Guess]]:
     """The events with guessed milestones marked, and a `Guess` for each, in milestone order. `hints` maps
-    a row's source (`path:line`) to a milestone name or (name, why) from the metrics. Nothing is guessed
-    when the events already mark a milestone: the evidence (or the user) decided."""
+    a row's source (`path:line`) to a milestone name or (name, why) from the metrics; `zone_of(source)` is
+    the zone of a chat's clock times (for a declaration's stated time). Nothing is guessed when the events
+    already mark a milestone: the evidence (or the user) decided. A declaration's row moves to the time it
+    states ("Mitigated at 14:47", posted 14:48), so the rows stay in time order."""
     if any(e.milestone for e in events):
         return events, []
     hinted = [(n, _hint(hints[e.source])) for n, e in enumerate(events) if e.source in hints]
@@ -69,7 +71,7 @@ def milestones(events: list[Event], hints: dict) -> tuple[list[Event], list[Gues
     mitigated = _mitigated(events, kinds, start, [(n, why) for n, (m, why) in hinted if m == "mitigated"])
     if mitigated is not None and mitigated[0] not in marks:
         marks[mitigated[0]] = ("mitigated", mitigated[1])
-    _prefer_declared(marks, events, kinds)
+    stated = _prefer_declared(marks, events, kinds, zone_of)
     detected = detection(events, kinds, start)
     if detected is not None and detected[0] not in marks:
         marks[detected[0]] = ("detected", detected[1])
@@ -80,20 +82,28 @@ def milestones(events: list[Event], hints: dict) -> tuple[list[Event], list[Gues
     for later, earlier in (("mitigated", "acknowledged"), ("resolved", "mitigated")):
         if later in by_name and earlier in by_name and by_name[later] < by_name[earlier]:
             del marks[by_name.pop(later)]  # a guess out of order is no guess
-    out = [replace(e, milestone=marks[n][0]) if n in marks else e for n, e in enumerate(events)]
-    guesses = [Guess(n + 1, name, why) for n, (name, why) in marks.items()]
-    return out, sorted(guesses, key=lambda g: ORDER.index(g.name))
+    out = [replace(e, milestone=marks[n][0], time=stated.get(n, e.time)) if n in marks else e
+           for n, e in enumerate(events)]
+    order = sorted(range(len(out)), key=lambda n: out[n].time)
+    row = {old: new for new, old in enumerate(order)}
+    guesses = [Guess(row[n] + 1, name, why) for n, (name, why) in marks.items()]
+    return [out[n] for n in order], sorted(guesses, key=lambda g: ORDER.index(g.name))
 
 
-def _prefer_declared(marks: dict, events, kinds) -> None:
-    """A milestone the incident chat declares replaces the metrics' guess, which the reason keeps."""
-    for name, (row, why) in declared(events, kinds).items():
+def _prefer_declared(marks: dict, events, kinds, zone_of) -> dict:
+    """A milestone the incident chat declares replaces the metrics' guess, which the reason keeps; the
+    times the declarations state, by row."""
+    stated = {}
+    for name, (row, why, when) in declared(events, kinds, zone_of).items():
         guessed = next((n for n, (m, _) in marks.items() if m == name), None)
         if guessed is not None and guessed != row:
             metric_why = marks.pop(guessed)[1]
             why += f"; the metrics suggest {events[guessed].time:%H:%M} UTC (row {guessed + 1}: {metric_why})"
         if row not in marks:
             marks[row] = (name, why)
+            if when is not None:
+                stated[row] = when
+    return stated
 
 
 def _hint(hint) -> tuple[str, str]:

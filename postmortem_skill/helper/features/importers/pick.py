@@ -24,6 +24,8 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from postmortem_skill.helper.features.importers.core import Event
+from postmortem_skill.helper.features.importers.operations import is_talk, steps, versions
+from postmortem_skill.helper.features.importers.services import incident_services, relevance, services
 
 LIMIT = 20
 
@@ -33,6 +35,7 @@ class Pick:
     kept: tuple[int, ...]  # indices into the events, ascending (the events are in time order)
     reasons: tuple[str, ...]  # the tiers that gave rows, in tier order; () when every row fitted
     far: tuple[int, ...] = ()  # another change's window rows, hours from the incident: never picked
+    others: tuple[str, ...] = ()  # the other services whose alerts and changes were left out
 
 
 # --------------------------------------------------------------------------- what a row is
@@ -82,14 +85,15 @@ ACTIONS = (
     ("recovery", r"\brecover|\bdrain(?:ing|ed)\b|back to normal|back (?:under|below)|catching up|\bhealthy\b|"
                  r"looks good|all clear|\bdropping\b|\bfalling\b(?! back)|working again|going through|"
                  r"恢复|回落|已正常|恢复正常"),
-    ("follow-up", r"\btakes? (?:the|over)\b|\bwill own\b|\bowns?\b|\bowner\b|action item|"
+    ("follow-up", r"\btakes? (?:the|over)\b|\bwill own\b|\bowns?\b|\bowned by\b|\bis mine\b|\bowner\b|action item|"
                   r"\bI'?ll (?:add|fix|write|own|take|look|file|open)|负责|跟进"),
 )
-# who takes which follow-up is what the action items' owners come from: up to three such rows
-_MORE = {"follow-up": 3}
+# who takes which follow-up is what the action items' owners come from: a tier of their own, up to four
+_MORE = {"follow-up": 4}
 _EARLY = {"symptom", "customer report", "escalation", "cause found"}  # may come before the first bad sample
 _ACTION_RES = tuple((name, re.compile(pattern, re.I)) for name, pattern in ACTIONS)
 _ROLLBACK = _ACTION_RES[0][1]
+_OPERATED = {"rollback", "restart", "failover", "scaling", "switch off"}  # `_operations` has these
 
 
 def label_words(text: str) -> list[str]:
@@ -115,14 +119,30 @@ def alert_state(event: Event) -> str | None:
     return None
 
 
+_PAGING = re.compile(r"page|paging|pager|critical|crit|fatal|emergency|urgent|high|major|p[0-3]|sev ?[0-3]|"
+                     r"紧急|严重|致命|高", re.I)
+_PAGER_TRIGGER = re.compile(r"^(?:triggered|notified)\b.{0,80}\b(?:through|via|by)\b", re.I)
+
+
+def paged(event: Event) -> bool:
+    """An alert tool's row that fired with a paging severity (page, critical, P1-P3, high …), or a pager's
+    trigger or notification."""
+    if alert_state(event) != "fired":
+        return False
+    return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in label_words(event.event))
+
+
 def alert_name(text: str) -> str:
     """`SettlementConsumerLagHigh: consumer lag … [page, firing]`, `… - settlement-consumer [high,
     triggered]`, `[Triggered] invoice-mailer send rate is 0` → one name per alert, lower case."""
     text = _LABEL.sub("", _LEADING_STATE.sub("", text)).strip()
     first = text.split(None, 1)[0] if text else ""
-    if re.fullmatch(r"[A-Za-z][\w.-]{3,}", first) and (re.search(r"[a-z][A-Z]|[_.-]", first) or first.isupper()):
+    service_first = bool(services(first)) and first.islower() and " " in text  # `order-service 错误率超过 5%`
+    if re.fullmatch(r"[A-Za-z][\w.-]{3,}", first) and (re.search(r"[a-z][A-Z]|[_.-]", first) or first.isupper()) \
+            and not service_first:
         return first.rstrip(":").lower()
-    return re.split(r"\s*[:：]\s|\s+-\s|\s+on\s", text, maxsplit=1)[0].strip().lower()
+    name = re.split(r"\s*[:：]\s|\s+-\s|\s+on\s", text, maxsplit=1)[0].strip().lower()
+    return re.split(r"\s*\d", name, maxsplit=1)[0].strip() if service_first else name  # not its figures
 
 
 def _chat_files(events: Sequence[Event], kinds: list[str | None]) -> set[str]:
@@ -201,24 +221,57 @@ def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime
     return anchor, max(end, anchor)
 
 
-def _changes(events, kinds, candidates, anchor, end) -> list[int]:
-    """Changes from a day before the impact start to its end: the closest before it (the likely
-    trigger), then those during it (a rollback), then the others before it, closest first; a change
-    window's end row after every start."""
+def _changes(events, kinds, candidates, anchor, end, ours) -> list[int]:
+    """Changes from a day before the impact start to its end, those to the incident's services first, then
+    those naming no service; another service's only when there is none of those. Within each: the closest
+    before the start (the likely trigger), then those during it (a rollback), then the others before it,
+    closest first; a change window's end row after every start."""
     found = [n for n in candidates if kinds[n] == "change" and anchor - timedelta(days=1) <= events[n].time <= end]
-    before = sorted((n for n in found if events[n].time <= anchor), key=lambda n: (anchor - events[n].time, n))
+    rel = {n: relevance(events[n].event, ours) for n in found}
+    if any(r < 2 for r in rel.values()):
+        found = [n for n in found if rel[n] < 2]
+    before = sorted((n for n in found if events[n].time <= anchor), key=lambda n: (rel[n], anchor - events[n].time, n))
 
     def rank(n):
         during = events[n].time > anchor
         group = 0 if before and n == before[0] else 1 if during and _ROLLBACK.search(events[n].event) \
             else 2 if during else 3
-        return bool(_WINDOW_END.search(events[n].event)), group, abs(events[n].time - anchor), n
+        return bool(_WINDOW_END.search(events[n].event)), rel[n], group, abs(events[n].time - anchor), n
     return sorted(found, key=rank)
 
 
-def _first_alerts(events, kinds, candidates, anchor, end) -> list[int]:
+def _operations(events, kinds, candidates, anchor, end, ours, known) -> list[int]:
+    """Chat rows that act on the system (`operations`): the last release announced before the impact start
+    (within a day), then during the incident the first decision, start and finish of each kind of action
+    (rollback, restart, failover, scaling, switch-off, deploy). Rows about another service are left out."""
+    before, firsts, targets = None, {}, {}
+    for n, event in enumerate(events):
+        if kinds[n] != "chat" or event.day or not anchor - timedelta(days=1) <= event.time <= end:
+            continue
+        text = event_text(event)
+        found = steps(text)
+        if not found and not targets or relevance(text, ours, known) == 2:
+            continue
+        if event.time < anchor:
+            if any(step.kind == "deploy" and step.phase != "decision" for step in found):
+                before = n
+            continue
+        for step in found:
+            firsts.setdefault((step.kind, step.phase), n)
+            if step.version and step.phase != "finish" and step.kind in ("rollback", "deploy"):
+                targets.setdefault(step.kind, set()).add(step.version)
+        if not found and not is_talk(text):  # `all 8 pods on 1.13.2`: the version a rollback went to
+            for kind, wanted in targets.items():
+                if wanted & versions(text):
+                    firsts.setdefault((kind, "finish"), n)
+    rows = ([before] if before is not None else []) + sorted(set(firsts.values()))
+    return [n for n in rows if n in candidates]
+
+
+def _first_alerts(events, kinds, candidates, anchor, end, ours, paged) -> list[int]:
     """The first firing of each alert name, in the incident window first. A pager's log line that names
-    no alert (`Triggered through the API`) within two minutes of an alert that fired is that alert's page."""
+    no alert (`Triggered through the API`) within two minutes of an alert that fired is that alert's page.
+    An alert on another service than the incident's is left out unless it paged inside the window."""
     names, ids, out, last_fired = set(), set(), [], None
     for n, event in enumerate(events):
         if kinds[n] != "alert" or alert_state(event) != "fired":
@@ -230,7 +283,8 @@ def _first_alerts(events, kinds, candidates, anchor, end) -> list[int]:
         names.add(name)
         ids.add(event.id)
         last_fired = event.time
-        if not repeat and n in candidates:
+        other = relevance(event.event, ours) == 2 and not (anchor <= event.time <= end and paged(n))
+        if not repeat and not other and n in candidates:
             out.append(n)
     early = anchor - timedelta(hours=1)
     return sorted(out, key=lambda n: (not early <= events[n].time <= end, n))
@@ -254,7 +308,9 @@ def _copies_an_alert(event: Event, alerts: dict[str, datetime]) -> bool:
                if len(name) >= 6)
 
 
-def _actions(events, kinds, candidates, anchor) -> list[int]:
+def _actions(events, kinds, candidates, anchor, ours, known, only=None) -> list[int]:
+    """One chat row per kind of talk (`only` that kind); actions on the system are `_operations`' (a
+    question or a proposal to roll back is no rollback), and a row about another service only is left out."""
     alerts = {}
     for n, event in enumerate(events):
         if kinds[n] == "alert":
@@ -262,11 +318,13 @@ def _actions(events, kinds, candidates, anchor) -> list[int]:
     pages = any(kind == "status page" for kind in kinds)  # its own tier has the posts
     out = []
     for name, pattern in _ACTION_RES:
-        if name == "status update" and pages:
+        wanted = name == only if only else name != "follow-up"  # the follow-ups are a tier of their own
+        if not wanted or name in _OPERATED or name == "status update" and pages:
             continue
         since = anchor - timedelta(hours=1) if name in _EARLY else anchor
         found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other") and events[n].time >= since
-                 and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts))
+                 and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts)
+                 and relevance(event_text(events[n]), ours, known) < 2)
         for n in islice(found, _MORE.get(name, 1)):
             if n not in out:
                 out.append(n)
@@ -326,10 +384,12 @@ def _other_sources(events, kinds, candidates, kept, anchor, end) -> list[int]:
 
 
 # (tier, core share, most rows): the first round gives every tier its core share, in this order ...
-_SHARES = {"changes near impact": (2, 4), "first alerts": (1, 4), "status page": (2, 2),
-           "one chat row per action": (8, 14), "warnings near impact": (1, 3), "metric peak": (1, 1)}
+_SHARES = {"changes near impact": (2, 4), "actions on the system": (5, 8), "first alerts": (1, 4),
+           "status page": (1, 2), "who takes which follow-up": (3, 4), "one chat row per action": (3, 10),
+           "warnings near impact": (1, 3), "metric peak": (1, 1)}
 # ... the second fills up to the most, the actions taken first: they carry the story and the owners
-_SECOND = ("one chat row per action", "first alerts", "changes near impact", "warnings near impact")
+_SECOND = ("actions on the system", "who takes which follow-up", "one chat row per action", "first alerts",
+           "changes near impact", "status page", "warnings near impact")
 _LAST = "one row per other source"
 
 
@@ -345,11 +405,20 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
         return Pick(tuple(sorted(candidates | set(must))), (), far_rows)
     kinds = classify(events)
     anchor, end = _anchor_and_end(events, kinds)
+
+    def was_paged(n):
+        return kinds[n] == "alert" and paged(events[n])
+
+    ours = incident_services(events, was_paged, lambda n: kinds[n] == "alert" and alert_state(events[n]) == "fired",
+                             anchor, end)
+    known = frozenset(s for n, e in enumerate(events) if kinds[n] in ("alert", "change") for s in services(e.event))
     tiers = {
-        "changes near impact": _changes(events, kinds, candidates, anchor, end),
-        "first alerts": _first_alerts(events, kinds, candidates, anchor, end),
+        "changes near impact": _changes(events, kinds, candidates, anchor, end, ours),
+        "actions on the system": _operations(events, kinds, candidates, anchor, end, ours, known),
+        "first alerts": _first_alerts(events, kinds, candidates, anchor, end, ours, was_paged),
         "status page": _status_posts(events, kinds, candidates),
-        "one chat row per action": _actions(events, kinds, candidates, anchor),
+        "who takes which follow-up": _actions(events, kinds, candidates, anchor, ours, known, "follow-up"),
+        "one chat row per action": _actions(events, kinds, candidates, anchor, ours, known),
         "warnings near impact": _warnings(events, kinds, candidates, anchor),
         "metric peak": _metric_peak(events, kinds, candidates),
     }
@@ -365,4 +434,7 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
     for n in _other_sources(events, kinds, candidates - set(kept), kept, anchor, end)[:max(0, limit - len(kept))]:
         kept[n] = _LAST
     order = ["milestones", "marked rows", *tiers, _LAST]
-    return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows)
+    others = sorted({s for n in candidates - set(kept) if kinds[n] in ("alert", "change")
+                     and relevance(events[n].event, ours) == 2 for s in services(events[n].event)} - ours)
+    return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows,
+                tuple(others))
