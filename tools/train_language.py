@@ -14,9 +14,9 @@ Multinomial logistic regression over the judge's features (AdaGrad, L2, the mean
 bootstrap samples, fixed seeds: the same data gives the same model), classes ok / blame / cause /
 hindsight / emotive. A sentence labelled 1 without a kind takes the class of what the phrase lists find
 in it, or blame. Features seen in fewer than DEFAULTS' min_count training sentences are dropped; the
-per-language settings (DEFAULTS) were chosen on dev2. With --write the weights go to
+per-language settings (DEFAULTS) were chosen on dev2 and dev4. With --write the weights go to
 rules/lexicons/model-<lang>.json, with the threshold that scores best on dev2 and dev4 (highest recall at
-precision >= 0.97 with the lexicon, never below 0.55), and tests/helper/data/language/known-misses.txt
+precision >= PRECISION with the lexicon, never below even odds), and tests/helper/data/language/known-misses.txt
 is rewritten for the per-sentence tests.
 
 --also FILE adds a labelled file kept outside the repository as one more split to evaluate, named by the
@@ -173,8 +173,8 @@ def scored(model, rows, lang):
     return out
 
 
-# chosen on dev2: English phrase-list hits are precise enough to keep all (veto 0); Chinese ones are not
-DEFAULTS = {"en": {"l2": 1e-2, "veto": 0.0, "min_count": 2}, "zh": {"l2": 3e-5, "veto": 0.05, "min_count": 3}}
+# chosen on dev2 and dev4: a phrase-list hit the model scores below the veto is dropped
+DEFAULTS = {"en": {"l2": 1e-2, "veto": 0.1, "min_count": 2}, "zh": {"l2": 3e-5, "veto": 0.05, "min_count": 3}}
 VETO = 0.0  # a lexicon hit the model scores below this is dropped
 
 
@@ -189,12 +189,15 @@ def measure(results, threshold: float) -> dict:
             "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0}
 
 
+PRECISION = 0.96  # the threshold is the lowest that keeps this precision on the choosing sets (target: 0.95)
+
+
 def best_threshold(results) -> float:
     best = (0.0, 0.99)
-    for step in range(55, 99):  # better than even odds: most sentences of a real postmortem are fine
+    for step in range(50, 99):  # at least even odds: most sentences of a real postmortem are fine
         t = step / 100
         m = measure(results, t)
-        if m["precision"] >= 0.97 and m["recall"] > best[0]:
+        if m["precision"] >= PRECISION and m["recall"] > best[0]:
             best = (m["recall"], t)
     return best[1]
 

@@ -37,9 +37,12 @@ RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emot
 CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": "cause", "PM302": "hindsight",
                  "PM304": "emotive"}
 
-_EN_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
+_EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
 _ZH_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
+_INITIALS = re.compile(r"\b[A-Z]\.[A-Z]\.")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
+_US = frozenset(("i", "we", "me", "us", "my", "our"))
+_NOT_A_ROLE = frozenset(("user", "users", "customer", "customers")) | _US
 _PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone anyone".split())
 
 
@@ -50,7 +53,7 @@ def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
     for index, m in enumerate(_EN_TOKEN.finditer(text)):
         word = m.group()
         what = None
-        if word[0] == "@":
+        if word[0] == "@" or word[1:2] == ".":  # a handle, initials ("R.S.")
             token = "<name>"
         elif word[0].isdigit():
             token = "<time>" if _TIME.fullmatch(word) else "<num>"
@@ -82,7 +85,9 @@ def _en_features(text: str, kind) -> list[str]:
     padded = ["^", *tokens, "$"]
     feats += ["b:" + a + " " + b for a, b in zip(padded, padded[1:])]
     feats += ["t:" + a + " " + b + " " + c for a, b, c in zip(padded, padded[1:], padded[2:])]
-    if "role" in kinds:
+    # users and customers are almost always the people affected, and the writers themselves ("we had to …")
+    # are blamed only in hindsight, which assess() reads from the words
+    if any(what == "role" and token not in _NOT_A_ROLE for token, what in zip(tokens, kinds)):
         feats.append("r:role")
     for i, token in enumerate(tokens[:6]):
         if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
@@ -161,13 +166,16 @@ def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
 
 _PEOPLE_EN = frozenset(("<name>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
                         "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
+_PEOPLE_EN_NOT_US = _PEOPLE_EN - _US
 _PEOPLE_ZH = re.compile(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
 # English hindsight is about a past that did not happen: a modal perfect, "if only", a pluperfect. Without
-# one, "X should be able to …" is a plan and "we had to …" an account, whatever the words around them
-_LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: not| never)? have\b|['’]ve\b|"
-                         r"\bif only\b|\bhad (?!to\b)(?:\w+ ){0,3}\w+(?:ed|en|wn)\b", re.I)
+# one a sentence is not hindsight, whatever the words around it ("X should be able to …" is a plan): assess()
+# then weighs it as the likeliest of the other classes
+_LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: \w+){0,2} have\b|"
+                         r"['’](?:ve|d have)\b|\bif only\b|\bhad(?:n['’]t| not)\b|"
+                         r"\bhad (?!to\b)(?:[@\w.-]+ ){0,3}\w+(?:ed|en|wn)\b", re.I)
 
 
 # A verdict this sure stands without a person in the sentence: Chinese drops the subject (「没按流程走就直接
@@ -189,17 +197,20 @@ def _is_sure(text: str, lang: str, ok: float, best: str, feats) -> bool:
     return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "w:<sys>" not in feats)
 
 
-def _names_people(text: str, feats, lang: str) -> bool:
-    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame."""
+def _names_people(text: str, feats, lang: str, verdict: str | None = None) -> bool:
+    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. In
+    English the writers themselves ("we had to enable flexible SSL") count only for hindsight ("we should
+    have caught this")."""
     if lang == "zh":
         return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "w:<name>" in feats)
-    return "r:role" in feats or any(f[2:] in _PEOPLE_EN for f in feats if f.startswith("w:"))
+    people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
+    return "r:role" in feats or any(f[2:] in people for f in feats if f.startswith("w:"))
 
 
 def _word_names_people(word: str, kind) -> bool:
     """Whether _en_tokens makes of `word` a token that _names_people counts: <name>, a role or one of
     _PEOPLE_EN (a capitalised word first in the sentence is read as a plain word: it may be "They")."""
-    if word[0] == "@":
+    if word[0] == "@" or word[1:2] == ".":
         return True
     if word[0].isdigit():
         return False
@@ -218,7 +229,8 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     memo = getattr(kind, "memo", None)
     if lang == "zh" or memo is None or len(text.split()) >= _SURE_MIN_WORDS:
         return True
-    if for_many_documents() and "@" not in text and not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
+    if for_many_documents() and "@" not in text and not _INITIALS.search(text) and \
+            not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
             not any(person in text for person in getattr(kind, "people", ("",))):
         return False  # no word that could be a person's: no need to read each one
     for word in _EN_TOKEN.findall(text):
@@ -238,9 +250,12 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
     feats = features(text, lang, lexicon_rules, kind)
     probs = probabilities(feats, weights, scale)
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
+    if best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text):
+        # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
+        # someone is still judged, as the likeliest of the other classes
+        best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
     sure = _is_sure(text, lang, probs[0], best, feats)
-    if not (sure or _names_people(text, feats, lang)) or (
-            best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text)):
+    if not (sure or _names_people(text, feats, lang, best)):
         best = None
     return 1.0 - probs[0], best
 

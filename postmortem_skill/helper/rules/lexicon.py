@@ -73,6 +73,7 @@ class _English:
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
+        self.person_nouns = frozenset(d["person_nouns"])
         self._lazy["responsible"] = _words(d["responsible"])
         self._lazy["responsible_object"] = _words(d["responsible_object"]) + r"\s+"
         self._lazy["root"] = r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?"
@@ -693,7 +694,7 @@ _NOT_ROLES_HERE = frozenset(("group", "groups"))
 def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
-    vocab = english().vocab
+    vocab, person_nouns = english().vocab, english().person_nouns
     known: dict = {}
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
@@ -713,6 +714,8 @@ def word_kind(people=(), systems=()):
             what = "role"
         elif low in vocab.systems or vocab.system_name.fullmatch(low):
             what = "system"
+        elif low in person_nouns or (low[-1:] == "s" and low[:-1] in person_nouns):
+            what = "role"
         elif bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and bare not in vocab.stop_caps:
             what = "proper"
         else:
@@ -727,12 +730,13 @@ def word_kind(people=(), systems=()):
 @cache
 def people_word_en(words: frozenset):
     """A search over ASCII-lowered text that finds every token (judge._EN_TOKEN) that is one of `words`, a
-    given name or a role, with a possessive or "n't" after it; it finds more (a role's plain text inside a
+    given name, a role or a person noun, with a possessive or "n't" after it; it finds more (a role's plain text inside a
     hyphenated word), never less."""
     d = data("en")
     by_first: dict = {}  # alternatives grouped by their first letter: re tries a few branches per word, not all
     others = []
-    for alternative in [re.escape(word) for word in sorted(words | {n.lower() for n in d["given_names"]})] + d["roles"]:
+    plain = words | {n.lower() for n in d["given_names"]} | {n + s for n in d["person_nouns"] for s in ("", "s")}
+    for alternative in [re.escape(word) for word in sorted(plain)] + d["roles"]:
         if "a" <= alternative[:1] <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
             by_first.setdefault(alternative[0], []).append(alternative[1:])
         else:
