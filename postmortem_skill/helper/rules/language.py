@@ -162,7 +162,9 @@ def hits(doc, ctx):
                 (items or judge.may_name_people(text, lang, word_kind)):
             probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)
             if items and probability < judge.veto(lang):
-                items = []  # the phrase lists matched, but nothing in the sentence blames anyone
+                # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
+                # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
+                items = [item for item in items if _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
         seen = set()
@@ -184,6 +186,20 @@ def hits(doc, ctx):
     result += [hit for hit in judged if not any(hit[1] is why[1] for why in whys)] + whys
     doc.cache["language"] = (ctx, result)
     return result
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")
+
+
+def _clause_blames(text: str, start: int, lang: str, word_kind) -> bool:
+    """Whether the clause holding a phrase-list match, from its start to the end of the sentence, is scored
+    at or above the veto on its own."""
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, start):
+        cut = m.end()
+    if cut == 0:
+        return False
+    return judge.assess(text[cut:], lang, (), word_kind)[0] >= judge.veto(lang)
 
 
 _WORDS_EN = re.compile(r"[A-Za-z][\w'’-]*")
