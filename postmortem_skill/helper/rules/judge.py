@@ -24,6 +24,7 @@ from array import array
 from functools import cache
 from importlib import resources
 
+from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens
 from postmortem_skill.helper.rules.lexicon import (
     ascii_lower,
     chinese,
@@ -76,7 +77,7 @@ def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
 
 
 def _en_features(text: str, kind) -> list[str]:
-    tokens, kinds = _en_tokens(text, kind)
+    tokens, kinds = en_tokens(_EN_TOKEN.findall(text), kind, _en_tokens, text)
     feats = ["w:" + t for t in tokens]
     feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
     padded = ["^", *tokens, "$"]
@@ -151,8 +152,12 @@ def veto(lang: str) -> float:
 
 
 def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
-    rows = [row for row in map(weights.get, feats) if row is not None]
-    scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
+    sums = column_sums(feats, weights)
+    if sums is not None:
+        scores = [total / scale for total in sums]
+    else:
+        rows = [row for row in map(weights.get, feats) if row is not None]
+        scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
     top = max(scores)
     exp = [math.exp(s - top) for s in scores]
     total = sum(exp)
