@@ -220,3 +220,16 @@ def test_word_lists_grouped_by_first_letter_fullmatch_the_same_words(word):
         written = re.compile("(?:" + lexicon._alts(lexicon.data("en")[key]) + ")")
         grouped = re.compile("(?:" + lexicon._whole_word_alts(lexicon.data("en")[key]) + ")")
         assert bool(written.fullmatch(word)) == bool(grouped.fullmatch(word)), key
+
+
+LOG_PIECES = ["2026-03-07", " ", "T", "22:10", ":05", ".123Z", "[", "]", "{", "\"", "(", ")", "INFO", "ERROR", "WARN",
+              "WARNING", "FATAL", "CRITICAL", "DEBUG", "E0307", "W", "I1", "F", "svc", ":", "|", "x", "12:30:45",
+              "\t", "\u3000", "٣"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LOG_PIECES) | st.text(max_size=4), max_size=8).map("".join))
+def test_log_line_prefilter_never_hides_a_log_line(text):
+    from postmortem_skill.helper.model import sentences
+
+    assert not sentences.is_log_line(text) or sentences._MAY_BE_LOG.match(text)
