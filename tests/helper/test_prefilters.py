@@ -183,6 +183,27 @@ def test_one_cue_search_per_document_agrees_with_the_gate_of_each_sentence(texts
     assert all(lexicon.ascii_lower(text) == text.translate(lexicon._LOWER) for text in texts)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CUE_WORDS + ["should", "shoulder", "at fault", "_was", "x-was", "é was",
+                                                      "never bothered", "by mistake", "careless!!"])
+                         | st.text(max_size=4), max_size=8).map("".join), max_size=6))
+def test_cue_words_found_without_the_cue_pattern_are_the_patterns(texts):
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    lows = [lexicon.ascii_lower(text) for text in texts]
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lexicon, "_MANY", [False])  # one document: the first two characters of each word
+        one = (lexicon.cued_en(texts), [en.cues_in(low) for low in lows])
+    for low in lows:
+        assert en.cues_in(low) == set(en.cue_re.findall(low))
+        m = en.cue_re.search(low)
+        assert en.cue_at(low) == ((m.start(), m.group(1)) if m else (-1, None))
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lexicon, "_MANY", [True])
+        assert one == (lexicon.cued_en(texts), [en.cues_in(low) for low in lows])
+
+
 @functools.cache
 def _family_sources():
     from postmortem_skill.helper.rules import lexicon

@@ -18,6 +18,8 @@ from importlib import resources
 
 from postmortem_skill.helper.model.subjects import Vocabulary, possessive_stripped
 
+_WORD_START = re.compile(r"\b\w")  # where a cue word can start: cue_re's \b before a word character
+
 # English patterns are compiled without re.I (several times faster to compile) and run on the text with
 # ASCII capitals lowered, which keeps every offset
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -84,6 +86,9 @@ class _English:
             self._lazy[name] = _words(d[name]) + ("|!!+" if name == "emotive" else "")  # "!!" is its cue
 
     def __getattr__(self, name):
+        if name == "cue_re" and "_cue_words" in self.__dict__:
+            self.cue_re = re.compile(r"\b(?=(" + _starts_any(self._cue_words) + "))")
+            return self.cue_re
         lazy = self.__dict__.get("_lazy", {})
         if name not in lazy:
             raise AttributeError(name)
@@ -117,15 +122,41 @@ class _English:
                 cue_families.setdefault(cue, set()).add(name)
         words = sorted(c for c in cue_families if c[:1].isalnum())
         self.others = {c: f for c, f in cue_families.items() if not c[:1].isalnum()}
-        # in a look-ahead, so that a cue inside a longer one counts ("bothered to" in "never bothered to")
-        self.cue_re = re.compile(r"\b(?=(" + _starts_any(words) + "))")
+        # in a look-ahead, so that a cue inside a longer one counts ("bothered to" in "never bothered to");
+        # compiled only for many documents (cue_at reads one document without it: compiling it costs more)
+        self._cue_words = words
+        self.cue_heads: dict = {}  # the first two characters of a cue -> the cues, longest first
+        for cue in sorted(words, key=len, reverse=True):
+            self.cue_heads.setdefault(cue[:2], []).append(cue)
         # the search finds the longest cue at a place; the shorter cues it starts with count too
         self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
 
+    def cue_at(self, low: str, at: int = 0):
+        """The first place from `at` where a cue word starts, and the longest cue there; (-1, None) when there
+        is none. cue_re.search(low, at) as a lookup of each word's first two characters, for one document."""
+        heads = self.cue_heads
+        for m in _WORD_START.finditer(low, at):
+            place = m.start()
+            for cue in heads.get(low[place:place + 2], ()):
+                if low.startswith(cue, place):
+                    return place, cue
+        return -1, None
+
+    def cues_in(self, low: str) -> set:
+        """The longest cue at each place where one starts: set(cue_re.findall(low))."""
+        if _MANY[0]:
+            return set(self.cue_re.findall(low))
+        found = set()
+        place, cue = self.cue_at(low)
+        while cue is not None:
+            found.add(cue)
+            place, cue = self.cue_at(low, place + 1)
+        return found
+
     def scanner(self, low: str, everything: bool = False):
         present = set(self.always) | (set(_SCANNED + _PLAIN) if everything else set())
-        for cue in set(self.cue_re.findall(low)):
+        for cue in self.cues_in(low):
             present |= self.cue_families[cue]
         for cue, names in self.others.items():
             if cue in low:
@@ -385,11 +416,18 @@ def cued_en(texts: list[str]) -> list[bool]:
     for text in texts:
         starts.append(starts[-1] + len(text) + 1)
     cued = [False] * len(texts)
-    search, at = en.cue_re.search, 0
-    while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
-        index = bisect_right(starts, m.start()) - 1
-        cued[index] = True
-        at = starts[index + 1]
+    if _MANY[0]:
+        search, at = en.cue_re.search, 0
+        while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
+            index = bisect_right(starts, m.start()) - 1
+            cued[index] = True
+            at = starts[index + 1]
+    else:
+        place, _ = en.cue_at(low)
+        while place != -1:
+            index = bisect_right(starts, place) - 1
+            cued[index] = True
+            place, _ = en.cue_at(low, starts[index + 1])
     for cue in en.others:  # "'", "!!": each place it stands, then on from the next text
         at = low.find(cue)
         while at != -1:
