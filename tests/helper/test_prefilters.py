@@ -44,7 +44,7 @@ def test_mask_only_blanks_characters(text):
 FRAGMENTS = ["+1 415 555 0134", "+44 20 7946 0958", "(415) 555-0134", "415.555.0134", "13812345678", "2026-11-27",
              "09:41", "v1.2.3", "81.2.69.160", "10.0.0.1", "192.0.2.7", "jane.doe@gmail.com", "security@corp.test",
              "@dana", "AKIAABCDEFGHIJKLMNOP", "ghp_" + "a" * 36, "xoxb-1234567890-abc", "sk-" + "A" * 40,
-             "PASSWORD=hunter2hunter2", "Api_Key: 0123456789abcdef", "postgres://app:s3cret!@db:5432/x",
+             "PASSWORD=hunter2hunter2", "passwd: hunter2hunter2", "Pass ", "pwd=", "Api_Key: 0123456789abcdef", "postgres://app:s3cret!@db:5432/x",
              "-----BEGIN RSA PRIVATE KEY-----", "eyJabcdefghijk.eyJabcdefghijk.abcdefghijk", "TODO", "[TODO: who]",
              "{{ incident_id }}", "FIXME", "XXX", "[待填写]", "TBA", "| a | DONE |", "`TODO`", "<!-- TODO -->",
              "İSTANBUL", " ", "\n", "\r\n", "word", "12", "345", "-", ".", ":"]

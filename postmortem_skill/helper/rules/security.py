@@ -48,9 +48,10 @@ _STAND_IN = re.compile(r"x{5}|0{8}|\*{3}|\.{3}|[<>{}$]|redacted|example|placehol
                        re.I)
 _STAND_IN_CHECKED = {"Slack webhook URL", "Discord webhook URL", "npm token", "Azure storage key", "bearer token"}
 # Prefilter for the patterns above, on lower-cased text, factored by first letter (re tries the branches
-# of an alternation one by one at every position); a URL is a cue only when it carries user:password@.
+# of an alternation one by one at every position); a URL is a cue only when it carries user:password@;
+# "passw", not "pass": postmortems say "passed" and "passes" far more often than they leak a password.
 _SECRET_CUE = re.compile(r"a(?:kia|sia|iza|pi.?key|ccess.?key|ccountkey)|g(?:h[pousr]_|ithub_pat_|lpat-)|"
-                         r"p(?:ass|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
+                         r"p(?:assw|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
                          r"://[^\s/@]*:[^\s@]+@")
 
 
