@@ -22,7 +22,6 @@ import re
 import sys
 from array import array
 from functools import cache
-from importlib import resources
 
 from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens
 from postmortem_skill.helper.rules.lexicon import (
@@ -30,6 +29,7 @@ from postmortem_skill.helper.rules.lexicon import (
     chinese,
     for_many_documents,
     mark_names_zh,
+    packaged_text,
     people_word_en,
 )
 
@@ -131,8 +131,7 @@ def model(lang: str) -> tuple[dict, float, float, int]:
     """({feature: [weight per class, times scale]}, threshold, veto, scale) of a language, read once from
     the package (also inside the zipapp). The file keeps the feature names as one string and the weights as
     little-endian 16-bit integers in base64: a tenth of the time json takes over a dictionary of lists."""
-    path = resources.files(__package__).joinpath("lexicons", f"model-{'zh' if lang == 'zh' else 'en'}.json")
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw = json.loads(packaged_text(f"model-{'zh' if lang == 'zh' else 'en'}.json"))
     numbers = array("h", base64.b64decode(raw["weights"]))
     if sys.byteorder == "big":
         numbers.byteswap()
