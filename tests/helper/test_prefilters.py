@@ -254,3 +254,15 @@ def test_log_line_prefilter_never_hides_a_log_line(text):
     from postmortem_skill.helper.model import sentences
 
     assert not sentences.is_log_line(text) or sentences._MAY_BE_LOG.match(text)
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
+    from postmortem_skill.helper.model.lazypattern import lazy
+
+    source, text = r"(?P<word>\b[a-z]+)(?=\d)", "abc1 de2 f g3"
+    pattern, compiled = lazy(source, re.I), re.compile(source, re.I)
+    assert pattern.findall(text) == compiled.findall(text)  # the first use compiles it
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert pattern.sub("-", text) == compiled.sub("-", text) and pattern.split(text) == compiled.split(text)
+    assert pattern.search(text).re == compiled and pattern.groupindex == compiled.groupindex
+    assert (pattern.pattern, pattern.flags) == (compiled.pattern, compiled.flags)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from postmortem_skill.helper.model.lazypattern import lazy
+
 __all__ = ["Line", "Cell", "Block", "parse", "plain", "mask", "walk", "MAX_NESTING"]
 
 MAX_NESTING = 32  # quotes and lists inside each other; real documents stay under 8
@@ -98,10 +100,10 @@ _ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _BULLET = re.compile(r"([-*+]|\d{1,9}[.)])([ \t]+|$)")
-_SETEXT = re.compile(r"(=+|-+)[ \t]*$")
+_SETEXT = lazy(r"(=+|-+)[ \t]*$")
 _DELIM_CELL = re.compile(r":?-+:?")
-_HTML_START = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|<!DOCTYPE|<\?")
-_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_HTML_START = lazy(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|<!DOCTYPE|<\?")
+_PIPE_SPLIT = lazy(r"(?<!\\)\|")
 # the first characters each of _HR, _BULLET (or a digit) and _SETEXT can start with: the others need no match
 _HR_FIRST, _BULLET_FIRST, _SETEXT_FIRST = ("*", "-", "_"), ("-", "*", "+"), ("=", "-")
 
@@ -152,7 +154,7 @@ def _dedent(line: Line, n: int) -> Line:
     return Line(line.number, line.column + cut, text[cut:])
 
 
-_CELL = re.compile(r"(?:\\.|[^|\\])*")
+_CELL = lazy(r"(?:\\.|[^|\\])*")
 
 
 def _table_cells(line: Line) -> list[Cell]:

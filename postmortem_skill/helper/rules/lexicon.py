@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from functools import cache
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.model.subjects import Vocabulary, possessive_stripped
 
 _WORD_START = re.compile(r"\b\w")  # where a cue word can start: cue_re's \b before a word character
@@ -205,7 +206,7 @@ def _spelled_out(alternative: str) -> list[str]:
     return out + tails if plain.group(2) == "?" else out
 
 
-_LOOKBEHIND = re.compile(r"\(\?<=([a-z0-9'’ |-]+)\)")
+_LOOKBEHIND = lazy(r"\(\?<=([a-z0-9'’ |-]+)\)")
 
 
 def by_first_letter(source: str) -> str:
@@ -652,13 +653,13 @@ def subject_zh(text: str, end: int) -> str:
 
 
 # 谁让…？ / 为什么<person>不… / 难道<person>…吗: a question that accuses a person; about a system it is not
-_WHO_LET_ZH = re.compile(r"(?:^|[，,；;：:])\s*谁让")
-_WHY_NOT_ZH = re.compile(r"(?:为什么|为啥|怎么)(?P<rest>[^，。？?！]{1,12}?)(?:不|没有?|未)")
-_SURELY_ZH = re.compile(r"难道(?P<rest>[^，。？?！]{1,12})")
+_WHO_LET_ZH = lazy(r"(?:^|[，,；;：:])\s*谁让")
+_WHY_NOT_ZH = lazy(r"(?:为什么|为啥|怎么)(?P<rest>[^，。？?！]{1,12}?)(?:不|没有?|未)")
+_SURELY_ZH = lazy(r"难道(?P<rest>[^，。？?！]{1,12})")
 
 
 # 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
-_LAID_ON_ZH = re.compile(r"归咎(?:于|给)|责任在于?")
+_LAID_ON_ZH = lazy(r"归咎(?:于|给)|责任在于?")
 
 
 def _person_from(zh, text, start, end) -> bool:
@@ -823,10 +824,10 @@ _IRREGULAR = {"run": "run", "ran": "run", "read": "read", "write": "written", "w
               "did": "done", "see": "seen", "saw": "seen", "tell": "told", "told": "told", "think": "thought",
               "catch": "caught", "take": "taken", "give": "given", "back up": "backed up", "roll back": "rolled back",
               "hand over": "handed over", "pay attention": "paid attention to", "stop": "stopped", "plan": "planned"}
-_OMISSION_EN = re.compile(r"\b(?:did not|didn't|never|failed to|forgot to|neglected to|omitted to)(?: even)?"
+_OMISSION_EN = lazy(r"\b(?:did not|didn't|never|failed to|forgot to|neglected to|omitted to)(?: even)?"
                           r"(?: bother(?:ed)? to)?\s+(?P<verb>back up|roll back|hand over|pay attention|[a-z-]+)"
                           r"\s+(?P<object>[^,;.!?]{2,80})", re.I)
-_MODAL_EN = re.compile(r"\b(?:should|could|ought to)(?: not| never|n't)? have\s+(?P<verb>[a-z-]+)"
+_MODAL_EN = lazy(r"\b(?:should|could|ought to)(?: not| never|n't)? have\s+(?P<verb>[a-z-]+)"
                        r"\s+(?P<object>[^,;.!?]{2,80})", re.I)
 
 
