@@ -15,8 +15,10 @@ import re
 from bisect import bisect_right
 
 from postmortem_skill.helper.model import markdown
+from postmortem_skill.helper.model.lazypattern import lazy
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# compiling a class this wide costs 2 ms (re fills a 64K table): done only for text with a character in it
+_CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
 # A log line: a timestamp with seconds, or one without seconds followed by a level or a [component]; a
@@ -53,7 +55,7 @@ class Sentence:
 
 
 def language_of(text: str) -> str:
-    if text.isascii():
+    if text.isascii() or max(text) < "\u3400":
         return "en"
     cjk = len(_CJK.findall(text))
     if cjk < 2:
