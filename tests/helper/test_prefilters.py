@@ -266,3 +266,22 @@ def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
     assert pattern.sub("-", text) == compiled.sub("-", text) and pattern.split(text) == compiled.split(text)
     assert pattern.search(text).re == compiled and pattern.groupindex == compiled.groupindex
     assert (pattern.pattern, pattern.flags) == (compiled.pattern, compiled.flags)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP) | st.text(max_size=6), max_size=12).map("".join))
+def test_mask_skips_only_patterns_that_cannot_match(text):
+    spans = sorted((m.start(), m.end()) for pattern in markdown._MASKED for m in pattern.finditer(text))
+    gated = sorted((m.start(), m.end()) for pattern, signs in zip(markdown._MASKED, markdown._MASKED_SIGNS)
+                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
+    assert spans == gated
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=12)
+       | st.lists(st.sampled_from(["a", "–", "€", "\u33ff", "\u3400", "中", "\u9fff", "\ua000", "\uf8ff", "\uf900",
+                                   "\ufaff", "\ufb00", "。", "\ud800", "😀", "é"]), max_size=6).map("".join))
+def test_may_hold_cjk_never_misses_a_chinese_character(text):
+    from postmortem_skill.helper.model.lazypattern import may_hold_cjk
+
+    assert may_hold_cjk(text) or not re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text)

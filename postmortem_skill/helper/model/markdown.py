@@ -483,13 +483,16 @@ _MASKED = (
     re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
 )
 MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")  # mask() has nothing to do without one
+# what each of _MASKED needs in a text to match at all: a pattern without any of its signs is not run
+_MASKED_SIGNS = (("`",), ("](",), ("[", "<", "http"), ("*", "_", "[^", "\\"))
 
 
 def mask(text: str) -> str:
     """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
     if not MARKUP_SIGN.search(text):
         return text
-    spans = sorted((m.start(), m.end()) for pattern in _MASKED for m in pattern.finditer(text))
+    spans = sorted((m.start(), m.end()) for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
+                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
     out, done = [], 0
     for start, end in spans:
         if end <= done:

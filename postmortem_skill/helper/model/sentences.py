@@ -15,10 +15,9 @@ import re
 from bisect import bisect_right
 
 from postmortem_skill.helper.model import markdown
-from postmortem_skill.helper.model.lazypattern import lazy
+from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 
-# compiling a class this wide costs 2 ms (re fills a 64K table): done only for text with a character in it
-_CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")  # compiled only for text that may_hold_cjk
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
 # A log line: a timestamp with seconds, or one without seconds followed by a level or a [component]; a
@@ -55,7 +54,7 @@ class Sentence:
 
 
 def language_of(text: str) -> str:
-    if text.isascii() or max(text) < "\u3400":
+    if not may_hold_cjk(text):
         return "en"
     cjk = len(_CJK.findall(text))
     if cjk < 2:
