@@ -2,7 +2,7 @@
 """Every finding validate reports on a fixed set of documents, as one digest: a speed change must leave it
 byte-identical.
 
-    python3 bench/findings_digest.py [--out FILE] [--compare FILE] [--archive 2000]
+    python3 bench/findings_digest.py [--out FILE] [--compare FILE] [--archive 2000] [--many]
 
 The documents:
   * the bench archive (bench/archive.py's generator, --archive documents, 0 to skip), validated by the
@@ -12,6 +12,8 @@ The documents:
   * every labelled sentence of tests/helper/data/language/*.tsv as a one-sentence document, once in a
     narrative section and once in a forward-looking one (Lessons Learned / 经验教训), where other
     allowances apply.
+With --many the documents and sentences are checked with the many-documents mode on (as validate's
+workers check a folder: lexicon.many_documents()), which takes other paths to the same findings.
 Each finding is one line (source, line, column, rule, severity, message, suggestion); the digest is the
 sha256 of all lines. --out writes the lines; --compare FILE diffs them against such a file and exits 1 on
 any difference.
@@ -96,7 +98,12 @@ def main(argv=None) -> int:
     ap.add_argument("--archive", type=int, default=2000, help="bench archive size (default 2000; 0 skips it)")
     ap.add_argument("--out", help="write every finding, one line each, to this file")
     ap.add_argument("--compare", help="diff against a file --out wrote; exit 1 when they differ")
+    ap.add_argument("--many", action="store_true", help="check in process as for many documents")
     args = ap.parse_args(argv)
+    if args.many:
+        from postmortem_skill.helper.rules.lexicon import many_documents
+
+        many_documents()
     parts = {}
     for label, make in (("archive", lambda: archive_lines(args.archive) if args.archive else []),
                         ("documents", document_lines), ("sentences", sentence_lines)):

@@ -44,7 +44,7 @@ def test_mask_only_blanks_characters(text):
 FRAGMENTS = ["+1 415 555 0134", "+44 20 7946 0958", "(415) 555-0134", "415.555.0134", "13812345678", "2026-11-27",
              "09:41", "v1.2.3", "81.2.69.160", "10.0.0.1", "192.0.2.7", "jane.doe@gmail.com", "security@corp.test",
              "@dana", "AKIAABCDEFGHIJKLMNOP", "ghp_" + "a" * 36, "xoxb-1234567890-abc", "sk-" + "A" * 40,
-             "PASSWORD=hunter2hunter2", "Api_Key: 0123456789abcdef", "postgres://app:s3cret!@db:5432/x",
+             "PASSWORD=hunter2hunter2", "passwd: hunter2hunter2", "Pass ", "pwd=", "Api_Key: 0123456789abcdef", "postgres://app:s3cret!@db:5432/x",
              "-----BEGIN RSA PRIVATE KEY-----", "eyJabcdefghijk.eyJabcdefghijk.abcdefghijk", "TODO", "[TODO: who]",
              "{{ incident_id }}", "FIXME", "XXX", "[待填写]", "TBA", "| a | DONE |", "`TODO`", "<!-- TODO -->",
              "İSTANBUL", " ", "\n", "\r\n", "word", "12", "345", "-", ".", ":"]
@@ -183,6 +183,27 @@ def test_one_cue_search_per_document_agrees_with_the_gate_of_each_sentence(texts
     assert all(lexicon.ascii_lower(text) == text.translate(lexicon._LOWER) for text in texts)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CUE_WORDS + ["should", "shoulder", "at fault", "_was", "x-was", "é was",
+                                                      "never bothered", "by mistake", "careless!!"])
+                         | st.text(max_size=4), max_size=8).map("".join), max_size=6))
+def test_cue_words_found_without_the_cue_pattern_are_the_patterns(texts):
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    lows = [lexicon.ascii_lower(text) for text in texts]
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lexicon, "_MANY", [False])  # one document: the first two characters of each word
+        one = (lexicon.cued_en(texts), [en.cues_in(low) for low in lows])
+    for low in lows:
+        assert en.cues_in(low) == set(en.cue_re.findall(low))
+        m = en.cue_re.search(low)
+        assert en.cue_at(low) == ((m.start(), m.group(1)) if m else (-1, None))
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lexicon, "_MANY", [True])
+        assert one == (lexicon.cued_en(texts), [en.cues_in(low) for low in lows])
+
+
 @functools.cache
 def _family_sources():
     from postmortem_skill.helper.rules import lexicon
@@ -220,3 +241,47 @@ def test_word_lists_grouped_by_first_letter_fullmatch_the_same_words(word):
         written = re.compile("(?:" + lexicon._alts(lexicon.data("en")[key]) + ")")
         grouped = re.compile("(?:" + lexicon._whole_word_alts(lexicon.data("en")[key]) + ")")
         assert bool(written.fullmatch(word)) == bool(grouped.fullmatch(word)), key
+
+
+LOG_PIECES = ["2026-03-07", " ", "T", "22:10", ":05", ".123Z", "[", "]", "{", "\"", "(", ")", "INFO", "ERROR", "WARN",
+              "WARNING", "FATAL", "CRITICAL", "DEBUG", "E0307", "W", "I1", "F", "svc", ":", "|", "x", "12:30:45",
+              "\t", "\u3000", "٣"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LOG_PIECES) | st.text(max_size=4), max_size=8).map("".join))
+def test_log_line_prefilter_never_hides_a_log_line(text):
+    from postmortem_skill.helper.model import sentences
+
+    assert not sentences.is_log_line(text) or sentences._MAY_BE_LOG.match(text)
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
+    from postmortem_skill.helper.model.lazypattern import lazy
+
+    source, text = r"(?P<word>\b[a-z]+)(?=\d)", "abc1 de2 f g3"
+    pattern, compiled = lazy(source, re.I), re.compile(source, re.I)
+    assert pattern.findall(text) == compiled.findall(text)  # the first use compiles it
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert pattern.sub("-", text) == compiled.sub("-", text) and pattern.split(text) == compiled.split(text)
+    assert pattern.search(text).re == compiled and pattern.groupindex == compiled.groupindex
+    assert (pattern.pattern, pattern.flags) == (compiled.pattern, compiled.flags)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP) | st.text(max_size=6), max_size=12).map("".join))
+def test_mask_skips_only_patterns_that_cannot_match(text):
+    spans = sorted((m.start(), m.end()) for pattern in markdown._MASKED for m in pattern.finditer(text))
+    gated = sorted((m.start(), m.end()) for pattern, signs in zip(markdown._MASKED, markdown._MASKED_SIGNS)
+                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
+    assert spans == gated
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=12)
+       | st.lists(st.sampled_from(["a", "–", "€", "\u33ff", "\u3400", "中", "\u9fff", "\ua000", "\uf8ff", "\uf900",
+                                   "\ufaff", "\ufb00", "。", "\ud800", "😀", "é"]), max_size=6).map("".join))
+def test_may_hold_cjk_never_misses_a_chinese_character(text):
+    from postmortem_skill.helper.model.lazypattern import may_hold_cjk
+
+    assert may_hold_cjk(text) or not re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text)

@@ -133,6 +133,11 @@ def run(args) -> int:
         # The first document is checked here: the patterns it compiles and the models it loads are then
         # inherited by forked workers instead of being made again in each.
         fresh = [_check(first[0])]
+        # What exists now (patterns, models, word lists) lives as long as the workers: the garbage collector
+        # need not walk it again at each collection, nor touch its pages (which forking shares)
+        import gc
+
+        gc.freeze()
         # Small chunks keep both workers busy to the end when documents differ in size.
         chunk = max(1, min(_CHUNK, len(jobs) // (workers * 4)))
         with ProcessPoolExecutor(max_workers=workers) as pool:

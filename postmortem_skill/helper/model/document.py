@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from postmortem_skill.helper.model import markdown
+from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 from postmortem_skill.helper.model.vocabulary import FIELDS, FORWARD_LOOKING, SECTION_ALIASES, normalize_title
 
 __all__ = ["Document", "Section", "HeaderField", "parse_document"]
@@ -37,7 +38,7 @@ _FIELD_LINE = re.compile(
 _TITLE_PREFIX = re.compile(r"^(?:postmortem|post-mortem|post mortem|incident report"
                            r"|复盘报告|故障复盘|事故复盘)\s*[:：]\s*", re.I)
 _TEMPLATE_MARK = re.compile(r"<!--\s*postmortem-template:\s*([\w-]+)\s*-->")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")  # compiled only for text that may_hold_cjk
 
 
 class HeaderField:
@@ -250,6 +251,8 @@ _ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 
 
 def _language(text: str) -> str:
+    if not may_hold_cjk(text):
+        return "en"
     cjk = len(_CJK.findall(text))
     if not cjk:
         return "en"

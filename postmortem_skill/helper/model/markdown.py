@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from postmortem_skill.helper.model.lazypattern import lazy
+
 __all__ = ["Line", "Cell", "Block", "parse", "plain", "mask", "walk", "MAX_NESTING"]
 
 MAX_NESTING = 32  # quotes and lists inside each other; real documents stay under 8
@@ -98,10 +100,12 @@ _ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _BULLET = re.compile(r"([-*+]|\d{1,9}[.)])([ \t]+|$)")
-_SETEXT = re.compile(r"(=+|-+)[ \t]*$")
+_SETEXT = lazy(r"(=+|-+)[ \t]*$")
 _DELIM_CELL = re.compile(r":?-+:?")
-_HTML_START = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|<!DOCTYPE|<\?")
-_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_HTML_START = lazy(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|<!DOCTYPE|<\?")
+_PIPE_SPLIT = lazy(r"(?<!\\)\|")
+# the first characters each of _HR, _BULLET (or a digit) and _SETEXT can start with: the others need no match
+_HR_FIRST, _BULLET_FIRST, _SETEXT_FIRST = ("*", "-", "_"), ("-", "*", "+"), ("=", "-")
 
 
 def parse(text: str) -> list[Block]:
@@ -150,7 +154,7 @@ def _dedent(line: Line, n: int) -> Line:
     return Line(line.number, line.column + cut, text[cut:])
 
 
-_CELL = re.compile(r"(?:\\.|[^|\\])*")
+_CELL = lazy(r"(?:\\.|[^|\\])*")
 
 
 def _table_cells(line: Line) -> list[Cell]:
@@ -228,9 +232,12 @@ class _Blocks:
                 return None
             return self._indented_code()
         body = text[ind:]
+        first = body[:1]
+        if first.isalpha():  # most blocks: a paragraph (or a table) starts with a letter
+            return self._table_or_none(line, body)
         if body.startswith(("```", "~~~")):
             return self._fence(ind)
-        heading = _ATX.match(body)
+        heading = _ATX.match(body) if first == "#" else None
         if heading:
             self.i += 1
             inner = heading.group(2) or ""
@@ -243,15 +250,18 @@ class _Blocks:
             block = Block("comment", line.number, self.lines[end].number, self.lines[self.i:end + 1])
             self.i = end + 1
             return block
-        if _HR.match(body):
+        if first in _HR_FIRST and _HR.match(body):
             self.i += 1
             return Block("hr", line.number, line.number)
-        if body.startswith(">"):
+        if first == ">":
             return self._quote()
-        if _BULLET.match(body):
+        if (first in _BULLET_FIRST or first.isdigit()) and _BULLET.match(body):
             return self._list_item(ind)
-        if _HTML_START.match(body):
+        if first == "<" and _HTML_START.match(body):
             return self._html()
+        return self._table_or_none(line, body)
+
+    def _table_or_none(self, line: Line, body: str) -> Block | None:
         if "|" in body and self.i + 1 < len(self.lines):
             columns = _is_delimiter(self.lines[self.i + 1].text)
             if columns and columns == len(_table_cells(line)) and _indent(self.lines[self.i + 1].text) < 4:
@@ -266,9 +276,13 @@ class _Blocks:
         if _indent(text) >= 4:
             return False
         body = text.lstrip(" ")
-        if body.startswith(("```", "~~~", ">", "<!--")) or _ATX.match(body) or _HR.match(body):
+        first = body[:1]
+        if first.isalpha():  # most lines of a paragraph: no block starts with a letter
+            return False
+        if body.startswith(("```", "~~~", ">", "<!--")) or (first == "#" and _ATX.match(body)) or \
+                (first in _HR_FIRST and _HR.match(body)):
             return True
-        bullet = _BULLET.match(body)
+        bullet = _BULLET.match(body) if first in _BULLET_FIRST or first.isdigit() else None
         if bullet and body[bullet.end():].strip():
             marker = bullet.group(1)
             return not marker[0].isdigit() or marker[:-1] == "1"
@@ -281,7 +295,8 @@ class _Blocks:
         self.i += 1
         while self.i < len(lines):
             line = lines[self.i]
-            setext = _SETEXT.match(line.text.strip()) if _indent(line.text) < 4 else None
+            stripped = line.text.strip()
+            setext = _SETEXT.match(stripped) if stripped[:1] in _SETEXT_FIRST and _indent(line.text) < 4 else None
             if setext and line.text.strip():
                 self.i += 1
                 content = [Line(l.number, l.column + _indent(l.text), l.text.strip()) for l in collected]
@@ -468,13 +483,16 @@ _MASKED = (
     re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
 )
 MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")  # mask() has nothing to do without one
+# what each of _MASKED needs in a text to match at all: a pattern without any of its signs is not run
+_MASKED_SIGNS = (("`",), ("](",), ("[", "<", "http"), ("*", "_", "[^", "\\"))
 
 
 def mask(text: str) -> str:
     """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
     if not MARKUP_SIGN.search(text):
         return text
-    spans = sorted((m.start(), m.end()) for pattern in _MASKED for m in pattern.finditer(text))
+    spans = sorted((m.start(), m.end()) for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
+                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
     out, done = [], 0
     for start, end in spans:
         if end <= done:

@@ -28,6 +28,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from postmortem_skill.helper.model import markdown
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.model.timeutil import (
     CLOCK_TEXT,
     DATE_TEXT,
@@ -110,7 +111,7 @@ _STATUS_WORDS = {
                  "cancelled", "canceled", "dropped", "rejected", "declined", "obsolete", "abandoned",
                  "不做", "不处理", "不修复", "已取消", "取消", "放弃", "废弃"),
 }
-_STATUS_RE = re.compile(
+_STATUS_RE = lazy(
     r"(?:" + "|".join(sorted((re.escape(w) for ws in _STATUS_WORDS.values() for w in ws), key=len, reverse=True))
     + r")(?![a-z])")
 _STATUS_OF = {w: key for key, ws in _STATUS_WORDS.items() for w in ws}
@@ -131,7 +132,7 @@ def find_zone(text: str) -> str | None:
 
 # Where a heading or a time column states its zone, a word we do not know is still the writer's zone
 # ('All times MSK', 'Time (PT)'): kept as written, so that PM403 can say it is unknown.
-_STATED_ZONE = re.compile(
+_STATED_ZONE = lazy(
     r"(?:(?i:all times|times are|times in|time ?zone)\s*(?:(?i:are|in)\s+)?[:：]?|(?i:\btime)\s*[(（])\s*"
     r"(?P<zone>[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|" + _IANA_AREA + r"/[A-Za-z_]+)(?![\w/])")
 
@@ -184,7 +185,7 @@ def _milestone(event_raw: str) -> str | None:
     return _MARKER_TO_KEY.get(m.group(1)) if m else None
 
 
-_LEADING_TIME = re.compile(
+_LEADING_TIME = lazy(
     r"^\s*(?:\*\*|__)?\s*((?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]+)?)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
     r"(?:\s*(?:UTC|GMT|Z|[A-Z]{3,4}|UTC[+-]\d{1,2}))?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
     r"\s*(?:\*\*|__)?\s*(?:[-–—:：|]\s*)?"

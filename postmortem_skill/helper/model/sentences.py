@@ -15,8 +15,9 @@ import re
 from bisect import bisect_right
 
 from postmortem_skill.helper.model import markdown
+from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")  # compiled only for text that may_hold_cjk
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
 # A log line: a timestamp with seconds, or one without seconds followed by a level or a [component]; a
@@ -53,7 +54,7 @@ class Sentence:
 
 
 def language_of(text: str) -> str:
-    if text.isascii():
+    if not may_hold_cjk(text):
         return "en"
     cjk = len(_CJK.findall(text))
     if cjk < 2:
@@ -112,48 +113,64 @@ def _emit(whole, raw, begin, end, lines, starts):
     yield piece, raw[offset:offset + len(piece)], lines[index], offset - starts[index]
 
 
+_FLAGS: dict = {}  # (base flags, extra flags) -> (flags, flags with "log"): a few frozensets for all documents
+
+
+def _flags(base: tuple, extra: tuple) -> tuple[frozenset, frozenset]:
+    made = _FLAGS.get((base, extra))
+    if made is None:
+        flags = frozenset(base + extra)
+        made = _FLAGS[(base, extra)] = (flags, flags | {"log"})
+    return made
+
+
+# is_log_line can only match a line whose first word starts with a digit or an opening bracket, or is a glog
+# level and a digit, or holds an upper-case level: a cheaper test first for the many that do not
+_MAY_BE_LOG = re.compile(r"\s*(?:[\d\[{(]|[EWIF]\d|\S*(?:ERROR|WARN|FATAL|CRITICAL|DEBUG))")
+
+
 def split_document(doc) -> list[Sentence]:
     out: list[Sentence] = []
+    append = out.append
+    may_change, word, may_be_log, log = _MAY_CHANGE.search, _WORD.search, _MAY_BE_LOG.match, _LOG.match
     for block, parents in markdown.walk(doc.blocks):
-        section = doc.section_at(block.start)
-        base = set()
-        if any(p.kind == "quote" for p in parents):
-            base.add("quote")
-        if section is not None and section.forward_looking:
-            base.add("forward")
-        if block.kind == "heading":
-            groups = [(block.lines, {"heading"})]
-        elif block.kind == "paragraph":
-            groups = [(g, set()) for g in _field_groups(block.lines)]
-        elif block.kind == "table":
-            groups = [([c], {"table"}) for row in block.rows for c in row if c.text]
-        elif block.kind in ("fence", "code"):
-            for line in block.lines:
-                if line.text.strip():
-                    out.append(Sentence(line.text, line.text, line.number, line.column, section,
-                                        language_of(line.text), frozenset(base | {"code"})))
-            continue
+        kind = block.kind
+        if kind == "heading":
+            groups, extra = [block.lines], ("heading",)
+        elif kind == "paragraph":
+            groups, extra = _field_groups(block.lines), ()
+        elif kind == "table":
+            groups, extra = [[cell] for row in block.rows for cell in row if cell.text], ("table",)
+        elif kind in ("fence", "code"):
+            groups, extra = None, ("code",)
         else:
             continue
-        kinds: dict = {}
-        for lines, extra in groups:
-            key = tuple(extra)
-            if key not in kinds:
-                flags = frozenset(base | extra)
-                kinds[key] = (flags, flags | {"log"})
-            flags, as_log = kinds[key]
-            if len(lines) == 1 and not _MAY_CHANGE.search(lines[0].text):
+        section = doc.section_at(block.start)
+        base = (("quote",) if any(p.kind == "quote" for p in parents) else ()) + \
+            (("forward",) if section is not None and section.forward_looking else ())
+        flags, as_log = _flags(base, extra)
+        if groups is None:
+            for line in block.lines:
+                if line.text.strip():
+                    append(Sentence(line.text, line.text, line.number, line.column, section,
+                                    language_of(line.text), flags))
+            continue
+        for lines in groups:
+            if len(lines) == 1 and not may_change(lines[0].text):
                 # one line with no markup, quote or sentence end (most table cells): split_text's shortcut, inline
                 line = lines[0]
-                text = line.text.strip()
-                if text and _WORD.search(text):
-                    lead = len(line.text) - len(line.text.lstrip())
-                    out.append(Sentence(text, text, line.number, line.column + lead, section,
-                                        language_of(text), as_log if is_log_line(line.text) else flags))
+                whole = line.text
+                text = whole.strip()
+                if text and word(text):
+                    lead = len(whole) - len(whole.lstrip()) if whole[:1].isspace() else 0
+                    append(Sentence(text, text, line.number, line.column + lead, section,
+                                    "en" if text.isascii() else language_of(text),
+                                    as_log if may_be_log(whole) and log(whole) else flags))
                 continue
             for text, raw, line, offset in split_text(lines):
-                out.append(Sentence(text, raw, line.number, line.column + offset, section,
-                                    language_of(text), as_log if is_log_line(line.text) else flags))
+                append(Sentence(text, raw, line.number, line.column + offset, section,
+                                "en" if text.isascii() else language_of(text),
+                                as_log if may_be_log(line.text) and log(line.text) else flags))
     return out
 
 

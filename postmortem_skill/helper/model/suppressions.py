@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-_IGNORE = re.compile(r"<!--\s*postmortem-ignore\b\s*(?P<rules>[A-Z]{2}\d{3}(?:[\s,]+[A-Z]{2}\d{3})*)?"
+from postmortem_skill.helper.model.lazypattern import lazy
+
+_IGNORE = lazy(r"<!--\s*postmortem-ignore\b\s*(?P<rules>[A-Z]{2}\d{3}(?:[\s,]+[A-Z]{2}\d{3})*)?"
                      r"\s*(?:[:：]\s*(?P<reason>.*?))?\s*-->")
 
 

@@ -15,10 +15,12 @@ import math
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from postmortem_skill.helper.model.lazypattern import lazy
+
 UTC = timezone.utc
 
 _OFFSET = r"(?P<zone>[Zz]|\s?UTC|\s?GMT|[+-]\d{2}(?::?\d{2})?|\s[+-]\d{2}:?\d{2}(?!\d))?"
-_ISO = re.compile(
+_ISO = lazy(
     r"(?P<y>\d{4})[-/](?P<mo>\d{2})[-/](?P<d>\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})"
     r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?" + _OFFSET
 )
@@ -39,7 +41,7 @@ ZONE_WORDS = {
 _ZONE_WORDS_UPPER = {word.upper(): value for word, value in ZONE_WORDS.items()}
 # Abbreviations teams use for different zones: never guessed, the document is asked to write an offset.
 AMBIGUOUS_ZONES = {"CST": "China UTC+8 or US Central UTC−6", "IST": "India UTC+5:30, Israel UTC+2 or Irish UTC+1"}
-AMBIGUOUS_ZONE = re.compile(r"\b(?:" + "|".join(AMBIGUOUS_ZONES) + r")\b")
+AMBIGUOUS_ZONE = lazy(r"\b(?:" + "|".join(AMBIGUOUS_ZONES) + r")\b")
 
 
 def load_zone(name: str, words: bool = False) -> tzinfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.model.markdown import PLACEHOLDER
 from postmortem_skill.helper.rules.base import Finding, found, rule, say
 
@@ -24,8 +25,8 @@ _VAGUE_EN = re.compile(
     r"|add (?:more )?monitoring\s*\.?$|ensure\b|double[- ]check|follow up\s*\.?$|revisit"
     r"|be (?:more )?(?:vigilant|proactive))",
     re.I)
-_VAGUE_ZH = re.compile(r"^\s*(?:加强|提高|提升|完善|优化|后续优化|持续关注|关注|注意|排查|跟进|研究一下|梳理)")
-_SPECIFIC = re.compile(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\bthat\b"
+_VAGUE_ZH = lazy(r"^\s*(?:加强|提高|提升|完善|优化|后续优化|持续关注|关注|注意|排查|跟进|研究一下|梳理)")
+_SPECIFIC = lazy(r"\d|%|\bwhen\b|\bso that\b|\bfor (?:all|every|each)\b|\bthat\b"
                        r"|\bto\b.{0,60}\b(?:under|within|below|above|before|after)\b"
                        r"|阈值|超过|低于|以内|之前|自动|当", re.I)
 # Actions that try to fix people instead of systems.
@@ -38,11 +39,11 @@ _PEOPLE_EN = re.compile(
     r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)"
     r"|needs? to learn|learn (?:the )?proper"
     r"|retrain|disciplin|hold \w+ accountable|talk to\b|more careful)", re.I)
-_PEOPLE_ZH = re.compile(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
+_PEOPLE_ZH = lazy(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
                         r"引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
 _TYPES_GOOD = {"prevent", "detect", "预防", "发现", "检测"}
 _TYPES_OTHER = {"mitigate", "repair", "process", "investigate", "缓解", "修复", "流程", "调查"}
-_TYPE_HINT = re.compile(r"\b(?:alert|alarm|monitor|detect|page|paging|dashboard|slo|probe|guard|validat|check|"
+_TYPE_HINT = lazy(r"\b(?:alert|alarm|monitor|detect|page|paging|dashboard|slo|probe|guard|validat|check|"
                         r"prevent|block|reject|refus|deny|denies|forbid|disallow|require|enforc|limit|automat|lint|"
                         r"test|canary|dry-run|circuit breaker|rate limit|dedup|idempot)"
                         r"|告警|监控|检测|探测|校验|拦截|限流|自动|预防|门禁|熔断|灰度|去重|幂等|禁止", re.I)

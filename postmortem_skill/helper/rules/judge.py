@@ -22,13 +22,14 @@ import re
 import sys
 from array import array
 from functools import cache
-from importlib import resources
 
+from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens
 from postmortem_skill.helper.rules.lexicon import (
     ascii_lower,
     chinese,
     for_many_documents,
     mark_names_zh,
+    packaged_text,
     people_word_en,
 )
 
@@ -79,7 +80,7 @@ def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
 
 
 def _en_features(text: str, kind) -> list[str]:
-    tokens, kinds = _en_tokens(text, kind)
+    tokens, kinds = en_tokens(_EN_TOKEN.findall(text), kind, _en_tokens, text)
     feats = ["w:" + t for t in tokens]
     feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
     padded = ["^", *tokens, "$"]
@@ -135,8 +136,7 @@ def model(lang: str) -> tuple[dict, float, float, int]:
     """({feature: [weight per class, times scale]}, threshold, veto, scale) of a language, read once from
     the package (also inside the zipapp). The file keeps the feature names as one string and the weights as
     little-endian 16-bit integers in base64: a tenth of the time json takes over a dictionary of lists."""
-    path = resources.files(__package__).joinpath("lexicons", f"model-{'zh' if lang == 'zh' else 'en'}.json")
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw = json.loads(packaged_text(f"model-{'zh' if lang == 'zh' else 'en'}.json"))
     numbers = array("h", base64.b64decode(raw["weights"]))
     if sys.byteorder == "big":
         numbers.byteswap()
@@ -156,8 +156,12 @@ def veto(lang: str) -> float:
 
 
 def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
-    rows = [row for row in map(weights.get, feats) if row is not None]
-    scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
+    sums = column_sums(feats, weights)
+    if sums is not None:
+        scores = [total / scale for total in sums]
+    else:
+        rows = [row for row in map(weights.get, feats) if row is not None]
+        scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
     top = max(scores)
     exp = [math.exp(s - top) for s in scores]
     total = sum(exp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules import judge, lexicon
 from postmortem_skill.helper.rules.base import found, rule
 
@@ -21,7 +22,7 @@ _SKIP = {"heading", "code", "log", "quote"}
 # what the message says; the label is blanked (same length) before the sentence is read
 _SPEAKER = re.compile(r"^\s*(?:\*\*)?@?[\w.-]+(?: [\w.-]+){0,2}(?:\s?[（(][^)）]{1,12}[)）])?(?:\*\*)?\s?[:：](?=\s|[\u4e00-\u9fff])")
 # a placeholder left for the writer ([TODO: 负责人]) is PM103's, not a sentence about anyone
-_PLACEHOLDER = re.compile(r"\[?\bTODO\b[^\]]*\]")  # the sentence text has lost the "[" already
+_PLACEHOLDER = lazy(r"\[?\bTODO\b[^\]]*\]")  # the sentence text has lost the "[" already
 _HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*")
 
 HINTS = {
@@ -90,7 +91,7 @@ def _blank(m) -> str:
 # "人为因素：…", "Human factors: …": the name of an analysis dimension, not a verdict on anyone
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?:人为因素(?:分析)?|人的因素|human factors?)(?:\*\*)?\s?[:：]", re.I)
 # a label that says what follows is a cause or an answer, not who said it: "Root cause: the DBA"
-_NOT_A_SPEAKER = re.compile(r"(?:root )?causes?|reasons?|why|because|answer|trigger|根因|原因|根本原因|为什么|触发",
+_NOT_A_SPEAKER = lazy(r"(?:root )?causes?|reasons?|why|because|answer|trigger|根因|原因|根本原因|为什么|触发",
                             re.I)
 
 
@@ -203,7 +204,7 @@ def _clause_blames(text: str, start: int, lang: str, word_kind) -> bool:
 
 
 _WORDS_EN = re.compile(r"[A-Za-z][\w'’-]*")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = lazy(r"[\u4e00-\u9fff]")
 
 
 def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:

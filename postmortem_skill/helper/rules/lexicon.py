@@ -11,23 +11,36 @@ is hindsight in every section when it is said of people.
 from __future__ import annotations
 
 import json
+import os
 import re
 from bisect import bisect_right
 from functools import cache
-from importlib import resources
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.model.subjects import Vocabulary, possessive_stripped
+
+_WORD_START = re.compile(r"\b\w")  # where a cue word can start: cue_re's \b before a word character
 
 # English patterns are compiled without re.I (several times faster to compile) and run on the text with
 # ASCII capitals lowered, which keeps every offset
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+def packaged_text(name: str) -> str:
+    """rules/lexicons/`name`, read through this module's loader: a file on disk or a member of the zipapp
+    (importlib.resources does the same, but importing it costs several milliseconds of validate's start)."""
+    try:
+        return __loader__.get_data(os.path.join(os.path.dirname(__file__), "lexicons", name)).decode("utf-8")
+    except (AttributeError, OSError):
+        from importlib import resources
+
+        return resources.files(__package__).joinpath("lexicons", name).read_text(encoding="utf-8")
+
+
 @cache
 def data(lang: str) -> dict:
     """The word lists of a language, read from the package (also inside the zipapp)."""
-    text = resources.files(__package__).joinpath("lexicons", f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return json.loads(packaged_text(f"{lang}.json"))
 
 
 def _alts(items) -> str:
@@ -85,6 +98,9 @@ class _English:
             self._lazy[name] = _words(d[name]) + ("|!!+" if name == "emotive" else "")  # "!!" is its cue
 
     def __getattr__(self, name):
+        if name == "cue_re" and "_cue_words" in self.__dict__:
+            self.cue_re = re.compile(r"\b(?=(" + _starts_any(self._cue_words) + "))")
+            return self.cue_re
         lazy = self.__dict__.get("_lazy", {})
         if name not in lazy:
             raise AttributeError(name)
@@ -118,15 +134,41 @@ class _English:
                 cue_families.setdefault(cue, set()).add(name)
         words = sorted(c for c in cue_families if c[:1].isalnum())
         self.others = {c: f for c, f in cue_families.items() if not c[:1].isalnum()}
-        # in a look-ahead, so that a cue inside a longer one counts ("bothered to" in "never bothered to")
-        self.cue_re = re.compile(r"\b(?=(" + _starts_any(words) + "))")
+        # in a look-ahead, so that a cue inside a longer one counts ("bothered to" in "never bothered to");
+        # compiled only for many documents (cue_at reads one document without it: compiling it costs more)
+        self._cue_words = words
+        self.cue_heads: dict = {}  # the first two characters of a cue -> the cues, longest first
+        for cue in sorted(words, key=len, reverse=True):
+            self.cue_heads.setdefault(cue[:2], []).append(cue)
         # the search finds the longest cue at a place; the shorter cues it starts with count too
         self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
 
+    def cue_at(self, low: str, at: int = 0):
+        """The first place from `at` where a cue word starts, and the longest cue there; (-1, None) when there
+        is none. cue_re.search(low, at) as a lookup of each word's first two characters, for one document."""
+        heads = self.cue_heads
+        for m in _WORD_START.finditer(low, at):
+            place = m.start()
+            for cue in heads.get(low[place:place + 2], ()):
+                if low.startswith(cue, place):
+                    return place, cue
+        return -1, None
+
+    def cues_in(self, low: str) -> set:
+        """The longest cue at each place where one starts: set(cue_re.findall(low))."""
+        if _MANY[0]:
+            return set(self.cue_re.findall(low))
+        found = set()
+        place, cue = self.cue_at(low)
+        while cue is not None:
+            found.add(cue)
+            place, cue = self.cue_at(low, place + 1)
+        return found
+
     def scanner(self, low: str, everything: bool = False):
         present = set(self.always) | (set(_SCANNED + _PLAIN) if everything else set())
-        for cue in set(self.cue_re.findall(low)):
+        for cue in self.cues_in(low):
             present |= self.cue_families[cue]
         for cue, names in self.others.items():
             if cue in low:
@@ -165,7 +207,7 @@ def _spelled_out(alternative: str) -> list[str]:
     return out + tails if plain.group(2) == "?" else out
 
 
-_LOOKBEHIND = re.compile(r"\(\?<=([a-z0-9'’ |-]+)\)")
+_LOOKBEHIND = lazy(r"\(\?<=([a-z0-9'’ |-]+)\)")
 
 
 def by_first_letter(source: str) -> str:
@@ -386,11 +428,18 @@ def cued_en(texts: list[str]) -> list[bool]:
     for text in texts:
         starts.append(starts[-1] + len(text) + 1)
     cued = [False] * len(texts)
-    search, at = en.cue_re.search, 0
-    while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
-        index = bisect_right(starts, m.start()) - 1
-        cued[index] = True
-        at = starts[index + 1]
+    if _MANY[0]:
+        search, at = en.cue_re.search, 0
+        while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
+            index = bisect_right(starts, m.start()) - 1
+            cued[index] = True
+            at = starts[index + 1]
+    else:
+        place, _ = en.cue_at(low)
+        while place != -1:
+            index = bisect_right(starts, place) - 1
+            cued[index] = True
+            place, _ = en.cue_at(low, starts[index + 1])
     for cue in en.others:  # "'", "!!": each place it stands, then on from the next text
         at = low.find(cue)
         while at != -1:
@@ -605,13 +654,13 @@ def subject_zh(text: str, end: int) -> str:
 
 
 # 谁让…？ / 为什么<person>不… / 难道<person>…吗: a question that accuses a person; about a system it is not
-_WHO_LET_ZH = re.compile(r"(?:^|[，,；;：:])\s*谁让")
-_WHY_NOT_ZH = re.compile(r"(?:为什么|为啥|怎么)(?P<rest>[^，。？?！]{1,12}?)(?:不|没有?|未)")
-_SURELY_ZH = re.compile(r"难道(?P<rest>[^，。？?！]{1,12})")
+_WHO_LET_ZH = lazy(r"(?:^|[，,；;：:])\s*谁让")
+_WHY_NOT_ZH = lazy(r"(?:为什么|为啥|怎么)(?P<rest>[^，。？?！]{1,12}?)(?:不|没有?|未)")
+_SURELY_ZH = lazy(r"难道(?P<rest>[^，。？?！]{1,12})")
 
 
 # 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
-_LAID_ON_ZH = re.compile(r"归咎(?:于|给)|责任在于?")
+_LAID_ON_ZH = lazy(r"归咎(?:于|给)|责任在于?")
 
 
 def _person_from(zh, text, start, end) -> bool:
@@ -779,10 +828,10 @@ _IRREGULAR = {"run": "run", "ran": "run", "read": "read", "write": "written", "w
               "did": "done", "see": "seen", "saw": "seen", "tell": "told", "told": "told", "think": "thought",
               "catch": "caught", "take": "taken", "give": "given", "back up": "backed up", "roll back": "rolled back",
               "hand over": "handed over", "pay attention": "paid attention to", "stop": "stopped", "plan": "planned"}
-_OMISSION_EN = re.compile(r"\b(?:did not|didn't|never|failed to|forgot to|neglected to|omitted to)(?: even)?"
+_OMISSION_EN = lazy(r"\b(?:did not|didn't|never|failed to|forgot to|neglected to|omitted to)(?: even)?"
                           r"(?: bother(?:ed)? to)?\s+(?P<verb>back up|roll back|hand over|pay attention|[a-z-]+)"
                           r"\s+(?P<object>[^,;.!?]{2,80})", re.I)
-_MODAL_EN = re.compile(r"\b(?:should|could|ought to)(?: not| never|n't)? have\s+(?P<verb>[a-z-]+)"
+_MODAL_EN = lazy(r"\b(?:should|could|ought to)(?: not| never|n't)? have\s+(?P<verb>[a-z-]+)"
                        r"\s+(?P<object>[^,;.!?]{2,80})", re.I)
 
 

@@ -6,36 +6,38 @@ from __future__ import annotations
 
 import re
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules.base import found, rule
 
 RULES: list = []
 
 # Each pattern's `secret` group is what a finding never shows: the excerpt replaces it with <REDACTED>,
-# keeping the public part (a token's prefix, the URL around a password) so the writer can find it.
+# keeping the public part (a token's prefix, the URL around a password) so the writer can find it. Compiled
+# when first used: most documents hold no line that the cue below sends to them.
 _SECRETS = (
-    ("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)(?P<secret>[A-Z0-9]{16})(?![A-Z0-9])")),
-    ("GitHub token", re.compile(
+    ("AWS access key id", lazy(r"(?<![A-Z0-9])(?:AKIA|ASIA)(?P<secret>[A-Z0-9]{16})(?![A-Z0-9])")),
+    ("GitHub token", lazy(
         r"\b(?:gh[pousr]_(?P<secret>[A-Za-z0-9]{36,})|github_pat_(?P<pat>[A-Za-z0-9_]{40,}))\b")),
-    ("GitLab token", re.compile(r"\bglpat-(?P<secret>[A-Za-z0-9_-]{20,})\b")),
-    ("Slack token", re.compile(r"\bxox[abposr]-(?P<secret>[A-Za-z0-9-]{10,})\b")),
-    ("Slack webhook URL", re.compile(
+    ("GitLab token", lazy(r"\bglpat-(?P<secret>[A-Za-z0-9_-]{20,})\b")),
+    ("Slack token", lazy(r"\bxox[abposr]-(?P<secret>[A-Za-z0-9-]{10,})\b")),
+    ("Slack webhook URL", lazy(
         r"\bhooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>[A-Za-z0-9_/-]{16,})")),
-    ("Discord webhook URL", re.compile(
+    ("Discord webhook URL", lazy(
         r"\b(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/(?P<secret>\d{5,}/[A-Za-z0-9_-]{20,})")),
-    ("Google API key", re.compile(r"\bAIza(?P<secret>[0-9A-Za-z_-]{35})\b")),
-    ("Stripe secret key", re.compile(r"\b[sr]k_live_(?P<secret>[0-9A-Za-z]{20,})\b")),
-    ("OpenAI/Anthropic API key", re.compile(r"\bsk-(?:ant-|proj-)?(?P<secret>[A-Za-z0-9_-]{32,})\b")),
-    ("npm token", re.compile(r"\bnpm_(?P<secret>[A-Za-z0-9]{36})\b")),
-    ("Azure storage key", re.compile(r"\b(?:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("JSON web token", re.compile(
+    ("Google API key", lazy(r"\bAIza(?P<secret>[0-9A-Za-z_-]{35})\b")),
+    ("Stripe secret key", lazy(r"\b[sr]k_live_(?P<secret>[0-9A-Za-z]{20,})\b")),
+    ("OpenAI/Anthropic API key", lazy(r"\bsk-(?:ant-|proj-)?(?P<secret>[A-Za-z0-9_-]{32,})\b")),
+    ("npm token", lazy(r"\bnpm_(?P<secret>[A-Za-z0-9]{36})\b")),
+    ("Azure storage key", lazy(r"\b(?:AccountKey|SharedAccessKey)=(?P<secret>[A-Za-z0-9+/]{20,}={0,2})")),
+    ("private key", lazy(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("JSON web token", lazy(
         r"\beyJ(?P<secret>[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})")),
-    ("password in a URL", re.compile(
+    ("password in a URL", lazy(
         r"\b[a-z][a-z0-9+.-]*://[^\s:/@]*:"  # the user may be empty: redis://:password@host
         r"(?P<secret>(?!\*+@|<|\$\{|\{\{|x+@|password@|pass@)[^\s@/]{3,})@[^\s]+", re.I)),
-    ("bearer token", re.compile(  # letters and digits both: 'Bearer tokens expire' is prose
+    ("bearer token", lazy(  # letters and digits both: 'Bearer tokens expire' is prose
         r"\bBearer\s+(?P<secret>(?=[A-Za-z._~+/-]*\d)(?=[\d._~+/-]*[A-Za-z])[A-Za-z0-9._~+/-]{16,}=*)", re.I)),
-    ("password or secret assignment", re.compile(
+    ("password or secret assignment", lazy(
         # the keyword ends the name, which may carry a prefix: AWS_SECRET_ACCESS_KEY=…, DB_PASSWORD: …
         r"\b[\w-]*?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|secret[_-]?key|access[_-]?token|"
         r"auth[_-]?token|client[_-]?secret)\b\s*[=:]\s*"
@@ -44,13 +46,14 @@ _SECRETS = (
 )
 # A value that only stands for a secret (documentation, a template): not a leak. Checked on the newer
 # kinds only, whose docs show such values (hooks.slack.com/services/T000/B000/XXXX…).
-_STAND_IN = re.compile(r"x{5}|0{8}|\*{3}|\.{3}|[<>{}$]|redacted|example|placeholder|your[_-]|dummy|fake|sample",
+_STAND_IN = lazy(r"x{5}|0{8}|\*{3}|\.{3}|[<>{}$]|redacted|example|placeholder|your[_-]|dummy|fake|sample",
                        re.I)
 _STAND_IN_CHECKED = {"Slack webhook URL", "Discord webhook URL", "npm token", "Azure storage key", "bearer token"}
 # Prefilter for the patterns above, on lower-cased text, factored by first letter (re tries the branches
-# of an alternation one by one at every position); a URL is a cue only when it carries user:password@.
+# of an alternation one by one at every position); a URL is a cue only when it carries user:password@;
+# "passw", not "pass": postmortems say "passed" and "passes" far more often than they leak a password.
 _SECRET_CUE = re.compile(r"a(?:kia|sia|iza|pi.?key|ccess.?key|ccountkey)|g(?:h[pousr]_|ithub_pat_|lpat-)|"
-                         r"p(?:ass|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
+                         r"p(?:assw|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
                          r"://[^\s/@]*:[^\s@]+@")
 
 
@@ -70,16 +73,16 @@ _PHONE_CUE = re.compile(r"[+\d](?:(?<=\+)\d|\d\d[^\S\n]\d{3}|\d\d[.-]\d{3}|\d{10
 # "digit.d.d" found from its first dot (rarer than digits; the digit before it is looked back at): the same lines
 _IPV4_CUE = re.compile(r"\.(?<=\d\.)\d{1,3}\.\d")
 _EMAIL_CUE = re.compile("@")
-_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
-_ROLE_MAILBOX = re.compile(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
+_EMAIL = lazy(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
+_ROLE_MAILBOX = lazy(r"^(?:security|support|noreply|no-reply|abuse|info|admin|postmaster|hostmaster|webmaster|"
                            r"help|contact|team|ops|oncall|on-call|sre|incidents?|status|privacy|legal|press)@", re.I)
-_EXAMPLE_DOMAIN = re.compile(r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost)$", re.I)
+_EXAMPLE_DOMAIN = lazy(r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|test|invalid|localhost)$", re.I)
 # A number with a country code may group its digits in twos (+44 20 7946 0958, +33 1 42 68 53 00); without
 # one, groups of three or four. Either way 9 to 15 digits (checked in `phones`).
-_PHONE = re.compile(r"(?<![\w+.:/-])(?:\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
+_PHONE = lazy(r"(?<![\w+.:/-])(?:\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}"
                     r"|(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}[\s.-]?\d{0,4})(?![\w.:/-])"
                     r"|(?<!\d)1[3-9]\d{9}(?!\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")  # a full stop may end the sentence
+_IPV4 = lazy(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")  # a full stop may end the sentence
 
 
 def _hide_email(address: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.model.markdown import MAX_NESTING, PLACEHOLDER, PLACEHOLDER_CUE
 from postmortem_skill.helper.model.vocabulary import CORE, SECTION_ALIASES
 from postmortem_skill.helper.rules.base import found, rule
@@ -59,7 +60,7 @@ def empty_sections(doc, ctx):
                         ("write what is known, or state why it does not apply", "写下已知信息，或说明为什么不适用"))
 
 
-_DONE = re.compile(r"\bDONE\b")
+_DONE = lazy(r"\bDONE\b")
 
 
 @rule(RULES, id="PM103", name="placeholder", category="structure", severity="error",
@@ -173,7 +174,7 @@ def suppression_reason(doc, ctx):
 
 _SECTION_KEYS = {alias: canonical for canonical, aliases in SECTION_ALIASES.items() for alias in aliases}
 # A title that names the kind of document: 'October 21 post-incident analysis', 'Cloudflare outage on …'
-_POSTMORTEM_TITLE = re.compile(r"post-?mortem|post[- ]incident|incident|outage|复盘|故障|事故", re.I)
+_POSTMORTEM_TITLE = lazy(r"post-?mortem|post[- ]incident|incident|outage|复盘|故障|事故", re.I)
 
 
 def has_structure(doc) -> bool:

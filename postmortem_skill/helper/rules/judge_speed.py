@@ -1,0 +1,111 @@
+"""The judge's work done faster with the same results (judge.py keeps the definitions):
+
+* `en_tokens`: judge._en_tokens with each distinct word of a document worked out once (a word's tokens
+  depend only on the word, its kind, fixed for the document, and whether it comes first);
+* `column_sums`: when a process checks many documents, a sentence's weights summed as one integer per
+  feature, the 16-bit weights of the classes packed side by side in one Python int, so that the scores are
+  one sum() instead of a tuple per class.
+
+tests/helper/test_judge_speed.py holds both to judge.py's definitions.
+"""
+from __future__ import annotations
+
+import re
+from itertools import repeat
+
+from postmortem_skill.helper.rules.lexicon import for_many_documents
+
+_FIELD = 32  # bits per class: room for the sum of 65,535 weights of 16 bits
+_MASK = (1 << _FIELD) - 1
+_OFFSET = 1 << 15  # each weight stored as weight + _OFFSET, never negative
+_MOST = (1 << (_FIELD - 16)) - 1  # rows one sum may add before a field could overflow
+_PACKED: dict = {}  # id(weights) -> (weights, {feature: packed row}, classes)
+
+
+def _packed(weights: dict):
+    entry = _PACKED.get(id(weights))
+    if entry is not None and entry[0] is weights:
+        return entry
+    rows = iter(weights.values())
+    first = next(rows, None)
+    if first is None or not all(isinstance(w, int) for w in first):
+        return None  # the training's float weights: summed the plain way
+    width = len(first)
+    count = 1 << (_FIELD * width)  # a last field counts the rows found
+    packed = {}
+    for feature, row in weights.items():
+        value = count
+        for column, weight in enumerate(row):
+            value |= (weight + _OFFSET) << (_FIELD * column)
+        packed[feature] = value
+    entry = _PACKED[id(weights)] = (weights, packed, width)
+    return entry
+
+
+def column_sums(feats, weights: dict) -> list[int] | None:
+    """Per class, the sum of the integer weights of the features found in `weights` (as judge.probabilities
+    adds them); None where the plain way applies: one document (packing the model costs more than it saves),
+    float weights, or so many features that a packed field could overflow."""
+    if not for_many_documents() or len(feats) > _MOST:
+        return None
+    entry = _packed(weights)
+    if entry is None:
+        return None
+    _, packed, width = entry
+    total = sum(map(packed.get, feats, repeat(0)))
+    found = total >> (_FIELD * width)
+    base = found * _OFFSET
+    return [((total >> (_FIELD * column)) & _MASK) - base for column in range(width)]
+
+
+
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_NOT = {"can": "can", "won": "will", "shan": "shall"}
+
+
+def _word(word: str, first: bool, kind) -> tuple[tuple, tuple]:
+    """(tokens, kinds) of one word as judge._en_tokens makes them."""
+    if word[0] == "@":
+        return ("<name>",), (None,)
+    if word[0].isdigit():
+        return ("<time>" if _TIME.fullmatch(word) else "<num>",), (None,)
+    what = kind(word)
+    low = word.lower().replace("’", "'")
+    if what == "name":
+        return ("<name>",), (what,)
+    if what == "system":
+        return ("<sys>",), (what,)
+    if what == "proper" and not first:
+        return ("<cap>",), (what,)
+    if low.endswith("n't"):
+        return (_NOT.get(low[:-3], low[:-3]), "not"), (None, what)
+    return (low[:-2] if low.endswith("'s") and len(low) > 3 else low,), (what,)
+
+
+def en_tokens(words: list[str], kind, reference, text: str):
+    """reference(text, kind) for `words`, the judge's tokens of `text`: from a per-document memo kept on
+    `kind` (made by lexicon.word_kind, which remembers each word's kind for the document); without one,
+    the reference itself."""
+    memo = getattr(kind, "tokens", None)
+    if memo is None:
+        if getattr(kind, "memo", None) is None:
+            return reference(text, kind)
+        memo = kind.tokens = ({}, {})  # first word, later word: word -> (tokens, kinds)
+    out: list = []
+    kinds: list = []
+    first, later = memo
+    if words:
+        head = words[0]
+        entry = first.get(head)
+        if entry is None:
+            entry = first[head] = _word(head, True, kind)
+        out += entry[0]
+        kinds += entry[1]
+        get = later.get
+        for word in words[1:]:
+            entry = get(word)
+            if entry is None:
+                entry = later[word] = _word(word, False, kind)
+            out += entry[0]
+            kinds += entry[1]
+    return out, kinds
