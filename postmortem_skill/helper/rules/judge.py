@@ -23,7 +23,7 @@ import sys
 from array import array
 from functools import cache
 
-from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens
+from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
     ascii_lower,
     chinese,
@@ -41,7 +41,6 @@ CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": 
 _EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
 _ZH_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
 _INITIALS = re.compile(r"\b[A-Z]\.[A-Z]\.")
-_TIME = re.compile(r"\d{1,2}:\d{2}")
 _US = frozenset(("i", "we", "me", "us", "my", "our"))
 _NOT_A_ROLE = frozenset(("user", "users", "customer", "customers")) | _US
 _PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone anyone".split())
@@ -50,32 +49,12 @@ _PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone any
 def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
     """Lower-cased words, with a name as <name>, a known system as <sys>, an unknown capitalised word
     inside the sentence as <cap>, a number as <num> and "didn't" as "did not"; and each word's kind."""
-    out, kinds = [], []
-    for index, m in enumerate(_EN_TOKEN.finditer(text)):
-        word = m.group()
-        what = None
-        if word[0] == "@" or word[1:2] == ".":  # a handle, initials ("R.S.")
-            token = "<name>"
-        elif word[0].isdigit():
-            token = "<time>" if _TIME.fullmatch(word) else "<num>"
-        else:
-            what = kind(word)
-            low = word.lower().replace("’", "'")
-            if what == "name":
-                token = "<name>"
-            elif what == "system":
-                token = "<sys>"
-
-            elif what == "proper" and index > 0:  # first: as often a verb or a noun as a name
-                token = "<cap>"
-            elif low.endswith("n't"):
-                out.append({"can": "can", "won": "will", "shan": "shall"}.get(low[:-3], low[:-3]))
-                kinds.append(None)
-                token = "not"
-            else:
-                token = low[:-2] if low.endswith("'s") and len(low) > 3 else low
-        out.append(token)
-        kinds.append(what)
+    out: list = []
+    kinds: list = []
+    for index, word in enumerate(_EN_TOKEN.findall(text)):
+        tokens, whats = word_tokens(word, index == 0, kind)
+        out += tokens
+        kinds += whats
     return out, kinds
 
 

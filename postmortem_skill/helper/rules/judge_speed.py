@@ -1,7 +1,8 @@
 """The judge's work done faster with the same results (judge.py keeps the definitions):
 
-* `en_tokens`: judge._en_tokens with each distinct word of a document worked out once (a word's tokens
-  depend only on the word, its kind, fixed for the document, and whether it comes first);
+* `word_tokens`, what the judge makes of one word, and `en_tokens`: judge._en_tokens with each distinct
+  word of a document worked out once (a word's tokens depend only on the word, its kind, fixed for the
+  document, and whether it comes first);
 * `column_sums`: when a process checks many documents, a sentence's weights summed as one integer per
   feature, the 16-bit weights of the classes packed side by side in one Python int, so that the scores are
   one sum() instead of a tuple per class.
@@ -63,9 +64,11 @@ _TIME = re.compile(r"\d{1,2}:\d{2}")
 _NOT = {"can": "can", "won": "will", "shan": "shall"}
 
 
-def _word(word: str, first: bool, kind) -> tuple[tuple, tuple]:
-    """(tokens, kinds) of one word as judge._en_tokens makes them."""
-    if word[0] == "@":
+def word_tokens(word: str, first: bool, kind) -> tuple[tuple, tuple]:
+    """(tokens, kinds) of one word of a sentence for the judge (judge._en_tokens): a handle or initials
+    ("R.S.") as <name>, a number as <num> or <time>, a name, system or unknown capitalised word (not the
+    first: it is as often a verb or a noun) by its kind, "didn't" as "did not", a possessive without 's."""
+    if word[0] == "@" or word[1:2] == ".":
         return ("<name>",), (None,)
     if word[0].isdigit():
         return ("<time>" if _TIME.fullmatch(word) else "<num>",), (None,)
@@ -98,14 +101,14 @@ def en_tokens(words: list[str], kind, reference, text: str):
         head = words[0]
         entry = first.get(head)
         if entry is None:
-            entry = first[head] = _word(head, True, kind)
+            entry = first[head] = word_tokens(head, True, kind)
         out += entry[0]
         kinds += entry[1]
         get = later.get
         for word in words[1:]:
             entry = get(word)
             if entry is None:
-                entry = later[word] = _word(word, False, kind)
+                entry = later[word] = word_tokens(word, False, kind)
             out += entry[0]
             kinds += entry[1]
     return out, kinds
