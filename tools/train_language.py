@@ -4,11 +4,10 @@
     python3 tools/train_language.py [--lang en,zh] [--write] [--refresh-prose] [--eval dev2,test] [--misses]
                                     [--also FILE ...] [--cv]
 
-Reads tests/helper/data/language/<lang>*.tsv; a file's header names its columns (label, split, kind,
-sentence; a file without a split column is split `train`, unless its name says dev2, dev4 or heldout:
-en-dev2.tsv is split `dev2`). It trains on the splits `train` and `dev` only; `test`, `dev2` and `dev4`
-are never trained on: `dev2` and `dev4` (sets written independently) are for choosing --l2 and the
-threshold, `test` only to report.
+Reads tests/helper/data/language/<lang>*.tsv; which split a row is in is tests/helper/labelled_support.py's
+rule (a `split` column, else `dev<N>` for <lang>-dev<N>.tsv, else `train`). It trains on the splits `train`
+and `dev` only; `test` and the independent development sets (dev2, dev4, …) are never trained on: the
+development sets, written by others, choose --l2 and the threshold, `test` is only reported.
 
 Multinomial logistic regression over the judge's features (AdaGrad, L2, the mean of five models on
 bootstrap samples, fixed seeds: the same data gives the same model), classes ok / blame / cause /
@@ -20,9 +19,9 @@ precision >= PRECISION with the lexicon, never below even odds), and tests/helpe
 is rewritten for the per-sentence tests.
 
 --also FILE adds a labelled file kept outside the repository as one more split to evaluate, named by the
-file's name before -<lang> (dev4-zh.tsv: `--eval dev4`); it is never trained on. --cv leaves one writer
-out at a time (each <lang>-gen-*.tsv file was written by a different author), trains on the rest and
-scores the file left out: the pooled figures say how the settings carry over to a voice not trained on.
+file's name before -<lang> (heldout4-zh.tsv: `--eval heldout4`); it never trains nor chooses. --cv leaves
+one writer out at a time (each <lang>-gen-*.tsv file was written by a different author), trains on the
+rest and scores the file left out: the pooled figures say how the settings carry over to a new voice.
 """
 from __future__ import annotations
 
@@ -39,7 +38,9 @@ from array import array
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "helper")]
+
+from labelled_support import is_dev_set, split_of  # noqa: E402
 
 from postmortem_skill.helper.model import markdown  # noqa: E402
 from postmortem_skill.helper.model.sentences import blank_quotes  # noqa: E402
@@ -48,8 +49,6 @@ from postmortem_skill.helper.rules import judge, lexicon  # noqa: E402
 DATA = ROOT / "tests" / "helper" / "data" / "language"
 MODELS = ROOT / "postmortem_skill" / "helper" / "rules" / "lexicons"
 TRAIN_SPLITS = ("train", "dev")
-EVAL_ONLY = ("dev2", "dev4", "heldout")
-CHOOSERS = ("dev2", "dev4")  # independent sets never trained on that choose the threshold
 KINDS = {"blame": "blame", "cause": "cause", "hindsight": "hindsight", "emotive": "emotive"}
 
 
@@ -57,13 +56,13 @@ def read(lang: str, also=()) -> list[dict]:
     rows = []
     outside = [Path(p) for p in also if Path(p).name.endswith(f"-{lang}.tsv")]
     for path in sorted(DATA.glob(f"{lang}*.tsv")) + outside:
-        stem = path.stem[len(lang):].lstrip("-")
-        stem = path.stem[:-len(lang) - 1] if path in outside else stem if stem in EVAL_ONLY else "train"
+        outside_split = path.stem[:-len(lang) - 1] if path in outside else None
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if not (row.get("sentence") or "").strip():
                     continue
-                rows.append({"label": int(row["label"]), "split": row.get("split") or stem,
+                split = outside_split or split_of(path, row.get("split"))
+                rows.append({"label": int(row["label"]), "split": split,
                              "kind": row.get("kind") or "", "sentence": row["sentence"].strip(), "file": path.name})
     return rows
 
@@ -237,8 +236,10 @@ def main(argv=None) -> int:
             cross_validate(training, lang, l2, args.epochs, args.bags, args.misses)
             continue
         model = fit(training, lang, l2, args.epochs, args.bags)
-        results_of = {split: scored(model, [r for r in rows if r["split"] == split], lang) for split in CHOOSERS}
-        chooser = [result for split in CHOOSERS for result in results_of[split]]
+        # the independent development sets in the repository choose the threshold (never one from --also)
+        choosers = sorted({r["split"] for r in rows if is_dev_set(r["split"]) and r["file"].startswith(lang)})
+        results_of = {split: scored(model, [r for r in rows if r["split"] == split], lang) for split in choosers}
+        chooser = [result for split in choosers for result in results_of[split]]
         threshold = args.threshold or (best_threshold(chooser) if chooser else 0.5)
         print(f"{lang}: trained on {len(training)} sentences, {len(model)} features, threshold {threshold}")
         for split in args.eval.split(","):

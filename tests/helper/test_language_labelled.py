@@ -16,6 +16,7 @@ from postmortem_skill.helper.engine.check import check_text
 
 DATA = Path(__file__).parent / "data" / "language"
 from corpus_support import SHARED  # noqa: E402
+from labelled_support import split_of  # noqa: E402
 
 # What the rules get wrong today, sentence by sentence (tools/train_language.py --write rewrites it): a
 # regression names its sentence, a fix shows as an unexpected pass.
@@ -31,17 +32,14 @@ def flagged(sentence: str) -> list[str]:
 
 def labelled(lang: str, kinds: bool = False) -> list[tuple]:
     """(label, split, sentence) of every labelled file of a language, with the kind before the sentence
-    when `kinds`: en.tsv carries its split (dev, test); <lang>-dev2.tsv and zh-dev4.tsv are the independent
-    development sets;
-    the rest (written for training) are split train."""
+    when `kinds`; labelled_support.split_of says which split a row is in."""
     rows = []
     for path in sorted(DATA.glob(f"{lang}*.tsv")):
         lines = path.read_text(encoding="utf-8").splitlines()
         columns = lines[0].split("\t")
         for line in lines[1:]:
             row = dict(zip(columns, line.split("\t")))
-            held = path.stem.rsplit("-", 1)[-1]
-            split = row.get("split") or (held if held in ("dev2", "dev4") else "train")
+            split = split_of(path, row.get("split"))
             kind = (row.get("kind") or "",) if kinds else ()
             rows.append((int(row["label"]), split, *kind, row["sentence"]))
     return rows
