@@ -19,17 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests" / "helper")]
 
-from labelled_support import is_dev_set, split_of  # noqa: E402
+from labelled_support import flagged, is_dev_set, split_of  # noqa: E402
 
 from postmortem_skill.helper.engine.check import check_text  # noqa: E402
 
 SHARED = Path(os.environ.get("POSTMORTEM_SHARED", REPO.parent / "shared"))
-
-
-def flagged(sentence: str) -> list[str]:
-    heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
-    findings = check_text(f"{heading}\n\n{sentence}\n")
-    return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
 
 
 LABELLED = REPO / "tests" / "helper" / "data" / "language"

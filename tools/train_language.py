@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "helper")]
 
-from labelled_support import is_dev_set, split_of  # noqa: E402
+from labelled_support import flagged, is_dev_set, split_of  # noqa: E402
 
 from postmortem_skill.helper.model import markdown  # noqa: E402
 from postmortem_skill.helper.model.sentences import blank_quotes  # noqa: E402
@@ -294,7 +294,6 @@ def _write_model(lang, model, threshold, training):
 
 def _write_known_misses():
     """The labelled sentences the rules now get wrong, for the tests to mark as expected failures."""
-    from language import flagged  # bench/language.py: what the tests and the bench count as flagged
 
     judge.model.cache_clear()
     misses = sorted({r["sentence"] for lang in ("en", "zh") for r in read(lang)

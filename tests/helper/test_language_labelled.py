@@ -16,18 +16,11 @@ from postmortem_skill.helper.engine.check import check_text
 
 DATA = Path(__file__).parent / "data" / "language"
 from corpus_support import SHARED  # noqa: E402
-from labelled_support import split_of  # noqa: E402
+from labelled_support import flagged, split_of  # noqa: E402
 
 # What the rules get wrong today, sentence by sentence (tools/train_language.py --write rewrites it): a
 # regression names its sentence, a fix shows as an unexpected pass.
 KNOWN_MISSES = set((DATA / "known-misses.txt").read_text(encoding="utf-8").splitlines())
-
-
-def flagged(sentence: str) -> list[str]:
-    """Language findings (warnings and errors) for a sentence in a narrative section."""
-    heading = "## 根因分析" if any("\u4e00" <= ch <= "\u9fff" for ch in sentence) else "## What Happened"
-    findings = check_text(f"{heading}\n\n{sentence}\n")
-    return [f.rule for f in findings if f.rule.startswith("PM3") and f.severity != "info"]
 
 
 def labelled(lang: str, kinds: bool = False) -> list[tuple]:
