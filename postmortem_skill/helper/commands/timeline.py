@@ -145,6 +145,7 @@ class Zones:
 
     def __init__(self, values: list[str] | None = None):
         self.default, self.label, self.globs, plain = UTC, "UTC", [], False
+        self.own: dict[str, object] = {}  # file → the zone the file itself states (a chat export's preamble)
         for value in values or []:
             glob, sep, name = value.rpartition("=")
             zone = _option("tz", load_zone, name.strip())
@@ -158,7 +159,9 @@ class Zones:
                 self.globs.append((glob.strip(), zone))
 
     def of(self, name: str):
-        """(zone, True when a GLOB named it)."""
+        """(zone, True when a GLOB or the file itself named it)."""
+        if name in self.own:
+            return self.own[name], True
         for glob, zone in self.globs:
             if fnmatch(name, glob) or fnmatch(os.path.basename(name), glob) or fnmatch(name, "*/" + glob):
                 return zone, True
@@ -216,6 +219,8 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
             continue
         reader = _reader(name, zones, day, users)
         events, problems = importers.read(text, reader)
+        if reader.own_zone is not None:
+            zones.own[name] = reader.own_zone
         read.append([name, text, reader, events, problems])
     limits = importers.thresholds(e for _, _, reader, events, _ in read if not reader.metrics for e in events)
     groups = []

@@ -47,6 +47,22 @@ _ID = re.compile(r"(?:(?:^|[^a-z])id|编号|单号|流水号)$")
 _WHO_ACKED = re.compile(r"^(?:认领|确认|受理)人$|^(?:acknowledged|acked|claimed) by$")
 _STATUS = re.compile(r"(?:级别|等级|状态)$")
 _CHANGE = re.compile(r"变更|工单|发布|\bchange\b|\bdeploy|\brelease\b")
+# Load: how much is asked of the system, not how it answers. A rise is the evening peak or a sale, never the
+# impact by itself; errors, latency, saturation and a business metric falling are.
+_LOAD = re.compile(r"\b(?:qps|rps|tps|rpm|iops|ops|requests?|reqs?|hits|throughput|traffic|bandwidth|"
+                   r"connected clients|clients|connections?|sessions|concurrency|in flight|pv|uv)\b|"
+                   r"per sec|请求量|请求数|访问量|调用量|流量|并发|连接数|吞吐|在线人数")
+_IMPACT = re.compile(r"err|fail|5xx|4xx|timeout|timed out|reject|drop|refus|latency|\bp\d{2,3}\b|duration|"
+                     r"saturat|usage|utili|lag|queue|backlog|失败|错误|异常|超时|延迟|耗时|拒绝|丢弃|积压|使用率")
+
+
+def is_load(name: str) -> bool:
+    """`qps`, `ops_per_sec`, `connected_clients`, `请求量` → True; `error_rate_pct`, `failed_requests`,
+    `latency_p99_ms`, `pool_usage` → False."""
+    text = re.sub(r"[\s_-]+", " ", name.strip().lower())
+    return bool(_LOAD.search(text)) and not _IMPACT.search(text)
+
+
 _ZONE_SUFFIX = re.compile(r"[\s_]*(?:[(（\[]\s*(?P<p>[^)）\]]{1,20}?)\s*[)）\]]|_(?P<u>utc|gmt))\s*$", re.I)
 
 

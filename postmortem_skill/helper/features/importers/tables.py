@@ -9,15 +9,11 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
-from postmortem_skill.helper.features.importers.columns import Columns
+from postmortem_skill.helper.features.importers.columns import Columns, is_load
 from postmortem_skill.helper.features.importers.core import Reader, with_labels
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
 _RANGE = re.compile(r"\s*(?:–|—|~|～|至|\bto\b|\s-\s|(?<=\d)-(?=\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}))\s*")
-
-
-def _zone(columns: Columns, reader: Reader):
-    return columns.zone or reader.zone
 
 
 def _window(text: str):
@@ -79,7 +75,7 @@ def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> No
     ident = cells[columns.id].strip() if columns.id is not None else None
     milestone = cells[columns.milestone] if columns.milestone is not None else None
     source = cells[columns.source].strip() if columns.source is not None else None
-    zone = _zone(columns, reader)
+    zone = columns.zone  # else the reader's, and counted as naive when the time names no zone
     window = _window(time_text) or _change_window(time_text, cells, columns, planned)
     if window:
         return _add_window(reader, line, window, text, ident, source, zone, planned)
@@ -179,13 +175,18 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
     material, sustained move back of a series (`recovery.analyse`) is a mitigation candidate
     (`guess.milestones` prefers the first after a rollback, restart or failover, else takes the first);
     resolved at the first sample from which every series that left stays at its
-    baseline. Only guesses: `new` says so and the writer checks them."""
+    baseline. Load series (`columns.is_load`: qps, connected clients, 请求量) are left out: a rise in
+    traffic is not impact; a file with load series only counts their falls. Only guesses: `new` says so
+    and the writer checks them."""
     found = {}
     for i in range(len(columns.names)):
         if i not in (columns.time, columns.date):
             excursion = recovery.analyse([_number(r[i]) for _, r in rows])
             if excursion is not None:
                 found[columns.shown[i]] = (i, excursion)
+    impact = {name: item for name, item in found.items() if not is_load(name)}
+    found = impact or {name: (i, e) for name, (i, e) in found.items()  # load alone: only its fall (no business)
+                       if _number(rows[e.start][1][i]) < e.level}
     if not found:
         return {}
     name, (i, first) = min(found.items(), key=lambda item: (item[1][1].onset, item[1][1].start))
@@ -212,9 +213,9 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
     backs = [e.back for _, e in found.values()]
     resolved = max(backs) if None not in backs else None
     for n in sorted(candidates):
-        if resolved is None or n <= resolved:
+        if n > first.onset and (resolved is None or n <= resolved):
             out.setdefault(rows[n][0], ("mitigated", candidates[n]))
-    if resolved is not None and rows[resolved][0] not in out:
+    if resolved is not None and resolved > first.onset and rows[resolved][0] not in out:
         out[rows[resolved][0]] = ("resolved", "the first sample from which every series that left its "
                                   "baseline stays there (" + ", ".join(found) + ")")
     return out
