@@ -28,7 +28,9 @@ inputs (detected from the content, not the file name):
                      created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
                      acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
-                     time-of-day column. With no text column it is a metrics export: only the rows
+                     time-of-day column. Chinese alert and change exports are read by their headers'
+                     shape (首次触发时间, 认领时间, 恢复时间, 实际开始/实际结束 as a window).
+                     With no text column it is a metrics export: only the rows
                      and columns that change are kept (name=value, …), always the samples that leave
                      or regain the baseline, jump, turn, peak or cross a threshold an alert names
                      ("above 20000"); stderr names the lines left out. UTF-8, else GB18030 (Excel).
@@ -37,13 +39,14 @@ inputs (detected from the content, not the file name):
   log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
                      day ([01:45] name: …, 14:03 孙磊：…) on the day of a date line above or --date;
                      chat headers "孙磊 2026-10-20 14:03" or "2026-11-18 22:20:11 刘芳（客服）"
-                     (Feishu, DingTalk, WeChat) followed by the message: the event is
-                     "刘芳（客服）: message"; a line starting with
+                     (Feishu, DingTalk, WeChat, WeCom) followed by the message, every line down to
+                     the next header: the event is "刘芳（客服）: message"; a line starting with
                      a date only (2026-10-21 Manual re-issue) is a date row, printed with its date.
 
 time zones:
   a zone the input names wins: an offset or Z on the time, a header such as time_utc, Time (UTC),
-  时间（北京时间）, or a heading above a table "## Changes (UTC+8)". Only naive times use --tz (IANA
+  时间（北京时间）, a heading above a table "## Changes (UTC+8)", or a chat export's preamble line
+  "（时间为北京时间）". Only naive times use --tz (IANA
   name or offset), else UTC. --tz GLOB=ZONE (repeatable) sets the zone of the files whose name or path
   matches GLOB, next to a plain --tz ZONE for the rest:
       --tz 'feishu*=Asia/Shanghai' --tz 'oncall-notes.txt=Europe/Berlin'
@@ -145,6 +148,7 @@ class Zones:
 
     def __init__(self, values: list[str] | None = None):
         self.default, self.label, self.globs, plain = UTC, "UTC", [], False
+        self.own: dict[str, object] = {}  # file → the zone the file itself states (a chat export's preamble)
         for value in values or []:
             glob, sep, name = value.rpartition("=")
             zone = _option("tz", load_zone, name.strip())
@@ -158,7 +162,9 @@ class Zones:
                 self.globs.append((glob.strip(), zone))
 
     def of(self, name: str):
-        """(zone, True when a GLOB named it)."""
+        """(zone, True when a GLOB or the file itself named it)."""
+        if name in self.own:
+            return self.own[name], True
         for glob, zone in self.globs:
             if fnmatch(name, glob) or fnmatch(os.path.basename(name), glob) or fnmatch(name, "*/" + glob):
                 return zone, True
@@ -216,6 +222,8 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
             continue
         reader = _reader(name, zones, day, users)
         events, problems = importers.read(text, reader)
+        if reader.own_zone is not None:
+            zones.own[name] = reader.own_zone
         read.append([name, text, reader, events, problems])
     limits = importers.thresholds(e for _, _, reader, events, _ in read if not reader.metrics for e in events)
     groups = []

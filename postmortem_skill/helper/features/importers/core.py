@@ -127,6 +127,7 @@ class Reader:
         self.seen: set = set()
         self.people = people or {}  # chat user id → display name (a Slack export's users.json)
         self.naive = 0  # rows whose time named no zone and was read in the reader's zone
+        self.own_zone: tzinfo | None = None  # the zone the file itself states for its naive times
         self.thresholds: tuple[float, ...] = ()  # numbers the alerts name: a metric sample crossing one is kept
         self.metrics = False  # the file is a metrics export (condensed)
         self.dropped: list[int] = []  # lines of metric samples condensed away
@@ -140,7 +141,8 @@ class Reader:
 
     def add(self, line: int, raw_time, text, milestone=None, source=None, ident=None, zone=None) -> None:
         """One row. `zone` overrides the reader's for naive times (a column header that names its zone)."""
-        own, zone = zone, zone or self.zone
+        own = zone or self.own_zone
+        zone = own or self.zone
         if isinstance(raw_time, str) and len(raw_time) <= 12 and (day := read_day(raw_time)) is not None:
             return self._add_day(line, day, text, milestone, source, ident, zone)
         when = _iso(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)

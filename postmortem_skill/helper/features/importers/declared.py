@@ -26,7 +26,8 @@ _DECLARES = {
                             r"已缓解|已止血|止血完成|影响已(?:经)?消除", re.I),
     "resolved": re.compile(r"\b(?:resolving|closing|resolved?|close)\s+(?:the\s+)?(?:incident|INC[-\s]?\d+)\b|"
                            r"\b(?:incident|INC[-\s]?\d+) (?:is |has been |now )?(?:resolved|closed)\b|"
-                           r"(?:事故|故障|事件)(?:已经?|现已)(?:于\s*\d{1,2}[:：]\d{2}\s*)?(?:恢复|解决|关闭|结束|解除)|"
+                           r"(?:事故|故障|事件|INC[-\s]?\d+)\s*(?:已经?|现已)(?:于\s*\d{1,2}[:：]\d{2}\s*)?"
+                           r"(?:恢复|解决|关闭|结束|解除)|"
                            r"宣布(?:恢复|结束)", re.I),
 }
 _NOT_A_DECLARATION = re.compile(r"\?|？|\b(?:not|n't|yet|once|until|when|if|before|after|whether|will|should|"

@@ -3,14 +3,19 @@
 a date line gave, a chat export's header line (`孙磊 2026-10-20 14:03`, or date first
 `2026-11-18 22:20:11 刘芳（客服）`, as Feishu/DingTalk/WeChat copy it) followed by the message: the
 message is the event, its speaker kept; and a line that starts with a date only (`2026-10-21 Manual
-re-issue`): a date row."""
+re-issue`): a date row.
+
+In a chat export of header lines (either shape), every line below a header until the next one is the
+message, even when it starts with a clock time (`21:32 起错误率回落`) or a date; the lines above the first
+header are the export's preamble (title, who exported it, the range), not rows, and a zone one of them
+states (`（时间为北京时间）`, `时区：UTC+8`) is the zone of the file's naive times."""
 from __future__ import annotations
 
 import re
 from datetime import time
 
 from postmortem_skill.helper.features.importers.core import Reader
-from postmortem_skill.helper.model.timeutil import iso_z, match_timestamp, parse_date, time_of_day
+from postmortem_skill.helper.model.timeutil import iso_z, match_timestamp, parse_date, time_of_day, zone_or_none
 
 # A line that only gives the day (`2026-03-08`, `--- 2026-03-08 ---`, `# 2026-03-08`), and a chat line that
 # starts with a time of day alone (`[01:45]`, `[01:45:09]`, `01:45`, `1:45 PM`).
@@ -58,6 +63,28 @@ def _date_first_chat(lines: list[str]) -> bool:
     return headers > 0 and headers * 2 >= stamped
 
 
+def _header_chat(lines: list[str], date_first: bool) -> bool:
+    """Messages under header lines (`孙磊 2026-10-20 14:03`, `2026-11-26 20:55:40  孙悦`), not one line each."""
+    if date_first:
+        return True
+    headers = sum(1 for line in lines if _HEADER.fullmatch(line.strip()))
+    clocks = sum(1 for line in lines if CLOCK.match(line.strip()) and not _HEADER.fullmatch(line.strip()))
+    return headers >= 2 and headers >= clocks
+
+
+_ZONE_WORDS = re.compile(r"北京时间|东八区|(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|\b(?:UTC|GMT)\b|"
+                         r"\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b")
+
+
+def _preamble_zone(line: str):
+    """The zone a preamble line states (`（时间为北京时间）`, `Times: UTC+8`, `时区 Asia/Shanghai`), else None."""
+    for m in _ZONE_WORDS.finditer(line):
+        zone = zone_or_none(re.sub(r"\s+", "", m[0]))
+        if zone is not None:
+            return zone
+    return None
+
+
 def _stamp(body: str):
     """(time text for the reader, rest of the line) when the line starts with a date and time."""
     bracketed = body.startswith("[")
@@ -94,8 +121,12 @@ def read_lines(text: str, reader: Reader) -> None:
     pending: _Pending | None = None
     lines = text.splitlines()
     date_first = _date_first_chat(lines)
+    chat = _header_chat(lines, date_first)
+    preamble = True  # no row read yet
     for number, line in enumerate(lines, 1):
         body = line.strip()
+        if preamble and body and (zone := _preamble_zone(body)) is not None and not starts_like_lines(body):
+            reader.own_zone = zone
         day = DATE_LINE.fullmatch(body)
         if day:
             _flush(pending, reader)
@@ -111,12 +142,18 @@ def read_lines(text: str, reader: Reader) -> None:
         header = _HEADER.fullmatch(body) if not stamped or not stamped[1] else None
         if stamped and date_first and _speaker_only(stamped[1]):
             _flush(pending, reader)
-            pending = _Pending(number, stamped[1], stamped[0])
+            pending, preamble = _Pending(number, stamped[1], stamped[0]), False
             continue
         if header:
             _flush(pending, reader)
-            pending = _Pending(number, header["who"], header["when"])
+            pending, preamble = _Pending(number, header["who"], header["when"]), False
             continue
+        if chat and pending is not None:
+            pending.body.append(body)
+            continue
+        if chat and preamble and not (stamped or _DATED.match(body) or CLOCK.match(body)):
+            continue
+        preamble = False
         if stamped:
             _flush(pending, reader)
             pending = None

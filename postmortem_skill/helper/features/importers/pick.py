@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
 
+from postmortem_skill.helper.features.importers.columns import is_load
 from postmortem_skill.helper.features.importers.core import Event
 from postmortem_skill.helper.features.importers.operations import is_talk, steps, versions
 from postmortem_skill.helper.features.importers.services import incident_services, relevance, services
@@ -349,16 +350,19 @@ def _warnings(events, kinds, candidates, anchor) -> list[int]:
 
 
 def _metric_peak(events, kinds, candidates) -> list[int]:
-    """The sample where the first series is furthest from its first value, unless a milestone sample
-    (always kept) lies within five minutes of it."""
-    best, best_gap, base = None, 0.0, None
+    """The sample where the first series that is not load is furthest from its first value, unless a
+    milestone sample (always kept) lies within five minutes of it."""
+    best, best_gap, base, series = None, 0.0, None, None
     for n, event in enumerate(events):
         if kinds[n] != "metric":
             continue
-        m = re.search(r"=\s*(-?\d+(?:\.\d+)?)", event.event)
-        if not m:
+        pairs = [(k.strip(), float(v)) for k, v in re.findall(r"(?:^|,)\s*([^=,]+)=\s*(-?\d+(?:\.\d+)?)(?=,|$)",
+                                                                event.event)]
+        if series is None and pairs:  # the first series of the first sample that is not load (qps, clients)
+            series = next((k for k, _ in pairs if not is_load(k)), pairs[0][0])
+        value = next((v for k, v in pairs if k == series), None)
+        if value is None:
             continue
-        value = float(m[1])
         base = value if base is None else base
         if abs(value - base) > best_gap:
             best, best_gap = n, abs(value - base)

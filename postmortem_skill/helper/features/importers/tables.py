@@ -9,69 +9,11 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
+from postmortem_skill.helper.features.importers.columns import Columns, is_load
 from postmortem_skill.helper.features.importers.core import Reader, with_labels
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
-TIME_NAMES = ("time", "timestamp", "ts", "datetime", "date time", "time utc", "created at", "created on",
-              "createdat", "@timestamp", "occurred at", "event time", "started at", "start time", "starts at",
-              "deployed at", "finished at", "completed at",
-              "window", "change window", "maintenance window", "planned window", "scheduled", "period", "date",
-              "when", "时间", "发生时间", "时间点", "告警时间", "触发时间", "开始时间", "变更时间", "变更窗口",
-              "时间窗口", "计划时间", "实施时间", "执行时间", "操作时间", "窗口", "日期")
-TEXT_NAMES = ("event", "message", "summary", "text", "alert", "alert name", "alertname", "description", "title",
-              "details", "note", "notes", "content", "change", "action", "what", "内容", "事件", "描述", "标题",
-              "告警", "告警内容", "告警名称", "消息", "说明", "变更内容", "操作", "摘要")
-ID_NAMES = ("id", "alert id", "incident id", "incident number", "number", "tinyid", "tiny id", "change id",
-            "change", "ticket", "key", "ref", "fingerprint", "编号", "单号", "变更单", "变更单号", "变更编号", "工单",
-            "工单号", "告警id", "告警编号")
-STATUS_NAMES = ("status", "state", "level", "severity", "priority", "urgency", "状态", "级别", "告警级别", "优先级")
-LATER_NAMES = {"acknowledged at": "acknowledged", "acknowledged on": "acknowledged", "resolved at": "resolved",
-               "resolved on": "resolved", "closed at": "closed", "ended at": "resolved", "end time": "end",
-               "确认时间": "acknowledged", "恢复时间": "resolved", "结束时间": "end"}
-_ZONE_SUFFIX = re.compile(r"[\s_]*(?:[(（\[]\s*(?P<p>[^)）\]]{1,20}?)\s*[)）\]]|_(?P<u>utc|gmt))\s*$", re.I)
 _RANGE = re.compile(r"\s*(?:–|—|~|～|至|\bto\b|\s-\s|(?<=\d)-(?=\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}))\s*")
-
-
-def header_name(cell: str) -> tuple[str, str | None]:
-    """(normalised name, zone it names or None): `Time (UTC)` → ('time', 'UTC'); `time_utc` → ('time',
-    'UTC'); `时间（北京时间）` → ('时间', '北京时间'); `@timestamp` → ('@timestamp', None)."""
-    text = cell.strip().strip("*`").strip()
-    zone = None
-    m = _ZONE_SUFFIX.search(text)
-    if m and zone_or_none((m["p"] or m["u"] or "").replace(" ", "")) is not None:
-        zone, text = (m["p"] or m["u"]).replace(" ", ""), text[:m.start()]
-    return re.sub(r"[\s_-]+", " ", text.strip().lower()), zone
-
-
-class Columns:
-    """Which column is which, from a header row; None when the header names no time column."""
-
-    def __init__(self, cells: list[str]):
-        named = [header_name(c) for c in cells]
-        self.names = [n for n, _ in named]
-        self.shown = [c.strip() for c in cells]
-        self.time = self._pick(TIME_NAMES)
-        self.zone = zone_or_none(named[self.time][1]) if self.time is not None else None
-        self.date = self._pick(("date", "日期", "day"), exclude={self.time})  # a day apart from the clock
-        self.text = self._pick(TEXT_NAMES, exclude={self.time, self.date})
-        self.id = self._pick(ID_NAMES, exclude={self.time, self.text, self.date})
-        self.milestone = self._pick(("milestone", "里程碑"))
-        self.source = self._pick(("source", "来源"))
-        self.status = [i for i, n in enumerate(self.names) if n in STATUS_NAMES]
-        self.later = [(i, LATER_NAMES[n]) for i, n in enumerate(self.names) if n in LATER_NAMES and i != self.time]
-
-    def _pick(self, names, exclude=frozenset()):
-        for name in names:
-            if name in self.names and self.names.index(name) not in exclude:
-                return self.names.index(name)
-        return None
-
-    def ok(self) -> bool:
-        return self.time is not None and len(self.names) >= 2
-
-
-def _zone(columns: Columns, reader: Reader):
-    return columns.zone or reader.zone
 
 
 def _window(text: str):
@@ -91,38 +33,65 @@ def _window(text: str):
 _CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?")
 
 
-def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> None:
-    time_text = cells[columns.time].strip()
-    if _CLOCK_ONLY.fullmatch(time_text):  # a time of day: the date column's day, else --date's
+def _dated(time_text: str, cells: list[str], columns: Columns, reader: Reader) -> str:
+    """A time of day alone gets the date column's day, else --date's."""
+    if _CLOCK_ONLY.fullmatch(time_text):
         day = cells[columns.date].strip() if columns.date is not None else None
         if day:
-            time_text = f"{day.replace('/', '-')} {time_text}"
-        elif reader.day is not None:
-            time_text = f"{reader.day.isoformat()} {time_text}"
+            return f"{day.replace('/', '-')} {time_text}"
+        if reader.day is not None:
+            return f"{reader.day.isoformat()} {time_text}"
+    return time_text
+
+
+def _change_window(start: str, cells: list[str], columns: Columns, planned: bool):
+    """(start, end or None) of a change list's row with start and end columns (实际开始, 实际结束)."""
+    if not columns.change:
+        return None
+    ends = [columns.planned_end] if planned else [i for i, kind in columns.later if kind == "end"]
+    if not ends or ends[0] is None:
+        return None
+    return start, cells[ends[0]].strip() or None
+
+
+def _add_window(reader, line, window, text, ident, source, zone, planned: bool) -> None:
+    zh = bool(re.search(r"[\u4e00-\u9fff]", text))
+    for when, which in zip(window, ("开始", "结束") if zh else ("start", "end")):
+        if not when:
+            continue
+        named = (f"{ident} " if ident else "") + (f"窗口{which}" if zh else f"window {which}")
+        named += ("（计划）" if zh else " (planned)") if planned else ""
+        reader.add(line, when, (f"{named}：{text}" if zh else f"{named}: {text}") if text else named, None,
+                   source, ident, zone)
+
+
+def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> None:
+    time_text = _dated(cells[columns.time].strip(), cells, columns, reader)
+    planned = not time_text and columns.planned is not None and bool(cells[columns.planned].strip())
+    if planned:  # a change that has no actual start (cancelled, not yet done): its planned window
+        time_text = _dated(cells[columns.planned].strip(), cells, columns, reader)
     labels = {f"c{i}": cells[i] for i in columns.status}
     text = cells[columns.text].strip() if columns.text is not None else ""
     ident = cells[columns.id].strip() if columns.id is not None else None
     milestone = cells[columns.milestone] if columns.milestone is not None else None
     source = cells[columns.source].strip() if columns.source is not None else None
-    zone = _zone(columns, reader)
-    window = _window(time_text)
+    zone = columns.zone  # else the reader's, and counted as naive when the time names no zone
+    window = _window(time_text) or _change_window(time_text, cells, columns, planned)
     if window:
-        zh = bool(re.search(r"[\u4e00-\u9fff]", text))
-        for when, which in zip(window, ("开始", "结束") if zh else ("start", "end")):
-            named = (f"{ident} " if ident else "") + (f"窗口{which}" if zh else f"window {which}")
-            reader.add(line, when, (f"{named}：{text}" if zh else f"{named}: {text}") if text else named, None,
-                       source, ident, zone)
-        return None
+        return _add_window(reader, line, window, text, ident, source, zone, planned)
     if not text:
         text = ", ".join(f"{columns.shown[i]}={c.strip()}" for i, c in enumerate(cells)
                          if i not in (columns.time, columns.date, columns.milestone, columns.source) and c.strip())
     if columns.later:  # the status column says where it ended; this row is where it began
-        labels = {k: v for k, v in labels.items() if columns.names[int(k[1:])] not in ("status", "state", "状态")}
+        labels = {k: v for k, v in labels.items() if not columns.is_status(int(k[1:]))}
         labels["start"] = "triggered"
     reader.add(line, time_text, with_labels(text, labels, tuple(labels)), milestone, source, ident, zone)
+    who = cells[columns.who_acked].strip() if columns.who_acked is not None else ""
     for index, status in columns.later:
         if cells[index].strip():
-            reader.add(line, cells[index].strip(), f"{text} [{status}]", None, source, ident, zone)
+            by = f" ({columns.shown[columns.who_acked]} {who})" if who and status == "acknowledged" else ""
+            reader.add(line, cells[index].strip(), f"{text}{by} [{status}]", None, source, ident, zone)
+    return None
 
 
 # --------------------------------------------------------------------------- CSV and TSV
@@ -206,13 +175,18 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
     material, sustained move back of a series (`recovery.analyse`) is a mitigation candidate
     (`guess.milestones` prefers the first after a rollback, restart or failover, else takes the first);
     resolved at the first sample from which every series that left stays at its
-    baseline. Only guesses: `new` says so and the writer checks them."""
+    baseline. Load series (`columns.is_load`: qps, connected clients, 请求量) are left out: a rise in
+    traffic is not impact; a file with load series only counts their falls. Only guesses: `new` says so
+    and the writer checks them."""
     found = {}
     for i in range(len(columns.names)):
         if i not in (columns.time, columns.date):
             excursion = recovery.analyse([_number(r[i]) for _, r in rows])
             if excursion is not None:
                 found[columns.shown[i]] = (i, excursion)
+    impact = {name: item for name, item in found.items() if not is_load(name)}
+    found = impact or {name: (i, e) for name, (i, e) in found.items()  # load alone: only its fall (no business)
+                       if _number(rows[e.start][1][i]) < e.level}
     if not found:
         return {}
     name, (i, first) = min(found.items(), key=lambda item: (item[1][1].onset, item[1][1].start))
@@ -239,9 +213,9 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
     backs = [e.back for _, e in found.values()]
     resolved = max(backs) if None not in backs else None
     for n in sorted(candidates):
-        if resolved is None or n <= resolved:
+        if n > first.onset and (resolved is None or n <= resolved):
             out.setdefault(rows[n][0], ("mitigated", candidates[n]))
-    if resolved is not None and rows[resolved][0] not in out:
+    if resolved is not None and resolved > first.onset and rows[resolved][0] not in out:
         out[rows[resolved][0]] = ("resolved", "the first sample from which every series that left its "
                                   "baseline stays there (" + ", ".join(found) + ")")
     return out
