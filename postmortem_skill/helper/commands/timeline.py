@@ -19,17 +19,20 @@ inputs (detected from the content, not the file name):
   JSON, JSON Lines   alert tools as exported: Alertmanager/Grafana (webhook or API: startsAt, endsAt,
                      labels, annotations, fingerprint), Opsgenie (data[], createdAt, tinyId, report),
                      PagerDuty (incidents[], log_entries[]), Datadog (events[], date_happened),
-                     Statuspage (incident.incident_updates); chat exports: Slack (ts, user_profile;
-                     the export's users.json names authors and <@U…> mentions), Teams (value[],
-                     createdDateTime, body), Feishu/Lark (items[], create_time, body.content);
+                     Statuspage (incident.incident_updates), Kubernetes events (kubectl get events
+                     -o json: a repeated event at its first and last time); chat exports: Slack (ts,
+                     user_profile; the export's users.json names authors and <@U…> mentions), Teams
+                     (Graph value[] with replies[], createdDateTime, HTML body), Feishu/Lark (items[],
+                     create_time, body.content);
                      `postmortem evidence --format json` (commit abc1234 subject); this command's own
                      JSON. A resolved alert gives a [firing] and a [resolved] row.
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,
                      created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
                      acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
-                     time-of-day column. Chinese alert and change exports are read by their headers'
-                     shape (首次触发时间, 认领时间, 恢复时间, 实际开始/实际结束 as a window).
+                     time-of-day column. Alert and change exports are read by their headers' shape
+                     (AcknowledgedAt, Custom field (Change start date), 首次触发时间, 认领时间, 恢复时间,
+                     实际开始/实际结束 as a window); Jira's dates (30/Nov/26 10:44 AM) too.
                      With no text column it is a metrics export: only the rows
                      and columns that change are kept (name=value, …), always the samples that leave
                      or regain the baseline, jump, turn, peak or cross a threshold an alert names

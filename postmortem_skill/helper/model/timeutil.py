@@ -117,6 +117,32 @@ def parse_timestamp(text: str) -> datetime | None:
     return found[0] if found and found[1] == len(stripped) else None
 
 
+_MONTH_ABBR = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                        "nov", "dec"), 1)}
+_CLOCK_12 = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?\s*(?P<half>[AaPp]\.?[Mm]\.?)?"
+_WRITTEN = lazy(r"\s*(?:(?P<d>\d{1,2})[/ .-](?P<mo>[A-Za-z]{3})[a-z]*\.?[/ .-](?P<y>\d{4}|\d{2})|"
+                r"(?P<mo2>[A-Za-z]{3})[a-z]*\.? (?P<d2>\d{1,2}),? (?P<y2>\d{4}))[ ,T]+" + _CLOCK_12 + r"\s*")
+
+
+def written_timestamp(text: str) -> datetime | None:
+    """A date with the month's name and a clock time, naive, as trackers export them: Jira's
+    `30/Nov/26 10:44 AM` (its default dd/MMM/yy h:mm a), `30/Nov/2026 22:44`, `Nov 30, 2026 10:44 AM`,
+    `30 Nov 2026 10:44:05`; else None."""
+    m = _WRITTEN.fullmatch(text)
+    if not m:
+        return None
+    month = _MONTH_ABBR.get((m["mo"] or m["mo2"]).lower()[:3])
+    year = int(m["y"] or m["y2"])
+    year += 2000 if year < 100 else 0
+    clock = time_of_day(int(m["h"]), int(m["mi"]), int(m["s"] or 0), m["half"])
+    if month is None or clock is None:
+        return None
+    try:
+        return datetime(year, month, int(m["d"] or m["d2"]), *clock)
+    except ValueError:
+        return None
+
+
 def from_epoch(value) -> datetime | None:
     """Epoch seconds or milliseconds (a number, or digits in a string such as Slack's `ts`), else None."""
     if isinstance(value, bool):

@@ -22,7 +22,7 @@ TIME_NAMES = ("time", "timestamp", "ts", "datetime", "date time", "time utc", "c
 TEXT_NAMES = ("event", "message", "summary", "text", "alert", "alert name", "alertname", "description", "title",
               "details", "note", "notes", "content", "change", "action", "what", "内容", "事件", "描述", "标题",
               "告警", "告警内容", "告警名称", "消息", "说明", "变更内容", "操作", "摘要")
-ID_NAMES = ("id", "alert id", "incident id", "incident number", "number", "tinyid", "tiny id", "change id",
+ID_NAMES = ("id", "issue key", "alert id", "incident id", "incident number", "number", "tinyid", "tiny id", "change id",
             "change", "ticket", "key", "ref", "fingerprint", "编号", "单号", "变更单", "变更单号", "变更编号", "工单",
             "工单号", "告警id", "告警编号")
 STATUS_NAMES = ("status", "state", "level", "severity", "priority", "urgency", "状态", "级别", "告警级别", "优先级")
@@ -34,14 +34,17 @@ _NOT_A_START = re.compile(r"最近|最后|最新|上次|末次|持续|时长|计
                           r"\blast\b|\blatest\b|duration|planned|scheduled")
 _START = re.compile(r"^(?:告警|事件|故障|变更)?(?:首次|初次)?"
                     r"(?:触发|发生|产生|开始|创建|上报|告警|实施|执行)(?:时间|时刻)$|"
-                    r"^实际开始(?:时间)?$|^(?:first|actual) (?:triggered|fired|seen|occurred|start)(?: at| time)?$|"
+                    r"^实际开始(?:时间)?$|"
+                    r"^(?:first|actual) (?:triggered|fired|seen|occurred|start)(?: at| time| date)?$|"
+                    r"^change start(?: date| time)?$|"
                     r"^(?:triggered|fired) at$")
 _LATER = (("acknowledged", re.compile(r"^(?:告警)?(?:认领|确认|受理|响应)(?:时间|时刻)$|^(?:acked|claimed) at$")),
           ("resolved", re.compile(r"^(?:告警|故障)?(?:恢复|清除|解决|消除)(?:时间|时刻)$|^(?:recovered|cleared) at$")),
           ("closed", re.compile(r"^(?:告警|工单)?关闭(?:时间|时刻)$")),
-          ("end", re.compile(r"^实际结束(?:时间)?$|^(?:变更)?结束(?:时间|时刻)$|^actual end(?: time)?$")))
-_PLANNED = re.compile(r"^(?:计划|预计)开始(?:时间)?$|^(?:planned|scheduled) start(?: time| at)?$")
-_PLANNED_END = re.compile(r"^(?:计划|预计)结束(?:时间)?$|^(?:planned|scheduled) end(?: time| at)?$")
+          ("end", re.compile(r"^实际结束(?:时间)?$|^(?:变更)?结束(?:时间|时刻)$|"
+                             r"^(?:actual|change) (?:end|completion)(?: time| date)?$")))
+_PLANNED = re.compile(r"^(?:计划|预计)开始(?:时间)?$|^(?:planned|scheduled) start(?: time| at| date)?$")
+_PLANNED_END = re.compile(r"^(?:计划|预计)结束(?:时间)?$|^(?:planned|scheduled) end(?: time| at| date)?$")
 _TEXT = re.compile(r"(?:名称|标题|主题|内容|描述|摘要)$|^(?:rule|alert|policy) (?:name|title)$|^subject$")
 _ID = re.compile(r"(?:(?:^|[^a-z])id|编号|单号|流水号)$")
 _WHO_ACKED = re.compile(r"^(?:认领|确认|受理)人$|^(?:acknowledged|acked|claimed) by$")
@@ -56,11 +59,37 @@ _IMPACT = re.compile(r"err|fail|5xx|4xx|timeout|timed out|reject|drop|refus|late
                      r"saturat|usage|utili|lag|queue|backlog|失败|错误|异常|超时|延迟|耗时|拒绝|丢弃|积压|使用率")
 
 
+# Capacity: how many pods or replicas run. A deploy's surge or a scale-out moves it; it is an action's trace,
+# never the impact (a fall in ready pods shows in the errors it causes).
+_CAPACITY = re.compile(r"\b(?:pods?|replicas?|instances?|nodes?|containers?|workers?|hosts?)\b|副本|实例数|节点数")
+_FAULT = re.compile(r"restart|crash|oom|evict|kill|fail|err|unhealthy|重启|失败")
+# Resources: memory, heap, CPU, disk. Their rise is usually the cause building up (a leak after a deploy),
+# impact only when nothing users see (errors, latency, failures, a backlog) moved.
+_RESOURCE = re.compile(r"\b(?:mem(?:ory)?|heap|cpu|disk|gc|rss|working set|file descriptors|fds?|threads?)\b|"
+                       r"内存|堆|磁盘")
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[\s_-]+", " ", name.strip().lower())
+
+
 def is_load(name: str) -> bool:
     """`qps`, `ops_per_sec`, `connected_clients`, `请求量` → True; `error_rate_pct`, `failed_requests`,
     `latency_p99_ms`, `pool_usage` → False."""
-    text = re.sub(r"[\s_-]+", " ", name.strip().lower())
+    text = _plain(name)
     return bool(_LOAD.search(text)) and not _IMPACT.search(text)
+
+
+def is_capacity(name: str) -> bool:
+    """`pods_ready`, `desired_replicas`, `instances` → True; `pod_restarts`, `oom_kills_per_node` → False."""
+    text = _plain(name)
+    return bool(_CAPACITY.search(text)) and not _FAULT.search(text)
+
+
+def is_resource(name: str) -> bool:
+    """`memory_pct_of_limit`, `heap_used_pct`, `cpu_usage` → True; `error_rate_pct`, `pool_usage` → False."""
+    text = _plain(name)
+    return bool(_RESOURCE.search(text)) and not _FAULT.search(text)
 
 
 _ZONE_SUFFIX = re.compile(r"[\s_]*(?:[(（\[]\s*(?P<p>[^)）\]]{1,20}?)\s*[)）\]]|_(?P<u>utc|gmt))\s*$", re.I)
@@ -70,6 +99,8 @@ def header_name(cell: str) -> tuple[str, str | None]:
     """(normalised name, zone it names or None): `Time (UTC)` → ('time', 'UTC'); `time_utc` → ('time',
     'UTC'); `时间（北京时间）` → ('时间', '北京时间'); `@timestamp` → ('@timestamp', None)."""
     text = cell.strip().strip("*`").strip()
+    text = re.sub(r"^custom ?field\s*\((.+)\)$", r"\1", text, flags=re.I)  # Jira: `Custom field (Actual start)`
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # CamelCase: `AcknowledgedAt` is `acknowledged at`
     zone = None
     m = _ZONE_SUFFIX.search(text)
     if m and zone_or_none((m["p"] or m["u"] or "").replace(" ", "")) is not None:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from postmortem_skill.helper.model.timeutil import UTC, from_epoch, parse_timestamp, to_utc
+from postmortem_skill.helper.model.timeutil import UTC, from_epoch, parse_timestamp, to_utc, written_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
 
 _ALIASES = {
@@ -101,13 +101,13 @@ def read_day(text: str) -> date | None:
 
 def _iso(text: str) -> datetime | None:
     """The standard library's ISO reader first (fast; Python 3.11 also reads `Z`), then ours for the
-    forms it does not know (` UTC`, `+0800` after a blank, `2026/10/20`)."""
+    forms it does not know (` UTC`, `+0800` after a blank, `2026/10/20`), then a month's name (`30/Nov/26 10:44 AM`)."""
     if len(text) >= 16 and text[4] == "-" and text[10] in "T ":
         try:
             return datetime.fromisoformat(text)
         except ValueError:
             pass
-    return parse_timestamp(text)
+    return parse_timestamp(text) or written_timestamp(text)
 
 
 def _no_text(text) -> str:

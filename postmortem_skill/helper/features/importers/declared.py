@@ -9,7 +9,8 @@ yet", "once it is resolved", "is it resolved?"); bots' copies do not declare any
 
 A declaration that states its own clock time ("Mitigated at 14:47 UTC", posted at 14:48; "故障已于 23:05 解除")
 dates the milestone at that time: the same day, at most STATED_BEFORE before the message, in the zone the
-sentence names (UTC, GMT, Beijing time, UTC+8) or else the chat's own.
+sentence names (UTC, GMT, Beijing time, UTC+8) or else the chat's own; failing that, in the clock the
+chat's writers use (`writers_offset`: a Berlin team writing "mitigated as of 10:52" at 09:55 UTC).
 """
 from __future__ import annotations
 
@@ -53,11 +54,47 @@ def stated_time(sentence: str, posted: datetime, zone: tzinfo) -> datetime | Non
     return when.astimezone(timezone.utc) if timedelta(0) <= local - when <= STATED_BEFORE else None
 
 
+WRITERS_LAG = timedelta(hours=3)
+
+
+def _hours(zone: timezone) -> str:
+    return f"{zone.utcoffset(None) / timedelta(hours=1):+g}"
+
+
+def _people_clocks(events: Sequence[Event], kinds: Sequence[str]):
+    for event, kind in zip(events, kinds):
+        who = speaker_of(event.event)
+        if kind == "chat" and who and not BOT.search(who):
+            for m in _CLOCK.finditer(event_text(event)):
+                if not m["zone"]:
+                    yield event.time, int(m["h"]) * 60 + int(m["m"])
+
+
+def writers_offset(events: Sequence[Event], kinds: Sequence[str]) -> timezone | None:
+    """The offset from UTC of the clock people write in chat ("since 10:52", "finished at 12:15") when it
+    is not the chat's own: the whole-hour offset that puts the most of their clock times within
+    WRITERS_LAG before the message (the smaller lag on a tie), when it fits at least three and two more
+    than reading them in UTC does. None when the writers use the chat's clock or say too little."""
+    clocks = list(_people_clocks(events, kinds))
+    if len(clocks) < 3:
+        return None
+    lag_max = WRITERS_LAG.total_seconds() / 60
+
+    def fit(hours: int) -> tuple[int, float]:
+        lags = sorted(((posted.hour + hours) * 60 + posted.minute - clock) % 1440 for posted, clock in clocks)
+        inside = [lag for lag in lags if lag <= lag_max]
+        return len(inside), -(inside[len(inside) // 2] if inside else lag_max)
+    best = max(range(-12, 15), key=lambda h: (fit(h), -abs(h)))
+    count, utc = fit(best)[0], fit(0)[0]
+    return timezone(timedelta(hours=best)) if best and count >= 3 and count >= utc + 2 else None
+
+
 def declared(events: Sequence[Event], kinds: Sequence[str],
              zone_of: Callable[[str | None], tzinfo] | None = None) -> dict[str, tuple[int, str, datetime | None]]:
     """{milestone: (row index, what it rests on, the time it states or None)} for the first declaration of
     each in the evidence; `zone_of(source)` is the zone a chat's clock times are in (default UTC)."""
     found: dict[str, tuple[int, str, datetime | None]] = {}
+    writers = writers_offset(events, kinds)
     for n, (event, kind) in enumerate(zip(events, kinds)):
         who = speaker_of(event.event)
         if kind != "chat" or not who or BOT.search(who):
@@ -67,9 +104,12 @@ def declared(events: Sequence[Event], kinds: Sequence[str],
                 if name not in found and pattern.search(sentence) and not _NOT_A_DECLARATION.search(sentence):
                     zone = zone_of(event.source) if zone_of else timezone.utc
                     when = stated_time(sentence, event.time, zone)
+                    local = when is None and writers is not None
+                    when = stated_time(sentence, event.time, writers) if local else when
                     why = f"declared in the incident chat by {who}: “{sentence.strip()[:60]}”"
                     if when is not None and when < event.time:
-                        why += f" (posted {event.time:%H:%M:%S} UTC; the row moved to the time it states)"
+                        said = f", read as UTC{_hours(writers)} like the chat's other clock times" if local else ""
+                        why += f" (posted {event.time:%H:%M:%S} UTC; the row moved to the time it states{said})"
                     else:
                         when = None
                     found[name] = (n, why, when)

@@ -128,6 +128,8 @@ def first_mitigation(events: Sequence[Event], kinds: Sequence[str], start: int) 
     alert and not a question ("can you roll back?" is a proposal)."""
     for n in range(start, len(events)):
         text = event_text(events[n])
-        if kinds[n] in ("change", "chat", "other") and _MITIGATION.search(text) and not re.search(r"[?？]", text):
+        reported = text.startswith("Warning ")  # a Kubernetes warning (`Back-off restarting`) is no one's action
+        if kinds[n] in ("change", "chat", "other") and _MITIGATION.search(text) and not re.search(r"[?？]", text) \
+                and not reported:
             return n
     return None

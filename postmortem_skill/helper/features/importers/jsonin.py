@@ -6,11 +6,13 @@ A record of the wrong shape (a number where text belongs, null, a nested object)
 line; the other records are still read."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import timedelta
 
 from postmortem_skill.helper.features.importers.core import Reader, label, with_labels
+from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
 from postmortem_skill.helper.features.importers.tables import is_series_export, read_series
 from postmortem_skill.helper.model.timeutil import parse_timestamp
 
@@ -56,7 +58,7 @@ def _body_text(record: dict):
             inner = None
         if isinstance(inner, dict) and isinstance(inner.get("text"), str):
             return inner["text"].strip()
-    return " ".join(_TAG.sub(" ", content).split()) or None
+    return " ".join(html.unescape(_TAG.sub(" ", content)).split()) or None
 
 
 def people_of(text: str) -> dict:
@@ -94,7 +96,7 @@ def _speaker(record: dict, people: dict | None = None) -> str | None:
     if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
         return None
     profile = _mapping(record, "user_profile")
-    teams = _mapping(_mapping(record, "from"), "user")
+    teams = _mapping(_mapping(record, "from"), "user") or _mapping(_mapping(record, "from"), "application")
     for value in (profile.get("display_name"), profile.get("real_name"), teams.get("displayName"),
                   record.get("user_name"), record.get("username"), record.get("author")):
         if isinstance(value, str) and value.strip():
@@ -163,11 +165,24 @@ def _moments(record: dict):
     return moments
 
 
+def _graph_noise(record: dict) -> bool:
+    """A Teams system event (member added, channel renamed) or a channel's own description (`channel.json`
+    beside the messages): no incident event."""
+    return record.get("messageType") == "systemEventMessage" or (
+        "membershipType" in record and "body" not in record)
+
+
 def add_record(reader: Reader, line: int, record) -> None:
     if not isinstance(record, dict):
         return reader.problem(line, f"not an object but {json_type(record)}: skipped")
-    if record.get("subtype") in _SKIPPED_SUBTYPES:
+    if record.get("subtype") in _SKIPPED_SUBTYPES or _graph_noise(record):
         return None
+    if is_kube_event(record):
+        return add_kube_event(reader, line, record)
+    if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
+        for reply in record["replies"]:
+            add_record(reader, line, reply)
+        record = {k: v for k, v in record.items() if k != "replies"}
     record = {**_mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
     updates = record.get("incident_updates")
     if isinstance(updates, list) and updates:  # a Statuspage incident: one row per update

@@ -136,8 +136,8 @@ def read_lines(text: str, reader: Reader) -> None:
             except ValueError as exc:
                 reader.problem(number, str(exc))
             continue
-        if not body or body.startswith("#"):  # blank or a comment from the exporter
-            continue
+        if not body or body.startswith("#") and pending is None:
+            continue  # blank or a comment from the exporter; under a chat header, `#` lines are the message
         stamped = _stamp(body)
         header = _HEADER.fullmatch(body) if not stamped or not stamped[1] else None
         if stamped and date_first and _speaker_only(stamped[1]):

@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
-from postmortem_skill.helper.features.importers.columns import Columns, is_load
+from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_load, is_resource
 from postmortem_skill.helper.features.importers.core import Reader, with_labels
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
@@ -175,18 +175,21 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
     material, sustained move back of a series (`recovery.analyse`) is a mitigation candidate
     (`guess.milestones` prefers the first after a rollback, restart or failover, else takes the first);
     resolved at the first sample from which every series that left stays at its
-    baseline. Load series (`columns.is_load`: qps, connected clients, 请求量) are left out: a rise in
-    traffic is not impact; a file with load series only counts their falls. Only guesses: `new` says so
-    and the writer checks them."""
+    baseline. Load series (`columns.is_load`: qps, connected clients, 请求量) and capacity (pods, replicas)
+    are left out: a rise in traffic or a scale-out is not impact; a file with load series only counts their
+    falls. Resources (memory, heap, CPU) count only when no series users see (errors, latency) moved.
+    Only guesses: `new` says so and the writer checks them."""
     found = {}
     for i in range(len(columns.names)):
         if i not in (columns.time, columns.date):
             excursion = recovery.analyse([_number(r[i]) for _, r in rows])
             if excursion is not None:
                 found[columns.shown[i]] = (i, excursion)
+    found = {name: item for name, item in found.items() if not is_capacity(name)}
     impact = {name: item for name, item in found.items() if not is_load(name)}
-    found = impact or {name: (i, e) for name, (i, e) in found.items()  # load alone: only its fall (no business)
-                       if _number(rows[e.start][1][i]) < e.level}
+    seen = {name: item for name, item in impact.items() if not is_resource(name)}  # what users see, first
+    found = seen or impact or {name: (i, e) for name, (i, e) in found.items()  # load alone: only its fall
+                               if _number(rows[e.start][1][i]) < e.level}
     if not found:
         return {}
     name, (i, first) = min(found.items(), key=lambda item: (item[1][1].onset, item[1][1].start))
