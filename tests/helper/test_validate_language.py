@@ -205,7 +205,8 @@ def _names_people_en(sentence, people=frozenset({"Dana Whitfield", "dana", "@kim
 
     kind = lexicon.word_kind(people, systems)
     feats = judge.features(sentence, "en", (), kind)
-    return judge._names_people(sentence, feats, "en"), judge.may_name_people(sentence, "en", kind)
+    words = [feature[2:] for feature in feats if feature.startswith("w:")]
+    return judge._names_people(sentence, words, "r:role" in feats, "en"), judge.may_name_people(sentence, "en", kind)
 
 
 def test_the_judge_gate_never_skips_a_sentence_that_names_people():

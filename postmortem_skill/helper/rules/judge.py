@@ -23,7 +23,7 @@ import sys
 from array import array
 from functools import cache
 
-from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens, word_tokens
+from postmortem_skill.helper.rules.judge_speed import column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
     ascii_lower,
     chinese,
@@ -58,24 +58,44 @@ def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
     return out, kinds
 
 
-def _en_features(text: str, kind) -> list[str]:
+def _en_reading(text: str, kind):
+    """What the English features are made of: (tokens, kinds, whether a role is named, the subject and the
+    words after it or None)."""
     tokens, kinds = en_tokens(_EN_TOKEN.findall(text), kind, _en_tokens, text)
+    # users and customers are almost always the people affected, and the writers themselves ("we had to …")
+    # are blamed only in hindsight, which assess() reads from the words
+    role = any(what == "role" and token not in _NOT_A_ROLE for token, what in zip(tokens, kinds))
+    return tokens, kinds, role, _subject(tokens, kinds)
+
+
+def _subject(tokens, kinds):
+    """(<name>, <cap>, <sys>, <role> or <pron>; the plain words among the next eight) of the first person or
+    thing among the first six tokens, or None."""
+    for i, token in enumerate(tokens[:6]):
+        if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
+            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
+            return who, [t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
+    return None
+
+
+def _en_strings(reading) -> list[str]:
+    tokens, _, role, subject = reading
     feats = ["w:" + t for t in tokens]
     feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
     padded = ["^", *tokens, "$"]
     feats += ["b:" + a + " " + b for a, b in zip(padded, padded[1:])]
     feats += ["t:" + a + " " + b + " " + c for a, b, c in zip(padded, padded[1:], padded[2:])]
-    # users and customers are almost always the people affected, and the writers themselves ("we had to …")
-    # are blamed only in hindsight, which assess() reads from the words
-    if any(what == "role" and token not in _NOT_A_ROLE for token, what in zip(tokens, kinds)):
+    if role:
         feats.append("r:role")
-    for i, token in enumerate(tokens[:6]):
-        if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
-            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
-            feats.append("s:" + who)
-            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
-            break
+    if subject:
+        who, after = subject
+        feats.append("s:" + who)
+        feats += ["sv:" + who + " " + t for t in after]
     return feats
+
+
+def _en_features(text: str, kind) -> list[str]:
+    return _en_strings(_en_reading(text, kind))
 
 
 def _zh_features(text: str, kind) -> list[str]:
@@ -103,11 +123,17 @@ def _zh_features(text: str, kind) -> list[str]:
 def features(text: str, lang: str, lexicon_rules=(), kind=None) -> list[str]:
     """The model's features of a sentence; `lexicon_rules` are the rule ids the phrase lists found in it,
     `kind(word)` says whether a word is a 'name', 'role', 'system' or 'proper' (None: unknown)."""
-    kind = kind or (lambda word: None)
+    kind = kind or _no_kind
     feats = _zh_features(text, kind) if lang == "zh" else _en_features(text, kind)
-    feats += ["lex:" + CLASS_OF_RULE.get(rule_id, "blame") for rule_id in lexicon_rules]
-    feats.append("bias")
-    return feats
+    return feats + _lexicon_features(lexicon_rules)
+
+
+def _no_kind(word: str):
+    return None
+
+
+def _lexicon_features(lexicon_rules) -> list[str]:
+    return ["lex:" + CLASS_OF_RULE.get(rule_id, "blame") for rule_id in lexicon_rules] + ["bias"]
 
 
 @cache
@@ -137,10 +163,12 @@ def veto(lang: str) -> float:
 def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
     sums = column_sums(feats, weights)
     if sums is not None:
-        scores = [total / scale for total in sums]
-    else:
-        rows = [row for row in map(weights.get, feats) if row is not None]
-        scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
+        return _softmax([total / scale for total in sums])
+    rows = [row for row in map(weights.get, feats) if row is not None]
+    return _softmax([sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES))
+
+
+def _softmax(scores: list[float]) -> list[float]:
     top = max(scores)
     exp = [math.exp(s - top) for s in scores]
     total = sum(exp)
@@ -171,23 +199,23 @@ _SURE_MIN_HAN, _SURE_MIN_WORDS = 8, 6
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _is_sure(text: str, lang: str, ok: float, best: str, feats) -> bool:
+def _is_sure(text: str, lang: str, ok: float, best: str, words) -> bool:
     if ok > 1.0 - _SURE[lang]:
         return False
     # a cause laid on a named system is an analysis: 「归咎于缓存配置」, "the root cause was the release pipeline"
     if lang == "zh":
         return len(_HAN.findall(text)) >= _SURE_MIN_HAN and (best != "cause" or not chinese().system.search(text))
-    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "w:<sys>" not in feats)
+    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "<sys>" not in words)
 
 
-def _names_people(text: str, feats, lang: str, verdict: str | None = None) -> bool:
-    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. In
-    English the writers themselves ("we had to enable flexible SSL") count only for hindsight ("we should
-    have caught this")."""
+def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
+    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. `words`
+    are the sentence's w: features without the prefix, `role` whether it has r:role. In English the writers
+    themselves ("we had to enable flexible SSL") count only for hindsight ("we should have caught this")."""
     if lang == "zh":
-        return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "w:<name>" in feats)
+        return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "<name>" in words)
     people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
-    return "r:role" in feats or any(f[2:] in people for f in feats if f.startswith("w:"))
+    return role or any(word in people for word in words)
 
 
 def _word_names_people(word: str, kind) -> bool:
@@ -230,15 +258,24 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
     such class, or None when the sentence names nobody that blame or hindsight could be about and the
     model is not sure)."""
     weights, scale = (weights, 1.0) if weights is not None else (model(lang)[0], model(lang)[3])
-    feats = features(text, lang, lexicon_rules, kind)
-    probs = probabilities(feats, weights, scale)
+    if lang == "zh":
+        feats = features(text, lang, lexicon_rules, kind)
+        probs = probabilities(feats, weights, scale)
+        words, role = [f[2:] for f in feats if f[:2] == "w:"], "r:role" in feats
+    else:
+        reading = _en_reading(text, kind or _no_kind)
+        extra = _lexicon_features(lexicon_rules)
+        sums = en_column_sums(reading, extra, weights)
+        probs = (_softmax([total / scale for total in sums]) if sums is not None else
+                 probabilities(_en_strings(reading) + extra, weights, scale))
+        words, role = reading[0], reading[2]
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
     if best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text):
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
-    sure = _is_sure(text, lang, probs[0], best, feats)
-    if not (sure or _names_people(text, feats, lang, best)):
+    sure = _is_sure(text, lang, probs[0], best, words)
+    if not (sure or _names_people(text, words, role, lang, best)):
         best = None
     return 1.0 - probs[0], best
 

@@ -53,10 +53,75 @@ def column_sums(feats, weights: dict) -> list[int] | None:
     if entry is None:
         return None
     _, packed, width = entry
-    total = sum(map(packed.get, feats, repeat(0)))
+    return _unpacked(sum(map(packed.get, feats, repeat(0))), width)
+
+
+def _unpacked(total: int, width: int) -> list[int]:
     found = total >> (_FIELD * width)
     base = found * _OFFSET
     return [((total >> (_FIELD * column)) & _MASK) - base for column in range(width)]
+
+
+_TABLES: dict = {}  # id(weights) -> (weights, tables)
+
+
+def _tables(weights: dict):
+    """The packed rows of the English n-gram features keyed by their words instead of their names, so that
+    a sentence's features need not be spelled out to be looked up: {token: w: and p: rows}, {token: p: row},
+    {(a, b): b: row}, {(a, b, c): t: row}, {(who, word): sv: row} and the packed rows by name. A model
+    feature whose words could not come from tokens (which hold no space) is left out."""
+    entry = _TABLES.get(id(weights))
+    if entry is not None and entry[0] is weights:
+        return entry[1]
+    packed_entry = _packed(weights)
+    if packed_entry is None:
+        return None
+    _, packed, width = packed_entry
+    words, prefixes, pairs, triples, subjects = {}, {}, {}, {}, {}
+    for feature, value in packed.items():
+        kind, _, rest = feature.partition(":")
+        if kind == "w":
+            words[rest] = value
+        elif kind == "p":
+            prefixes[rest] = value
+        elif kind in ("b", "t", "sv"):
+            parts = tuple(rest.split(" "))
+            table, arity = {"b": (pairs, 2), "t": (triples, 3), "sv": (subjects, 2)}[kind]
+            if len(parts) == arity:
+                table[parts] = value
+    unigrams = {word: value + (prefixes.get(word[:5], 0) if len(word) > 6 else 0) for word, value in words.items()}
+    tables = (unigrams, prefixes, pairs, triples, subjects, packed, width)
+    _TABLES[id(weights)] = (weights, tables)
+    return tables
+
+
+def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None:
+    """column_sums of judge._en_strings(reading) + extra, the English features of a sentence, found by their
+    words without being spelled out; None where column_sums would be None."""
+    tokens, _, role, subject = reading
+    if not for_many_documents() or 5 * len(tokens) + len(extra) + 12 > _MOST:
+        return None
+    tables = _tables(weights)
+    if tables is None:
+        return None
+    unigrams, prefixes, pairs, triples, subjects, packed, width = tables
+    total = 0
+    get = unigrams.get
+    for token in tokens:
+        value = get(token)
+        if value is None:
+            value = prefixes.get(token[:5], 0) if len(token) > 6 else 0
+        total += value
+    padded = ["^", *tokens, "$"]
+    total += sum(map(pairs.get, zip(padded, padded[1:]), repeat(0)))
+    total += sum(map(triples.get, zip(padded, padded[1:], padded[2:]), repeat(0)))
+    if role:
+        total += packed.get("r:role", 0)
+    if subject:
+        who, after = subject
+        total += packed.get("s:" + who, 0) + sum(map(subjects.get, zip(repeat(who), after), repeat(0)))
+    total += sum(map(packed.get, extra, repeat(0)))
+    return _unpacked(total, width)
 
 
 
