@@ -1,6 +1,10 @@
 """judge_speed does the judge's work faster: it must give exactly what judge.py's definitions give."""
 from __future__ import annotations
 
+import base64
+import json
+import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -131,3 +135,20 @@ def test_every_feature_counts_as_often_by_words(sentences, random):
 def test_english_sums_by_words_only_with_many_documents():
     reading = judge._en_reading("Dana forgot the deploy", lexicon.word_kind())
     assert judge_speed.en_column_sums(reading, ["bias"], judge.model("en")[0]) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rows_cut_when_asked_for_are_the_models_rows(lang):
+    raw = json.loads(lexicon.packaged_text(f"model-{lang}.json"))
+    numbers = array("h", base64.b64decode(raw["weights"]))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    names = raw["features"].split("\n")
+    rows = judge.model(lang)[0]
+    assert isinstance(rows, judge_speed.Rows) and len(rows) == len(names) and list(rows) == names
+    width = len(judge.CLASSES)
+    for i in [0, 1, len(names) // 2, len(names) - 1]:
+        assert rows[names[i]] == rows.get(names[i]) == numbers[i * width:(i + 1) * width]
+        assert names[i] in rows
+    assert rows.get("no such feature") is None and "no such feature" not in rows
+    assert dict(rows.rows()) == dict(rows.items())

@@ -23,7 +23,7 @@ import sys
 from array import array
 from functools import cache
 
-from postmortem_skill.helper.rules.judge_speed import column_sums, en_column_sums, en_tokens, word_tokens
+from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
     ascii_lower,
     chinese,
@@ -137,17 +137,17 @@ def _lexicon_features(lexicon_rules) -> list[str]:
 
 
 @cache
-def model(lang: str) -> tuple[dict, float, float, int]:
-    """({feature: [weight per class, times scale]}, threshold, veto, scale) of a language, read once from
-    the package (also inside the zipapp). The file keeps the feature names as one string and the weights as
-    little-endian 16-bit integers in base64: a tenth of the time json takes over a dictionary of lists."""
+def model(lang: str) -> tuple[Rows, float, float, int]:
+    """({feature: [weight per class, times scale]} (a judge_speed.Rows), threshold, veto, scale) of a
+    language, read once from the package (also inside the zipapp). The file keeps the feature names as one
+    string and the weights as little-endian 16-bit integers in base64: a tenth of the time json takes over a
+    dictionary of lists."""
     raw = json.loads(packaged_text(f"model-{'zh' if lang == 'zh' else 'en'}.json"))
     numbers = array("h", base64.b64decode(raw["weights"]))
     if sys.byteorder == "big":
         numbers.byteswap()
-    width = len(raw["classes"])
-    rows = [numbers[i:i + width] for i in range(0, len(numbers), width)]
-    return dict(zip(raw["features"].split("\n"), rows)), raw["threshold"], raw["veto"], raw["scale"]
+    rows = Rows(raw["features"].split("\n"), numbers, len(raw["classes"]))
+    return rows, raw["threshold"], raw["veto"], raw["scale"]
 
 
 def threshold(lang: str) -> float:
