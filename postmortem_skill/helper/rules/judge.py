@@ -23,6 +23,7 @@ import sys
 from array import array
 from functools import cache
 
+from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
     ascii_lower,
@@ -39,8 +40,10 @@ CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": 
                  "PM304": "emotive"}
 
 _EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
-_ZH_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
-_INITIALS = re.compile(r"\b[A-Z]\.[A-Z]\.")
+# patterns an English document may never use are compiled when first used (model/lazypattern.py): the two
+# Chinese ones, with classes as wide as [\u3400-\u9fff], cost validate of one English file ~2.5 ms at import
+_ZH_TOKEN = lazy(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
+_INITIALS = lazy(r"\b[A-Z]\.[A-Z]\.")
 _US = frozenset(("i", "we", "me", "us", "my", "our"))
 _NOT_A_ROLE = frozenset(("user", "users", "customer", "customers")) | _US
 _PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone anyone".split())
@@ -178,13 +181,13 @@ def _softmax(scores: list[float]) -> list[float]:
 _PEOPLE_EN = frozenset(("<name>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
                         "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
 _PEOPLE_EN_NOT_US = _PEOPLE_EN - _US
-_PEOPLE_ZH = re.compile(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
+_PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
 # English hindsight is about a past that did not happen: a modal perfect, "if only", a pluperfect. Without
 # one a sentence is not hindsight, whatever the words around it ("X should be able to …" is a plan): assess()
 # then weighs it as the likeliest of the other classes
-_LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: \w+){0,2} have\b|"
+_LOOKS_BACK = lazy(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: \w+){0,2} have\b|"
                          r"['’](?:ve|d have)\b|\bif only\b|\bhad(?:n['’]t| not)\b|"
                          r"\bhad (?!to\b)(?:[@\w.-]+ ){0,3}\w+(?:ed|en|wn)\b", re.I)
 
@@ -196,7 +199,7 @@ _LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’
 # en 0.75 -> 0.80, precision about the same.
 _SURE = {"zh": 0.9, "en": 0.9}
 _SURE_MIN_HAN, _SURE_MIN_WORDS = 8, 6
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = lazy(r"[\u4e00-\u9fff]")
 
 
 def _is_sure(text: str, lang: str, ok: float, best: str, words) -> bool:
