@@ -26,12 +26,9 @@ from functools import cache
 from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
-    ascii_lower,
     chinese,
-    for_many_documents,
     mark_names_zh,
     packaged_text,
-    people_word_en,
 )
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
@@ -43,7 +40,6 @@ _EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[A-Za-z][A-Za-z'’-]*|\d+
 # patterns an English document may never use are compiled when first used (model/lazypattern.py): the two
 # Chinese ones, with classes as wide as [\u3400-\u9fff], cost validate of one English file ~2.5 ms at import
 _ZH_TOKEN = lazy(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
-_INITIALS = lazy(r"\b[A-Z]\.[A-Z]\.")
 _US = frozenset(("i", "we", "me", "us", "my", "our"))
 _NOT_A_ROLE = frozenset(("user", "users", "customer", "customers")) | _US
 _PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone anyone".split())
@@ -243,10 +239,6 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     memo = getattr(kind, "memo", None)
     if lang == "zh" or memo is None or len(text.split()) >= _SURE_MIN_WORDS:
         return True
-    if for_many_documents() and "@" not in text and not _INITIALS.search(text) and \
-            not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
-            not any(person in text for person in getattr(kind, "people", ("",))):
-        return False  # no word that could be a person's: no need to read each one
     for word in _EN_TOKEN.findall(text):
         answer = memo.get(word)
         if answer is None:
