@@ -288,7 +288,8 @@ def test_may_hold_cjk_never_misses_a_chinese_character(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab 1,.") + ["中", "文", "㐀", "鿿", "一", "豈", "。", "é", "😀", "\u3000"])))
+@given(st.text(alphabet=st.sampled_from(list("ab 1,.") + ["中", "文", "㐀", "鿿", "一", "豈", "。", "é", "😀",
+                                                          "\u3000"])))
 def test_an_action_is_read_as_chinese_as_the_class_says(text):
     from postmortem_skill.helper.rules.actions import _has_han
 
