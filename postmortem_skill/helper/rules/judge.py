@@ -214,7 +214,7 @@ def _names_people(text: str, words, role: bool, lang: str, verdict: str | None =
     if lang == "zh":
         return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "<name>" in words)
     people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
-    return role or any(word in people for word in words)
+    return role or not people.isdisjoint(words)
 
 
 def _word_names_people(word: str, kind) -> bool:
