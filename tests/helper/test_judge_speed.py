@@ -1,6 +1,10 @@
 """judge_speed does the judge's work faster: it must give exactly what judge.py's definitions give."""
 from __future__ import annotations
 
+import base64
+import json
+import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -71,3 +75,80 @@ def test_packed_sums_are_the_plain_sums(lang, monkeypatch):
 def test_float_weights_are_summed_the_plain_way(monkeypatch):
     monkeypatch.setattr(lexicon, "_MANY", [True])
     assert judge_speed.column_sums(["bias"], {"bias": [0.5, -0.5, 0.0, 0.0, 0.0]}) is None
+
+
+def _features_as_defined(text, kind):
+    """judge._en_features as it was written before en_column_sums (session 7, round 4): the reference."""
+    tokens, kinds = judge._en_tokens(text, kind)
+    feats = ["w:" + t for t in tokens]
+    feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
+    padded = ["^", *tokens, "$"]
+    feats += ["b:" + a + " " + b for a, b in zip(padded, padded[1:])]
+    feats += ["t:" + a + " " + b + " " + c for a, b, c in zip(padded, padded[1:], padded[2:])]
+    if any(what == "role" and token not in judge._NOT_A_ROLE for token, what in zip(tokens, kinds)):
+        feats.append("r:role")
+    for i, token in enumerate(tokens[:6]):
+        if token in ("<name>", "<cap>", "<sys>") or token in judge._PRONOUNS or kinds[i] == "role":
+            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
+            feats.append("s:" + who)
+            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
+            break
+    return feats
+
+
+def _same_sums(sentences, weights):
+    kind = lexicon.word_kind(PEOPLE, SYSTEMS)
+    for sentence in sentences:
+        feats = judge._en_features(sentence, kind)
+        assert feats == _features_as_defined(sentence, kind)
+        extra = judge._lexicon_features(("PM301", "PM302"))
+        assert judge_speed.en_column_sums(judge._en_reading(sentence, kind), extra, weights) == \
+            judge_speed.column_sums(feats + extra, weights)
+
+
+def test_english_sums_by_words_are_the_sums_of_the_features(monkeypatch):
+    monkeypatch.setattr(lexicon, "_MANY", [True])
+    _same_sums(_labelled("en") + ["", "!!!", "x", "Dana n't the on-call's"], judge.model("en")[0])
+
+
+_WORDS = st.sampled_from(["Dana", "dana's", "Quinn's", "Vault", "The", "won't", "n't", "12:30", "@kim", "engineer",
+                          "SRE", "He", "users", "we", "forgot", "restarted", "deployment", "configuration", "!"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_WORDS | st.text(alphabet="abdeinostwAIT '’-@3:.!", max_size=12), min_size=1, max_size=14)
+                .map(" ".join), min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_every_feature_counts_as_often_by_words(sentences, random):
+    """A model with a weight for each feature these sentences have (and a few it cannot match): equal sums,
+    with weights drawn at random, mean the same features as often."""
+    kind = lexicon.word_kind(PEOPLE, SYSTEMS)
+    names = {feature for sentence in sentences for feature in judge._en_features(sentence, kind)}
+    names |= {"lex:blame", "bias", "r:role", "b:a b c", "t:a b", "sv:<pron>"}
+    weights = {name: [random.randint(-30000, 30000) for _ in judge.CLASSES] for name in sorted(names)}
+    lexicon._MANY[0], was = True, lexicon._MANY[0]
+    try:
+        _same_sums(sentences, weights)
+    finally:
+        lexicon._MANY[0] = was
+
+
+def test_english_sums_by_words_only_with_many_documents():
+    reading = judge._en_reading("Dana forgot the deploy", lexicon.word_kind())
+    assert judge_speed.en_column_sums(reading, ["bias"], judge.model("en")[0]) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rows_cut_when_asked_for_are_the_models_rows(lang):
+    raw = json.loads(lexicon.packaged_text(f"model-{lang}.json"))
+    numbers = array("h", base64.b64decode(raw["weights"]))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    names = raw["features"].split("\n")
+    rows = judge.model(lang)[0]
+    assert isinstance(rows, judge_speed.Rows) and len(rows) == len(names) and list(rows) == names
+    width = len(judge.CLASSES)
+    for i in [0, 1, len(names) // 2, len(names) - 1]:
+        assert rows[names[i]] == rows.get(names[i]) == numbers[i * width:(i + 1) * width]
+        assert names[i] in rows
+    assert rows.get("no such feature") is None and "no such feature" not in rows
+    assert dict(rows.rows()) == dict(rows.items())

@@ -285,3 +285,12 @@ def test_may_hold_cjk_never_misses_a_chinese_character(text):
     from postmortem_skill.helper.model.lazypattern import may_hold_cjk
 
     assert may_hold_cjk(text) or not re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab 1,.") + ["中", "文", "㐀", "鿿", "一", "豈", "。", "é", "😀",
+                                                          "\u3000"])))
+def test_an_action_is_read_as_chinese_as_the_class_says(text):
+    from postmortem_skill.helper.rules.actions import _has_han
+
+    assert _has_han(text) == bool(re.search(r"[\u4e00-\u9fff]", text))

@@ -205,7 +205,8 @@ def _names_people_en(sentence, people=frozenset({"Dana Whitfield", "dana", "@kim
 
     kind = lexicon.word_kind(people, systems)
     feats = judge.features(sentence, "en", (), kind)
-    return judge._names_people(sentence, feats, "en"), judge.may_name_people(sentence, "en", kind)
+    words = [feature[2:] for feature in feats if feature.startswith("w:")]
+    return judge._names_people(sentence, words, "r:role" in feats, "en"), judge.may_name_people(sentence, "en", kind)
 
 
 def test_the_judge_gate_never_skips_a_sentence_that_names_people():
@@ -233,7 +234,7 @@ def test_the_judge_gate_never_skips_free_text_that_names_people(sentence):
 def test_the_judge_gate_prefilter_agrees_with_reading_word_by_word(sentence):
     from postmortem_skill.helper.rules import judge
 
-    for many in (False, True):  # the one-search prefilter runs when a process checks many documents
+    for many in (False, True):  # one document or many: the same answer
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(lexicon, "_MANY", [many])
             for people in (frozenset({"Dana Whitfield", "dana", "@kim"}), frozenset()):

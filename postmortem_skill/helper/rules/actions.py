@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from postmortem_skill.helper.model.lazypattern import lazy
+from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 from postmortem_skill.helper.model.markdown import PLACEHOLDER
 from postmortem_skill.helper.rules.base import Finding, found, rule, say
 
@@ -167,6 +167,14 @@ def due_dates(doc, ctx):
                         ("check the year and month", "检查年份和月份"))
 
 
+_HAN = lazy(r"[\u4e00-\u9fff]")
+
+
+def _has_han(text: str) -> bool:
+    """Whether the text has a Chinese character; the class is compiled (~1.2 ms) only for text that may."""
+    return may_hold_cjk(text) and _HAN.search(text) is not None
+
+
 @rule(RULES, id="PM505", name="vague-action", category="action-items", severity="warning",
       summary="an action is too vague to verify",
       doc="An action states a verifiable end state: what will exist or be true when it is done. 'Improve "
@@ -177,7 +185,7 @@ def vague_actions(doc, ctx):
     extra = ctx.phrases("vague_actions")
     for item in doc.action_items:
         text = item.text("action")
-        vague = _VAGUE_ZH if doc.lang == "zh" or re.search(r"[\u4e00-\u9fff]", text) else _VAGUE_EN
+        vague = _VAGUE_ZH if doc.lang == "zh" or _has_han(text) else _VAGUE_EN
         hit = vague.search(text) or any(p.lower() in text.lower() for p in extra)
         if hit and not _SPECIFIC.search(text[12:] if len(text) > 12 else ""):
             yield _on_action(doc, "PM505", item,
@@ -196,7 +204,7 @@ def vague_actions(doc, ctx):
 def people_fixing(doc, ctx):
     for item in doc.action_items:
         text = item.text("action")
-        pattern = _PEOPLE_ZH if re.search(r"[\u4e00-\u9fff]", text) else _PEOPLE_EN
+        pattern = _PEOPLE_ZH if _has_han(text) else _PEOPLE_EN
         if pattern.search(text):
             yield _on_action(doc, "PM506", item,
                              (f"action fixes people, not the system: '{text[:80]}'",

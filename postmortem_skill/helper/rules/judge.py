@@ -23,14 +23,12 @@ import sys
 from array import array
 from functools import cache
 
-from postmortem_skill.helper.rules.judge_speed import column_sums, en_tokens, word_tokens
+from postmortem_skill.helper.model.lazypattern import lazy
+from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
-    ascii_lower,
     chinese,
-    for_many_documents,
     mark_names_zh,
     packaged_text,
-    people_word_en,
 )
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
@@ -39,8 +37,9 @@ CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": 
                  "PM304": "emotive"}
 
 _EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
-_ZH_TOKEN = re.compile(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
-_INITIALS = re.compile(r"\b[A-Z]\.[A-Z]\.")
+# patterns an English document may never use are compiled when first used (model/lazypattern.py): the two
+# Chinese ones, with classes as wide as [\u3400-\u9fff], cost validate of one English file ~2.5 ms at import
+_ZH_TOKEN = lazy(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
 _US = frozenset(("i", "we", "me", "us", "my", "our"))
 _NOT_A_ROLE = frozenset(("user", "users", "customer", "customers")) | _US
 _PRONOUNS = frozenset("i we he she they you someone somebody nobody everyone anyone".split())
@@ -58,24 +57,44 @@ def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
     return out, kinds
 
 
-def _en_features(text: str, kind) -> list[str]:
+def _en_reading(text: str, kind):
+    """What the English features are made of: (tokens, kinds, whether a role is named, the subject and the
+    words after it or None)."""
     tokens, kinds = en_tokens(_EN_TOKEN.findall(text), kind, _en_tokens, text)
+    # users and customers are almost always the people affected, and the writers themselves ("we had to …")
+    # are blamed only in hindsight, which assess() reads from the words
+    role = any(what == "role" and token not in _NOT_A_ROLE for token, what in zip(tokens, kinds))
+    return tokens, kinds, role, _subject(tokens, kinds)
+
+
+def _subject(tokens, kinds):
+    """(<name>, <cap>, <sys>, <role> or <pron>; the plain words among the next eight) of the first person or
+    thing among the first six tokens, or None."""
+    for i, token in enumerate(tokens[:6]):
+        if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
+            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
+            return who, [t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
+    return None
+
+
+def _en_strings(reading) -> list[str]:
+    tokens, _, role, subject = reading
     feats = ["w:" + t for t in tokens]
     feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
     padded = ["^", *tokens, "$"]
     feats += ["b:" + a + " " + b for a, b in zip(padded, padded[1:])]
     feats += ["t:" + a + " " + b + " " + c for a, b, c in zip(padded, padded[1:], padded[2:])]
-    # users and customers are almost always the people affected, and the writers themselves ("we had to …")
-    # are blamed only in hindsight, which assess() reads from the words
-    if any(what == "role" and token not in _NOT_A_ROLE for token, what in zip(tokens, kinds)):
+    if role:
         feats.append("r:role")
-    for i, token in enumerate(tokens[:6]):
-        if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
-            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
-            feats.append("s:" + who)
-            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
-            break
+    if subject:
+        who, after = subject
+        feats.append("s:" + who)
+        feats += ["sv:" + who + " " + t for t in after]
     return feats
+
+
+def _en_features(text: str, kind) -> list[str]:
+    return _en_strings(_en_reading(text, kind))
 
 
 def _zh_features(text: str, kind) -> list[str]:
@@ -103,25 +122,31 @@ def _zh_features(text: str, kind) -> list[str]:
 def features(text: str, lang: str, lexicon_rules=(), kind=None) -> list[str]:
     """The model's features of a sentence; `lexicon_rules` are the rule ids the phrase lists found in it,
     `kind(word)` says whether a word is a 'name', 'role', 'system' or 'proper' (None: unknown)."""
-    kind = kind or (lambda word: None)
+    kind = kind or _no_kind
     feats = _zh_features(text, kind) if lang == "zh" else _en_features(text, kind)
-    feats += ["lex:" + CLASS_OF_RULE.get(rule_id, "blame") for rule_id in lexicon_rules]
-    feats.append("bias")
-    return feats
+    return feats + _lexicon_features(lexicon_rules)
+
+
+def _no_kind(word: str):
+    return None
+
+
+def _lexicon_features(lexicon_rules) -> list[str]:
+    return ["lex:" + CLASS_OF_RULE.get(rule_id, "blame") for rule_id in lexicon_rules] + ["bias"]
 
 
 @cache
-def model(lang: str) -> tuple[dict, float, float, int]:
-    """({feature: [weight per class, times scale]}, threshold, veto, scale) of a language, read once from
-    the package (also inside the zipapp). The file keeps the feature names as one string and the weights as
-    little-endian 16-bit integers in base64: a tenth of the time json takes over a dictionary of lists."""
+def model(lang: str) -> tuple[Rows, float, float, int]:
+    """({feature: [weight per class, times scale]} (a judge_speed.Rows), threshold, veto, scale) of a
+    language, read once from the package (also inside the zipapp). The file keeps the feature names as one
+    string and the weights as little-endian 16-bit integers in base64: a tenth of the time json takes over a
+    dictionary of lists."""
     raw = json.loads(packaged_text(f"model-{'zh' if lang == 'zh' else 'en'}.json"))
     numbers = array("h", base64.b64decode(raw["weights"]))
     if sys.byteorder == "big":
         numbers.byteswap()
-    width = len(raw["classes"])
-    rows = [numbers[i:i + width] for i in range(0, len(numbers), width)]
-    return dict(zip(raw["features"].split("\n"), rows)), raw["threshold"], raw["veto"], raw["scale"]
+    rows = Rows(raw["features"].split("\n"), numbers, len(raw["classes"]))
+    return rows, raw["threshold"], raw["veto"], raw["scale"]
 
 
 def threshold(lang: str) -> float:
@@ -137,10 +162,12 @@ def veto(lang: str) -> float:
 def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
     sums = column_sums(feats, weights)
     if sums is not None:
-        scores = [total / scale for total in sums]
-    else:
-        rows = [row for row in map(weights.get, feats) if row is not None]
-        scores = [sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES)
+        return _softmax([total / scale for total in sums])
+    rows = [row for row in map(weights.get, feats) if row is not None]
+    return _softmax([sum(column) / scale for column in zip(*rows)] if rows else [0.0] * len(CLASSES))
+
+
+def _softmax(scores: list[float]) -> list[float]:
     top = max(scores)
     exp = [math.exp(s - top) for s in scores]
     total = sum(exp)
@@ -150,13 +177,13 @@ def probabilities(feats, weights: dict, scale: float = 1.0) -> list[float]:
 _PEOPLE_EN = frozenset(("<name>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
                         "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
 _PEOPLE_EN_NOT_US = _PEOPLE_EN - _US
-_PEOPLE_ZH = re.compile(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
+_PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
 # English hindsight is about a past that did not happen: a modal perfect, "if only", a pluperfect. Without
 # one a sentence is not hindsight, whatever the words around it ("X should be able to …" is a plan): assess()
 # then weighs it as the likeliest of the other classes
-_LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: \w+){0,2} have\b|"
+_LOOKS_BACK = lazy(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: \w+){0,2} have\b|"
                          r"['’](?:ve|d have)\b|\bif only\b|\bhad(?:n['’]t| not)\b|"
                          r"\bhad (?!to\b)(?:[@\w.-]+ ){0,3}\w+(?:ed|en|wn)\b", re.I)
 
@@ -168,26 +195,26 @@ _LOOKS_BACK = re.compile(r"\b(?:should|could|would|might|must|ought to)(?:n['’
 # en 0.75 -> 0.80, precision about the same.
 _SURE = {"zh": 0.9, "en": 0.9}
 _SURE_MIN_HAN, _SURE_MIN_WORDS = 8, 6
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = lazy(r"[\u4e00-\u9fff]")
 
 
-def _is_sure(text: str, lang: str, ok: float, best: str, feats) -> bool:
+def _is_sure(text: str, lang: str, ok: float, best: str, words) -> bool:
     if ok > 1.0 - _SURE[lang]:
         return False
     # a cause laid on a named system is an analysis: 「归咎于缓存配置」, "the root cause was the release pipeline"
     if lang == "zh":
         return len(_HAN.findall(text)) >= _SURE_MIN_HAN and (best != "cause" or not chinese().system.search(text))
-    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "w:<sys>" not in feats)
+    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "<sys>" not in words)
 
 
-def _names_people(text: str, feats, lang: str, verdict: str | None = None) -> bool:
-    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. In
-    English the writers themselves ("we had to enable flexible SSL") count only for hindsight ("we should
-    have caught this")."""
+def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
+    """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. `words`
+    are the sentence's w: features without the prefix, `role` whether it has r:role. In English the writers
+    themselves ("we had to enable flexible SSL") count only for hindsight ("we should have caught this")."""
     if lang == "zh":
-        return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "w:<name>" in feats)
+        return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "<name>" in words)
     people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
-    return "r:role" in feats or any(f[2:] in people for f in feats if f.startswith("w:"))
+    return role or not people.isdisjoint(words)
 
 
 def _word_names_people(word: str, kind) -> bool:
@@ -212,10 +239,6 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     memo = getattr(kind, "memo", None)
     if lang == "zh" or memo is None or len(text.split()) >= _SURE_MIN_WORDS:
         return True
-    if for_many_documents() and "@" not in text and not _INITIALS.search(text) and \
-            not people_word_en(_PEOPLE_EN).search(ascii_lower(text)) and \
-            not any(person in text for person in getattr(kind, "people", ("",))):
-        return False  # no word that could be a person's: no need to read each one
     for word in _EN_TOKEN.findall(text):
         answer = memo.get(word)
         if answer is None:
@@ -230,15 +253,24 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
     such class, or None when the sentence names nobody that blame or hindsight could be about and the
     model is not sure)."""
     weights, scale = (weights, 1.0) if weights is not None else (model(lang)[0], model(lang)[3])
-    feats = features(text, lang, lexicon_rules, kind)
-    probs = probabilities(feats, weights, scale)
+    if lang == "zh":
+        feats = features(text, lang, lexicon_rules, kind)
+        probs = probabilities(feats, weights, scale)
+        words, role = [f[2:] for f in feats if f[:2] == "w:"], "r:role" in feats
+    else:
+        reading = _en_reading(text, kind or _no_kind)
+        extra = _lexicon_features(lexicon_rules)
+        sums = en_column_sums(reading, extra, weights)
+        probs = (_softmax([total / scale for total in sums]) if sums is not None else
+                 probabilities(_en_strings(reading) + extra, weights, scale))
+        words, role = reading[0], reading[2]
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
     if best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text):
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
-    sure = _is_sure(text, lang, probs[0], best, feats)
-    if not (sure or _names_people(text, feats, lang, best)):
+    sure = _is_sure(text, lang, probs[0], best, words)
+    if not (sure or _names_people(text, words, role, lang, best)):
         best = None
     return 1.0 - probs[0], best
 

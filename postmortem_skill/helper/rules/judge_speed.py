@@ -12,6 +12,7 @@ tests/helper/test_judge_speed.py holds both to judge.py's definitions.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from itertools import repeat
 
 from postmortem_skill.helper.rules.lexicon import for_many_documents
@@ -20,10 +21,42 @@ _FIELD = 32  # bits per class: room for the sum of 65,535 weights of 16 bits
 _MASK = (1 << _FIELD) - 1
 _OFFSET = 1 << 15  # each weight stored as weight + _OFFSET, never negative
 _MOST = (1 << (_FIELD - 16)) - 1  # rows one sum may add before a field could overflow
+class Rows(Mapping):
+    """{feature: row of weights} of a model file, each row cut from the model's array when asked for: making
+    all 40,000 rows at load cost a single validate ~5 ms, and one document asks for a few thousand."""
+
+    __slots__ = ("index", "numbers", "width")
+
+    def __init__(self, names, numbers, width: int):
+        self.index = dict(zip(names, range(0, len(numbers), width)))  # feature -> where its row starts
+        self.numbers, self.width = numbers, width
+
+    def __getitem__(self, feature):
+        at = self.index[feature]
+        return self.numbers[at:at + self.width]
+
+    def get(self, feature, default=None):
+        at = self.index.get(feature)
+        return default if at is None else self.numbers[at:at + self.width]
+
+    def __contains__(self, feature) -> bool:
+        return feature in self.index
+
+    def __iter__(self):
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def rows(self):
+        numbers, width = self.numbers, self.width
+        return ((feature, numbers[at:at + width]) for feature, at in self.index.items())
+
+
 _PACKED: dict = {}  # id(weights) -> (weights, {feature: packed row}, classes)
 
 
-def _packed(weights: dict):
+def _packed(weights: Mapping):
     entry = _PACKED.get(id(weights))
     if entry is not None and entry[0] is weights:
         return entry
@@ -34,7 +67,7 @@ def _packed(weights: dict):
     width = len(first)
     count = 1 << (_FIELD * width)  # a last field counts the rows found
     packed = {}
-    for feature, row in weights.items():
+    for feature, row in weights.rows() if isinstance(weights, Rows) else weights.items():
         value = count
         for column, weight in enumerate(row):
             value |= (weight + _OFFSET) << (_FIELD * column)
@@ -53,10 +86,75 @@ def column_sums(feats, weights: dict) -> list[int] | None:
     if entry is None:
         return None
     _, packed, width = entry
-    total = sum(map(packed.get, feats, repeat(0)))
+    return _unpacked(sum(map(packed.get, feats, repeat(0))), width)
+
+
+def _unpacked(total: int, width: int) -> list[int]:
     found = total >> (_FIELD * width)
     base = found * _OFFSET
     return [((total >> (_FIELD * column)) & _MASK) - base for column in range(width)]
+
+
+_TABLES: dict = {}  # id(weights) -> (weights, tables)
+
+
+def _tables(weights: dict):
+    """The packed rows of the English n-gram features keyed by their words instead of their names, so that
+    a sentence's features need not be spelled out to be looked up: {token: w: and p: rows}, {token: p: row},
+    {(a, b): b: row}, {(a, b, c): t: row}, {(who, word): sv: row} and the packed rows by name. A model
+    feature whose words could not come from tokens (which hold no space) is left out."""
+    entry = _TABLES.get(id(weights))
+    if entry is not None and entry[0] is weights:
+        return entry[1]
+    packed_entry = _packed(weights)
+    if packed_entry is None:
+        return None
+    _, packed, width = packed_entry
+    words, prefixes, pairs, triples, subjects = {}, {}, {}, {}, {}
+    for feature, value in packed.items():
+        kind, _, rest = feature.partition(":")
+        if kind == "w":
+            words[rest] = value
+        elif kind == "p":
+            prefixes[rest] = value
+        elif kind in ("b", "t", "sv"):
+            parts = tuple(rest.split(" "))
+            table, arity = {"b": (pairs, 2), "t": (triples, 3), "sv": (subjects, 2)}[kind]
+            if len(parts) == arity:
+                table[parts] = value
+    unigrams = {word: value + (prefixes.get(word[:5], 0) if len(word) > 6 else 0) for word, value in words.items()}
+    tables = (unigrams, prefixes, pairs, triples, subjects, packed, width)
+    _TABLES[id(weights)] = (weights, tables)
+    return tables
+
+
+def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None:
+    """column_sums of judge._en_strings(reading) + extra, the English features of a sentence, found by their
+    words without being spelled out; None where column_sums would be None."""
+    tokens, _, role, subject = reading
+    if not for_many_documents() or 5 * len(tokens) + len(extra) + 12 > _MOST:
+        return None
+    tables = _tables(weights)
+    if tables is None:
+        return None
+    unigrams, prefixes, pairs, triples, subjects, packed, width = tables
+    total = 0
+    get = unigrams.get
+    for token in tokens:
+        value = get(token)
+        if value is None:
+            value = prefixes.get(token[:5], 0) if len(token) > 6 else 0
+        total += value
+    padded = ["^", *tokens, "$"]
+    total += sum(map(pairs.get, zip(padded, padded[1:]), repeat(0)))
+    total += sum(map(triples.get, zip(padded, padded[1:], padded[2:]), repeat(0)))
+    if role:
+        total += packed.get("r:role", 0)
+    if subject:
+        who, after = subject
+        total += packed.get("s:" + who, 0) + sum(map(subjects.get, zip(repeat(who), after), repeat(0)))
+    total += sum(map(packed.get, extra, repeat(0)))
+    return _unpacked(total, width)
 
 
 

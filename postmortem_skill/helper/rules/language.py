@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from postmortem_skill.helper.model.lazypattern import lazy
+from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 from postmortem_skill.helper.rules import judge, lexicon
 from postmortem_skill.helper.rules.base import found, rule
 
@@ -400,7 +400,8 @@ def person_named(doc, ctx):
     timeline = doc.timeline.section
 
     def alternative(name: str) -> str:  # Chinese has no spaces between words: no word boundaries there
-        return re.escape(name) if re.search(r"[\u4e00-\u9fff]", name) else r"(?<![\w@])" + re.escape(name) + r"(?!\w)"
+        chinese_name = may_hold_cjk(name) and _HAN.search(name)
+        return re.escape(name) if chinese_name else r"(?<![\w@])" + re.escape(name) + r"(?!\w)"
 
     pattern = re.compile("|".join(alternative(n) for n in sorted(names, key=len, reverse=True)))
     for sentence in doc.sentences:

@@ -772,26 +772,7 @@ def word_kind(people=(), systems=()):
         known[word] = what
         return what
     kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
-    kind.people = people
     return kind
-
-
-@cache
-def people_word_en(words: frozenset):
-    """A search over ASCII-lowered text that finds every token (judge._EN_TOKEN) that is one of `words`, a
-    given name, a role or a person noun, with a possessive or "n't" after it; it finds more (a role's plain text inside a
-    hyphenated word), never less."""
-    d = data("en")
-    by_first: dict = {}  # alternatives grouped by their first letter: re tries a few branches per word, not all
-    others = []
-    plain = words | {n.lower() for n in d["given_names"]} | {n + s for n in d["person_nouns"] for s in ("", "s")}
-    for alternative in [re.escape(word) for word in sorted(plain)] + d["roles"]:
-        if "a" <= alternative[:1] <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
-            by_first.setdefault(alternative[0], []).append(alternative[1:])
-        else:
-            others.append(alternative)
-    grouped = [first + "(?:" + _alts(rests) + ")" for first, rests in sorted(by_first.items())]
-    return re.compile(r"(?<![a-z])(?:" + _alts(grouped + others) + r")(?:['’]s?|n['’]t)?(?![a-z'’-])")
 
 
 def mark_names_zh(text: str) -> str:
