@@ -273,3 +273,14 @@ def test_the_model_is_trained_on_the_committed_sentences():
         digest = hashlib.sha256("".join(rows).encode()).hexdigest()[:16]
         shipped = json.loads((Path(judge.__file__).parent / "lexicons" / f"model-{lang}.json").read_text("utf-8"))
         assert shipped["trained_on"] == digest, f"model-{lang}.json is stale: run tools/train_language.py --write"
+
+
+@pytest.mark.parametrize("sentence, rules", [
+    ("First and foremost, thanks to JFrog's team for finding and reporting this leak.", []),
+    ("Huge thanks to Lena and the database team for staying on the bridge until the backlog cleared.", []),
+    # sarcasm the phrase lists or a sure verdict still catch
+    ("Thanks to Dana's sloppy, untested migration, the billing tables were locked for two hours.", ["PM301"]),
+    ("Many thanks to the release team for shipping a schema change at 5 pm on a Friday and logging off.", ["PM305"]),
+])
+def test_a_sentence_that_opens_with_thanks_is_gratitude_unless_the_judge_is_sure(sentence, rules):
+    assert flagged(sentence) == rules

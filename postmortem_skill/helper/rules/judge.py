@@ -207,6 +207,15 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words) -> bool:
     return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "<sys>" not in words)
 
 
+# a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm
+_THANKS = (r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big)\s+)?"
+           r"(?:thanks|thank you|kudos)\b")
+
+
+def _thanks(text: str) -> bool:
+    return bool(re.match(_THANKS, text, re.I))
+
+
 def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
     """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. `words`
     are the sentence's w: features without the prefix, `role` whether it has r:role. In English the writers
@@ -270,7 +279,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
     sure = _is_sure(text, lang, probs[0], best, words)
-    if not (sure or _names_people(text, words, role, lang, best)):
+    if not (sure or _names_people(text, words, role, lang, best)) or (lang == "en" and not sure and _thanks(text)):
         best = None
     return 1.0 - probs[0], best
 
