@@ -284,3 +284,10 @@ def test_the_model_is_trained_on_the_committed_sentences():
 ])
 def test_a_sentence_that_opens_with_thanks_is_gratitude_unless_the_judge_is_sure(sentence, rules):
     assert flagged(sentence) == rules
+
+
+def test_a_package_scope_is_not_a_handle():
+    text = ("## What Happened\n\nThe renovate bot bumped @quire/pdf to v3.0.1 in release v2.14.0.\n\n"
+            "## Action Items\n\n| Action | Owner |\n|---|---|\n| Add a memory monitor | @marta |\n")
+    named = [f.message for f in check_text(text) if f.rule == "PM308"]
+    assert not any("quire" in message for message in named)

@@ -23,7 +23,8 @@ _SKIP = {"heading", "code", "log", "quote"}
 _SPEAKER = re.compile(r"^\s*(?:\*\*)?@?[\w.-]+(?: [\w.-]+){0,2}(?:\s?[（(][^)）]{1,12}[)）])?(?:\*\*)?\s?[:：](?=\s|[\u4e00-\u9fff])")
 # a placeholder left for the writer ([TODO: 负责人]) is PM103's, not a sentence about anyone
 _PLACEHOLDER = lazy(r"\[?\bTODO\b[^\]]*\]")  # the sentence text has lost the "[" already
-_HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*")
+# not a package scope or a path: "@quire/pdf" names a library
+_HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*(?![\w-]|/)")
 
 HINTS = {
     "blame": ("describe the action and the conditions that made it possible (e.g. 'the restart command accepted a "
