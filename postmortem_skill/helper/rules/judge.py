@@ -184,8 +184,8 @@ _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|�
 # one a sentence is not hindsight, whatever the words around it ("X should be able to …" is a plan): assess()
 # then weighs it as the likeliest of the other classes
 _LOOKS_BACK = lazy(r"\b(?:should|could|would|might|must|ought to)(?:n['’]t)?(?: \w+){0,2} have\b|"
-                         r"['’](?:ve|d have)\b|\bif only\b|\bhad(?:n['’]t| not)\b|"
-                         r"\bhad (?!to\b)(?:[@\w.-]+ ){0,3}\w+(?:ed|en|wn)\b", re.I)
+                   r"['’](?:ve|d have)\b|\bif only\b|\bhad(?:n['’]t| not)\b|"
+                   r"\bhad (?!to\b)(?:[@\w.-]+ ){0,3}\w+(?:ed|en|wn)\b", re.I)
 
 
 # A verdict this sure stands without a person in the sentence: Chinese drops the subject (「没按流程走就直接
@@ -208,12 +208,8 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words) -> bool:
 
 
 # a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm
-_THANKS = (r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big)\s+)?"
-           r"(?:thanks|thank you|kudos)\b")
-
-
-def _thanks(text: str) -> bool:
-    return bool(re.match(_THANKS, text, re.I))
+_THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big)\s+)?"
+               r"(?:thanks|thank you|kudos)\b", re.I)
 
 
 def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
@@ -279,7 +275,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
     sure = _is_sure(text, lang, probs[0], best, words)
-    if not (sure or _names_people(text, words, role, lang, best)) or (lang == "en" and not sure and _thanks(text)):
+    if not sure and (not _names_people(text, words, role, lang, best) or (lang == "en" and _THANKS.match(text))):
         best = None
     return 1.0 - probs[0], best
 
