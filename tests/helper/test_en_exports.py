@@ -5,10 +5,9 @@ writers' local one. Judged on evidence/eu-quote, written before the readers were
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
+from evidence_support import draft_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,18 +16,11 @@ from postmortem_skill.helper.features.importers import parse
 from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_resource
 from postmortem_skill.helper.model.timeutil import written_timestamp
 
-HERE = Path(__file__).parent / "evidence"
-
 
 @pytest.fixture
 def quote(tmp_path, monkeypatch, capsys):
-    shutil.copytree(HERE / "eu-quote", tmp_path / "evidence")
-    (tmp_path / "repo").mkdir()
-    monkeypatch.chdir(tmp_path / "repo")
-    code = main(["new", "INC-77", "--from", "../evidence"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return Path(out.strip()), err, capsys
+    draft, err = draft_from("eu-quote", tmp_path, monkeypatch, capsys, "INC-77")
+    return draft, err, capsys
 
 
 def test_the_quote_folder_metrics_match_its_truth(quote):

@@ -5,11 +5,11 @@ its milestone. Judged on a folder written before the rules (evidence/cart-flag, 
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from evidence_support import draft_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,22 +20,16 @@ from postmortem_skill.helper.features.importers.operations import Step, steps
 from postmortem_skill.helper.features.importers.pick import LIMIT, pick
 from postmortem_skill.helper.features.importers.services import relevance, services
 
-HERE = Path(__file__).parent / "evidence"
 UTC = timezone.utc
 
 
 @pytest.fixture
 def cart(tmp_path, monkeypatch, capsys):
-    shutil.copytree(HERE / "cart-flag", tmp_path / "evidence")
-    (tmp_path / "repo").mkdir()
-    monkeypatch.chdir(tmp_path / "repo")
-    code = main(["new", "INC-0412", "--from", "../evidence"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
+    draft, err = draft_from("cart-flag", tmp_path, monkeypatch, capsys, "INC-0412")
     record = json.loads(Path("docs/postmortems/INC-0412.timeline.json").read_text(encoding="utf-8"))
     listed = err.split("rows of docs/postmortems/INC-0412.timeline.json", 1)[1].splitlines()[1:]
     kept = [record[int(line[3:6]) - 1] for line in listed if line[2] == "*"]
-    return Path(out.strip()), kept, err, capsys
+    return draft, kept, err, capsys
 
 
 def test_the_cart_folder_keeps_the_story_and_leaves_the_other_services_out(cart):

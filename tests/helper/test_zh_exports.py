@@ -5,10 +5,9 @@ the readers were changed for it (its truth beside it)."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
+from evidence_support import draft_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,18 +16,11 @@ from postmortem_skill.helper.features.importers import parse
 from postmortem_skill.helper.features.importers.columns import Columns, is_load
 from postmortem_skill.helper.features.importers.tables import metric_milestones
 
-HERE = Path(__file__).parent / "evidence"
-
 
 @pytest.fixture
 def pay(tmp_path, monkeypatch, capsys):
-    shutil.copytree(HERE / "zh-pay", tmp_path / "evidence")
-    (tmp_path / "repo").mkdir()
-    monkeypatch.chdir(tmp_path / "repo")
-    code = main(["new", "INC-31", "--from", "../evidence", "--lang", "zh", "--tz", "Asia/Shanghai"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return Path(out.strip()), err, capsys
+    draft, err = draft_from("zh-pay", tmp_path, monkeypatch, capsys, "INC-31", "--lang", "zh", "--tz", "Asia/Shanghai")
+    return draft, err, capsys
 
 
 def test_the_pay_folder_metrics_match_its_truth(pay):

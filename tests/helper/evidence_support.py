@@ -1,0 +1,20 @@
+"""Drafting from one of the evidence fixture folders (tests/helper/evidence/<name>) as a user would: the
+folder copied beside a fresh repository, `postmortem new … --from ../evidence` run inside it."""
+import shutil
+from pathlib import Path
+
+from postmortem_skill.helper.cli import main
+
+EVIDENCE = Path(__file__).parent / "evidence"
+
+
+def draft_from(folder: str, tmp_path: Path, monkeypatch, capsys, incident: str, *options: str) -> tuple[Path, str]:
+    """(the draft's path, new's stderr) for `new INCIDENT --from ../evidence OPTIONS…`; fails the test when
+    new does not exit 0."""
+    shutil.copytree(EVIDENCE / folder, tmp_path / "evidence")
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    code = main(["new", incident, "--from", "../evidence", *options])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return Path(out.strip()), err
