@@ -224,17 +224,9 @@ def _names_people(text: str, words, role: bool, lang: str, verdict: str | None =
 
 def _word_names_people(word: str, kind) -> bool:
     """Whether _en_tokens makes of `word` a token that _names_people counts: <name>, a role or one of
-    _PEOPLE_EN (a capitalised word first in the sentence is read as a plain word: it may be "They")."""
-    if word[0] == "@" or word[1:2] == ".":
-        return True
-    if word[0].isdigit():
-        return False
-    if kind(word) in ("name", "role"):
-        return True
-    low = word.lower().replace("’", "'")
-    if low.endswith("n't"):
-        return low[:-3] in _PEOPLE_EN
-    return (low[:-2] if low.endswith("'s") and len(low) > 3 else low) in _PEOPLE_EN
+    _PEOPLE_EN (read as a sentence's first word, where a capitalised word stays a plain word: "They")."""
+    tokens, kinds = word_tokens(word, True, kind)
+    return "role" in kinds or not _PEOPLE_EN.isdisjoint(tokens)
 
 
 def may_name_people(text: str, lang: str, kind) -> bool:
