@@ -1,5 +1,6 @@
 """Drafting from one of the evidence fixture folders (tests/helper/evidence/<name>) as a user would: the
 folder copied beside a fresh repository, `postmortem new … --from ../evidence` run inside it."""
+import json
 import shutil
 from pathlib import Path
 
@@ -18,3 +19,19 @@ def draft_from(folder: str, tmp_path: Path, monkeypatch, capsys, incident: str, 
     out, err = capsys.readouterr()
     assert code == 0, err
     return Path(out.strip()), err
+
+
+def metrics_of(draft: Path, capsys) -> dict:
+    """`postmortem metrics DRAFT --format json`, read back; fails the test when it does not exit 0."""
+    assert main(["metrics", str(draft), "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def durations(metrics: dict) -> tuple:
+    """(TTD, TTA, TTM, TTR) in minutes."""
+    return tuple(metrics[f"time_to_{what}"] for what in ("detect", "acknowledge", "mitigate", "resolve"))
+
+
+def milestones(metrics: dict) -> tuple:
+    """(impact start, detected, acknowledged, mitigated, resolved) as ISO times."""
+    return tuple(metrics[what] for what in ("impact_start", "detected", "acknowledged", "mitigated", "resolved"))

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from evidence_support import draft_from
+from evidence_support import draft_from, durations, metrics_of, milestones
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postmortem_skill.helper.cli import main
 from postmortem_skill.helper.features.importers import parse
 from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_resource
 from postmortem_skill.helper.model.timeutil import written_timestamp
@@ -26,13 +25,11 @@ def quote(tmp_path, monkeypatch, capsys):
 def test_the_quote_folder_metrics_match_its_truth(quote):
     draft, err, capsys = quote
     assert "kubectl-events-pricing.json: skipped" not in err and "jsm-changes" in err  # naive: the zone note
-    assert main(["metrics", str(draft), "--format", "json"]) == 0
-    got = json.loads(capsys.readouterr().out)
-    assert (got["impact_start"], got["detected"], got["acknowledged"], got["mitigated"], got["resolved"]) == (
+    got = metrics_of(draft, capsys)
+    assert milestones(got) == (
         "2026-07-14T07:48:00Z", "2026-07-14T07:55:15Z", "2026-07-14T07:59:10Z", "2026-07-14T08:25:00Z",
         "2026-07-14T11:05:00Z")
-    assert (got["time_to_detect"], got["time_to_acknowledge"], got["time_to_mitigate"], got["time_to_resolve"]) \
-        == (7, 4, 37, 197)
+    assert durations(got) == (7, 4, 37, 197)
     assert "read as UTC+2 like the chat's other clock times" in err
 
 

@@ -9,11 +9,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from evidence_support import draft_from
+from evidence_support import draft_from, durations, metrics_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postmortem_skill.helper.cli import main
 from postmortem_skill.helper.features.importers import Event, guess_milestones
 from postmortem_skill.helper.features.importers.declared import stated_time
 from postmortem_skill.helper.features.importers.operations import Step, steps
@@ -50,10 +49,8 @@ def test_the_cart_folder_keeps_the_story_and_leaves_the_other_services_out(cart)
 
 def test_the_cart_folder_metrics_match_its_truth(cart):
     draft, _, err, capsys = cart
-    assert main(["metrics", str(draft), "--format", "json"]) == 0
-    got = json.loads(capsys.readouterr().out)
-    assert (got["time_to_detect"], got["time_to_acknowledge"], got["time_to_mitigate"], got["time_to_resolve"]) \
-        == (5, 3, 28, 52)
+    got = metrics_of(draft, capsys)
+    assert durations(got) == (5, 3, 28, 52)
     assert got["mitigated"] == "2026-09-15T09:36:00Z"  # "Mitigated at 09:36 UTC", posted 09:38:45
     assert "posted 09:38:45 UTC; the row moved to the time it states" in err
 

@@ -4,14 +4,11 @@ states, and load columns (qps, 请求量) that are never the impact. Judged on e
 the readers were changed for it (its truth beside it)."""
 from __future__ import annotations
 
-import json
-
 import pytest
-from evidence_support import draft_from
+from evidence_support import draft_from, durations, metrics_of, milestones
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postmortem_skill.helper.cli import main
 from postmortem_skill.helper.features.importers import parse
 from postmortem_skill.helper.features.importers.columns import Columns, is_load
 from postmortem_skill.helper.features.importers.tables import metric_milestones
@@ -26,13 +23,11 @@ def pay(tmp_path, monkeypatch, capsys):
 def test_the_pay_folder_metrics_match_its_truth(pay):
     draft, err, capsys = pay
     assert "skipped" not in err and "no timestamp at the start" not in err and "without a date" not in err
-    assert main(["metrics", str(draft), "--format", "json"]) == 0
-    got = json.loads(capsys.readouterr().out)
-    assert (got["impact_start"], got["detected"], got["acknowledged"], got["mitigated"], got["resolved"]) == (
+    got = metrics_of(draft, capsys)
+    assert milestones(got) == (
         "2026-12-03T06:02:00Z", "2026-12-03T06:07:10Z", "2026-12-03T06:10:15Z", "2026-12-03T06:32:00Z",
         "2026-12-03T07:10:00Z")
-    assert (got["time_to_detect"], got["time_to_acknowledge"], got["time_to_mitigate"], got["time_to_resolve"]) \
-        == (5, 3, 30, 68)
+    assert durations(got) == (5, 3, 30, 68)
     assert "error_rate_pct's material rise" in err and "请求量" not in err.split("IMPACT STARTS")[1].split("\n")[0][60:]
 
 
