@@ -86,7 +86,9 @@ class _English:
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
-        self.person_nouns = frozenset(d["person_nouns"])
+        self.person_nouns = frozenset(d["person_nouns"] + d["role_words"])
+        self.honorifics = frozenset(d["honorifics"])
+        self.role_acronyms = frozenset(d["role_acronyms"])
         self._lazy["responsible"] = _words(d["responsible"])
         self._lazy["responsible_object"] = _words(d["responsible_object"]) + r"\s+"
         self._lazy["root"] = r"\b(?:" + _alts(d["root_lead"]) + r")\s*(?:that\s+)?"
@@ -743,7 +745,9 @@ _NOT_ROLES_HERE = frozenset(("group", "groups"))
 def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
-    vocab, person_nouns = english().vocab, english().person_nouns
+    lexicon = english()
+    vocab, person_nouns, honorifics, role_acronyms = (lexicon.vocab, lexicon.person_nouns, lexicon.honorifics,
+                                                       lexicon.role_acronyms)
     known: dict = {}
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
@@ -757,8 +761,10 @@ def word_kind(people=(), systems=()):
         low = bare.lower()
         if bare in doc_systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
             what = "system"
-        elif bare in doc_people or (bare[:1].isupper() and low in vocab.given_names):
-            what = "name"
+        elif bare in doc_people or (bare[:1].isupper() and (low in vocab.given_names or low in honorifics)):
+            what = "name"  # a title reads as the surname after it: "Dr. Lindqvist"
+        elif bare in role_acronyms:  # "someone in IT did that": not the pronoun
+            what = "role"
         elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
             what = "role"
         elif low in vocab.systems or vocab.system_name.fullmatch(low):
