@@ -36,7 +36,8 @@ RULE_OF_CLASS = {"blame": "PM301", "cause": "PM305", "hindsight": "PM302", "emot
 CLASS_OF_RULE = {"PM301": "blame", "PM303": "blame", "PM305": "cause", "PM306": "cause", "PM302": "hindsight",
                  "PM304": "emotive"}
 
-_EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?]")
+# a word is letters of any alphabet: "Dąbrowski" and "Tomás" are one word each, not "D" and "browski"
+_EN_TOKEN = re.compile(r"@[\w.-]+|[A-Z]\.(?:[A-Z]\.)+|[^\W\d_](?:[^\W\d_]|['’-])*|\d+(?:[:.,]\d+)*|[!?]")
 # patterns an English document may never use are compiled when first used (model/lazypattern.py): the two
 # Chinese ones, with classes as wide as [\u3400-\u9fff], cost validate of one English file ~2.5 ms at import
 _ZH_TOKEN = lazy(r"@[\w.-]+|[A-Za-z][A-Za-z'’-]*|\d+(?:[:.,]\d+)*|[!?！？]|[\u3400-\u9fff]+")
@@ -72,6 +73,14 @@ def _subject(tokens, kinds):
     thing among the first six tokens, or None."""
     for i, token in enumerate(tokens[:6]):
         if token in ("<name>", "<cap>", "<sys>") or token in _PRONOUNS or kinds[i] == "role":
+            # English compounds end in their head: "the account exec", "Dana's IT liaison", "the DNS team"
+            if token[0] == "<":
+                following = kinds[i + 1:i + 3]
+                if following[:1] == ["role"]:
+                    i += 1
+                elif following[1:] == ["role"] and tokens[i + 1][:1] == "<":
+                    i += 2
+                token = tokens[i]
             who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
             return who, [t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
     return None
@@ -94,7 +103,34 @@ def _en_strings(reading) -> list[str]:
 
 
 def _en_features(text: str, kind) -> list[str]:
-    return _en_strings(_en_reading(text, kind))
+    reading = _en_reading(text, kind)
+    return _en_strings(reading) + _en_structure(reading, text)
+
+
+# who can be the one a sentence blames: not the writers ("we", "I") nor the people affected
+_OTHERS = frozenset(("<name>", "he", "she", "they", "them", "him", "her", "you", "someone", "somebody", "nobody",
+                     "whoever", "who", "anyone", "everyone", "people", "staff", "folks"))
+# words that make what follows the cause: "because the on-call …", "down to the producer", "courtesy of Mo"
+_CAUSE_LEADS = frozenset(("because", "due", "owing", "down", "thanks", "courtesy", "stemmed", "attributable",
+                          "by", "blame", "points", "lies", "rests", "whose"))
+
+
+def _en_structure(reading, text: str) -> list[str]:
+    """Features of who does what anywhere in a sentence, so that one way of blaming teaches the others: the
+    words after every person or role (not only the first subject), a person right after a word that makes
+    it the cause, and a counterfactual about the past in a sentence that names someone."""
+    tokens, kinds, _, _ = reading
+    feats = []
+    person = False
+    for i, token in enumerate(tokens):
+        if token in _OTHERS or (kinds[i] == "role" and token not in _NOT_A_ROLE):
+            person = True
+            feats += ["pv:" + t for t in tokens[i + 1:i + 5] if t[:1] != "<"]
+            if any(t in _CAUSE_LEADS for t in tokens[max(0, i - 3):i]):
+                feats.append("x:caused-by-person")
+    if _LOOKS_BACK.search(text):
+        feats.append("x:looks-back-person" if person else "x:looks-back")
+    return feats
 
 
 def _zh_features(text: str, kind) -> list[str]:
@@ -204,7 +240,9 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words) -> bool:
     # a cause laid on a named system is an analysis: 「归咎于缓存配置」, "the root cause was the release pipeline"
     if lang == "zh":
         return len(_HAN.findall(text)) >= _SURE_MIN_HAN and (best != "cause" or not chinese().system.search(text))
-    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "<sys>" not in words)
+    # …unless someone is named too: "the data loss was caused by Oleksandr running the migration"
+    return len(text.split()) >= _SURE_MIN_WORDS and (best != "cause" or "<sys>" not in words or
+                                                       "<name>" in words or "<cap>" in words)
 
 
 # a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm
@@ -256,7 +294,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         words, role = [f[2:] for f in feats if f[:2] == "w:"], "r:role" in feats
     else:
         reading = _en_reading(text, kind or _no_kind)
-        extra = _lexicon_features(lexicon_rules)
+        extra = _en_structure(reading, text) + _lexicon_features(lexicon_rules)
         sums = en_column_sums(reading, extra, weights)
         probs = (_softmax([total / scale for total in sums]) if sums is not None else
                  probabilities(_en_strings(reading) + extra, weights, scale))
