@@ -21,7 +21,7 @@ def _flagged(sentence: str) -> set[str]:
 @pytest.mark.parametrize("word, kind", [
     ("IT", "role"), ("QA", "role"), ("exec", "role"), ("reps", "role"), ("Facilities", "role"),
     ("coordinator", "role"), ("Dr", "name"), ("Ms", "name"),
-    ("it", "system"), ("controller", "system"), ("Quorra", "proper"),
+    ("it", "system"), ("controller", "system"), ("Quorra", "proper"), ("MR", None),
 ])
 def test_word_kinds(word, kind):
     assert lexicon.word_kind()(word) == kind

@@ -225,7 +225,7 @@ def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:
     'Owner' or 'n/a DONE'), which it was not trained on."""
     if sentence.line in header_lines:
         return False
-    return len(_HAN.findall(text)) >= 10 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 5
+    return len(_HAN.findall(text)) >= 10 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 6
 
 
 def _extra_patterns(ctx) -> dict:

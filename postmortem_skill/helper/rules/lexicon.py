@@ -761,8 +761,9 @@ def word_kind(people=(), systems=()):
         low = bare.lower()
         if bare in doc_systems:  # the document's (or .postmortem.yaml's) own things first: a product named Quinn
             what = "system"
-        elif bare in doc_people or (bare[:1].isupper() and (low in vocab.given_names or low in honorifics)):
-            what = "name"  # a title reads as the surname after it: "Dr. Lindqvist"
+        elif bare in doc_people or (bare[:1].isupper() and low in vocab.given_names) or \
+                (low in honorifics and bare.istitle()):
+            what = "name"  # a title reads as the surname after it: "Dr. Lindqvist" (but "MR" is a merge request)
         elif bare in role_acronyms:  # "someone in IT did that": not the pronoun
             what = "role"
         elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
