@@ -209,7 +209,7 @@ CASES = [
          en_factor("The stale index is squarely on the rebuild host, which kept an old mount."), "squarely on",
          name="responsibility"),
     Case("PM306", EN, en_factor("Management asked for disciplinary action against the export team."),
-         en_factor("Management asked for the export alert to be owned by one team."), "disciplinary"),
+         en_factor("The review asked for the export alert to be owned by one team."), "disciplinary"),
     # language, Chinese ----------------------------------------------------------------------
     Case("PM301", ZH, zh_cause("值班同学粗心，把旧索引切回了线上。"),
          zh_cause("切换命令没有展示索引的生成时间，旧索引被切回了线上。"), "值班同学粗心", lang="zh"),
