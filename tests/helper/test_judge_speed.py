@@ -78,8 +78,7 @@ def test_float_weights_are_summed_the_plain_way(monkeypatch):
 
 
 def _features_as_defined(text, kind):
-    """judge._en_strings as it was written before en_column_sums (session 7, round 4), with session 8's
-    compound heads: the reference."""
+    """judge._en_strings as it was written before en_column_sums (session 7, round 4): the reference."""
     tokens, kinds = judge._en_tokens(text, kind)
     feats = ["w:" + t for t in tokens]
     feats += ["p:" + t[:5] for t in tokens if len(t) > 6]
@@ -88,19 +87,11 @@ def _features_as_defined(text, kind):
     feats += ["t:" + a + " " + b + " " + c for a, b, c in zip(padded, padded[1:], padded[2:])]
     if any(what == "role" and token not in judge._NOT_A_ROLE for token, what in zip(tokens, kinds)):
         feats.append("r:role")
-    for i, token in enumerate(tokens[:6]):
-        if token in ("<name>", "<cap>", "<sys>") or token in judge._PRONOUNS or kinds[i] == "role":
-            if token[0] == "<":  # a compound's head is its last word: "the account exec", "Dana's IT liaison"
-                following = kinds[i + 1:i + 3]
-                if following[:1] == ["role"]:
-                    i += 1
-                elif following[1:] == ["role"] and tokens[i + 1][:1] == "<":
-                    i += 2
-                token = tokens[i]
-            who = token if token[0] == "<" else ("<role>" if kinds[i] == "role" else "<pron>")
-            feats.append("s:" + who)
-            feats += ["sv:" + who + " " + t for t in tokens[i + 1:i + 9] if t[:1] != "<"]
-            break
+    subject = judge._subject(tokens, kinds)  # who the subject is: tests/helper/test_judge_people.py
+    if subject:
+        who, after = subject
+        feats.append("s:" + who)
+        feats += ["sv:" + who + " " + t for t in after]
     return feats
 
 
