@@ -204,6 +204,28 @@ def test_cue_words_found_without_the_cue_pattern_are_the_patterns(texts):
         assert one == (lexicon.cued_en(texts), [en.cues_in(low) for low in lows])
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CUE_WORDS + ["never bothered", "careless!!", "é was", "x-was", "中文 was"])
+                         | st.text(max_size=4), max_size=8).map("".join), max_size=6))
+def test_cues_of_a_document_found_at_once_are_each_sentences_own(texts):
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    own = []
+    for text in texts:
+        low = lexicon.ascii_lower(text)
+        own.append(en.cues_in(low) | {cue for cue in en.others if cue in low})
+    for many in (False, True):
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(lexicon, "_MANY", [many])
+            assert [set(cues) for cues in lexicon.cues_en(texts)] == own
+            for text, cues in zip(texts, lexicon.cues_en(texts)):  # the gate reads the same families from them
+                low = lexicon.ascii_lower(text)
+                alone, given = en.scanner(low), en.scanner(low, cues=cues)
+                assert (alone is None) == (given is None)
+                assert alone is None or alone.present == given.present
+
+
 @functools.cache
 def _family_sources():
     from postmortem_skill.helper.rules import lexicon

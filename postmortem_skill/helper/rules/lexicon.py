@@ -143,6 +143,7 @@ class _English:
         # the search finds the longest cue at a place; the shorter cues it starts with count too
         self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
+        self.families_of = {**self.cue_families, **self.others}  # what cues_en finds -> the families it cues
 
     def cue_at(self, low: str, at: int = 0):
         """The first place from `at` where a cue word starts, and the longest cue there; (-1, None) when there
@@ -166,13 +167,19 @@ class _English:
             place, cue = self.cue_at(low, place + 1)
         return found
 
-    def scanner(self, low: str, everything: bool = False):
+    def scanner(self, low: str, everything: bool = False, cues=None):
+        """`cues`: the cue words of `low` when the caller has them already (cues_en), else they are found here."""
         present = set(self.always) | (set(_SCANNED + _PLAIN) if everything else set())
-        for cue in self.cues_in(low):
-            present |= self.cue_families[cue]
-        for cue, names in self.others.items():
-            if cue in low:
-                present |= names
+        if cues is None:
+            for cue in self.cues_in(low):
+                present |= self.cue_families[cue]
+            for cue, names in self.others.items():
+                if cue in low:
+                    present |= names
+        else:
+            families = self.families_of
+            for cue in cues:
+                present |= families[cue]
         if present <= self.always and self.always <= {"emotive"}:
             return None
 
@@ -417,43 +424,54 @@ def ascii_lower(text: str) -> str:
 
 
 def cued_en(texts: list[str]) -> list[bool]:
-    """For each text, whether find_en(text) may find anything: the cue gate of find_en, run as one search over
-    all of a document's sentences instead of one per sentence. False only for a text with no cue word, where
+    """For each text, whether find_en(text) may find anything: False only for a text with no cue word, where
     find_en yields nothing (no family runs on every sentence)."""
+    return [cues is None or bool(cues) for cues in cues_en(texts)]
+
+
+_NO_CUES = frozenset()
+
+
+def cues_en(texts: list[str]) -> list:
+    """For each text, the cues find_en's gate looks for in it (the longest cue word at each place one starts,
+    and each other cue it holds), found in one search over all of a document's sentences instead of one per
+    sentence; an empty set for a text without any, where find_en yields nothing. None for every text when
+    some family has no cue (then find_en looks for itself)."""
     en = english()
     if en.always or not texts:
-        return [True] * len(texts)
+        return [None] * len(texts)
     low = "\n".join(map(ascii_lower, texts))  # no cue holds a line break: none runs from one text into the next
     starts = [0]
     for text in texts:
         starts.append(starts[-1] + len(text) + 1)
-    cued = [False] * len(texts)
+    found: dict = {}  # index of a text -> its cues
+
+    def add(at: int, cue: str) -> int:
+        index = bisect_right(starts, at) - 1
+        cues = found.get(index)
+        if cues is None:
+            cues = found[index] = set()
+        cues.add(cue)
+        return index
+
     if _MANY[0]:
-        search, at = en.cue_re.search, 0
-        while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
-            index = bisect_right(starts, m.start()) - 1
-            cued[index] = True
-            at = starts[index + 1]
+        for m in en.cue_re.finditer(low):
+            add(m.start(), m.group(1))
     else:
-        place, _ = en.cue_at(low)
+        place, cue = en.cue_at(low)
         while place != -1:
-            index = bisect_right(starts, place) - 1
-            cued[index] = True
-            place, _ = en.cue_at(low, starts[index + 1])
-    for cue in en.others:  # "'", "!!": each place it stands, then on from the next text
+            add(place, cue)
+            place, cue = en.cue_at(low, place + 1)
+    for cue in en.others:  # "'", "!!": where it first stands in a text, then on from the next text
         at = low.find(cue)
         while at != -1:
-            index = bisect_right(starts, at) - 1
-            cued[index] = True
-            at = low.find(cue, starts[index + 1])
-    return cued
+            at = low.find(cue, starts[add(at, cue) + 1])
+    return [found.get(index, _NO_CUES) for index in range(len(texts))]
 
 
-
-
-def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True):
+def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True, cues=None):
     """Yield (rule, start, matched, hint) for an English sentence; `gated=False` runs every pattern (the
-    tests check that the cue gate never hides a hit)."""
+    tests check that the cue gate never hides a hit). `cues`: the text's cues from cues_en, if known."""
     en = english()
     vocab = en.vocab
     low = ascii_lower(text)
@@ -461,7 +479,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
     def subject(pos, first=False):
         return vocab.subject(text, pos, people, systems, first)
 
-    scan = en.scanner(low, everything=not gated)
+    scan = en.scanner(low, everything=not gated, cues=cues)
     if scan is None:  # no cue word: only the always-run patterns (emotive, when it has no cue) can match
         for m in en.emotive.finditer(low) if "emotive" in en.always else ():
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
