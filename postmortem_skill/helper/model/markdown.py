@@ -460,19 +460,29 @@ def plain(text: str) -> str:
         codes.append(m.group(2).strip() if m.group(2).strip() else m.group(2))
         return f"\x00{len(codes) - 1}\x00"
 
-    out = _INLINE_CODE.sub(keep_code, text)
-    out = _IMAGE.sub(lambda m: m.group(1), out)
-    out = _LINK.sub(lambda m: m.group(1) or m.group(2), out)
-    out = _AUTOLINK.sub(lambda m: m.group(1), out)
-    out = _TAG.sub("", out)
-    for _ in range(3):
-        new = _EMPH.sub(lambda m: m.group(2) or m.group(3) or m.group(4), out)
-        if new == out:
-            break
-        out = new
-    out = _ESCAPE.sub(r"\1", out)
-    out = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], out)
+    # each step only where the text still holds the character its pattern needs (most cells have few)
+    out = _INLINE_CODE.sub(keep_code, text) if "`" in text else text
+    if "[" in out:
+        if "![" in out:
+            out = _IMAGE.sub(lambda m: m.group(1), out)
+        out = _LINK.sub(lambda m: m.group(1) or m.group(2), out)
+    if "<" in out:
+        out = _AUTOLINK.sub(lambda m: m.group(1), out)
+        out = _TAG.sub("", out)
+    if "*" in out or "_" in out:
+        for _ in range(3):
+            new = _EMPH.sub(lambda m: m.group(2) or m.group(3) or m.group(4), out)
+            if new == out:
+                break
+            out = new
+    if "\\" in out:
+        out = _ESCAPE.sub(r"\1", out)
+    if "\x00" in out:  # a code span's mark (or a NUL the text had)
+        out = _CODE_MARK.sub(lambda m: codes[int(m.group(1))], out)
     return _BLANKS.sub(" ", out).strip()
+
+
+_CODE_MARK = re.compile(r"\x00(\d+)\x00")
 
 
 _MASKED = (

@@ -126,7 +126,9 @@ def action_status(text: str) -> str:
 
 
 def find_zone(text: str) -> str | None:
-    m = _ZONE_RE.search(markdown.PLACEHOLDER.sub(" ", text))  # "[TODO: zone, then convert to UTC]" states none
+    if markdown.PLACEHOLDER_CUE.search(text):  # "[TODO: zone, then convert to UTC]" states none
+        text = markdown.PLACEHOLDER.sub(" ", text)
+    m = _ZONE_RE.search(text)
     return re.sub(r"\s", "", m.group("zone")) if m else None
 
 
@@ -217,10 +219,10 @@ def read_timeline(doc) -> Timeline:
                     continue
                 # | Date | Time | Event |: the event is after a second cell holding only a time, never the
                 # Source cell of a row whose event text quotes a clock time ("… around 13:52")
-                event_cell = cells[2] if len(cells) > 2 and _ONLY_TIME.fullmatch(markdown.plain(cells[1].text)) \
-                    else cells[1]
+                second = markdown.plain(cells[1].text)
+                event = markdown.plain(cells[2].text) if len(cells) > 2 and _ONLY_TIME.fullmatch(second) else second
                 raw_event = " ".join(c.text for c in cells[1:])
-                row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, markdown.plain(event_cell.text))
+                row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, event)
                 row.milestone = _milestone(raw_event)
                 rows.append(row)
         elif block.kind in ("paragraph", "list_item", "heading"):
