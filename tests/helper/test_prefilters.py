@@ -102,6 +102,25 @@ def test_sentences_end_where_a_reader_would_end_them(text, pieces):
     assert [piece for piece, *_ in sentences.split_text([markdown.Line(1, 1, text)])] == pieces
 
 
+SPLIT_SIGNS = ["http:", "https:", "htt", "h", "th", "ttps:", "`", "[", "]", "<", "*", "_", "\\", "\"", "“", "「", "『",
+               "'", ".", "!", "?", "。", "！", "？", "；", " ", "\n", "\t", "A", "9", "@", ")", "’", "”", "(", "‘", "x",
+               "中文"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(SPLIT_SIGNS) | st.text(max_size=3), max_size=14).map("".join))
+def test_sign_and_sentence_end_patterns_written_class_first_match_as_first_written(text):
+    from postmortem_skill.helper.model import sentences
+
+    first_written = {
+        sentences._END_EN: r"[.!?][\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|[。！？；]|[!?]\s+",
+        markdown.MARKUP_SIGN: r"[`\[\]<*_\\]|https?:",
+        sentences._MAY_CHANGE: r"[`\[\]<*_\\]|https?:" + r"|[\"“「『'.!?。！？；]",
+    }
+    for pattern, source in first_written.items():
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(source, text)], source
+
+
 @pytest.mark.parametrize("text, blanked", [
     ('He said "the cache is stale" twice', 'He said "' + " " * 18 + '" twice'),
     ("it's Dana's 'quoted' text", "it's Dana's '      ' text"),

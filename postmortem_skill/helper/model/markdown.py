@@ -492,7 +492,8 @@ _MASKED = (
     # emphasis markers; each branch starts with its character (lookbehinds after it) so re can skip ahead
     re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
 )
-MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")  # mask() has nothing to do without one
+# mask() has nothing to do without one of "`[]<*_\" or "http(s):" (one class first: re skips to its characters)
+MARKUP_SIGN = re.compile(r"[`\[\]<*_\\h](?:(?<=h)ttps?:|(?<!h))")
 # what each of _MASKED needs in a text to match at all: a pattern without any of its signs is not run
 _MASKED_SIGNS = (("`",), ("](",), ("[", "<", "http"), ("*", "_", "[^", "\\"))
 
@@ -501,8 +502,9 @@ def mask(text: str) -> str:
     """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
     if not MARKUP_SIGN.search(text):
         return text
-    spans = sorted((m.start(), m.end()) for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
-                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
+    spans = [m.span() for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
+             if signs[0] in text or any(sign in text for sign in signs[1:]) for m in pattern.finditer(text)]
+    spans.sort()
     out, done = [], 0
     for start, end in spans:
         if end <= done:

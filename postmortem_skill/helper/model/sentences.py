@@ -31,10 +31,13 @@ _LOG = re.compile(
 )
 # A sentence ends where a match ends: after . ! ? (closing quotes, then space before a capital or digit),
 # after 。！？；, or after ! ? and space.
-_END_EN = re.compile(r"[.!?][\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|[。！？；]|[!?]\s+")
+# (Written as "[.!?。！？；](?:(?<=[.!?])…|…)": a pattern that starts with one character class lets re skip to
+# those characters, three times faster than trying "[.!?]…|[。！？；]|[!?]…" at every place.)
+_END_EN = re.compile(r"[.!?。！？；](?:(?<=[.!?])[\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|(?<=[。！？；])|(?<=[!?])\s+)")
 _WORD = re.compile(r"\w")
-# What mask(), blank_quotes() or _END_EN could act on; text without any of it is one sentence as written.
-_MAY_CHANGE = re.compile(markdown.MARKUP_SIGN.pattern + r"|[\"“「『'.!?。！？；]")
+# What mask(), blank_quotes() or _END_EN could act on; text without any of it is one sentence as written:
+# markdown.MARKUP_SIGN or a quote mark or sentence end, written the same way.
+_MAY_CHANGE = re.compile(r"[`\[\]<*_\\h\"“「『'.!?。！？；](?:(?<=h)ttps?:|(?<!h))")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|approx|Mr|Mrs|Ms|Dr|St|No|Fig|Inc|Ltd|Co|Jr|Sr|U\.S|a\.m|p\.m)|\b[A-Z])\.$")
 
 

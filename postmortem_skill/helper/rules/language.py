@@ -155,7 +155,7 @@ def hits(doc, ctx):
         if "TODO" in text:
             text = _PLACEHOLDER.sub(_blank, text)
         text = _LABEL.sub(_blank, text, count=1)
-        if "table" in sentence.flags or in_timeline:  # chat rows: `speaker: message`
+        if ("table" in sentence.flags or in_timeline) and (":" in text or "：" in text):  # `speaker: message`
             text = _SPEAKER.sub(_blank_speaker, text, count=1)
         items = (list(lexicon.find_zh(text, forward)) if lang == "zh" else
                  list(lexicon.find_en(text, forward, people, systems, cues=cues if text is sentence.text else None))
