@@ -322,6 +322,71 @@ def test_word_lists_grouped_by_first_letter_fullmatch_the_same_words(word):
         assert bool(written.fullmatch(word)) == bool(grouped.fullmatch(word)), key
 
 
+def _kind_as_first_written(people, systems):
+    """lexicon.word_kind's kind() with the role and system-name patterns matched on every word."""
+    from postmortem_skill.helper.model.subjects import possessive_stripped
+    from postmortem_skill.helper.rules import lexicon
+
+    vocab, person_nouns = lexicon.english().vocab, lexicon.english().person_nouns
+
+    def kind(word):
+        bare = possessive_stripped(word)
+        low = bare.lower()
+        if bare in systems:
+            return "system"
+        if bare in people or (bare[:1].isupper() and low in vocab.given_names):
+            return "name"
+        if vocab.role.fullmatch(low) and low not in lexicon._NOT_ROLES_HERE:
+            return "role"
+        if low in vocab.systems or vocab.system_name.fullmatch(low):
+            return "system"
+        if low in person_nouns or (low[-1:] == "s" and low[:-1] in person_nouns):
+            return "role"
+        if bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and bare not in vocab.stop_caps:
+            return "proper"
+        return None
+    return kind
+
+
+@functools.cache
+def _vocabulary_words():
+    from postmortem_skill.helper.rules import lexicon
+
+    d = lexicon.data("en")
+    words = set(d["systems"]) | set(d["person_nouns"]) | set(d["stop_caps"]) | set(d["given_names"][:300])
+    for key in ("roles", "system_names"):
+        for alternative in d[key]:
+            words.update(lexicon._spell(alternative) or [])
+    return sorted(words | {"group", "groups", "Group", "payments team", "sre team", "x team", "on-call", "oncall"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_vocabulary_words()).flatmap(
+    lambda w: st.sampled_from([w, w + "s", w + "'s", w + "’", w.capitalize(), w.upper(), w[:-1], w + "es"]))
+    | st.text(alphabet="abcdeiklnorstuyAEKS '’-_@中", max_size=9), max_size=25),
+    st.sets(st.sampled_from(["Dana", "Quinn", "Vault", "Kafka", "kafka", "Payments team", "@dana"]), max_size=3),
+    st.sets(st.sampled_from(["Quinn", "Scheduler", "Vault", "Dana", "engineer"]), max_size=3))
+def test_a_words_kind_read_from_the_word_tables_is_as_the_patterns_say(words, people, systems):
+    from postmortem_skill.helper.rules import lexicon
+
+    kind, expected = lexicon.word_kind(people, systems), _kind_as_first_written(people, systems)
+    assert [kind(word) for word in words] == [expected(word) for word in words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeilnorstuwy-' 8k", max_size=14))
+def test_role_and_system_name_patterns_spelled_out_are_the_words_they_fullmatch(word):
+    from postmortem_skill.helper.rules import lexicon
+
+    for key in ("roles", "system_names"):
+        for alternative in lexicon.data("en")[key]:
+            spelled = lexicon._spell(alternative)
+            if spelled is not None:
+                assert (word in spelled) == bool(re.fullmatch("(?:" + alternative + ")", word)), alternative
+                for each in spelled:
+                    assert re.fullmatch("(?:" + alternative + ")", each), (alternative, each)
+
+
 LOG_PIECES = ["2026-03-07", " ", "T", "22:10", ":05", ".123Z", "[", "]", "{", "\"", "(", ")", "INFO", "ERROR", "WARN",
               "WARNING", "FATAL", "CRITICAL", "DEBUG", "E0307", "W", "I1", "F", "svc", ":", "|", "x", "12:30:45",
               "\t", "\u3000", "٣"]

@@ -761,13 +761,15 @@ _NOT_ROLES_HERE = frozenset(("group", "groups"))
 def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
-    vocab, person_nouns = english().vocab, english().person_nouns
+    vocab = english().vocab
+    table, role_rest, system_rest = _kind_table()
     known: dict = {}
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
     def kind(word: str):
-        if word in known:
-            return known[word]
+        what = known.get(word, kind)
+        if what is not kind:
+            return what
         if not own:
             own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
         doc_people, doc_systems = own
@@ -777,20 +779,80 @@ def word_kind(people=(), systems=()):
             what = "system"
         elif bare in doc_people or (bare[:1].isupper() and low in vocab.given_names):
             what = "name"
-        elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
-            what = "role"
-        elif low in vocab.systems or vocab.system_name.fullmatch(low):
-            what = "system"
-        elif low in person_nouns or (low[-1:] == "s" and low[:-1] in person_nouns):
-            what = "role"
-        elif bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and bare not in vocab.stop_caps:
-            what = "proper"
         else:
-            what = None
+            # a role word, else a system's, else a noun for people ("role" before "system" before "noun")
+            what = table.get(low)
+            if what != "role" and role_rest is not None and low not in _NOT_ROLES_HERE and role_rest.fullmatch(low):
+                what = "role"
+            elif what in (None, "noun") and system_rest is not None and system_rest.fullmatch(low):
+                what = "system"
+            if what == "noun":
+                what = "role"
+            elif what is None and bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and \
+                    bare not in vocab.stop_caps:
+                what = "proper"
         known[word] = what
         return what
     kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
     return kind
+
+
+@cache
+def _kind_table():
+    """The part of a word's kind that does not depend on the document, by its lower-cased form: 'role' (the
+    role list, less _NOT_ROLES_HERE), else 'system' (systems and system names), else 'noun' (a noun for
+    people or its plural). The role and system-name lists are written as small regular expressions; those
+    that spell out a finite set of words are that set here (a lookup instead of two fullmatch calls per
+    word), the others stay expressions (returned for the words the table does not settle)."""
+    en = english()
+    d = data("en")
+    role_words, role_rest = _finite_words(d["roles"])
+    system_words, system_rest = _finite_words(d["system_names"])
+    table = {word: "noun" for noun in en.person_nouns for word in (noun, noun + "s")}
+    table.update((word, "system") for word in en.vocab.systems | system_words)
+    table.update((word, "role") for word in role_words - _NOT_ROLES_HERE)
+    return (table, re.compile("(?:" + _alts(role_rest) + ")") if role_rest else None,
+            re.compile("(?:" + _alts(system_rest) + ")") if system_rest else None)
+
+
+def _finite_words(alternatives) -> tuple[set, list]:
+    """(the words the alternatives that are plain text, '?' and (?:…|…) groups fully match, the others)."""
+    words, rest = set(), []
+    for alternative in alternatives:
+        spelled = _spell(alternative)
+        if spelled is None:
+            rest.append(alternative)
+        else:
+            words.update(spelled)
+    return words, rest
+
+
+def _spell(source: str):
+    """Every string `source` fully matches, when it is plain characters, '?' after one and (?:…|…) groups;
+    None for anything else (a class, an escape, a repeat) or more than 10,000 strings."""
+    out, i = [""], 0
+    while i < len(source):
+        if source.startswith("(?:", i):
+            end = _group_end(source, i)
+            options = []
+            for alternative in _split_top(source[i + 3:end]):
+                spelled = _spell(alternative)
+                if spelled is None:
+                    return None
+                options += spelled
+            i = end + 1
+        elif source[i] in "\\[](){}*+.^$|?":
+            return None
+        else:
+            options, i = [source[i]], i + 1
+        if source[i:i + 1] == "?":
+            options, i = options + [""], i + 1
+        if source[i:i + 1] in ("?", "*", "+", "{"):
+            return None
+        out = [head + tail for head in out for tail in options]
+        if len(out) > 10_000:
+            return None
+    return out
 
 
 def mark_names_zh(text: str) -> str:
