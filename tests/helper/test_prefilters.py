@@ -69,6 +69,23 @@ def test_whole_document_cues_never_hide_a_finding(text):
     assert _ids(check_text(text)) == _ids(_plain_scan(text))
 
 
+SECRET_WORDS = ["akia", "asia", "aiza", "apikey", "api_key", "api-key", "api\nkey", "accesskey", "access_key",
+                "accountkey", "ghp_", "gho_", "ghx_", "github_pat_", "glpat-", "passw", "pwd", "private key", "secret",
+                "sk-", "token", "xox", "_live_", "eyj", "npm_", "hooks", "bearer", "://u:p@h", "://:pw@h", "://a b:c@",
+                "k", "_", "-", "w", "c", "x", "j", "b", "z", "s", ":", "@", "/", " ", "\n", "a", "p", "e", "t"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(SECRET_WORDS) | st.text(alphabet="akisptoe_-:\n", max_size=4), max_size=12)
+       .map("".join))
+def test_secret_cue_found_from_rare_letters_marks_the_same_lines(text):
+    written = re.compile(r"a(?:kia|sia|iza|pi.?key|ccess.?key|ccountkey)|g(?:h[pousr]_|ithub_pat_|lpat-)|"
+                         r"p(?:assw|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
+                         r"://[^\s/@]*:[^\s@]+@")
+    doc = parse_document(text)
+    assert doc.lines_matching(security._SECRET_CUE, lowered=True) == doc.lines_matching(written, lowered=True)
+
+
 @pytest.mark.parametrize("text, cue, lines", [
     ("a\nb TODO\nc\nTODO TODO", markdown.PLACEHOLDER_CUE, [2, 4]),
     ("x\r\ny token\r\n", security._SECRET_CUE, [2]),
