@@ -86,6 +86,25 @@ def test_secret_cue_found_from_rare_letters_marks_the_same_lines(text):
     assert doc.lines_matching(security._SECRET_CUE, lowered=True) == doc.lines_matching(written, lowered=True)
 
 
+PLACEHOLDER_PIECES = ["TODO", "FIXME", "TBA", "XXX", "TODOS", "-TODO", "x_TODO", "[TODO]", "[TODO: who",
+                      "[待办]", "[待填写：x]", "{{ id }}", "{{x}", "[Service Name]", "[Name]", "[Rick]", "[YYYY-MM-DD]",
+                      "[HH:MM]", "]", "[", "!", "\\", "(", ":", "<owner>", "<b>", "<on call>", "<!-- x -->",
+                      "[负责人]", "[日期]", " ", "\n", "-", "_", "T", "F", "X", "a", "Aa"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(PLACEHOLDER_PIECES) | st.text(max_size=3), max_size=12).map("".join))
+def test_placeholder_pattern_with_look_behinds_after_the_first_character_matches_as_first_written(text):
+    first_written = re.compile(
+        r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*[\w.-]+\s*\}\}"
+        r"|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])"
+        r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){1,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|"
+        + markdown._FIELD_WORDS + r"|服务名称?|姓名|名字|负责人|日期|时间|标题|事件名称)\](?![(\[:])"
+        r"|<(?!(?:" + markdown._HTML_TAGS + r")>)[a-z]+(?:[ _-][a-z]+)?>")
+    assert [(m.span(), m.group()) for m in markdown.PLACEHOLDER.finditer(text)] == \
+        [(m.span(), m.group()) for m in first_written.finditer(text)]
+
+
 @pytest.mark.parametrize("text, cue, lines", [
     ("a\nb TODO\nc\nTODO TODO", markdown.PLACEHOLDER_CUE, [2, 4]),
     ("x\r\ny token\r\n", security._SECRET_CUE, [2]),
