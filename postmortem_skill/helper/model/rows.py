@@ -152,7 +152,8 @@ parse_date_text = find_date  # the first real date written in a text (timeutil r
 
 
 def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: str | None,
-                     not_before: datetime | None = None):
+                     not_before: datetime | None = None, zones: dict | None = None):
+    """`zones`: the zones already looked up for this timeline, by name (most rows share one)."""
     text = markdown.plain(row.time_text)
     clock = CLOCK_TEXT.search(text)
     written = search_date(text)
@@ -169,7 +170,12 @@ def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: 
         _unusable(row, f"{written.text} is not a real date")
         row.bad_date = True
         return
-    tz = zone_or_none(row.zone)
+    if zones is None:
+        tz = zone_or_none(row.zone)
+    else:
+        tz = zones.get(row.zone, zones)
+        if tz is zones:
+            tz = zones[row.zone] = zone_or_none(row.zone)
     if row.clock and day and tz:
         try:
             row.utc = localize(datetime(day.year, day.month, day.day, *row.clock), tz, not_before)
@@ -257,12 +263,13 @@ def read_timeline(doc) -> Timeline:
     if not zone and rows and all(find_zone(r.time_text) for r in rows):
         zone, zone_line = find_zone(rows[0].time_text), rows[0].line
     last_date, previous, last_utc = None, None, None
+    zones: dict = {}
     for row in rows:
-        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone, last_utc)
+        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone, last_utc, zones)
         if _crosses_midnight(previous, row) and previous.day < date.max:
             # 23:58 then 00:40 with no dates: read it as the next day so that milestones and durations
             # stay meaningful; PM404 still asks the writer to write the dates.
-            _parse_time_cell(row, previous.day + timedelta(days=1), zone, last_utc)
+            _parse_time_cell(row, previous.day + timedelta(days=1), zone, last_utc, zones)
             row.rolled = True
         if row.date or row.rolled:
             last_date = row.date or row.day
