@@ -48,3 +48,26 @@ def test_the_splitter_reads_the_repository_documents_as_first_defined():
         doc = parse_document(path.read_text(encoding="utf-8"))
         assert [(s.text, s.raw, s.line, s.column, s.lang, s.flags) for s in sentences.split_document(doc)] == \
             [(s.text, s.raw, s.line, s.column, s.lang, s.flags) for s in split_reference.split_document(doc)], path
+
+
+def _tree(blocks):
+    """Everything a block holds, nested, for comparing two parsers."""
+    return [(b.kind, b.start, b.end, [(l.number, l.column, l.text) for l in b.lines], b.level, b.text, b.info,
+             b.closed, [[(c.number, c.column, c.text) for c in row] for row in b.rows], _tree(b.children))
+            for b in blocks]
+
+
+BLOCK_LINES = LINES + ["", "", "   ", "\t- tabbed item", "-", "* star", "+ plus", "10. ten", "  continuation", "***",
+                       "___", "- - -", "#", "####### seven", "## closed ##", "``` python", "```` four", "~~~ info",
+                       "<!--", "<p>html</p>", "> - quoted item", ">", "| x |", "|:-:|---:|", "a | b", "--- | ---",
+                       "---", "front: matter", "Setext two", "--"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_LINES) | _line(), max_size=30).map("\n".join))
+def test_the_faster_parser_parses_as_first_defined(text):
+    import markdown_reference
+
+    from postmortem_skill.helper.model import markdown
+
+    assert _tree(markdown.parse(text)) == _tree(markdown_reference.parse(text))

@@ -49,15 +49,13 @@ class Block:
 
     __slots__ = ("kind", "start", "end", "lines", "level", "text", "info", "closed", "rows", "children")
 
-    def __init__(self, kind: str, start: int, end: int, lines=None, **extra):
+    def __init__(self, kind: str, start: int, end: int, lines=None, level: int = 0, text: str = "", info: str = "",
+                 closed: bool = True, rows=None, children=None):
         self.kind, self.start, self.end = kind, start, end
         self.lines: list[Line] = lines or []
-        self.level = extra.get("level", 0)
-        self.text = extra.get("text", "")
-        self.info = extra.get("info", "")
-        self.closed = extra.get("closed", True)
-        self.rows: list[list[Cell]] = extra.get("rows", [])
-        self.children: list[Block] = extra.get("children", [])
+        self.level, self.text, self.info, self.closed = level, text, info, closed
+        self.rows: list[list[Cell]] = [] if rows is None else rows
+        self.children: list[Block] = [] if children is None else children
 
     def __repr__(self):
         return f"Block({self.kind!r}, {self.start}-{self.end}, {self.text or self.info!r})"
@@ -115,7 +113,7 @@ def parse(text: str) -> list[Block]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if raw and raw[-1] == "":
         raw.pop()
-    lines = [Line(i, 1, _expand_tabs(s)) for i, s in enumerate(raw, 1)]
+    lines = [Line(i, 1, s.expandtabs(4) if "\t" in s else s) for i, s in enumerate(raw, 1)]
     blocks: list[Block] = []
     start = 0
     while start < len(lines) and (not lines[start].text.strip() or lines[start].text.lstrip().startswith("<!--")):
@@ -148,6 +146,15 @@ def _comment_end(lines, i: int) -> int:
         if "-->" in (lines[j].text if j > i else lines[j].text.split("<!--", 1)[1]):
             return j
     return len(lines) - 1
+
+
+def _trimmed(lines: list[Line]) -> list[Line]:
+    """Each line without its surrounding blanks, its column moved past the leading spaces."""
+    out = []
+    for line in lines:
+        text = line.text
+        out.append(Line(line.number, line.column + len(text) - len(text.lstrip(" ")), text.strip()))
+    return out
 
 
 def _dedent(line: Line, n: int) -> Line:
@@ -228,7 +235,7 @@ class _Blocks:
 
     def _start(self, line: Line, previous: list[Block]) -> Block | None:
         text = line.text
-        ind = _indent(text)
+        ind = len(text) - len(text.lstrip(" "))
         if ind >= 4:
             if previous and previous[-1].kind == "paragraph" and previous[-1].end == line.number - 1:
                 return None
@@ -312,7 +319,7 @@ class _Blocks:
                 break
             collected.append(line)
             self.i += 1
-        content = [Line(l.number, l.column + _indent(l.text), l.text.strip()) for l in collected]
+        content = _trimmed(collected)
         return Block("paragraph", content[0].number, content[-1].number, content)
 
     def _fence(self, ind: int) -> Block:

@@ -142,7 +142,7 @@ def split_document(doc) -> list[Sentence]:
     out: list[Sentence] = []
     append = out.append
     may_change, word, may_be_log, log = _MAY_CHANGE.search, _WORD.search, _MAY_BE_LOG.match, _LOG.match
-    for block, parents in markdown.walk(doc.blocks):
+    for block, parents in doc.walked:
         kind = block.kind
         if kind == "heading":
             groups, extra = [block.lines], ("heading",)
