@@ -405,8 +405,12 @@ def _vocabulary_words():
 def test_a_words_kind_read_from_the_word_tables_is_as_the_patterns_say(words, people, systems):
     from postmortem_skill.helper.rules import lexicon
 
-    kind, expected = lexicon.word_kind(people, systems), _kind_as_first_written(people, systems)
-    assert [kind(word) for word in words] == [expected(word) for word in words]
+    expected = _kind_as_first_written(people, systems)
+    for many in (False, True):  # the table with the lists spelled out (many documents) or not (one)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(lexicon, "_MANY", [many])
+            kind = lexicon.word_kind(people, systems)
+            assert [kind(word) for word in words] == [expected(word) for word in words]
 
 
 @settings(max_examples=300, deadline=None)

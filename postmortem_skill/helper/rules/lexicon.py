@@ -762,7 +762,7 @@ def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
     vocab = english().vocab
-    table, role_rest, system_rest = _kind_table()
+    table, role_rest, system_rest = _kind_table(_MANY[0])
     known: dict = {}
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
@@ -798,21 +798,26 @@ def word_kind(people=(), systems=()):
 
 
 @cache
-def _kind_table():
+def _kind_table(many: bool):
     """The part of a word's kind that does not depend on the document, by its lower-cased form: 'role' (the
     role list, less _NOT_ROLES_HERE), else 'system' (systems and system names), else 'noun' (a noun for
-    people or its plural). The role and system-name lists are written as small regular expressions; those
-    that spell out a finite set of words are that set here (a lookup instead of two fullmatch calls per
-    word), the others stay expressions (returned for the words the table does not settle)."""
+    people or its plural); with the patterns of the role and system-name lists for the words the table does
+    not settle. With many documents the alternatives of those lists that spell out finite sets of words are
+    in the table (a lookup instead of two fullmatch calls per word); for one, spelling them out would cost
+    more than it saves, and the lists stay patterns."""
     en = english()
     d = data("en")
-    role_words, role_rest = _finite_words(d["roles"])
-    system_words, system_rest = _finite_words(d["system_names"])
+    if many:
+        role_words, role_rest = _finite_words(d["roles"])
+        system_words, system_rest = _finite_words(d["system_names"])
+        role = re.compile("(?:" + _alts(role_rest) + ")") if role_rest else None
+        system_name = re.compile("(?:" + _alts(system_rest) + ")") if system_rest else None
+    else:
+        role_words, system_words, role, system_name = set(), set(), en.vocab.role, en.vocab.system_name
     table = {word: "noun" for noun in en.person_nouns for word in (noun, noun + "s")}
     table.update((word, "system") for word in en.vocab.systems | system_words)
     table.update((word, "role") for word in role_words - _NOT_ROLES_HERE)
-    return (table, re.compile("(?:" + _alts(role_rest) + ")") if role_rest else None,
-            re.compile("(?:" + _alts(system_rest) + ")") if system_rest else None)
+    return table, role, system_name
 
 
 def _finite_words(alternatives) -> tuple[set, list]:
