@@ -79,14 +79,18 @@ class Timeline:
 
 
 class ActionItem:
-    __slots__ = ("line", "cells")
+    __slots__ = ("line", "cells", "_texts")
 
     def __init__(self, line, cells):
         self.line, self.cells = line, cells
+        self._texts: dict = {}  # key -> plain text: several rules read the same cell
 
     def text(self, key: str) -> str:
-        cell = self.cells.get(key)
-        return markdown.plain(cell.text) if cell else ""
+        text = self._texts.get(key)
+        if text is None:
+            cell = self.cells.get(key)
+            text = self._texts[key] = markdown.plain(cell.text) if cell else ""
+        return text
 
     @property
     def status(self) -> str:

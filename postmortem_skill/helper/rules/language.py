@@ -154,7 +154,8 @@ def hits(doc, ctx):
         text = sentence.text
         if "TODO" in text:
             text = _PLACEHOLDER.sub(_blank, text)
-        text = _LABEL.sub(_blank, text, count=1)
+        if ":" in text or "：" in text:  # "Human factors: …" (a label ends in a colon)
+            text = _LABEL.sub(_blank, text, count=1)
         if ("table" in sentence.flags or in_timeline) and (":" in text or "：" in text):  # `speaker: message`
             text = _SPEAKER.sub(_blank_speaker, text, count=1)
         items = (list(lexicon.find_zh(text, forward)) if lang == "zh" else
