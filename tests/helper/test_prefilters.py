@@ -69,6 +69,42 @@ def test_whole_document_cues_never_hide_a_finding(text):
     assert _ids(check_text(text)) == _ids(_plain_scan(text))
 
 
+SECRET_WORDS = ["akia", "asia", "aiza", "apikey", "api_key", "api-key", "api\nkey", "accesskey", "access_key",
+                "accountkey", "ghp_", "gho_", "ghx_", "github_pat_", "glpat-", "passw", "pwd", "private key", "secret",
+                "sk-", "token", "xox", "_live_", "eyj", "npm_", "hooks", "bearer", "://u:p@h", "://:pw@h", "://a b:c@",
+                "k", "_", "-", "w", "c", "x", "j", "b", "z", "s", ":", "@", "/", " ", "\n", "a", "p", "e", "t"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(SECRET_WORDS) | st.text(alphabet="akisptoe_-:\n", max_size=4), max_size=12)
+       .map("".join))
+def test_secret_cue_found_from_rare_letters_marks_the_same_lines(text):
+    written = re.compile(r"a(?:kia|sia|iza|pi.?key|ccess.?key|ccountkey)|g(?:h[pousr]_|ithub_pat_|lpat-)|"
+                         r"p(?:assw|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
+                         r"://[^\s/@]*:[^\s@]+@")
+    doc = parse_document(text)
+    assert doc.lines_matching(security._SECRET_CUE, lowered=True) == doc.lines_matching(written, lowered=True)
+
+
+PLACEHOLDER_PIECES = ["TODO", "FIXME", "TBA", "XXX", "TODOS", "-TODO", "x_TODO", "[TODO]", "[TODO: who",
+                      "[待办]", "[待填写：x]", "{{ id }}", "{{x}", "[Service Name]", "[Name]", "[Rick]", "[YYYY-MM-DD]",
+                      "[HH:MM]", "]", "[", "!", "\\", "(", ":", "<owner>", "<b>", "<on call>", "<!-- x -->",
+                      "[负责人]", "[日期]", " ", "\n", "-", "_", "T", "F", "X", "a", "Aa"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(PLACEHOLDER_PIECES) | st.text(max_size=3), max_size=12).map("".join))
+def test_placeholder_pattern_with_look_behinds_after_the_first_character_matches_as_first_written(text):
+    first_written = re.compile(
+        r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*[\w.-]+\s*\}\}"
+        r"|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])"
+        r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){1,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|"
+        + markdown._FIELD_WORDS + r"|服务名称?|姓名|名字|负责人|日期|时间|标题|事件名称)\](?![(\[:])"
+        r"|<(?!(?:" + markdown._HTML_TAGS + r")>)[a-z]+(?:[ _-][a-z]+)?>")
+    assert [(m.span(), m.group()) for m in markdown.PLACEHOLDER.finditer(text)] == \
+        [(m.span(), m.group()) for m in first_written.finditer(text)]
+
+
 @pytest.mark.parametrize("text, cue, lines", [
     ("a\nb TODO\nc\nTODO TODO", markdown.PLACEHOLDER_CUE, [2, 4]),
     ("x\r\ny token\r\n", security._SECRET_CUE, [2]),
@@ -100,6 +136,25 @@ def test_sentences_end_where_a_reader_would_end_them(text, pieces):
     from postmortem_skill.helper.model import sentences
 
     assert [piece for piece, *_ in sentences.split_text([markdown.Line(1, 1, text)])] == pieces
+
+
+SPLIT_SIGNS = ["http:", "https:", "htt", "h", "th", "ttps:", "`", "[", "]", "<", "*", "_", "\\", "\"", "“", "「", "『",
+               "'", ".", "!", "?", "。", "！", "？", "；", " ", "\n", "\t", "A", "9", "@", ")", "’", "”", "(", "‘", "x",
+               "中文"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(SPLIT_SIGNS) | st.text(max_size=3), max_size=14).map("".join))
+def test_sign_and_sentence_end_patterns_written_class_first_match_as_first_written(text):
+    from postmortem_skill.helper.model import sentences
+
+    first_written = {
+        sentences._END_EN: r"[.!?][\"')\]’”]*\s+(?=[\"'(\[“‘]?[A-Z0-9@])|[。！？；]|[!?]\s+",
+        markdown.MARKUP_SIGN: r"[`\[\]<*_\\]|https?:",
+        sentences._MAY_CHANGE: r"[`\[\]<*_\\]|https?:" + r"|[\"“「『'.!?。！？；]",
+    }
+    for pattern, source in first_written.items():
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(source, text)], source
 
 
 @pytest.mark.parametrize("text, blanked", [
@@ -167,6 +222,44 @@ def test_plain_text_without_markup_signs_is_only_respaced(text):
         assert markdown.plain(text) == fast
 
 
+def _plain_every_step(text):
+    """markdown.plain as first written: every substitution on every text with a markup sign."""
+    if not markdown._INLINE_SIGN.search(text):
+        return markdown._BLANKS.sub(" ", text).strip()
+    codes = []
+
+    def keep_code(m):
+        codes.append(m.group(2).strip() if m.group(2).strip() else m.group(2))
+        return f"\x00{len(codes) - 1}\x00"
+
+    out = markdown._INLINE_CODE.sub(keep_code, text)
+    out = markdown._IMAGE.sub(lambda m: m.group(1), out)
+    out = markdown._LINK.sub(lambda m: m.group(1) or m.group(2), out)
+    out = markdown._AUTOLINK.sub(lambda m: m.group(1), out)
+    out = markdown._TAG.sub("", out)
+    for _ in range(3):
+        new = markdown._EMPH.sub(lambda m: m.group(2) or m.group(3) or m.group(4), out)
+        if new == out:
+            break
+        out = new
+    out = markdown._ESCAPE.sub(r"\1", out)
+    out = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], out)
+    return markdown._BLANKS.sub(" ", out).strip()
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP + PROSE + ["![a](b)", "<em>x</em>", "\\_", "_x_", "**a _b_**", "\x00"])
+                | st.text(max_size=4), max_size=10).map("".join))
+def test_plain_runs_only_the_steps_the_text_has_signs_for(text):
+    try:
+        expected = _plain_every_step(text)
+    except IndexError:  # a NUL and digits the text itself had, read as a code span's mark
+        with pytest.raises(IndexError):
+            markdown.plain(text)
+        return
+    assert markdown.plain(text) == expected
+
+
 CUE_WORDS = ["was ", "Was", "is", "not", "had", "would ", "blame", "fault", "careless", "'s", "’", "!!", "É", "İ",
              "should have", "the fault of", "never bothered to", "a mess", "we", "it", "on", "\n", " ", ".", "x",
              "TODO", "[TODO]", "Dana:", "中文", "wasn't"]
@@ -202,6 +295,28 @@ def test_cue_words_found_without_the_cue_pattern_are_the_patterns(texts):
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(lexicon, "_MANY", [True])
         assert one == (lexicon.cued_en(texts), [en.cues_in(low) for low in lows])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(CUE_WORDS + ["never bothered", "careless!!", "é was", "x-was", "中文 was"])
+                         | st.text(max_size=4), max_size=8).map("".join), max_size=6))
+def test_cues_of_a_document_found_at_once_are_each_sentences_own(texts):
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    own = []
+    for text in texts:
+        low = lexicon.ascii_lower(text)
+        own.append(en.cues_in(low) | {cue for cue in en.others if cue in low})
+    for many in (False, True):
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(lexicon, "_MANY", [many])
+            assert [set(cues) for cues in lexicon.cues_en(texts)] == own
+            for text, cues in zip(texts, lexicon.cues_en(texts)):  # the gate reads the same families from them
+                low = lexicon.ascii_lower(text)
+                alone, given = en.scanner(low), en.scanner(low, cues=cues)
+                assert (alone is None) == (given is None)
+                assert alone is None or alone.present == given.present
 
 
 @functools.cache
@@ -241,6 +356,75 @@ def test_word_lists_grouped_by_first_letter_fullmatch_the_same_words(word):
         written = re.compile("(?:" + lexicon._alts(lexicon.data("en")[key]) + ")")
         grouped = re.compile("(?:" + lexicon._whole_word_alts(lexicon.data("en")[key]) + ")")
         assert bool(written.fullmatch(word)) == bool(grouped.fullmatch(word)), key
+
+
+def _kind_as_first_written(people, systems):
+    """lexicon.word_kind's kind() with the role and system-name patterns matched on every word."""
+    from postmortem_skill.helper.model.subjects import possessive_stripped
+    from postmortem_skill.helper.rules import lexicon
+
+    vocab, person_nouns = lexicon.english().vocab, lexicon.english().person_nouns
+
+    def kind(word):
+        bare = possessive_stripped(word)
+        low = bare.lower()
+        if bare in systems:
+            return "system"
+        if bare in people or (bare[:1].isupper() and low in vocab.given_names):
+            return "name"
+        if vocab.role.fullmatch(low) and low not in lexicon._NOT_ROLES_HERE:
+            return "role"
+        if low in vocab.systems or vocab.system_name.fullmatch(low):
+            return "system"
+        if low in person_nouns or (low[-1:] == "s" and low[:-1] in person_nouns):
+            return "role"
+        if bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and bare not in vocab.stop_caps:
+            return "proper"
+        return None
+    return kind
+
+
+@functools.cache
+def _vocabulary_words():
+    from postmortem_skill.helper.rules import lexicon
+
+    d = lexicon.data("en")
+    words = set(d["systems"]) | set(d["person_nouns"]) | set(d["stop_caps"]) | set(d["given_names"][:300])
+    for key in ("roles", "system_names"):
+        for alternative in d[key]:
+            words.update(lexicon._spell(alternative) or [])
+    return sorted(words | {"group", "groups", "Group", "payments team", "sre team", "x team", "on-call", "oncall"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_vocabulary_words()).flatmap(
+    lambda w: st.sampled_from([w, w + "s", w + "'s", w + "’", w.capitalize(), w.upper(), w[:-1], w + "es"]))
+    | st.text(alphabet="abcdeiklnorstuyAEKS '’-_@中", max_size=9), max_size=25),
+    st.sets(st.sampled_from(["Dana", "Quinn", "Vault", "Kafka", "kafka", "Payments team", "@dana"]), max_size=3),
+    st.sets(st.sampled_from(["Quinn", "Scheduler", "Vault", "Dana", "engineer"]), max_size=3))
+def test_a_words_kind_read_from_the_word_tables_is_as_the_patterns_say(words, people, systems):
+    from postmortem_skill.helper.rules import lexicon
+
+    expected = _kind_as_first_written(people, systems)
+    for many in (False, True):  # the table with the lists spelled out (many documents) or not (one)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(lexicon, "_MANY", [many])
+            kind = lexicon.word_kind(people, systems)
+            assert [kind(word) for word in words] == [expected(word) for word in words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeilnorstuwy-' 8k", max_size=14))
+def test_role_and_system_name_patterns_spelled_out_are_the_words_they_fullmatch(word):
+    from postmortem_skill.helper.rules import lexicon
+
+    for key in ("roles", "system_names"):
+        for alternative in lexicon.data("en")[key]:
+            spelled = lexicon._spell(alternative)
+            if spelled is not None:
+                assert (word in spelled) == bool(re.fullmatch("(?:" + alternative + ")", word)), alternative
+                for each in spelled:
+                    assert re.fullmatch("(?:" + alternative + ")", each), (alternative, each)
 
 
 LOG_PIECES = ["2026-03-07", " ", "T", "22:10", ":05", ".123Z", "[", "]", "{", "\"", "(", ")", "INFO", "ERROR", "WARN",

@@ -13,6 +13,7 @@
     doc.timeline                       Timeline(rows, zone, section) (see model.rows)
     doc.action_items                   ActionItem list; doc.action_table the table Block or None
     doc.blocks, doc.lines              raw blocks (postmortem_skill.helper.model.markdown) and text lines
+    doc.walked                         [(block, ancestors)] of every block, depth-first (markdown.walk)
 
 Section: title (plain), key (normalised), level, line, end, parent, children, blocks, path (titles from
 the top), forward_looking (its own title or an ancestor's is a forward-looking section).
@@ -100,6 +101,8 @@ class Document:
         self.text = text
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.blocks = markdown.parse(text)
+        # (block, ancestors) of every block, depth-first: several readers walk the blocks, the walk is made once
+        self.walked = list(markdown.walk(self.blocks))
         self.lang = _language(text)
         self.title, self.title_line = None, None
         self.sections: list[Section] = []
@@ -108,7 +111,7 @@ class Document:
         self._build_sections()
         self.header: dict[str, HeaderField] = {}
         self._read_header()
-        self.tables = [b for b, _ in markdown.walk(self.blocks) if b.kind == "table"]
+        self.tables = [b for b, _ in self.walked if b.kind == "table"]
         mark = _TEMPLATE_MARK.search(text[:4000])
         self.template_declared = bool(mark)
         self.template = mark.group(1).lower() if mark else self._guess_template()
@@ -190,7 +193,7 @@ class Document:
     # -- header -----------------------------------------------------------------------------
     def _read_header(self):
         seen: set[int] = set()  # a nested list item's lines are its ancestors' lines too: read each once
-        for block, _ in markdown.walk(self.blocks):
+        for block, _ in self.walked:
             if block.kind in ("paragraph", "list_item"):
                 for line in block.lines:
                     if line.number not in seen:

@@ -49,15 +49,13 @@ class Block:
 
     __slots__ = ("kind", "start", "end", "lines", "level", "text", "info", "closed", "rows", "children")
 
-    def __init__(self, kind: str, start: int, end: int, lines=None, **extra):
+    def __init__(self, kind: str, start: int, end: int, lines=None, level: int = 0, text: str = "", info: str = "",
+                 closed: bool = True, rows=None, children=None):
         self.kind, self.start, self.end = kind, start, end
         self.lines: list[Line] = lines or []
-        self.level = extra.get("level", 0)
-        self.text = extra.get("text", "")
-        self.info = extra.get("info", "")
-        self.closed = extra.get("closed", True)
-        self.rows: list[list[Cell]] = extra.get("rows", [])
-        self.children: list[Block] = extra.get("children", [])
+        self.level, self.text, self.info, self.closed = level, text, info, closed
+        self.rows: list[list[Cell]] = [] if rows is None else rows
+        self.children: list[Block] = [] if children is None else children
 
     def __repr__(self):
         return f"Block({self.kind!r}, {self.start}-{self.end}, {self.text or self.info!r})"
@@ -86,10 +84,12 @@ _FIELD_WORDS = (r"Name|Names|Date|Time|Owner|Owners|Team|Title|Service|Product|C
 _HTML_TAGS = (r"a|b|i|p|s|u|br|hr|em|tt|td|th|tr|ul|ol|li|dl|dt|dd|h[1-6]|div|img|sub|sup|del|ins|kbd|pre|span|code|"
               r"mark|small|table|thead|tbody|tfoot|strong|details|summary|picture|source|video|audio|figure|"
               r"figcaption|abbr|cite|blockquote|q|var|samp|wbr|center|font|section|article|nav|header|footer|main")
+# (Each branch starts with its first character, its look-behind after it: "T(?<![\w-]T)ODO" is "(?<![\w-])TODO".
+# Then re skips to the characters [ { T F X < instead of trying every branch at every place.)
 PLACEHOLDER = re.compile(
     r"\[(?:TODO|待办|待填写)(?:\s*[:：][^\]\n]*)?(?:\]|$)|\{\{\s*[\w.-]+\s*\}\}"
-    r"|(?<![\w-])(?:TODO|FIXME|TBA|XXX)(?![\w-])"
-    r"|(?<![\]\\!])\[(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){1,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|" + _FIELD_WORDS +
+    r"|T(?<![\w-]T)(?:ODO|BA)(?![\w-])|F(?<![\w-]F)IXME(?![\w-])|X(?<![\w-]X)XX(?![\w-])"
+    r"|\[(?<![\]\\!]\[)(?:[A-Z][a-z]+(?:[ /-][A-Z][a-z]+){1,3}|(?:YYYY|MM|DD|HH)[-/: .]?[^\]\n]{0,16}|" + _FIELD_WORDS +
     r"|服务名称?|姓名|名字|"
     r"负责人|日期|时间|标题|事件名称)\](?![(\[:])"
     r"|<(?!(?:" + _HTML_TAGS + r")>)[a-z]+(?:[ _-][a-z]+)?>")
@@ -113,7 +113,7 @@ def parse(text: str) -> list[Block]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if raw and raw[-1] == "":
         raw.pop()
-    lines = [Line(i, 1, _expand_tabs(s)) for i, s in enumerate(raw, 1)]
+    lines = [Line(i, 1, s.expandtabs(4) if "\t" in s else s) for i, s in enumerate(raw, 1)]
     blocks: list[Block] = []
     start = 0
     while start < len(lines) and (not lines[start].text.strip() or lines[start].text.lstrip().startswith("<!--")):
@@ -146,6 +146,15 @@ def _comment_end(lines, i: int) -> int:
         if "-->" in (lines[j].text if j > i else lines[j].text.split("<!--", 1)[1]):
             return j
     return len(lines) - 1
+
+
+def _trimmed(lines: list[Line]) -> list[Line]:
+    """Each line without its surrounding blanks, its column moved past the leading spaces."""
+    out = []
+    for line in lines:
+        text = line.text
+        out.append(Line(line.number, line.column + len(text) - len(text.lstrip(" ")), text.strip()))
+    return out
 
 
 def _dedent(line: Line, n: int) -> Line:
@@ -226,7 +235,7 @@ class _Blocks:
 
     def _start(self, line: Line, previous: list[Block]) -> Block | None:
         text = line.text
-        ind = _indent(text)
+        ind = len(text) - len(text.lstrip(" "))
         if ind >= 4:
             if previous and previous[-1].kind == "paragraph" and previous[-1].end == line.number - 1:
                 return None
@@ -310,7 +319,7 @@ class _Blocks:
                 break
             collected.append(line)
             self.i += 1
-        content = [Line(l.number, l.column + _indent(l.text), l.text.strip()) for l in collected]
+        content = _trimmed(collected)
         return Block("paragraph", content[0].number, content[-1].number, content)
 
     def _fence(self, ind: int) -> Block:
@@ -460,19 +469,29 @@ def plain(text: str) -> str:
         codes.append(m.group(2).strip() if m.group(2).strip() else m.group(2))
         return f"\x00{len(codes) - 1}\x00"
 
-    out = _INLINE_CODE.sub(keep_code, text)
-    out = _IMAGE.sub(lambda m: m.group(1), out)
-    out = _LINK.sub(lambda m: m.group(1) or m.group(2), out)
-    out = _AUTOLINK.sub(lambda m: m.group(1), out)
-    out = _TAG.sub("", out)
-    for _ in range(3):
-        new = _EMPH.sub(lambda m: m.group(2) or m.group(3) or m.group(4), out)
-        if new == out:
-            break
-        out = new
-    out = _ESCAPE.sub(r"\1", out)
-    out = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], out)
+    # each step only where the text still holds the character its pattern needs (most cells have few)
+    out = _INLINE_CODE.sub(keep_code, text) if "`" in text else text
+    if "[" in out:
+        if "![" in out:
+            out = _IMAGE.sub(lambda m: m.group(1), out)
+        out = _LINK.sub(lambda m: m.group(1) or m.group(2), out)
+    if "<" in out:
+        out = _AUTOLINK.sub(lambda m: m.group(1), out)
+        out = _TAG.sub("", out)
+    if "*" in out or "_" in out:
+        for _ in range(3):
+            new = _EMPH.sub(lambda m: m.group(2) or m.group(3) or m.group(4), out)
+            if new == out:
+                break
+            out = new
+    if "\\" in out:
+        out = _ESCAPE.sub(r"\1", out)
+    if "\x00" in out:  # a code span's mark (or a NUL the text had)
+        out = _CODE_MARK.sub(lambda m: codes[int(m.group(1))], out)
     return _BLANKS.sub(" ", out).strip()
+
+
+_CODE_MARK = re.compile(r"\x00(\d+)\x00")
 
 
 _MASKED = (
@@ -482,7 +501,8 @@ _MASKED = (
     # emphasis markers; each branch starts with its character (lookbehinds after it) so re can skip ahead
     re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
 )
-MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")  # mask() has nothing to do without one
+# mask() has nothing to do without one of "`[]<*_\" or "http(s):" (one class first: re skips to its characters)
+MARKUP_SIGN = re.compile(r"[`\[\]<*_\\h](?:(?<=h)ttps?:|(?<!h))")
 # what each of _MASKED needs in a text to match at all: a pattern without any of its signs is not run
 _MASKED_SIGNS = (("`",), ("](",), ("[", "<", "http"), ("*", "_", "[^", "\\"))
 
@@ -491,8 +511,9 @@ def mask(text: str) -> str:
     """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
     if not MARKUP_SIGN.search(text):
         return text
-    spans = sorted((m.start(), m.end()) for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
-                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
+    spans = [m.span() for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
+             if signs[0] in text or any(sign in text for sign in signs[1:]) for m in pattern.finditer(text)]
+    spans.sort()
     out, done = [], 0
     for start, end in spans:
         if end <= done:

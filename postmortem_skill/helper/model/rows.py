@@ -79,14 +79,18 @@ class Timeline:
 
 
 class ActionItem:
-    __slots__ = ("line", "cells")
+    __slots__ = ("line", "cells", "_texts")
 
     def __init__(self, line, cells):
         self.line, self.cells = line, cells
+        self._texts: dict = {}  # key -> plain text: several rules read the same cell
 
     def text(self, key: str) -> str:
-        cell = self.cells.get(key)
-        return markdown.plain(cell.text) if cell else ""
+        text = self._texts.get(key)
+        if text is None:
+            cell = self.cells.get(key)
+            text = self._texts[key] = markdown.plain(cell.text) if cell else ""
+        return text
 
     @property
     def status(self) -> str:
@@ -126,7 +130,9 @@ def action_status(text: str) -> str:
 
 
 def find_zone(text: str) -> str | None:
-    m = _ZONE_RE.search(markdown.PLACEHOLDER.sub(" ", text))  # "[TODO: zone, then convert to UTC]" states none
+    if markdown.PLACEHOLDER_CUE.search(text):  # "[TODO: zone, then convert to UTC]" states none
+        text = markdown.PLACEHOLDER.sub(" ", text)
+    m = _ZONE_RE.search(text)
     return re.sub(r"\s", "", m.group("zone")) if m else None
 
 
@@ -150,7 +156,8 @@ parse_date_text = find_date  # the first real date written in a text (timeutil r
 
 
 def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: str | None,
-                     not_before: datetime | None = None):
+                     not_before: datetime | None = None, zones: dict | None = None):
+    """`zones`: the zones already looked up for this timeline, by name (most rows share one)."""
     text = markdown.plain(row.time_text)
     clock = CLOCK_TEXT.search(text)
     written = search_date(text)
@@ -167,7 +174,12 @@ def _parse_time_cell(row: TimelineRow, default_date: date | None, default_zone: 
         _unusable(row, f"{written.text} is not a real date")
         row.bad_date = True
         return
-    tz = zone_or_none(row.zone)
+    if zones is None:
+        tz = zone_or_none(row.zone)
+    else:
+        tz = zones.get(row.zone, zones)
+        if tz is zones:
+            tz = zones[row.zone] = zone_or_none(row.zone)
     if row.clock and day and tz:
         try:
             row.utc = localize(datetime(day.year, day.month, day.day, *row.clock), tz, not_before)
@@ -217,10 +229,10 @@ def read_timeline(doc) -> Timeline:
                     continue
                 # | Date | Time | Event |: the event is after a second cell holding only a time, never the
                 # Source cell of a row whose event text quotes a clock time ("… around 13:52")
-                event_cell = cells[2] if len(cells) > 2 and _ONLY_TIME.fullmatch(markdown.plain(cells[1].text)) \
-                    else cells[1]
+                second = markdown.plain(cells[1].text)
+                event = markdown.plain(cells[2].text) if len(cells) > 2 and _ONLY_TIME.fullmatch(second) else second
                 raw_event = " ".join(c.text for c in cells[1:])
-                row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, markdown.plain(event_cell.text))
+                row = TimelineRow(cells[0].number, cells[0].column, cells[0].text, event)
                 row.milestone = _milestone(raw_event)
                 rows.append(row)
         elif block.kind in ("paragraph", "list_item", "heading"):
@@ -255,12 +267,13 @@ def read_timeline(doc) -> Timeline:
     if not zone and rows and all(find_zone(r.time_text) for r in rows):
         zone, zone_line = find_zone(rows[0].time_text), rows[0].line
     last_date, previous, last_utc = None, None, None
+    zones: dict = {}
     for row in rows:
-        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone, last_utc)
+        _parse_time_cell(row, max(filter(None, (last_date, default_date)), default=None), zone, last_utc, zones)
         if _crosses_midnight(previous, row) and previous.day < date.max:
             # 23:58 then 00:40 with no dates: read it as the next day so that milestones and durations
             # stay meaningful; PM404 still asks the writer to write the dates.
-            _parse_time_cell(row, previous.day + timedelta(days=1), zone, last_utc)
+            _parse_time_cell(row, previous.day + timedelta(days=1), zone, last_utc, zones)
             row.rolled = True
         if row.date or row.rolled:
             last_date = row.date or row.day

@@ -147,10 +147,10 @@ def hits(doc, ctx):
     where: dict = {}  # section -> (inside the timeline, inside the 5 whys)
     result, judged = [], []
     live = [sentence for sentence in doc.sentences if not sentence.flags & _SKIP]
-    # blanking (below) only removes cue words, except a placeholder's: "was[TODO]" reads "was " once blanked
-    cued = [cue or "TODO" in sentence.text
-            for cue, sentence in zip(lexicon.cued_en([sentence.text for sentence in live]), live)]
-    for sentence, cue in zip(live, cued):
+    cue_sets = lexicon.cues_en([sentence.text for sentence in live])
+    for sentence, cues in zip(live, cue_sets):
+        # blanking (below) only removes cue words, except a placeholder's: "was[TODO]" reads "was " once blanked
+        cue = cues is None or bool(cues) or "TODO" in sentence.text
         forward = "forward" in sentence.flags
         section = sentence.section
         places = where.get(section)
@@ -166,11 +166,13 @@ def hits(doc, ctx):
         text = sentence.text
         if "TODO" in text:
             text = _PLACEHOLDER.sub(_blank, text)
-        text = _LABEL.sub(_blank, text, count=1)
-        if "table" in sentence.flags or in_timeline:  # chat rows: `speaker: message`
+        if ":" in text or "：" in text:  # "Human factors: …" (a label ends in a colon)
+            text = _LABEL.sub(_blank, text, count=1)
+        if ("table" in sentence.flags or in_timeline) and (":" in text or "：" in text):  # `speaker: message`
             text = _SPEAKER.sub(_blank_speaker, text, count=1)
         items = (list(lexicon.find_zh(text, forward)) if lang == "zh" else
-                 list(lexicon.find_en(text, forward, people, systems)) if cue else [])
+                 list(lexicon.find_en(text, forward, people, systems, cues=cues if text is sentence.text else None))
+                 if cue else [])
         verdict = None
         if narrative and _is_prose(text, lang, sentence, header_lines) and \
                 (items or judge.may_name_people(text, lang, word_kind)):

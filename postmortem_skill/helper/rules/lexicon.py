@@ -145,6 +145,7 @@ class _English:
         # the search finds the longest cue at a place; the shorter cues it starts with count too
         self.cue_families = {cue: frozenset().union(*(cue_families.get(cue[:i], ()) for i in range(2, len(cue) + 1)))
                              for cue in words}
+        self.families_of = {**self.cue_families, **self.others}  # what cues_en finds -> the families it cues
 
     def cue_at(self, low: str, at: int = 0):
         """The first place from `at` where a cue word starts, and the longest cue there; (-1, None) when there
@@ -168,13 +169,19 @@ class _English:
             place, cue = self.cue_at(low, place + 1)
         return found
 
-    def scanner(self, low: str, everything: bool = False):
+    def scanner(self, low: str, everything: bool = False, cues=None):
+        """`cues`: the cue words of `low` when the caller has them already (cues_en), else they are found here."""
         present = set(self.always) | (set(_SCANNED + _PLAIN) if everything else set())
-        for cue in self.cues_in(low):
-            present |= self.cue_families[cue]
-        for cue, names in self.others.items():
-            if cue in low:
-                present |= names
+        if cues is None:
+            for cue in self.cues_in(low):
+                present |= self.cue_families[cue]
+            for cue, names in self.others.items():
+                if cue in low:
+                    present |= names
+        else:
+            families = self.families_of
+            for cue in cues:
+                present |= families[cue]
         if present <= self.always and self.always <= {"emotive"}:
             return None
 
@@ -419,43 +426,54 @@ def ascii_lower(text: str) -> str:
 
 
 def cued_en(texts: list[str]) -> list[bool]:
-    """For each text, whether find_en(text) may find anything: the cue gate of find_en, run as one search over
-    all of a document's sentences instead of one per sentence. False only for a text with no cue word, where
+    """For each text, whether find_en(text) may find anything: False only for a text with no cue word, where
     find_en yields nothing (no family runs on every sentence)."""
+    return [cues is None or bool(cues) for cues in cues_en(texts)]
+
+
+_NO_CUES = frozenset()
+
+
+def cues_en(texts: list[str]) -> list:
+    """For each text, the cues find_en's gate looks for in it (the longest cue word at each place one starts,
+    and each other cue it holds), found in one search over all of a document's sentences instead of one per
+    sentence; an empty set for a text without any, where find_en yields nothing. None for every text when
+    some family has no cue (then find_en looks for itself)."""
     en = english()
     if en.always or not texts:
-        return [True] * len(texts)
+        return [None] * len(texts)
     low = "\n".join(map(ascii_lower, texts))  # no cue holds a line break: none runs from one text into the next
     starts = [0]
     for text in texts:
         starts.append(starts[-1] + len(text) + 1)
-    cued = [False] * len(texts)
+    found: dict = {}  # index of a text -> its cues
+
+    def add(at: int, cue: str) -> int:
+        index = bisect_right(starts, at) - 1
+        cues = found.get(index)
+        if cues is None:
+            cues = found[index] = set()
+        cues.add(cue)
+        return index
+
     if _MANY[0]:
-        search, at = en.cue_re.search, 0
-        while m := search(low, at):  # the first cue, then on from the next text: one search per text with a cue
-            index = bisect_right(starts, m.start()) - 1
-            cued[index] = True
-            at = starts[index + 1]
+        for m in en.cue_re.finditer(low):
+            add(m.start(), m.group(1))
     else:
-        place, _ = en.cue_at(low)
+        place, cue = en.cue_at(low)
         while place != -1:
-            index = bisect_right(starts, place) - 1
-            cued[index] = True
-            place, _ = en.cue_at(low, starts[index + 1])
-    for cue in en.others:  # "'", "!!": each place it stands, then on from the next text
+            add(place, cue)
+            place, cue = en.cue_at(low, place + 1)
+    for cue in en.others:  # "'", "!!": where it first stands in a text, then on from the next text
         at = low.find(cue)
         while at != -1:
-            index = bisect_right(starts, at) - 1
-            cued[index] = True
-            at = low.find(cue, starts[index + 1])
-    return cued
+            at = low.find(cue, starts[add(at, cue) + 1])
+    return [found.get(index, _NO_CUES) for index in range(len(texts))]
 
 
-
-
-def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True):
+def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True, cues=None):
     """Yield (rule, start, matched, hint) for an English sentence; `gated=False` runs every pattern (the
-    tests check that the cue gate never hides a hit)."""
+    tests check that the cue gate never hides a hit). `cues`: the text's cues from cues_en, if known."""
     en = english()
     vocab = en.vocab
     low = ascii_lower(text)
@@ -463,7 +481,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True)
     def subject(pos, first=False):
         return vocab.subject(text, pos, people, systems, first)
 
-    scan = en.scanner(low, everything=not gated)
+    scan = en.scanner(low, everything=not gated, cues=cues)
     if scan is None:  # no cue word: only the always-run patterns (emotive, when it has no cue) can match
         for m in en.emotive.finditer(low) if "emotive" in en.always else ():
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
@@ -746,14 +764,15 @@ def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
     lexicon = english()
-    vocab, person_nouns, honorifics, role_acronyms = (lexicon.vocab, lexicon.person_nouns, lexicon.honorifics,
-                                                       lexicon.role_acronyms)
+    vocab, honorifics, role_acronyms = lexicon.vocab, lexicon.honorifics, lexicon.role_acronyms
+    table, role_rest, system_rest = _kind_table(_MANY[0])
     known: dict = {}
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
     def kind(word: str):
-        if word in known:
-            return known[word]
+        what = known.get(word, kind)
+        if what is not kind:
+            return what
         if not own:
             own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
         doc_people, doc_systems = own
@@ -766,20 +785,85 @@ def word_kind(people=(), systems=()):
             what = "name"  # a title reads as the surname after it: "Dr. Lindqvist" (but "MR" is a merge request)
         elif bare in role_acronyms:  # "someone in IT did that": not the pronoun
             what = "role"
-        elif vocab.role.fullmatch(low) and low not in _NOT_ROLES_HERE:
-            what = "role"
-        elif low in vocab.systems or vocab.system_name.fullmatch(low):
-            what = "system"
-        elif low in person_nouns or (low[-1:] == "s" and low[:-1] in person_nouns):
-            what = "role"
-        elif bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and bare not in vocab.stop_caps:
-            what = "proper"
         else:
-            what = None
+            # a role word, else a system's, else a noun for people ("role" before "system" before "noun")
+            what = table.get(low)
+            if what != "role" and role_rest is not None and low not in _NOT_ROLES_HERE and role_rest.fullmatch(low):
+                what = "role"
+            elif what in (None, "noun") and system_rest is not None and system_rest.fullmatch(low):
+                what = "system"
+            if what == "noun":
+                what = "role"
+            elif what is None and bare[:1].isupper() and bare[1:].islower() and bare.isalpha() and \
+                    bare not in vocab.stop_caps:
+                what = "proper"
         known[word] = what
         return what
     kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
     return kind
+
+
+@cache
+def _kind_table(many: bool):
+    """The part of a word's kind that does not depend on the document, by its lower-cased form: 'role' (the
+    role list, less _NOT_ROLES_HERE), else 'system' (systems and system names), else 'noun' (a noun for
+    people or its plural); with the patterns of the role and system-name lists for the words the table does
+    not settle. With many documents the alternatives of those lists that spell out finite sets of words are
+    in the table (a lookup instead of two fullmatch calls per word); for one, spelling them out would cost
+    more than it saves, and the lists stay patterns."""
+    en = english()
+    d = data("en")
+    if many:
+        role_words, role_rest = _finite_words(d["roles"])
+        system_words, system_rest = _finite_words(d["system_names"])
+        role = re.compile("(?:" + _alts(role_rest) + ")") if role_rest else None
+        system_name = re.compile("(?:" + _alts(system_rest) + ")") if system_rest else None
+    else:
+        role_words, system_words, role, system_name = set(), set(), en.vocab.role, en.vocab.system_name
+    table = {word: "noun" for noun in en.person_nouns for word in (noun, noun + "s")}
+    table.update((word, "system") for word in en.vocab.systems | system_words)
+    table.update((word, "role") for word in role_words - _NOT_ROLES_HERE)
+    return table, role, system_name
+
+
+def _finite_words(alternatives) -> tuple[set, list]:
+    """(the words the alternatives that are plain text, '?' and (?:…|…) groups fully match, the others)."""
+    words, rest = set(), []
+    for alternative in alternatives:
+        spelled = _spell(alternative)
+        if spelled is None:
+            rest.append(alternative)
+        else:
+            words.update(spelled)
+    return words, rest
+
+
+def _spell(source: str):
+    """Every string `source` fully matches, when it is plain characters, '?' after one and (?:…|…) groups;
+    None for anything else (a class, an escape, a repeat) or more than 10,000 strings."""
+    out, i = [""], 0
+    while i < len(source):
+        if source.startswith("(?:", i):
+            end = _group_end(source, i)
+            options = []
+            for alternative in _split_top(source[i + 3:end]):
+                spelled = _spell(alternative)
+                if spelled is None:
+                    return None
+                options += spelled
+            i = end + 1
+        elif source[i] in "\\[](){}*+.^$|?":
+            return None
+        else:
+            options, i = [source[i]], i + 1
+        if source[i:i + 1] == "?":
+            options, i = options + [""], i + 1
+        if source[i:i + 1] in ("?", "*", "+", "{"):
+            return None
+        out = [head + tail for head in out for tail in options]
+        if len(out) > 10_000:
+            return None
+    return out
 
 
 def mark_names_zh(text: str) -> str:

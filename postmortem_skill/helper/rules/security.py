@@ -52,9 +52,13 @@ _STAND_IN_CHECKED = {"Slack webhook URL", "Discord webhook URL", "npm token", "A
 # Prefilter for the patterns above, on lower-cased text, factored by first letter (re tries the branches
 # of an alternation one by one at every position); a URL is a cue only when it carries user:password@;
 # "passw", not "pass": postmortems say "passed" and "passes" far more often than they leak a password.
-_SECRET_CUE = re.compile(r"a(?:kia|sia|iza|pi.?key|ccess.?key|ccountkey)|g(?:h[pousr]_|ithub_pat_|lpat-)|"
-                         r"p(?:assw|wd|rivate key)|s(?:ecret|k-)|t(?:oken)|xox|_live_|eyj|npm_|hooks|bearer|"
-                         r"://[^\s/@]*:[^\s@]+@")
+# Each word is found from its rarest letter, the letters before it looked back at ("token" as "k(?<=tok)en"): re
+# skips to the few letters that can start a match (k _ - w c x j b z s :) instead of stopping at every a, p,
+# s and t. The same lines match as with the words written plainly (tests/helper/test_prefilters.py).
+_SECRET_CUE = re.compile(r"k(?:(?<=ak)ia|(?<=apik)ey|(?<=api.k)ey|(?<=accessk)ey|(?<=access.k)ey|(?<=accountk)ey|"
+                         r"(?<=sk)-|(?<=tok)en|(?<=hook)s|(?<=private k)ey)|"
+                         r"_(?:(?<=gh[pousr]_)|(?<=github_)pat_|live_|(?<=npm_))|-(?<=glpat-)|w(?:(?<=passw)|(?<=pw)d)|"
+                         r"c(?<=sec)ret|xox|j(?<=eyj)|bearer|z(?<=aiz)a|s(?<=as)ia|://[^\s/@]*:[^\s@]+@")
 
 
 def _redacted(m: re.Match, limit: int = 80) -> str:

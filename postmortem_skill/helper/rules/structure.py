@@ -110,10 +110,8 @@ _TEXT_HINT = ("replace it with the fact from the evidence; if nobody knows it ye
 
 
 def _skip_lines(doc) -> set[int]:
-    from postmortem_skill.helper.model.markdown import walk
-
     skip = set()
-    for block, _ in walk(doc.blocks):
+    for block, _ in doc.walked:
         if block.kind in ("comment", "fence", "code", "frontmatter"):
             skip.update(range(block.start, block.end + 1))
     return skip
@@ -131,9 +129,7 @@ def _strip_comments_and_code(text: str) -> str:
       bad="A log excerpt opened with ``` and never closed.",
       good="The excerpt closed with ``` on its own line.")
 def unbalanced_fences(doc, ctx):
-    from postmortem_skill.helper.model.markdown import walk
-
-    for block, _ in walk(doc.blocks):
+    for block, _ in doc.walked:
         if block.kind == "fence" and not block.closed:
             yield found(doc.lang, "PM104", block.start, 1,
                         (f"code fence {block.text} opened here is never closed",
@@ -217,9 +213,7 @@ def no_structure(doc, ctx):
       bad="A chat export pasted with `>` repeated on every reply, 40 levels deep.",
       good="The excerpt in a fenced code block, or its lines quoted at one level.")
 def nesting_depth(doc, ctx):
-    from postmortem_skill.helper.model.markdown import walk
-
-    for block, _ in walk(doc.blocks):
+    for block, _ in doc.walked:
         if block.kind == "paragraph" and block.info == "too-deep":
             yield found(doc.lang, "PM109", block.start, 1,
                         (f"quotes or lists nested more than {MAX_NESTING} deep: what is below is read as plain text",

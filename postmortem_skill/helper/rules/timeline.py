@@ -192,7 +192,6 @@ def milestones_missing(doc, ctx):
       bad="A log block with `2026-05-12T06:31:07Z ERROR snapshot is 49h old` and a timeline that starts at 06:40 UTC",
       good="The timeline starts with `| 06:31 | The rebuild job logs that the snapshot is 49 hours old |`")
 def evidence_before_impact(doc, ctx):
-    from postmortem_skill.helper.model.markdown import walk
     from postmortem_skill.helper.model.sentences import is_log_line
     from postmortem_skill.helper.model.timeutil import find_timestamps, iso_z, to_utc, zone_or_none
 
@@ -205,7 +204,7 @@ def evidence_before_impact(doc, ctx):
     limit = min(start, *times)
     zone = zone_or_none(tl.zone)
     earliest = None
-    for block, _ in walk(doc.blocks):
+    for block, _ in doc.walked:
         # a pasted log excerpt: every line is a log line (a wrapped sentence whose second line happens
         # to start with a date is prose, not evidence)
         evidence = block.kind in ("fence", "code") or block.kind in ("paragraph", "list_item") and all(
