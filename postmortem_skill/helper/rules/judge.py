@@ -108,8 +108,7 @@ def _en_features(text: str, kind) -> list[str]:
     return _en_strings(reading) + _en_structure(reading, text)
 
 
-# who can be the one a sentence blames: not the writers ("we", "I") nor the people affected
-# ("everyone visiting the site" is the people affected)
+# who can be the one a sentence blames: not the writers ("we", "I") nor the people affected ("everyone")
 _OTHERS = frozenset(("<name>", "he", "she", "they", "them", "him", "her", "you", "someone", "somebody", "nobody",
                      "whoever", "who", "anyone", "people", "staff", "folks"))
 # words that make what follows the cause: "because the on-call …", "down to the producer", "courtesy of Mo"
@@ -120,7 +119,8 @@ _CAUSE_LEADS = frozenset(("because", "due", "owing", "down", "thanks", "courtesy
 def _en_structure(reading, text: str) -> list[str]:
     """Features of who stands where in a sentence, so that one way of blaming teaches the others: a person
     or role right after a word that makes it the cause ("because the night-shift tech …", "down to the
-    producer", "courtesy of Mo"), and a counterfactual about the past, apart when it names someone.
+    producer", "courtesy of Mo"), and a counterfactual about the past, told apart when the sentence names
+    someone.
     (The words after every person, not only the first subject, were tried as well: no gain on the
     development sets, and the real blameless postmortems raised one more finding.)"""
     tokens, kinds, _, _ = reading
@@ -318,7 +318,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
-    sure = _is_sure(text, lang, probs[0], best, words, lang == "en" and proper)
+    sure = _is_sure(text, lang, probs[0], best, words, proper)
     if not sure and (not _names_people(text, words, role, lang, best) or (lang == "en" and _THANKS.match(text))):
         best = None
     return 1.0 - probs[0], best
