@@ -18,7 +18,10 @@ given) and the id the input gives (alert id, change id, incident number). Nothin
 inputs (detected from the content, not the file name):
   JSON, JSON Lines   alert tools as exported: Alertmanager/Grafana (webhook or API: startsAt, endsAt,
                      labels, annotations, fingerprint), Opsgenie (data[], createdAt, tinyId, report),
-                     PagerDuty (incidents[], log_entries[]), Datadog (events[], date_happened),
+                     PagerDuty (incidents[], log_entries[]), Datadog monitor events (v1 events[],
+                     v2 data[].attributes: "[Triggered on {…}] [P1] name" is the row "name [P1,
+                     triggered]", a service: tag the name lacks added; Triggered, Re-Triggered and
+                     Warn fired, Recovered resolved, No Data neither; other Datadog events as rows),
                      Statuspage (incident.incident_updates), Kubernetes events (kubectl get events
                      -o json: a repeated event at its first and last time); chat exports: Slack (ts,
                      user_profile; the export's users.json names authors and <@U…> mentions), Teams

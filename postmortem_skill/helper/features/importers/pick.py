@@ -43,11 +43,15 @@ class Pick:
 
 _LABEL = re.compile(r"\[([^\[\]]{1,60})\]\s*$")
 _LEADING_STATE = re.compile(r"^\s*\[(?P<state>[A-Za-z]+)(?::\d+)?\]\s*")
+_FIGURE = re.compile(r"\s*(?<![A-Za-z0-9_.])\d[\d.,]*(?:%|\b)")
+_LEADING_GROUPS = re.compile(r"^\s*(?:\[[^\[\]]{1,40}\]\s*)+")  # `[Datadog] [P2] name`: one tool's copy of another's
 _PAGER_LOG = re.compile(r"^(?P<state>triggered|acknowledged|resolved|escalated|assigned|notified|reassigned)\b"
                         r"(?: (?:by|through|via|to)\b|$)", re.I)
-_FIRED = {"firing", "triggered", "trigger", "alerting", "alarm", "open", "critical", "触发", "告警中", "告警"}
-_ALERT_STATES = _FIRED | {"acknowledged", "acked", "resolved", "closed", "recovered", "ok", "success",
+_FIRED = {"firing", "triggered", "trigger", "alerting", "alarm", "open", "critical", "触发", "告警中", "告警",
+          "re-triggered", "warn", "re-warn"}  # the last three: Datadog monitor transitions
+_ALERT_STATES = _FIRED | {"acknowledged", "acked", "resolved", "closed", "recovered", "ok", "success", "no data",
                           "确认", "已确认", "恢复", "已恢复", "关闭"}
+_WARNED = {"warn", "re-warn"}  # a monitor's warning threshold: fired, but no page
 _SEVERITY = re.compile(r"^(?:p[0-5]|sev ?[0-5]|critical|crit|page|high|warning|warn|major|minor|error)$", re.I)
 _STATUS_POSTS = {"investigating", "identified", "monitoring", "verifying", "update", "in progress", "scheduled",
                  "postmortem", "completed"}
@@ -130,20 +134,26 @@ def paged(event: Event) -> bool:
     trigger or notification."""
     if alert_state(event) != "fired":
         return False
-    return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in label_words(event.event))
+    words = label_words(event.event)
+    if _WARNED.intersection(words):
+        return False
+    return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in words)
 
 
 def alert_name(text: str) -> str:
     """`SettlementConsumerLagHigh: consumer lag … [page, firing]`, `… - settlement-consumer [high,
     triggered]`, `[Triggered] invoice-mailer send rate is 0` → one name per alert, lower case."""
-    text = _LABEL.sub("", _LEADING_STATE.sub("", text)).strip()
+    text = _LABEL.sub("", _LEADING_GROUPS.sub("", text)).strip()
     first = text.split(None, 1)[0] if text else ""
     service_first = bool(services(first)) and first.islower() and " " in text  # `order-service 错误率超过 5%`
     if re.fullmatch(r"[A-Za-z][\w.-]{3,}", first) and (re.search(r"[a-z][A-Z]|[_.-]", first) or first.isupper()) \
             and not service_first:
         return first.rstrip(":").lower()
     name = re.split(r"\s*[:：]\s|\s+-\s|\s+on\s", text, maxsplit=1)[0].strip().lower()
-    return re.split(r"\s*\d", name, maxsplit=1)[0].strip() if service_first else name  # not its figures
+    if not service_first:
+        return name
+    short = _FIGURE.split(name, maxsplit=1)[0].strip()  # not its figures (`5%`), but `5xx` is a word
+    return short if short != first.lower() else name  # the service's name alone names no alert
 
 
 def _chat_files(events: Sequence[Event], kinds: list[str | None]) -> set[str]:
