@@ -37,7 +37,8 @@ the impact; the decision, start and finish of a rollback, restart, failover or s
 proposal is not one), the first alert per alert name, the status page's first and resolved posts, who
 takes which follow-up, one chat row per kind of talk (escalation, cause found, customer report, recovery),
 warnings near the start. Alerts and changes on services the incident's pages do not name are left out
-(an alert that paged inside the impact window stays); stderr says what it kept and why. It marks the
+(an alert that paged inside the impact window stays), and so is a change whose status says it never ran
+(Cancelled, Rejected, Withdrawn, 已取消, 已驳回, 撤回); stderr says what it kept and why. It marks the
 milestones it can guess (impact start from the metrics; detected at the first page or person's report;
 acknowledged at the first acknowledgement; mitigated and resolved as the incident chat declared them, at
 the time the declaration states ("Mitigated at 14:47" posted 14:48 is 14:47), else from the metrics'
@@ -332,6 +333,11 @@ def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -
         names = ", ".join(dict.fromkeys(str(r.get("id") or str(r.get("event"))[:30]) for r in far))
         print(f"left out of the draft, kept in {record}: {len(far)} change-window row{'s' * (len(far) != 1)} "
               f"more than 6 h from the incident ({names})", file=sys.stderr)
+    skipped = [records[n] for n in chosen.cancelled if n not in chosen.kept]
+    if skipped:
+        names = ", ".join(dict.fromkeys(str(r.get("id") or str(r.get("event"))[:40]) for r in skipped))
+        print(f"left out of the draft, kept in {record}: {len(skipped)} change{'s' * (len(skipped) != 1)} whose "
+              f"status says it never ran, cancelled or rejected ({names}): no trigger, no action", file=sys.stderr)
     if chosen.reasons:
         print(f"kept {drafted} of {len(records)} rows ({', '.join(chosen.reasons)}); all rows: --rows all",
               file=sys.stderr)

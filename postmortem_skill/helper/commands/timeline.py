@@ -18,7 +18,10 @@ given) and the id the input gives (alert id, change id, incident number). Nothin
 inputs (detected from the content, not the file name):
   JSON, JSON Lines   alert tools as exported: Alertmanager/Grafana (webhook or API: startsAt, endsAt,
                      labels, annotations, fingerprint), Opsgenie (data[], createdAt, tinyId, report),
-                     PagerDuty (incidents[], log_entries[]), Datadog (events[], date_happened),
+                     PagerDuty (incidents[], log_entries[]), Datadog monitor events (v1 events[],
+                     v2 data[].attributes: "[Triggered on {…}] [P1] name" is the row "name [P1,
+                     triggered]", a service: tag the name lacks added; Triggered, Re-Triggered and
+                     Warn fired, Recovered resolved, No Data neither; other Datadog events as rows),
                      Statuspage (incident.incident_updates), Kubernetes events (kubectl get events
                      -o json: a repeated event at its first and last time); chat exports: Slack (ts,
                      user_profile; the export's users.json names authors and <@U…> mentions), Teams
@@ -32,13 +35,17 @@ inputs (detected from the content, not the file name):
                      acknowledged_at / resolved_at columns are kept; a date column (or --date) dates a
                      time-of-day column. Alert and change exports are read by their headers' shape
                      (AcknowledgedAt, Custom field (Change start date), 首次触发时间, 认领时间, 恢复时间,
-                     实际开始/实际结束 as a window); Jira's dates (30/Nov/26 10:44 AM) too.
+                     实际开始/实际结束 as a window); Jira's dates (30/Nov/26 10:44 AM) too. A change
+                     whose status says it never ran (Cancelled, Canceled, Rejected, Withdrawn,
+                     Declined, 已取消, 已驳回, 撤回, 作废) and that has no actual start is one row at
+                     its planned start, "cancelled: CHG-7 window start (planned): …" ("已取消：…").
                      With no text column it is a metrics export: only the rows
                      and columns that change are kept (name=value, …), always the samples that leave
                      or regain the baseline, jump, turn, peak or cross a threshold an alert names
                      ("above 20000"); stderr names the lines left out. UTF-8, else GB18030 (Excel).
   Markdown tables    change calendars, 变更单: a header naming a time or window column; a window
-                     "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id.
+                     "2026-10-20 13:00 – 14:00" gives a start and an end row naming the change id;
+                     a status column saying it never ran (Cancelled, 已取消 …) as in CSV.
   log and chat lines starting with a timestamp ([bracketed] too); chat lines starting with a time of
                      day ([01:45] name: …, 14:03 孙磊：…) on the day of a date line above or --date;
                      chat headers "孙磊 2026-10-20 14:03" or "2026-11-18 22:20:11 刘芳（客服）"

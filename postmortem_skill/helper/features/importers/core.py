@@ -85,6 +85,20 @@ def with_labels(text, record: dict, keys=LABEL_KEYS):
     return f"{text.strip()} [{', '.join(dict.fromkeys(labels))}]"
 
 
+# A change list's status that says the change never ran, and the word its row then starts with.
+_NOT_DONE = {"cancelled": "cancelled", "canceled": "cancelled", "rejected": "rejected", "withdrawn": "withdrawn",
+             "declined": "declined",
+             **{word: "已" + word for word in ("取消", "驳回", "撤回", "作废", "拒绝")},
+             **{"已" + word: "已" + word for word in ("取消", "驳回", "撤回", "作废", "拒绝")}}
+NOT_DONE_ROW = re.compile(r"^(?:%s)[:：]" % "|".join(sorted(set(_NOT_DONE.values()))))
+
+
+def not_done(status: str) -> str | None:
+    """`Cancelled`, `Canceled`, `Rejected`, `Withdrawn`, `已取消`, `驳回`, `撤回` … → the word a row of that change
+    starts with (`cancelled`, `已驳回`); None for a status of a change that ran or may still run."""
+    return _NOT_DONE.get(status.strip().lower())
+
+
 _DAY_ONLY = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*")
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from postmortem_skill.helper.features.importers.core import Reader, label, with_labels
+from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
 from postmortem_skill.helper.features.importers.tables import is_series_export, read_series
 from postmortem_skill.helper.model.timeutil import parse_timestamp
@@ -179,6 +180,9 @@ def add_record(reader: Reader, line: int, record) -> None:
         return None
     if is_kube_event(record):
         return add_kube_event(reader, line, record)
+    monitor = monitor_event(record)
+    if monitor is not None:
+        return add_monitor_event(reader, line, monitor)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
         for reply in record["replies"]:
             add_record(reader, line, reply)

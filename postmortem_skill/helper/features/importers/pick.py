@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from postmortem_skill.helper.features.importers.columns import is_load
-from postmortem_skill.helper.features.importers.core import Event
+from postmortem_skill.helper.features.importers.core import NOT_DONE_ROW, Event
 from postmortem_skill.helper.features.importers.operations import is_talk, steps, versions
 from postmortem_skill.helper.features.importers.services import incident_services, relevance, services
 
@@ -37,17 +37,22 @@ class Pick:
     reasons: tuple[str, ...]  # the tiers that gave rows, in tier order; () when every row fitted
     far: tuple[int, ...] = ()  # another change's window rows, hours from the incident: never picked
     others: tuple[str, ...] = ()  # the other services whose alerts and changes were left out
+    cancelled: tuple[int, ...] = ()  # changes whose status says they never ran: never picked
 
 
 # --------------------------------------------------------------------------- what a row is
 
 _LABEL = re.compile(r"\[([^\[\]]{1,60})\]\s*$")
 _LEADING_STATE = re.compile(r"^\s*\[(?P<state>[A-Za-z]+)(?::\d+)?\]\s*")
+_FIGURE = re.compile(r"\s*(?<![A-Za-z0-9_.])\d[\d.,]*(?:%|\b)")
+_LEADING_GROUPS = re.compile(r"^\s*(?:\[[^\[\]]{1,40}\]\s*)+")  # `[Datadog] [P2] name`: one tool's copy of another's
 _PAGER_LOG = re.compile(r"^(?P<state>triggered|acknowledged|resolved|escalated|assigned|notified|reassigned)\b"
                         r"(?: (?:by|through|via|to)\b|$)", re.I)
-_FIRED = {"firing", "triggered", "trigger", "alerting", "alarm", "open", "critical", "触发", "告警中", "告警"}
-_ALERT_STATES = _FIRED | {"acknowledged", "acked", "resolved", "closed", "recovered", "ok", "success",
+_FIRED = {"firing", "triggered", "trigger", "alerting", "alarm", "open", "critical", "触发", "告警中", "告警",
+          "re-triggered", "warn", "re-warn"}  # the last three: Datadog monitor transitions
+_ALERT_STATES = _FIRED | {"acknowledged", "acked", "resolved", "closed", "recovered", "ok", "success", "no data",
                           "确认", "已确认", "恢复", "已恢复", "关闭"}
+_WARNED = {"warn", "re-warn"}  # a monitor's warning threshold: fired, but no page
 _SEVERITY = re.compile(r"^(?:p[0-5]|sev ?[0-5]|critical|crit|page|high|warning|warn|major|minor|error)$", re.I)
 _STATUS_POSTS = {"investigating", "identified", "monitoring", "verifying", "update", "in progress", "scheduled",
                  "postmortem", "completed"}
@@ -130,20 +135,26 @@ def paged(event: Event) -> bool:
     trigger or notification."""
     if alert_state(event) != "fired":
         return False
-    return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in label_words(event.event))
+    words = label_words(event.event)
+    if _WARNED.intersection(words):
+        return False
+    return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in words)
 
 
 def alert_name(text: str) -> str:
     """`SettlementConsumerLagHigh: consumer lag … [page, firing]`, `… - settlement-consumer [high,
     triggered]`, `[Triggered] invoice-mailer send rate is 0` → one name per alert, lower case."""
-    text = _LABEL.sub("", _LEADING_STATE.sub("", text)).strip()
+    text = _LABEL.sub("", _LEADING_GROUPS.sub("", text)).strip()
     first = text.split(None, 1)[0] if text else ""
     service_first = bool(services(first)) and first.islower() and " " in text  # `order-service 错误率超过 5%`
     if re.fullmatch(r"[A-Za-z][\w.-]{3,}", first) and (re.search(r"[a-z][A-Z]|[_.-]", first) or first.isupper()) \
             and not service_first:
         return first.rstrip(":").lower()
     name = re.split(r"\s*[:：]\s|\s+-\s|\s+on\s", text, maxsplit=1)[0].strip().lower()
-    return re.split(r"\s*\d", name, maxsplit=1)[0].strip() if service_first else name  # not its figures
+    if not service_first:
+        return name
+    short = _FIGURE.split(name, maxsplit=1)[0].strip()  # not its figures (`5%`), but `5xx` is a word
+    return short if short != first.lower() else name  # the service's name alone names no alert
 
 
 def _chat_files(events: Sequence[Event], kinds: list[str | None]) -> set[str]:
@@ -166,7 +177,8 @@ def speaker_of(text: str) -> str | None:
 
 
 def classify(events: Sequence[Event]) -> list[str]:
-    """One kind per row: metric, status page, alert, change, chat or other."""
+    """One kind per row: metric, status page, alert, change, cancelled (a change that never ran: no trigger,
+    no action, never chosen), chat or other."""
     statuspages = set()
     for event in events:
         if any(w in _STATUS_POSTS for w in label_words(event.event)):
@@ -174,7 +186,9 @@ def classify(events: Sequence[Event]) -> list[str]:
     kinds: list[str | None] = []
     for event in events:
         text = event.event
-        if _METRIC.match(text):
+        if NOT_DONE_ROW.match(text):
+            kinds.append("cancelled")
+        elif _METRIC.match(text):
             kinds.append("metric")
         elif (event.id or _path(event)) in statuspages and label_words(text):
             kinds.append("status page")
@@ -375,10 +389,10 @@ def _metric_peak(events, kinds, candidates) -> list[int]:
 
 def _other_sources(events, kinds, candidates, kept, anchor, end) -> list[int]:
     """The first row (in the incident window first) of each source file no kept row comes from; not an
-    alert's repeat or a metric sample, which their own tiers left out on purpose."""
+    alert's repeat, a metric sample or a change that never ran, which their own tiers left out on purpose."""
     early = anchor - timedelta(hours=1)
     out, seen = [], {_path(events[n]) for n in kept}
-    rows = (n for n in candidates if kinds[n] not in ("alert", "metric"))
+    rows = (n for n in candidates if kinds[n] not in ("alert", "metric", "cancelled"))
     for n in sorted(rows, key=lambda n: (not early <= events[n].time <= end, n)):
         path = _path(events[n])
         if path not in seen:
@@ -404,9 +418,10 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
     far = {id(e) for e in near_incident(list(events))[1]}
     far_rows = tuple(n for n, e in enumerate(events) if id(e) in far and n not in marked and not e.milestone)
     must = sorted(marked) + [n for n, e in enumerate(events) if e.milestone and n not in marked]
-    candidates = set(range(len(events))) - set(far_rows) - set(must)
+    cancelled = tuple(n for n, e in enumerate(events) if NOT_DONE_ROW.match(e.event) and n not in must)
+    candidates = set(range(len(events))) - set(far_rows) - set(must) - set(cancelled)
     if len(candidates) + len(must) <= limit:
-        return Pick(tuple(sorted(candidates | set(must))), (), far_rows)
+        return Pick(tuple(sorted(candidates | set(must))), (), far_rows, cancelled=cancelled)
     kinds = classify(events)
     anchor, end = _anchor_and_end(events, kinds)
 
@@ -441,4 +456,4 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
     others = sorted({s for n in candidates - set(kept) if kinds[n] in ("alert", "change")
                      and relevance(events[n].event, ours) == 2 for s in services(events[n].event)} - ours)
     return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows,
-                tuple(others))
+                tuple(others), cancelled)

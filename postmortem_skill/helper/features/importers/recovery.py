@@ -58,7 +58,7 @@ def analyse(vs: list[float | None]) -> Excursion | None:
     start = next((n for n in off if abs(steady[n] - level) > tolerance), None)
     if start is None:
         return None
-    sign = 1 if vs[start] > level else -1
+    sign = 1 if steady[start] > level else -1  # the steady value: a lone opposite outlier does not turn it
     s = [None if v is None else (v - level) * sign for v in vs]  # how bad: larger is worse
     r = [(m - level) * sign if m is not None else None for m in steady]
     size = max(x for x in r[start:] if x is not None)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
 from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_load, is_resource
-from postmortem_skill.helper.features.importers.core import Reader, with_labels
+from postmortem_skill.helper.features.importers.core import Reader, not_done, with_labels
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
 _RANGE = re.compile(r"\s*(?:–|—|~|～|至|\bto\b|\s-\s|(?<=\d)-(?=\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}))\s*")
@@ -54,15 +54,31 @@ def _change_window(start: str, cells: list[str], columns: Columns, planned: bool
     return start, cells[ends[0]].strip() or None
 
 
-def _add_window(reader, line, window, text, ident, source, zone, planned: bool) -> None:
+def _add_window(reader, line, window, text, ident, source, zone, planned: bool, skipped: str | None) -> None:
+    """A start and an end row; a change that never ran (`skipped`, its status word) one row at its start,
+    saying so first: `cancelled: CHG-7 window start (planned): …`."""
     zh = bool(re.search(r"[\u4e00-\u9fff]", text))
-    for when, which in zip(window, ("开始", "结束") if zh else ("start", "end")):
+    for when, which in zip(window[:1] if skipped else window, ("开始", "结束") if zh else ("start", "end")):
         if not when:
             continue
         named = (f"{ident} " if ident else "") + (f"窗口{which}" if zh else f"window {which}")
         named += ("（计划）" if zh else " (planned)") if planned else ""
-        reader.add(line, when, (f"{named}：{text}" if zh else f"{named}: {text}") if text else named, None,
-                   source, ident, zone)
+        named = (f"{named}：{text}" if zh else f"{named}: {text}") if text else named
+        reader.add(line, when, _said(skipped, named), None, source, ident, zone)
+
+
+def _said(skipped: str | None, text: str) -> str:
+    if not skipped:
+        return text
+    return f"{skipped}：{text}" if re.match(r"[\u4e00-\u9fff]", skipped) else f"{skipped}: {text}"
+
+
+def _never_ran(cells: list[str], columns: Columns) -> str | None:
+    """The status word of a change whose status says it never ran (Cancelled, Rejected, 已取消 …), unless an
+    actual start is given beside its planned one (it started, whatever its status says now)."""
+    if columns.planned is not None and cells[columns.time].strip():
+        return None
+    return next((word for i in columns.status if columns.is_status(i) and (word := not_done(cells[i]))), None)
 
 
 def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> None:
@@ -76,9 +92,14 @@ def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> No
     milestone = cells[columns.milestone] if columns.milestone is not None else None
     source = cells[columns.source].strip() if columns.source is not None else None
     zone = columns.zone  # else the reader's, and counted as naive when the time names no zone
+    skipped = _never_ran(cells, columns)
     window = _window(time_text) or _change_window(time_text, cells, columns, planned)
     if window:
-        return _add_window(reader, line, window, text, ident, source, zone, planned)
+        return _add_window(reader, line, window, text, ident, source, zone, planned, skipped)
+    if skipped:
+        labels = {k: v for k, v in labels.items() if not columns.is_status(int(k[1:]))}
+        return reader.add(line, time_text, _said(skipped, with_labels(text or "change", labels, tuple(labels))),
+                          milestone, source, ident, zone)
     if not text:
         text = ", ".join(f"{columns.shown[i]}={c.strip()}" for i, c in enumerate(cells)
                          if i not in (columns.time, columns.date, columns.milestone, columns.source) and c.strip())
