@@ -11,36 +11,7 @@ from postmortem_skill.helper.model import markdown
 from postmortem_skill.helper.model.markdown import Line
 from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 
-_INLINE_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_MASKED = (
-    _INLINE_CODE,
-    re.compile(r"\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"),  # link targets
-    re.compile(r"!\[|\[|<https?:[^>]*>|https?://\S+|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
-    # emphasis markers; each branch starts with its character (lookbehinds after it) so re can skip ahead
-    re.compile(r"\*\*|__|\*(?<![\w*]\*)(?=\S)|\*(?<=\S\*)(?![\w*])|\[\^\w+\]|\\(?=[^\w\s])"),
-)
-MARKUP_SIGN = re.compile(r"[`\[\]<*_\\]|https?:")  # mask() has nothing to do without one
-# what each of _MASKED needs in a text to match at all: a pattern without any of its signs is not run
-_MASKED_SIGNS = (("`",), ("](",), ("[", "<", "http"), ("*", "_", "[^", "\\"))
-
-
-def mask(text: str) -> str:
-    """Same length as `text`: code spans, URLs, link targets, tags and emphasis markers become spaces."""
-    if not MARKUP_SIGN.search(text):
-        return text
-    spans = sorted((m.start(), m.end()) for pattern, signs in zip(_MASKED, _MASKED_SIGNS)
-                   if any(sign in text for sign in signs) for m in pattern.finditer(text))
-    out, done = [], 0
-    for start, end in spans:
-        if end <= done:
-            continue
-        start = max(start, done)
-        out.append(text[done:start])
-        out.append(" " * (end - start))
-        done = end
-    out.append(text[done:])
-    return "".join(out)
-
+from markdown_reference import MARKUP_SIGN, mask  # the same at 2055bbd; kept once
 
 _CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")  # compiled only for text that may_hold_cjk
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
