@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from postmortem_skill.helper.cli import main
 from postmortem_skill.helper.features.importers import Event, from_records
+from postmortem_skill.helper.features.importers import pick as pick_module
 from postmortem_skill.helper.features.importers.pick import LIMIT, alert_name, classify, pick
 from postmortem_skill.helper.model.document import parse_document
 
@@ -269,3 +270,24 @@ def test_timeline_json_rows_round_trip_through_the_choice(rows):
                 "source": e.source, "id": e.id} for e in events]
     again = [from_records([r])[0][0] for r in records]
     assert pick(again) == pick(events)
+
+
+def test_the_change_that_started_a_rollout_comes_before_the_rollouts_own_steps():
+    events = [at(-86, "CHG-1182 window start: Deploy invoice-api v2.14.0", "jira.csv:3"),
+              at(-85.9, "Normal Deployment/invoice-api: ScalingReplicaSet: Scaled up replica set api-7c9f to 1",
+                 "k8s.json:1"),
+              at(-80, "CHG-1182 window end: Deploy invoice-api v2.14.0", "jira.csv:3"),
+              at(-79.9, "Normal Deployment/invoice-api: ScalingReplicaSet: Scaled down replica set api-5b2d to 0",
+                 "k8s.json:2"),
+              at(0, "error_pct=5", "m.csv:2", "impact_start"),
+              at(10, "CHG-1185 window start: Rollback invoice-api to v2.13.2", "jira.csv:5"),
+              at(11, "Normal Deployment/invoice-api: ScalingReplicaSet: Scaled up replica set api-5b2d to 4",
+                 "k8s.json:3"),
+              at(25, "CHG-1186 window start: Scale invoice-api to 8 replicas", "jira.csv:6"),
+              at(40, "error_pct=0.2", "m.csv:9", "resolved")]
+    events += noise(30)
+    events.sort(key=lambda e: e.time)
+    kinds = pick_module.classify(events)
+    anchor, end = pick_module._anchor_and_end(events, kinds)
+    ranked = pick_module._changes(events, kinds, set(range(len(events))), anchor, end, frozenset({"invoice-api"}))
+    assert events[ranked[0]].event == "CHG-1182 window start: Deploy invoice-api v2.14.0"  # the likely trigger first

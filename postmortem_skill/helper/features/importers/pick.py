@@ -236,6 +236,9 @@ def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime
     return anchor, max(end, anchor)
 
 
+_ROLLOUT_STEP = re.compile(r"\bScalingReplicaSet\b|\bScaled (?:up|down) replica set\b", re.I)
+
+
 def _changes(events, kinds, candidates, anchor, end, ours) -> list[int]:
     """Changes from a day before the impact start to its end, those to the incident's services first, then
     those naming no service; another service's only when there is none of those. Within each: the closest
@@ -245,7 +248,11 @@ def _changes(events, kinds, candidates, anchor, end, ours) -> list[int]:
     rel = {n: relevance(events[n].event, ours) for n in found}
     if any(r < 2 for r in rel.values()):
         found = [n for n in found if rel[n] < 2]
-    before = sorted((n for n in found if events[n].time <= anchor), key=lambda n: (rel[n], anchor - events[n].time, n))
+    # the likely trigger is where a change began: its window's end and a rollout's own steps (Kubernetes scaling
+    # the new and old ReplicaSets) come after it ("Scaled down replica set" at 07:46 ends the 07:40 deploy)
+    before = sorted((n for n in found if events[n].time <= anchor),
+                    key=lambda n: (rel[n], bool(_WINDOW_END.search(events[n].event) or
+                                                _ROLLOUT_STEP.search(events[n].event)), anchor - events[n].time, n))
 
     def rank(n):
         during = events[n].time > anchor
