@@ -108,9 +108,6 @@ def _en_features(text: str, kind) -> list[str]:
     return _en_strings(reading) + _en_structure(reading, text)
 
 
-# who can be the one a sentence blames: not the writers ("we", "I") nor the people affected ("everyone")
-_OTHERS = frozenset(("<name>", "he", "she", "they", "them", "him", "her", "you", "someone", "somebody", "nobody",
-                     "whoever", "who", "anyone", "people", "staff", "folks"))
 # words that make what follows the cause: "because the on-call …", "down to the producer", "courtesy of Mo"
 _CAUSE_LEADS = frozenset(("because", "due", "owing", "down", "thanks", "courtesy", "stemmed", "attributable",
                           "by", "blame", "points", "lies", "rests", "whose"))
@@ -217,6 +214,9 @@ def _softmax(scores: list[float]) -> list[float]:
 _PEOPLE_EN = frozenset(("<name>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
                         "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
 _PEOPLE_EN_NOT_US = _PEOPLE_EN - _NOT_A_ROLE
+# who can be the one that acted, for _en_structure: those words less the possessives and "guys" (the shipped
+# model was trained on this set)
+_OTHERS = _PEOPLE_EN_NOT_US - {"his", "their", "guys"}
 _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
