@@ -90,11 +90,11 @@ def _systems(doc) -> set[str]:
     return systems - _CALENDAR
 
 
-def people_and_systems(doc) -> tuple[set[str], frozenset[str]]:
-    """Who the document names as people and what as things, before .postmortem.yaml adds its own (the
-    trainer reads each labelled sentence through this, as validate reads it)."""
-    people = _people(doc)
-    return people, frozenset(_systems(doc) - people)
+def people_and_systems(doc, more_people=(), more_systems=()) -> tuple[set[str], frozenset[str]]:
+    """Who the document names as people and what as things, with what .postmortem.yaml adds (the trainer
+    reads each labelled sentence through this, as validate reads it). A name that is both is a person."""
+    people = _people(doc) | set(more_people)
+    return people, frozenset((_systems(doc) | set(more_systems)) - people)
 
 
 def _blank(m) -> str:
@@ -138,8 +138,9 @@ def hits(doc, ctx):
     if cached is not None and cached[0] is ctx:
         return cached[1]
     # .postmortem.yaml extra_phrases: {people: [...], systems: [...]} name who is a person and what is a thing
-    people = _OnFirstUse(lambda: _people(doc) | set(ctx.phrases("people")))
-    systems = _OnFirstUse(lambda: frozenset((_systems(doc) | set(ctx.phrases("systems"))) - set(people)))
+    both = _OnFirstUse(lambda: people_and_systems(doc, ctx.phrases("people"), ctx.phrases("systems")))
+    people = _OnFirstUse(lambda: both.resolved()[0])
+    systems = _OnFirstUse(lambda: both.resolved()[1])
     extra = _extra_patterns(ctx)
     word_kind = lexicon.word_kind(people, systems)
     header_lines = {f.line for f in doc.header.values()}
