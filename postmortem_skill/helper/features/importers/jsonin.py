@@ -14,6 +14,7 @@ from datetime import timedelta
 from postmortem_skill.helper.features.importers.core import Reader, label, with_labels
 from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
+from postmortem_skill.helper.features.importers.servicenow import add_change_request, is_change_request
 from postmortem_skill.helper.features.importers.tables import is_series_export, read_series
 from postmortem_skill.helper.model.timeutil import parse_timestamp
 
@@ -22,7 +23,7 @@ TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt",
 TEXT_KEYS = ("event", "message", "title", "summary", "text", "alert", "description", "name", "content")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
-             "value", "data", "records", "rows")
+             "value", "data", "records", "rows", "result")
 _CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
                  ("closed_at", "closed"), ("monitoring_at", "monitoring"))
@@ -183,6 +184,8 @@ def add_record(reader: Reader, line: int, record) -> None:
     monitor = monitor_event(record)
     if monitor is not None:
         return add_monitor_event(reader, line, monitor)
+    if is_change_request(record):
+        return add_change_request(reader, line, record)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
         for reply in record["replies"]:
             add_record(reader, line, reply)
