@@ -118,4 +118,60 @@ def test_any_status_gives_rows_that_say_never_ran_only_for_the_known_words(statu
     word = not_done(status)
     assert all(e.event.startswith(word) for e in events) if word else not any(
         e.event.startswith(("cancelled", "rejected", "已")) for e in events)
-    assert not problems and (len(events) == 1 if word else events[0].event.startswith("Patch hosts"))
+    assert not problems and (len(events) == 1 if word else [e.event for e in events] == [
+        "CHG-9 window start (planned): Patch hosts", "CHG-9 window end (planned): Patch hosts"])
+
+
+# JSON change records: a deploy tool's or a change list's JSON (`{"deployments": [...]}`, `{"changes": [...]}`, an
+# array, JSON Lines) with a `status` or `state` field, as the CSV lists above give it: one row at the record's
+# time that says so first, never chosen. (The shape of the fields follows the deploys.csv fixtures and GitLab's
+# deployments API, whose `status` is `canceled` for a deployment that never ran.)
+DEPLOYMENTS = json.dumps({"deployments": [
+    {"id": "DEP-401", "created_at": "2026-10-20T09:02:00Z", "description": "Deploy checkout-api 4.2",
+     "status": "succeeded", "service": "checkout-api"},
+    {"id": "DEP-402", "created_at": "2026-10-20T09:55:00Z", "description": "Deploy checkout-api 4.3",
+     "status": "canceled", "service": "checkout-api"},
+    {"id": "DEP-403", "created_at": "2026-10-20T10:20:00Z", "description": "Roll back checkout-api to 4.1",
+     "status": "cancelled", "service": "checkout-api", "priority": "high"}]}, indent=2)
+CHANGES_JSONL = "\n".join(json.dumps(r, ensure_ascii=False) for r in [
+    {"change_id": "CHG-11", "time": "2026-10-20T09:50:00Z", "title": "Rotate checkout-api keys", "state": "Rejected"},
+    {"change_id": "BG-12", "time": "2026-10-20T09:58:00Z", "title": "回滚 checkout-api", "状态": "已取消"},
+    {"change_id": "CHG-13", "time": "2026-10-20T09:59:00Z", "title": "Resize checkout-db", "state": "Done"}]) + "\n"
+
+
+def test_json_deployments_that_never_ran_are_one_row_saying_so():
+    events, problems = parse(DEPLOYMENTS)
+    assert not problems
+    assert [(e.time.strftime("%H:%M"), e.event, e.id) for e in events] == [
+        ("09:02", "Deploy checkout-api 4.2 [succeeded]", "DEP-401"),
+        ("09:55", "cancelled: Deploy checkout-api 4.3", "DEP-402"),
+        ("10:20", "cancelled: Roll back checkout-api to 4.1 [high]", "DEP-403")]  # other labels stay
+
+
+def test_json_lines_changes_rejected_and_cancelled_in_chinese():
+    events, problems = parse(CHANGES_JSONL)
+    assert not problems
+    assert [(e.event, e.id) for e in events] == [
+        ("rejected: Rotate checkout-api keys", "CHG-11"), ("已取消：回滚 checkout-api", "BG-12"),
+        ("Resize checkout-db [Done]", "CHG-13")]
+
+
+def test_a_cancelled_json_change_is_never_chosen_nor_a_mitigation():
+    json_rows = merge([parse(DEPLOYMENTS)[0], parse(CHANGES_JSONL)[0]])
+    events = _incident(json_rows)
+    kinds = classify(events)
+    never = [n for n, e in enumerate(events) if e.id in ("DEP-402", "DEP-403", "CHG-11", "BG-12")]
+    assert [kinds[n] for n in never] == ["cancelled"] * 4
+    chosen = pick(events)
+    assert not set(never) & set(chosen.kept) and set(never) <= set(chosen.cancelled)
+    assert first_mitigation(events, kinds, 0) is None  # the roll back and 回滚 never ran
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=12), st.sampled_from(["status", "state", "状态"]))
+def test_any_json_status_gives_a_row_that_says_never_ran_only_for_the_known_words(status, key):
+    record = {"time": "2026-10-20T09:50:00Z", "title": "Patch hosts", key: status}
+    events, problems = parse(json.dumps([record]))
+    word = not_done(status)
+    assert not problems and len(events) == 1
+    assert events[0].event.startswith(word) if word else events[0].event.startswith("Patch hosts")

@@ -94,6 +94,7 @@ def test_reads_what_pyyaml_writes_in_block_style(value):
     "a:\n- - x\n  - y\n- []\n", "- - a: 1\n    b: [c, 'd e']\n- {}\n", "x: 1.\ny: 1e5\nz: .5\nw: yEs\nv: Null\n",
     "1: one\n'2': two\n", "a: it's 'b #c\n",
     "- '''0 #' # c\n- \"a\\\" #\" # c\n", "t: |\n  kept\n  lines\nf: >-\n  folded\n  text\n",
+    "  - |\n   #c\n", "k:\n  - |\n   x\n  - y\n",  # a list item's block scalar: deeper than its "-" is enough
 ])
 def test_agrees_with_pyyaml_on_handwritten_documents(text):
     assert loads(text) == yaml.safe_load(text)

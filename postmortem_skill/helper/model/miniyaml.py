@@ -136,7 +136,7 @@ class _Parser:
                 items.append(self._mapping(column))
                 continue
             self.pos += 1
-            items.append(self._inline_value(rest, number, column))
+            items.append(self._inline_value(rest, number, actual))  # a block scalar: deeper than the "-"
 
     def _mapping(self, indent: int) -> dict:
         result: dict = {}

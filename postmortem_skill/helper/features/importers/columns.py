@@ -6,6 +6,11 @@ headers of exports nobody wrote a list for are read too: Nightingale/Flashcat (�
 认领人, 认领时间, 恢复时间), ARMS and 云监控 (告警名称, 告警等级, 发生时间, 确认时间), 华为云 AOM (首次发生时间,
 清除时间), change lists (变更标题, 实际开始, 实际结束, 计划开始). A latest or last occurrence (最近发生时间,
 最后触发时间, last seen) is not when anything started, and a duration (持续时长) is no time at all.
+
+ServiceNow change_request lists come with field names or display labels: `start_date`/`end_date` (Planned
+start date, Planned end date) are the planned window, `work_start`/`work_end` (Actual start, Actual end)
+the actual one; `opened_at`, `sys_created_on`, `sys_updated_on` (Opened, Created, Updated) are the record's
+own times, never the change's.
 """
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ TIME_NAMES = ("time", "timestamp", "ts", "datetime", "date time", "time utc", "c
               "window", "change window", "maintenance window", "planned window", "scheduled", "period", "date",
               "when", "时间", "发生时间", "时间点", "告警时间", "触发时间", "开始时间", "变更时间", "变更窗口",
               "时间窗口", "计划时间", "实施时间", "执行时间", "操作时间", "窗口", "日期")
-TEXT_NAMES = ("event", "message", "summary", "text", "alert", "alert name", "alertname", "description", "title",
+TEXT_NAMES = ("event", "message", "summary", "text", "alert", "alert name", "alertname", "short description",
+              "description", "title",
               "details", "note", "notes", "content", "change", "action", "what", "内容", "事件", "描述", "标题",
               "告警", "告警内容", "告警名称", "消息", "说明", "变更内容", "操作", "摘要")
 ID_NAMES = ("id", "issue key", "alert id", "incident id", "incident number", "number", "tinyid", "tiny id", "change id",
@@ -92,6 +98,22 @@ def is_resource(name: str) -> bool:
     return bool(_RESOURCE.search(text)) and not _FAULT.search(text)
 
 
+# ServiceNow's field names, read as the labels its list shows (`start_date` is the planned start); a header
+# with any of the names only ServiceNow uses is its export.
+_SERVICENOW = re.compile(r"^(?:sys (?:id|created on|updated on|class name)|short description|cmdb ci|"
+                         r"work (?:start|end))$")
+_SERVICENOW_NAMES = {"start date": "planned start", "end date": "planned end", "work start": "actual start",
+                     "work end": "actual end", "cmdb ci": "configuration item"}
+
+
+def servicenow_names(names: list[str]) -> list[str]:
+    """ServiceNow's field names as its labels (`work_start` → `actual start`), when the header is its
+    export; other headers unchanged."""
+    if not any(_SERVICENOW.match(n) for n in names):
+        return names
+    return [_SERVICENOW_NAMES.get(n, n) for n in names]
+
+
 _ZONE_SUFFIX = re.compile(r"[\s_]*(?:[(（\[]\s*(?P<p>[^)）\]]{1,20}?)\s*[)）\]]|_(?P<u>utc|gmt))\s*$", re.I)
 
 
@@ -113,15 +135,17 @@ class Columns:
 
     def __init__(self, cells: list[str]):
         named = [header_name(c) for c in cells]
-        self.names = [n for n, _ in named]
+        self.names = servicenow_names([n for n, _ in named])
         self.shown = [c.strip() for c in cells]
         self.time = self._pick(TIME_NAMES)
         if self.time is None:
             self.time = self._shaped(_START, exclude=_NOT_A_START)
         self.planned = self._shaped(_PLANNED)  # a change's planned start: its time when it has no actual one
-        if self.time is None:
-            self.time, self.planned = self.planned, None
         self.planned_end = self._shaped(_PLANNED_END)
+        planned_window = self.planned is not None or self.planned_end is not None
+        self.only_planned = self.time is None and self.planned is not None  # a list of planned windows only
+        if self.only_planned:
+            self.time, self.planned = self.planned, None
         self.zone = zone_or_none(named[self.time][1]) if self.time is not None else None
         self.date = self._pick(("date", "日期", "day"), exclude={self.time})  # a day apart from the clock
         taken = {self.time, self.date, self.planned, self.planned_end}
@@ -133,11 +157,13 @@ class Columns:
             self.id = self._shaped(_ID, exclude_at=taken | {self.text})
         self.milestone = self._pick(("milestone", "里程碑"))
         self.source = self._pick(("source", "来源"))
+        self.target = self._pick(("configuration item",))  # ServiceNow's CI: the service a change is on
         self.who_acked = self._shaped(_WHO_ACKED)
         self.status = [i for i, n in enumerate(self.names) if n in STATUS_NAMES or _STATUS.search(n)]
         self.later = [(i, self._later(n)) for i, n in enumerate(self.names)
                       if i not in taken and self._later(n)]
-        self.change = any(_CHANGE.search(n) for n in self.names)  # a change list: start and end are a window
+        # a change list: start and end are a window; a planned window is a change's (or a maintenance's)
+        self.change = any(_CHANGE.search(n) for n in self.names) or planned_window
 
     @staticmethod
     def _later(name: str) -> str | None:

@@ -8,6 +8,9 @@ A title such as `[Triggered on {service:invoice-api,env:prod}] [P1] invoice-api 
 (the alert name), its priority and its transition. Triggered, Re-Triggered and Warn fired; Recovered
 resolved; No Data is neither (the monitor lost its data; nobody was paged for the condition). A `service:`
 tag the name does not spell out is added (`5xx error rate - invoice-api`), so the row names its service.
+A multi-alert monitor alerts per group: the group its title names (`on {host:web-3}`), else the event's
+`monitor_groups` (v2 also `monitor.groups`), stays with the name (`HighErrorRate {service:checkout} [P2,
+triggered]`), so that two groups of one monitor are two alerts.
 A Datadog event that is no monitor's (a deploy, a user's note) is left to the plain reader."""
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ _BY_ALERT_TYPE = {"error": "triggered", "warning": "warn", "success": "recovered
 _BY_DESTINATION = {"alert": "triggered", "warn": "warn", "ok": "recovered", "no data": "no data"}
 _GROUP = re.compile(r"\s*\[(?P<inner>[^\[\]{}]{1,30}?(?: on \{[^{}]{0,400}\})?)\]\s*")
 _PRIORITY = re.compile(r"p[0-5]", re.I)
+_SCOPE = re.compile(r"\s*\[[^\[\]{}]{1,30}? on (?P<scope>\{[^{}]{1,400}\})\]")
 
 
 def _mapping(record: dict, name: str) -> dict:
@@ -56,6 +60,20 @@ def _tags(*holders: dict) -> list[str]:
 
 def _tag(tags: list[str], key: str) -> str:
     return next((t.split(":", 1)[1].strip() for t in tags if t.lower().startswith(key + ":")), "")
+
+
+def group(title: str, event: dict, monitor: dict) -> str:
+    """The group a multi-alert monitor's event is about, `{host:web-3}` or `{service:checkout,env:prod}`: the
+    one its title names (as Datadog shows it), else `monitor_groups` or `monitor.groups`; '' for a simple
+    monitor's."""
+    m = _SCOPE.match(title)
+    if m:
+        return m["scope"]
+    for listed in (event.get("monitor_groups"), monitor.get("groups")):
+        scopes = [g.strip() for g in listed if isinstance(g, str) and g.strip()] if isinstance(listed, list) else []
+        if scopes:
+            return "{" + ",".join(scopes) + "}"
+    return ""
 
 
 def _state(event: dict, inner: dict, title_state: str | None) -> str | None:
@@ -92,7 +110,8 @@ def monitor_event(record: dict) -> dict | None:
     tags = _tags(event, record)
     priority = title_priority or _tag(tags, "priority").upper() or _priority(monitor.get("priority"))
     service = _tag(tags, "service") or _text(event.get("service"))
-    text = f"{name} - {service}" if service and not names(name, service.lower()) else name
+    scoped = f"{name} {scope}" if (scope := group(title, event, monitor)) else name
+    text = f"{scoped} - {service}" if service and not names(scoped, service.lower()) else scoped
     labels = ", ".join(x for x in (priority, state) if x)
     ident = event.get("monitor_id") or monitor.get("id") or record.get("id")
     when = event.get("date_happened") if event.get("date_happened") is not None else event.get("timestamp")

@@ -11,10 +11,11 @@ import json
 import re
 from datetime import timedelta
 
-from postmortem_skill.helper.features.importers.core import Reader, label, with_labels
+from postmortem_skill.helper.features.importers.core import Reader, label, not_done, with_labels
 from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
-from postmortem_skill.helper.features.importers.tables import is_series_export, read_series
+from postmortem_skill.helper.features.importers.servicenow import add_change_request, is_change_request
+from postmortem_skill.helper.features.importers.tables import is_series_export, read_series, said
 from postmortem_skill.helper.model.timeutil import parse_timestamp
 
 TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
@@ -22,7 +23,7 @@ TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt",
 TEXT_KEYS = ("event", "message", "title", "summary", "text", "alert", "description", "name", "content")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
-             "value", "data", "records", "rows")
+             "value", "data", "records", "rows", "result", "changes", "deployments")
 _CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
                  ("closed_at", "closed"), ("monitoring_at", "monitoring"))
@@ -166,6 +167,15 @@ def _moments(record: dict):
     return moments
 
 
+_STATUS_KEYS = ("status", "state", "状态")
+
+
+def _never_ran(record: dict) -> str | None:
+    """The status word of a record whose status says it never ran (a change or deploy `cancelled`,
+    `rejected`, `已取消` …), else None."""
+    return next((word for key in _STATUS_KEYS if (word := not_done(label(record, key) or ""))), None)
+
+
 def _graph_noise(record: dict) -> bool:
     """A Teams system event (member added, channel renamed) or a channel's own description (`channel.json`
     beside the messages): no incident event."""
@@ -183,6 +193,8 @@ def add_record(reader: Reader, line: int, record) -> None:
     monitor = monitor_event(record)
     if monitor is not None:
         return add_monitor_event(reader, line, monitor)
+    if is_change_request(record):
+        return add_change_request(reader, line, record)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
         for reply in record["replies"]:
             add_record(reader, line, reply)
@@ -203,6 +215,11 @@ def add_record(reader: Reader, line: int, record) -> None:
     if moments[0][0] is None:
         return reader.problem(line, f"no time (expected one of {', '.join(TIME_KEYS[:8])}, …)")
     ours = "event" in record and "time" in record  # a timeline or facts row: its own source and id
+    skipped = _never_ran(record)
+    if skipped and isinstance(text, str):  # one row at its time, saying so first, as a change list's CSV does
+        rest = {k: v for k, v in record.items() if k not in _STATUS_KEYS}
+        return reader.add(line, moments[0][0], said(skipped, with_labels(text, rest)), record.get("milestone"),
+                          record.get("source") if ours else None, record.get("id") if ours else _ident(record))
     for when, status in moments:
         labelled = {**record, "status": status} if status else record
         row_text = with_labels(text, labelled)

@@ -141,10 +141,21 @@ def paged(event: Event) -> bool:
     return bool(_PAGER_TRIGGER.match(event.event)) or any(_PAGING.fullmatch(w) for w in words)
 
 
+_SCOPE = re.compile(r"\s+(\{[\w.@/-]{1,100}:[^{}]{0,400}\})(?=\s|$)")  # a monitor's group: `{host:web-3}`
+
+
+def alert_scope(text: str) -> str | None:
+    """The group of a multi-alert monitor's row (`HighErrorRate {service:checkout} [P2, triggered]` →
+    `{service:checkout}`), None for an alert that names none."""
+    m = _SCOPE.search(_LABEL.sub("", text))
+    return m[1] if m else None
+
+
 def alert_name(text: str) -> str:
     """`SettlementConsumerLagHigh: consumer lag … [page, firing]`, `… - settlement-consumer [high,
-    triggered]`, `[Triggered] invoice-mailer send rate is 0` → one name per alert, lower case."""
-    text = _LABEL.sub("", _LEADING_GROUPS.sub("", text)).strip()
+    triggered]`, `[Triggered] invoice-mailer send rate is 0` → one name per alert, lower case; a monitor's
+    group (`{host:web-3}`) is no part of it (`alert_scope`)."""
+    text = _SCOPE.sub("", _LABEL.sub("", _LEADING_GROUPS.sub("", text))).strip()
     first = text.split(None, 1)[0] if text else ""
     service_first = bool(services(first)) and first.islower() and " " in text  # `order-service 错误率超过 5%`
     if re.fullmatch(r"[A-Za-z][\w.-]{3,}", first) and (re.search(r"[a-z][A-Z]|[_.-]", first) or first.isupper()) \
@@ -291,19 +302,23 @@ def _operations(events, kinds, candidates, anchor, end, ours, known) -> list[int
 
 
 def _first_alerts(events, kinds, candidates, anchor, end, ours, paged) -> list[int]:
-    """The first firing of each alert name, in the incident window first. A pager's log line that names
-    no alert (`Triggered through the API`) within two minutes of an alert that fired is that alert's page.
-    An alert on another service than the incident's is left out unless it paged inside the window."""
-    names, ids, out, last_fired = set(), set(), [], None
+    """The first firing of each alert name (of each group of a multi-alert monitor: `{host:web-3}`), in the
+    incident window first. A row that names no group repeats any earlier one of its name or id (another
+    tool's copy). A pager's log line that names no alert (`Triggered through the API`) within two minutes
+    of an alert that fired is that alert's page. An alert on another service than the incident's is left
+    out unless it paged inside the window."""
+    seen: dict[tuple[str, str | None], set] = {}  # ('name', name) or ('id', id) → the groups seen
+    out, last_fired = [], None
     for n, event in enumerate(events):
         if kinds[n] != "alert" or alert_state(event) != "fired":
             continue
-        name = alert_name(event.event)
+        scope = alert_scope(event.event)
+        keys = [("name", alert_name(event.event))] + ([("id", event.id)] if event.id is not None else [])
         unnamed = bool(_PAGER_LOG.match(event.event))
         copy = unnamed and last_fired is not None and event.time - last_fired <= timedelta(minutes=2)
-        repeat = copy or name in names or (event.id is not None and event.id in ids)
-        names.add(name)
-        ids.add(event.id)
+        repeat = copy or any(k in seen and (scope is None or scope in seen[k]) for k in keys)
+        for k in keys:
+            seen.setdefault(k, set()).add(scope)
         last_fired = event.time
         other = relevance(event.event, ours) == 2 and not (anchor <= event.time <= end and paged(n))
         if not repeat and not other and n in candidates:

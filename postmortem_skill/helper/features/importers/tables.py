@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from postmortem_skill.helper.features.importers import recovery
 from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_load, is_resource
 from postmortem_skill.helper.features.importers.core import Reader, not_done, with_labels
+from postmortem_skill.helper.features.importers.services import names
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
 _RANGE = re.compile(r"\s*(?:–|—|~|～|至|\bto\b|\s-\s|(?<=\d)-(?=\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}))\s*")
@@ -54,7 +55,7 @@ def _change_window(start: str, cells: list[str], columns: Columns, planned: bool
     return start, cells[ends[0]].strip() or None
 
 
-def _add_window(reader, line, window, text, ident, source, zone, planned: bool, skipped: str | None) -> None:
+def add_window(reader, line, window, text, ident, source, zone, planned: bool, skipped: str | None) -> None:
     """A start and an end row; a change that never ran (`skipped`, its status word) one row at its start,
     saying so first: `cancelled: CHG-7 window start (planned): …`."""
     zh = bool(re.search(r"[\u4e00-\u9fff]", text))
@@ -64,10 +65,18 @@ def _add_window(reader, line, window, text, ident, source, zone, planned: bool, 
         named = (f"{ident} " if ident else "") + (f"窗口{which}" if zh else f"window {which}")
         named += ("（计划）" if zh else " (planned)") if planned else ""
         named = (f"{named}：{text}" if zh else f"{named}: {text}") if text else named
-        reader.add(line, when, _said(skipped, named), None, source, ident, zone)
+        reader.add(line, when, said(skipped, named), None, source, ident, zone)
 
 
-def _said(skipped: str | None, text: str) -> str:
+def on_target(text: str, target: str) -> str:
+    """A change's text with the configuration item it is on when the text does not name it: `Patch hosts -
+    checkout-db`."""
+    if not target or not text or names(text, target.lower()):
+        return text
+    return f"{text} - {target}"
+
+
+def said(skipped: str | None, text: str) -> str:
     if not skipped:
         return text
     return f"{skipped}：{text}" if re.match(r"[\u4e00-\u9fff]", skipped) else f"{skipped}: {text}"
@@ -86,19 +95,21 @@ def add_row(reader: Reader, line: int, cells: list[str], columns: Columns) -> No
     planned = not time_text and columns.planned is not None and bool(cells[columns.planned].strip())
     if planned:  # a change that has no actual start (cancelled, not yet done): its planned window
         time_text = _dated(cells[columns.planned].strip(), cells, columns, reader)
+    planned = planned or columns.only_planned
     labels = {f"c{i}": cells[i] for i in columns.status}
     text = cells[columns.text].strip() if columns.text is not None else ""
     ident = cells[columns.id].strip() if columns.id is not None else None
     milestone = cells[columns.milestone] if columns.milestone is not None else None
     source = cells[columns.source].strip() if columns.source is not None else None
+    text = on_target(text, cells[columns.target].strip() if columns.target is not None else "")
     zone = columns.zone  # else the reader's, and counted as naive when the time names no zone
     skipped = _never_ran(cells, columns)
     window = _window(time_text) or _change_window(time_text, cells, columns, planned)
     if window:
-        return _add_window(reader, line, window, text, ident, source, zone, planned, skipped)
+        return add_window(reader, line, window, text, ident, source, zone, planned, skipped)
     if skipped:
         labels = {k: v for k, v in labels.items() if not columns.is_status(int(k[1:]))}
-        return reader.add(line, time_text, _said(skipped, with_labels(text or "change", labels, tuple(labels))),
+        return reader.add(line, time_text, said(skipped, with_labels(text or "change", labels, tuple(labels))),
                           milestone, source, ident, zone)
     if not text:
         text = ", ".join(f"{columns.shown[i]}={c.strip()}" for i, c in enumerate(cells)
