@@ -19,10 +19,14 @@ from postmortem_skill.helper.model.lazypattern import lazy
 
 UTC = timezone.utc
 
+# Go's default time format names the zone after the offset (`2026-11-24 21:41:37 +0000 UTC`, `-0800 PST`):
+# the offset decides; a zone's abbreviation right after it is part of the timestamp, not of the text.
+_NAMED_AFTER_OFFSET = (r"(?:(?:(?<=[+-]\d{4})|(?<=[+-]\d\d:\d\d))\s(?:UTC|GMT|[ECMPA][SD]T|[CEW]ES?T|BST|IST|JST|KST|"
+                       r"HKT|SGT|AES?T|AEDT|NZ[SD]T|MSK)(?![\w]))?")
 _OFFSET = r"(?P<zone>[Zz]|\s?UTC|\s?GMT|[+-]\d{2}(?::?\d{2})?|\s[+-]\d{2}:?\d{2}(?!\d))?"
 _ISO = lazy(
     r"(?P<y>\d{4})[-/](?P<mo>\d{2})[-/](?P<d>\d{2})[Tt ](?P<h>\d{2}):(?P<mi>\d{2})"
-    r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?" + _OFFSET
+    r"(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?" + _OFFSET + _NAMED_AFTER_OFFSET
 )
 _FIXED_ZONE = re.compile(r"^(?:UTC|GMT)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
 
@@ -36,6 +40,7 @@ ZONE_WORDS = {
     "CDT": "-05:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
     "MST": "-07:00", "MDT": "-06:00", "AEST": "+10:00", "AEDT": "+11:00",
     "Eastern": "America/New_York", "Pacific": "America/Los_Angeles", "Central": "America/Chicago",
+    "PT": "America/Los_Angeles", "ET": "America/New_York", "MT": "America/Denver",
     "北京时间": "+08:00", "东八区": "+08:00",
 }
 _ZONE_WORDS_UPPER = {word.upper(): value for word, value in ZONE_WORDS.items()}

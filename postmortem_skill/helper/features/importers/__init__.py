@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
+from postmortem_skill.helper.features.importers.aligned import read_aligned
 from postmortem_skill.helper.features.importers.core import (
     NO_DAY,
     Event,
@@ -84,7 +85,7 @@ def read(text: str, reader: Reader) -> tuple[list[Event], list[Problem]]:
         read_json(text, reader)
     elif header:
         read_csv(text, header[0], header[1], reader)
-    elif not read_markdown(text, reader):
+    elif not read_aligned(text, reader) and not read_markdown(text, reader):
         read_lines(text, reader)
     return reader.sorted_events(), reader.problems
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from postmortem_skill.helper.features.importers.core import Event
 from postmortem_skill.helper.features.importers.detect import BOT
 from postmortem_skill.helper.features.importers.pick import event_text, speaker_of
+from postmortem_skill.helper.model.timeutil import ZONE_WORDS, load_zone
 
 _DECLARES = {
     "mitigated": re.compile(r"\bmitigated\b|\bmitigation (?:is )?(?:in place|complete|confirmed|done|effective)\b|"
@@ -31,27 +32,56 @@ _DECLARES = {
                            r"(?:恢复|解决|关闭|结束|解除)|"
                            r"宣布(?:恢复|结束)", re.I),
 }
+# Said before the declaration's words, these make it a question, a negation, a plan or a condition ("not
+# mitigated yet", "once it is resolved", "we will close the incident"); after them only a question or a "not
+# yet" does ("INC-11 resolved as of 11:52, when the rollout completed" declares).
 _NOT_A_DECLARATION = re.compile(r"\?|？|\b(?:not|n't|yet|once|until|when|if|before|after|whether|will|should|"
                                 r"can|could|would|might|almost|nearly|partially)\b|未|没|尚|还没|是否|如果|一旦|之后|待",
                                 re.I)
+_NOT_AFTER = re.compile(r"\?|？|\b(?:not|n't) yet\b|\byet\b|还没|尚未", re.I)
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?")
-_CLOCK = re.compile(r"(?<![\d:.])(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?![\d:])(?:\s*(?P<zone>UTC|GMT|Z\b|"
-                    r"UTC\s*\+\s*0?8(?::?00)?|\+08:?00|Beijing time|北京时间|CST))?", re.I)
+_NAMED_ZONES = sorted((w for w in ZONE_WORDS if w.isascii() and w.isupper() and w != "Z"), key=len, reverse=True)
+_CLOCK = re.compile(r"(?<![\d:.])(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?![\d:])"
+                    r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?(?!\w))?(?:\s*(?P<zone>Z\b|"
+                    r"UTC\s*\+\s*0?8(?::?00)?|\+08:?00|Beijing time|北京时间|CST\b|"
+                    + "|".join(rf"{w}\b" for w in _NAMED_ZONES) + "))?", re.I)
 _EIGHT = timezone(timedelta(hours=8))
 STATED_BEFORE = timedelta(minutes=15)
+STATED_AS_OF = timedelta(hours=3)  # "Resolved as of 11:52 PT", posted 12:31: the clock is the declaration's own
+_RIGHT_AFTER = re.compile(r"\s*(?:(?:as of|at|since|from|effective|于|在|自)\s*)?$", re.I)
 
 
-def stated_time(sentence: str, posted: datetime, zone: tzinfo) -> datetime | None:
-    """The clock time a declaration states for itself, as UTC, when it lies on the message's day within
-    STATED_BEFORE before it (a later or much earlier clock is about something else); else None."""
+def _zone_named(name: str, chat_zone: tzinfo) -> tzinfo:
+    """The zone a sentence names after its clock (UTC, PT, CEST, 北京时间, CST read as China's), else the chat's."""
+    if not name:
+        return chat_zone
+    if name.upper() in ("CST", "BEIJING TIME", "北京时间") or "8" in name:
+        return _EIGHT
+    return load_zone(name.upper(), words=True)
+
+
+def stated_time(sentence: str, posted: datetime, zone: tzinfo, declared: tuple[int, int] | None = None
+                ) -> datetime | None:
+    """The clock time a declaration states for itself, as UTC, when it lies within STATED_BEFORE before the
+    message (STATED_AS_OF when the clock follows the declaration's words: "mitigated as of 4:39 PT"); a
+    12-hour clock without am/pm is the half that fits. A later or much earlier clock is about something
+    else: None."""
     m = _CLOCK.search(sentence)
     if not m:
         return None
-    named = (m["zone"] or "").upper()
-    here = timezone.utc if named in ("UTC", "GMT", "Z") else _EIGHT if named else zone
+    here = _zone_named((m["zone"] or "").strip(), zone)
     local = posted.astimezone(here)
-    when = local.replace(hour=int(m["h"]), minute=int(m["m"]), second=0, microsecond=0)
-    return when.astimezone(timezone.utc) if timedelta(0) <= local - when <= STATED_BEFORE else None
+    hour, half = int(m["h"]), (m["half"] or "").lower()
+    hours = [hour % 12 + (12 if half == "p" else 0)] if half and hour <= 12 else (
+        [hour, hour + 12] if 1 <= hour < 12 else [hour])
+    adjacent = declared is not None and (declared[0] <= m.start() < declared[1] or (
+        m.start() >= declared[1] and _RIGHT_AFTER.fullmatch(sentence[declared[1]:m.start()])))
+    window = STATED_AS_OF if adjacent else STATED_BEFORE
+    for h in hours:
+        when = local.replace(hour=h, minute=int(m["m"]), second=0, microsecond=0)
+        if timedelta(0) <= local - when <= window:
+            return when.astimezone(timezone.utc)
+    return None
 
 
 WRITERS_LAG = timedelta(hours=3)
@@ -89,6 +119,11 @@ def writers_offset(events: Sequence[Event], kinds: Sequence[str]) -> timezone | 
     return timezone(timedelta(hours=best)) if best and count >= 3 and count >= utc + 2 else None
 
 
+def _names_zone(sentence: str) -> bool:
+    m = _CLOCK.search(sentence)
+    return bool(m and m["zone"])
+
+
 def declared(events: Sequence[Event], kinds: Sequence[str],
              zone_of: Callable[[str | None], tzinfo] | None = None) -> dict[str, tuple[int, str, datetime | None]]:
     """{milestone: (row index, what it rests on, the time it states or None)} for the first declaration of
@@ -101,11 +136,13 @@ def declared(events: Sequence[Event], kinds: Sequence[str],
             continue
         for sentence in _SENTENCE.findall(event_text(event)):
             for name, pattern in _DECLARES.items():
-                if name not in found and pattern.search(sentence) and not _NOT_A_DECLARATION.search(sentence):
+                m = pattern.search(sentence) if name not in found else None
+                if m and not _NOT_A_DECLARATION.search(sentence, 0, m.start()) and \
+                        not _NOT_A_DECLARATION.search(m[0]) and not _NOT_AFTER.search(sentence, m.end()):
                     zone = zone_of(event.source) if zone_of else timezone.utc
-                    when = stated_time(sentence, event.time, zone)
-                    local = when is None and writers is not None
-                    when = stated_time(sentence, event.time, writers) if local else when
+                    when = stated_time(sentence, event.time, zone, m.span())
+                    local = when is None and writers is not None and not _names_zone(sentence)
+                    when = stated_time(sentence, event.time, writers, m.span()) if local else when
                     why = f"declared in the incident chat by {who}: “{sentence.strip()[:60]}”"
                     if when is not None and when < event.time:
                         said = f", read as UTC{_hours(writers)} like the chat's other clock times" if local else ""

@@ -20,7 +20,8 @@ from postmortem_skill.helper.model.timeutil import parse_timestamp
 
 TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
              "@timestamp", "date_happened", "create_time", "datetime", "date", "occurred_at", "startsAt")
-TEXT_KEYS = ("event", "message", "title", "summary", "text", "alert", "description", "name", "content")
+TEXT_KEYS = ("event", "message", "msg", "title", "summary", "text", "alert", "description", "name", "content",
+             "log")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
              "value", "data", "records", "rows", "result", "changes", "deployments")
@@ -125,10 +126,57 @@ def _ident(record: dict):
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
+_ERROR_KEYS = ("error", "err", "error.message", "exception")
+
+
+_PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+
+
+def is_log_line(record: dict) -> bool:
+    """A structured log line (zap, slog, logrus, pino, bunyan: `msg`; ECS: `log.level`; a `logger` or
+    `caller` beside a message), not an alert or a chat message."""
+    return isinstance(record.get("msg"), str) or "log.level" in record or (
+        isinstance(record.get("message"), str) and any(k in record for k in ("logger", "logger_name", "caller")))
+
+
+def _log_text(record: dict):
+    """A log line as a text log shows it: its level first, its message, and the error it carries when the
+    message does not say it (`WARN accounting API rejected batch: accounting API 413: …`)."""
+    text = _first_text(record, ("msg", "message"))
+    error = _first_text(record, _ERROR_KEYS) or _first_text(_mapping(record, "error"), ("message",))
+    if text and error and error not in text:
+        text = f"{text}: {error}"
+    level = record.get("level", record.get("log.level", record.get("lvl")))
+    level = _PINO_LEVELS.get(level) if isinstance(level, int) else level
+    return f"{level.strip().upper()} {text}" if text and isinstance(level, str) and level.strip() else text
+
+
+def _slack_attachment_text(record: dict):
+    """A Slack bot message whose words are in its attachments (PagerDuty, Argo CD, Grafana): the first
+    attachment's `fallback` (Slack's plain summary of it), else its title and the first line of its text,
+    links shown by their label."""
+    for attachment in record.get("attachments") or ():
+        if not isinstance(attachment, dict):
+            continue
+        body = _first_text(attachment, ("text", "pretext"))
+        text = _first_text(attachment, ("fallback",)) or " ".join(
+            p for p in (_first_text(attachment, ("title",)), body.splitlines()[0] if body else None) if p)
+        text = _EMOJI.sub("", _SLACK_LINK.sub(lambda m: m[2] or m[1], text)).strip()
+        if text:
+            return text
+    return None
+
+
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,500})(?:\|([^>]{1,200}))?>")
+_EMOJI = re.compile(r"^(?::[a-z0-9_+-]{1,40}:\s*)+")
+
+
 def _text(record: dict, people: dict | None = None):
     if isinstance(record.get("commit"), str) and isinstance(record.get("subject"), str):
         return f"commit {record['commit'][:7]} {record['subject'].strip()}"  # `postmortem evidence --format json`
-    text = _first_text(record, TEXT_KEYS) or _body_text(record) or _alert_text(record)
+    text = (_first_text(record, ("event",)) or (_log_text(record) if is_log_line(record) else None)
+            or _first_text(record, TEXT_KEYS)
+            or _body_text(record) or _alert_text(record) or _slack_attachment_text(record))
     text = _mentions(text, people or {}) if isinstance(text, str) else text
     who = _speaker(record, people)
     return f"{who}: {text}" if text and who and not text.startswith(who) else text
@@ -183,6 +231,12 @@ def _graph_noise(record: dict) -> bool:
         "membershipType" in record and "body" not in record)
 
 
+def _reply_pointer(reply) -> bool:
+    """A Slack export's `replies` entry, `{"user", "ts"}`: it points at a reply, which is a message of its
+    own in the day's file; not a message to read twice."""
+    return isinstance(reply, dict) and set(reply) <= {"user", "ts"}
+
+
 def add_record(reader: Reader, line: int, record) -> None:
     if not isinstance(record, dict):
         return reader.problem(line, f"not an object but {json_type(record)}: skipped")
@@ -197,7 +251,8 @@ def add_record(reader: Reader, line: int, record) -> None:
         return add_change_request(reader, line, record)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
         for reply in record["replies"]:
-            add_record(reader, line, reply)
+            if not _reply_pointer(reply):
+                add_record(reader, line, reply)
         record = {k: v for k, v in record.items() if k != "replies"}
     record = {**_mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
     updates = record.get("incident_updates")
@@ -220,6 +275,8 @@ def add_record(reader: Reader, line: int, record) -> None:
         rest = {k: v for k, v in record.items() if k not in _STATUS_KEYS}
         return reader.add(line, moments[0][0], said(skipped, with_labels(text, rest)), record.get("milestone"),
                           record.get("source") if ours else None, record.get("id") if ours else _ident(record))
+    if is_log_line(record):  # its level leads the text, as in a text log; a log line is no alert
+        record = {k: v for k, v in record.items() if k not in ("level", "log.level", "lvl", "severity")}
     for when, status in moments:
         labelled = {**record, "status": status} if status else record
         row_text = with_labels(text, labelled)
