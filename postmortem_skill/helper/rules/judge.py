@@ -134,15 +134,19 @@ def _en_structure(reading, text: str) -> list[str]:
     return feats
 
 
+# A number in digits reads as a number word: 「响了17分钟后才开」 is 「响了几分钟后才开」. Digits split a Chinese run
+# into pieces whose edges look like a timeline row's ("^分钟", "了$"), which pulled blame in prose with
+# numbers towards a plain account (issue #11, sessions 8-9).
+_ZH_DIGITS = lazy(r"\d[\d,.:：%]*")
+
+
 def _zh_features(text: str, kind) -> list[str]:
     feats = []
-    text = mark_names_zh(text)
+    text = mark_names_zh(_ZH_DIGITS.sub("几", text))
     for m in _ZH_TOKEN.finditer(text):
         piece = m.group()
         if piece[0] == "@":
             feats.append("w:<name>")
-        elif piece[0].isdigit():
-            feats.append("w:<num>")
         elif piece[0].isascii():
             what = kind(piece)
             feats.append("w:" + ("<name>" if what == "name" else piece.lower()))
