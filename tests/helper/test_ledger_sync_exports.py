@@ -31,10 +31,10 @@ def test_the_ledger_sync_folder_gives_the_declared_milestones(ledger):
     for skipped in ("ledger-sync.jsonl: skipped", "app-history.txt: skipped", "no event text"):
         assert skipped not in err
     got = milestones(metrics_of(draft, capsys))
-    # detected is the page: the warning before it went to a channel, and the note says so
-    assert got == ("2026-11-24T23:17:00Z", "2026-11-24T23:37:04Z", "2026-11-24T23:50:41Z", "2026-11-25T00:39:00Z",
+    # detected is the warning before the page: it went to a channel only, and Jonas says later he saw it
+    assert got == ("2026-11-24T23:17:00Z", "2026-11-24T23:27:04Z", "2026-11-24T23:50:41Z", "2026-11-25T00:39:00Z",
                    "2026-11-25T19:52:00Z")
-    assert "LedgerSyncLagHigh at 23:27 UTC" in err and "UTC+4" not in err
+    assert "counted because jonas says at 23:55 UTC it was seen" in err and "UTC+4" not in err
     text = draft.read_text(encoding="utf-8")
     assert "deployed revision v1.14.0 (04de8b4)" in text  # the trigger's deploy, at its deploy time
 
@@ -68,7 +68,8 @@ def test_a_log_line_at_error_level_is_no_alert():
 SLACK_DAY = [
     {"type": "message", "user": "U1", "text": "rolling back", "ts": "1795564840.118420",
      "thread_ts": "1795564840.118420", "reply_count": 1, "replies": [{"user": "U2", "ts": "1795564870.662013"}]},
-    {"type": "message", "user": "U2", "text": "ack", "ts": "1795564870.662013", "thread_ts": "1795564840.118420"},
+    {"type": "message", "user": "U2", "text": "413 -&gt; retry &amp; see <https://wiki.example/rb|the runbook>",
+     "ts": "1795564870.662013", "thread_ts": "1795564840.118420"},
     {"type": "message", "subtype": "bot_message", "username": "Argo CD", "text": "", "ts": "1795565000.000100",
      "attachments": [{"fallback": "Application ledger-sync has been successfully synced.",
                       "text": ":white_check_mark: Application ledger-sync has been successfully synced.\nDetails: x"}]},
@@ -81,7 +82,8 @@ def test_slack_bot_posts_are_read_from_their_attachments_and_reply_pointers_are_
     events, problems = parse(json.dumps(SLACK_DAY), people={"U1": "priya", "U2": "marco"})
     assert not problems
     assert [e.event for e in events] == [
-        "priya: rolling back", "marco: ack", "Argo CD: Application ledger-sync has been successfully synced.",
+        "priya: rolling back", "marco: 413 -> retry & see the runbook",
+        "Argo CD: Application ledger-sync has been successfully synced.",
         "PagerDuty: Resolved #4127 LagCritical"]
 
 
@@ -160,3 +162,23 @@ def test_a_condition_after_the_declaration_does_not_undo_it():
 @given(st.lists(st.text(alphabet=st.sampled_from("ABCDEF IDTME_-0123456789:\n"), max_size=60), max_size=6))
 def test_any_upper_case_text_parses_without_error(lines):
     parse("\n".join(lines))
+
+
+def _detected(later: str) -> str:
+    from postmortem_skill.helper.features.importers.core import Event
+    from postmortem_skill.helper.features.importers.detect import detection
+    t = datetime(2026, 11, 24, 23, 27, 4, tzinfo=UTC)
+    rows = [Event(t, "LagHigh: lag above 5 min [warning, firing]", None, "am.jsonl:1", None),
+            Event(t + timedelta(minutes=10), "LagCritical: lag above 15 min [critical, firing]", None, "am.jsonl:2"),
+            Event(t + timedelta(minutes=28), f"jonas: {later}", None, "chat.json:4", None)]
+    found = detection(rows, ["alert", "alert", "chat"], 0)
+    return rows[found[0]].event.split(":")[0]
+
+
+@pytest.mark.parametrize("later, detected", [
+    ("fwiw the LagHigh warning hit #alerts at 3:27. I saw it and figured it was the daily catch-up.", "LagHigh"),
+    ("Nobody saw the LagHigh warning, it goes to a muted channel.", "LagCritical"),
+    ("I saw the page at 3:37 and escalated.", "LagCritical"),  # the page, not the warning
+])
+def test_a_warning_someone_says_they_saw_is_detection(later, detected):
+    assert _detected(later) == detected

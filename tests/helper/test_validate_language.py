@@ -104,7 +104,9 @@ def test_chinese_generalises():
 
 
 @pytest.mark.parametrize("sentence", ["The alert failed to fire because the rule was disabled.",
-                                      "Failed to create database pools", "What could have gone better?"])
+                                      "Failed to create database pools", "What could have gone better?",
+                                      "The lag used 40% of the SLO's error budget for the month.",
+                                      "The gateway's error rate stayed under 0.1% throughout."])
 def test_system_subjects_and_headings_are_fine(sentence):
     assert _language_rules(sentence) == []
 

@@ -309,6 +309,7 @@ def _commits(events) -> list:
 
 
 INDEX_FROM = 20  # rows: a longer timeline is listed by number on stderr, for --rows and --mark
+ROW_TEXT = 110  # characters of a row in that list: enough to choose a row without reading the JSON (trial INC-11)
 
 
 def _say_rows(records: list, record, kept: set[int]) -> None:
@@ -318,7 +319,7 @@ def _say_rows(records: list, record, kept: set[int]) -> None:
           "--rows 1-4,9 keeps exactly those, --rows all keeps every row):", file=sys.stderr)
     for number, row in enumerate(records, 1):
         text = " ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else ""
-        text = text if len(text) <= 60 else text[:59] + "…"
+        text = text if len(text) <= ROW_TEXT else text[:ROW_TEXT - 1] + "…"
         when = str(row.get("time", "") if isinstance(row, dict) else "")[5:19].replace("T", " ")  # 11-18 14:56:00
         star = "*" if number in kept else " "
         print(f"  {star}{number:>3}  {when:<14}  {text}", file=sys.stderr)

@@ -7,7 +7,8 @@ Detection is the first signal that reached a human (prompts/guides/metrics.md):
   an alert     one whose export does not say whether it paged: its time, and the reason says so
   a report     a person (not a bot) in chat reporting the problem: a symptom, customers, a dashboard
   a warning    one that only went to a channel (warning, info, P4 …) counts only when a person answered
-               it (named it or acknowledged) before the first page, and then at its own time
+               it (named it or acknowledged) before the first page, or says later that it was seen (names
+               it: "saw the LagHigh warning"), and then at its own time
 
 A warning nobody is shown to have seen is named in the reason: it is a detection finding of its own.
 """
@@ -102,6 +103,9 @@ def detection(events: Sequence[Event], kinds: Sequence[str], start: int) -> tupl
             if _REPORT.search(event_text(event)):
                 return n, "a person reporting the problem in chat before any page" + _unseen(events, quiet)
         elif kind == "page":
+            said = _seen_later(events, kinds, quiet, n)
+            if said is not None:
+                return said
             return n, f"the page ({_short(event)})" + _unseen(events, quiet)
         elif kind == "alert":
             return n, (f"the first alert that fired ({_short(event)}); its export does not say whether it "
@@ -109,6 +113,33 @@ def detection(events: Sequence[Event], kinds: Sequence[str], start: int) -> tupl
     if quiet:
         return quiet[0], ("a warning that went to a channel only; no page or report follows it: check "
                           "whether anyone saw it")
+    return None
+
+
+_SAW = re.compile(r"\b(?:saw|seen|noticed|spotted)\b|看到|注意到", re.I)
+_NOT_SEEN = re.compile(r"\b(?:no ?one|nobody|didn'?t|did not|never|not|wasn'?t)\b(?:\s+\w+)?\s+(?:saw|seen|noticed|"
+                       r"spotted)\b|没(?:有)?人?(?:看到|注意到)", re.I)
+SAID_WITHIN = timedelta(days=2)
+
+
+def _seen_later(events, kinds, quiet: list[int], page: int) -> tuple[int, str] | None:
+    """A warning before the page that a person says, later in the chat, they saw ("the LagHigh warning hit
+    #alerts at 3:27. I saw it and figured it was the daily catch-up"): detection is the warning, and the
+    reason says who said so."""
+    for n in range(page + 1, len(events)):
+        event = events[n]
+        if event.time - events[page].time > SAID_WITHIN:
+            break
+        text = event_text(event)
+        if signal(event, kinds[n]) != "person" or not _SAW.search(text) or _NOT_SEEN.search(text):
+            continue
+        said = re.sub(r"[\W_]+", "", text.lower())
+        for w in quiet:
+            name = re.sub(r"[\W_]+", "", alert_name(events[w].event))
+            if name and name in said:
+                return w, (f"a warning that went to a channel only, counted because {speaker_of(event.event)} "
+                           f"says at {_clock(event)} it was seen ({text.strip()[:60]}); the page "
+                           f"({_short(events[page])}) came at {_clock(events[page])}")
     return None
 
 

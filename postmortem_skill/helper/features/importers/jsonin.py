@@ -178,6 +178,8 @@ def _text(record: dict, people: dict | None = None):
             or _first_text(record, TEXT_KEYS)
             or _body_text(record) or _alert_text(record) or _slack_attachment_text(record))
     text = _mentions(text, people or {}) if isinstance(text, str) else text
+    if isinstance(text, str) and record.get("type") == "message":  # Slack's own markup: links and &gt; &lt; &amp;
+        text = html.unescape(_SLACK_LINK.sub(lambda m: m[2] or m[1], text))
     who = _speaker(record, people)
     return f"{who}: {text}" if text and who and not text.startswith(who) else text
 
