@@ -115,12 +115,17 @@ def test_a_record_chooses_the_same_rows_and_mark_moves_a_milestone_onto_a_kept_r
     assert len(drafted(Path(out.strip()))) <= LIMIT
 
 
-def test_explicit_rows_are_kept_as_given(long_folder, capsys):
+def test_explicit_rows_are_kept_as_given_with_the_milestone_rows(long_folder, capsys):
     draft, err = make(capsys, "--rows", "1-3,8")
     rows = drafted(draft)
     assert rows[:3] == ["Deploy web-frontend 8.0.9 [succeeded]", "Deploy search-api 3.4.0 [succeeded]",
                         "Deploy recommendations 1.22.0 [succeeded]"]
-    assert len(rows) == 4 and rows[3] == "error_pct=4.00, p99_ms=1400"  # row 8: the impact start, as asked
+    assert rows[3] == "error_pct=4.00, p99_ms=1400"  # row 8: the impact start, as asked
+    # the other rows are the guessed milestones: a list that leaves them out does not turn them into TODOs
+    timeline = parse_document(draft.read_text(encoding="utf-8")).timeline.rows
+    others = [r for r in timeline if not any(r.event.endswith(asked) for asked in rows[:4])]
+    assert others and all(r.milestone for r in others)
+    assert not [r for r in timeline if "[TODO" in r.event]
     assert "--rows all\n" not in err and "rows of docs/postmortems/INC-0031-EXAMPLE.timeline.json" in err
 
 

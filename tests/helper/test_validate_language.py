@@ -251,3 +251,13 @@ def test_a_bare_nt_after_a_subject_is_read_without_a_crash():
     from postmortem_skill.helper.engine.check import check_text
 
     check_text("## What Happened\n\nDana n'T was here and the engineer did it again today.\n")
+
+
+@pytest.mark.parametrize("sentence, rules", [
+    ("The analyst in Billing Operations did not run the migration.", ["PM301"]),  # the noun the phrase hangs on
+    ("The contractor from Northwind did not follow the change procedure.", ["PM301"]),
+    ("The job in the Billing cluster failed to write its snapshot.", []),  # a thing, whatever the phrase says
+    ("The analyst in Billing Operations opened a ticket at 09:12.", []),
+])
+def test_the_subject_is_the_noun_a_prepositional_phrase_hangs_on(sentence, rules):
+    assert _language_rules(sentence) == rules

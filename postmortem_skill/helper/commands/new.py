@@ -75,9 +75,10 @@ its line. Options given on the command line win over the facts.
 
 choosing rows (no retyping): a timeline of more than 20 rows is listed on stderr by number (the order of
 the timeline JSON, where row N is on line N+1), `*` on the rows in the draft. --rows +12,15 adds rows to
-that choice, --rows 1-3,7,12-15 keeps exactly those, --rows all keeps every row (a facts file's events
-are always all kept). --mark impact_start=4,detected=7,… marks milestones on rows by the same numbers (a
-marked row is always kept; a milestone --mark names moves off any other row, a guess included).
+that choice, --rows 1-3,7,12-15 keeps those and the milestone rows, --rows all keeps every row (a facts
+file's events are always all kept). --mark impact_start=4,detected=7,… marks milestones on rows by the
+same numbers (a row with a milestone, marked or guessed, is always kept; a milestone --mark names moves
+off any other row, a guess included).
 
 an existing draft is never overwritten: --force replaces ID.md (and ID.timeline.json) on purpose, e.g.
 to rebuild it with another --tz before any writing went into it.
@@ -229,7 +230,9 @@ def _choose(data, args, choose: bool) -> tuple[object, pick.Pick | None]:
     if rows.lower() == "all":
         keep = set(range(1, len(events) + 1))
     elif rows and not rows.startswith("+"):
-        keep = set(_numbers(rows, len(events))) | set(marks)
+        # a row that carries a milestone (marked now, or in the record) stays: leaving it out would leave a TODO
+        keep = set(_numbers(rows, len(events))) | {n for n, e in enumerate(marked, 1)
+                                                   if isinstance(e, dict) and e.get("milestone")}
     else:
         keep = set(range(1, len(events) + 1))
         as_events = _as_events(marked) if choose or rows else None

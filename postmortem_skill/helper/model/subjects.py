@@ -22,6 +22,8 @@ _FILLER = frozenset(
 
 
 _SUBJECT_SPAN = 4
+_PHRASE_SPAN = 4  # words of a prepositional phrase's noun ("in | the Billing Operations | did not act")
+_PREPOSITIONS = frozenset("in at from of on inside within across".split())
 _WHO_BEFORE = re.compile(r"\bwho\s*$", re.I)
 # a token ending in ['’]s? (a possessive) without a regex per token
 _APOSTROPHES = ("'", "’")
@@ -94,13 +96,27 @@ class Vocabulary:
             order = [t for i, t in enumerate(tokens[:_SUBJECT_SPAN]) if not owner[i] and not owner[i + 1]]
         else:
             order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
-        for token in order:
+        for at, token in enumerate(order):
             if not first and token[-2:] in _POSSESSIVES:
                 continue  # "Dana's runbook failed": what Dana owns is the subject, not Dana
             kind = self.kind(token, people, systems)
             if kind:
-                return kind
+                head = None if first else self._head_before_phrase(order[at + 1:], kind, people, systems)
+                return head or kind
         return "unknown"
+
+    def _head_before_phrase(self, before: list[str], kind: str, people, systems) -> str | None:
+        """When the word found stands in a prepositional phrase ("the analyst in Billing Operations did not
+        act"), the kind of the noun the phrase hangs on (the analyst); None when it does not. `before` are
+        the clause's words before the one found, nearest first."""
+        for at, token in enumerate(before[:_PHRASE_SPAN]):
+            if token.lower() in _PREPOSITIONS:
+                return next((k for t in before[at + 1:at + 1 + _SUBJECT_SPAN]
+                             if t[-2:] not in _POSSESSIVES and (k := self.kind(t, people, systems))), None)
+            other = self.kind(token, people, systems)
+            if other and other != kind:
+                return None  # another noun first: the word found is not inside a phrase
+        return None
 
     def object(self, text: str, start: int, people=(), systems=()) -> str:
         """The kind of the noun phrase that starts at `start` ("caused by | the new engineer"). A possessive
