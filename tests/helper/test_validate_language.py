@@ -261,3 +261,16 @@ def test_a_bare_nt_after_a_subject_is_read_without_a_crash():
 ])
 def test_the_subject_is_the_noun_a_prepositional_phrase_hangs_on(sentence, rules):
     assert _language_rules(sentence) == rules
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Great, another schema change on a Friday, what could possibly go wrong.", True),  # irony
+    ("The review listed what could go wrong during the migration.", False),
+    ("The EU team pre-approved their quota like grown-ups.", True),  # praise that shames the others
+    ("Kim chose to ignore the disk alert twice.", True),
+    ("The scheduler chose to skip the job because the lock was held.", False),  # a system's choice
+    ("I want the names of the engineers who approved this.", True),
+    ("We need the names of the services that call the endpoint.", False),
+])
+def test_irony_shaming_and_demands_for_names(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

@@ -312,7 +312,7 @@ def _commits(events) -> list:
 
 
 INDEX_FROM = 20  # rows: a longer timeline is listed by number on stderr, for --rows and --mark
-ROW_TEXT = 110  # characters of a row in that list: enough to choose a row without reading the JSON (trial INC-11)
+ROW_TEXT = 300  # characters of a row in that list: a chat message whole, to choose rows without reading the JSON
 
 
 def _say_rows(records: list, record, kept: set[int]) -> None:
