@@ -370,8 +370,11 @@ def _kind_as_first_written(people, systems):
         low = bare.lower()
         if bare in systems:
             return "system"
-        if bare in people or (bare[:1].isupper() and low in vocab.given_names):
+        if bare in people or (bare[:1].isupper() and low in vocab.given_names) or \
+                (low in lexicon.english().honorifics and bare.istitle()):  # "Dr. Lindqvist"
             return "name"
+        if bare in lexicon.english().role_acronyms:  # "someone in IT": a department, not the pronoun
+            return "role"
         if vocab.role.fullmatch(low) and low not in lexicon._NOT_ROLES_HERE:
             return "role"
         if low in vocab.systems or vocab.system_name.fullmatch(low):

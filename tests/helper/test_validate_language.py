@@ -274,3 +274,9 @@ def test_the_subject_is_the_noun_a_prepositional_phrase_hangs_on(sentence, rules
 ])
 def test_irony_shaming_and_demands_for_names(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+def test_a_java_annotation_is_no_handle():
+    text = "## Summary\n\nThe @RefreshScope bean failed to rebuild the cache, and @dana rolled back the config.\n"
+    found = [(f.rule, f.message) for f in check_text(text) if f.rule.startswith("PM3")]
+    assert found == [("PM308", "names a person: '@dana'")]

@@ -312,7 +312,9 @@ def _commits(events) -> list:
 
 
 INDEX_FROM = 20  # rows: a longer timeline is listed by number on stderr, for --rows and --mark
-ROW_TEXT = 300  # characters of a row in that list: a chat message whole, to choose rows without reading the JSON
+# Characters of a row in that list: a chat message whole where the list is short, less where it is long, so
+# that the list stays within what an assistant's shell shows (Claude Code cuts a command's output at 30,000).
+ROW_TEXT, LIST_BUDGET = (60, 300), 16_000
 
 
 def _say_rows(records: list, record, kept: set[int]) -> None:
@@ -320,9 +322,10 @@ def _say_rows(records: list, record, kept: set[int]) -> None:
     need no counting in the JSON."""
     print(f"rows of {record} (* = in the draft; with `--from {record} --force`: --rows +12,15 adds rows, "
           "--rows 1-4,9 keeps exactly those, --rows all keeps every row):", file=sys.stderr)
+    width = max(ROW_TEXT[0], min(ROW_TEXT[1], LIST_BUDGET // max(len(records), 1)))
     for number, row in enumerate(records, 1):
         text = " ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else ""
-        text = text if len(text) <= ROW_TEXT else text[:ROW_TEXT - 1] + "…"
+        text = text if len(text) <= width else text[:width - 1] + "…"
         when = str(row.get("time", "") if isinstance(row, dict) else "")[5:19].replace("T", " ")  # 11-18 14:56:00
         star = "*" if number in kept else " "
         print(f"  {star}{number:>3}  {when:<14}  {text}", file=sys.stderr)

@@ -192,13 +192,28 @@ SLACK_METADATA = {"channels.json", "groups.json", "dms.json", "mpims.json", "int
 
 
 def _people(name: str, users: dict[str, dict]) -> dict:
-    """The users.json of a Slack export holding `name`: in its folder or a folder above, among the files read."""
+    """The users of the export holding `name` (a Slack users.json, a Feishu member list): the lists in its
+    folder, else in the nearest folder above that has one, among the files read."""
     folder = os.path.dirname(name)
     while True:
-        found = users.get(os.path.join(folder, "users.json"))
-        if found is not None or not folder or os.path.dirname(folder) == folder:
-            return found or {}
+        found = {}
+        for path, people in users.items():
+            if os.path.dirname(path) == folder:
+                found.update(people)
+        if found or not folder or os.path.dirname(folder) == folder:
+            return found
         folder = os.path.dirname(folder)
+
+
+def _member_list(name: str) -> bool:
+    """A Feishu chat's member list (`member_id` in its first lines), which names the messages' senders."""
+    if not name.endswith(".json"):
+        return False
+    try:
+        with open(name, encoding="utf-8", errors="replace") as handle:
+            return '"member_id"' in handle.read(4096)
+    except OSError:
+        return False
 
 
 def collect(paths: list[str], zones, day, hints: dict | None = None,
@@ -210,15 +225,15 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
     files = [f for f in walk(paths) if not skip or os.path.realpath(f) not in skip]
     users = {}
     for name in files:
-        if os.path.basename(name) == "users.json":
+        if os.path.basename(name) == "users.json" or _member_list(name):
             try:
-                users[name] = importers.people_of(read_text(name, MAX_BYTES, "a Slack users.json"))
+                users[name] = importers.people_of(read_text(name, MAX_BYTES, "a users or members list"))
             except UsageError:
                 pass
     read, notes, single = [], [], None  # read: (name, text, reader, events, problems)
     for name in files:
         if users.get(name):
-            notes.append(f"{name}: the export's users, used to name authors and <@…> mentions (no events)")
+            notes.append(f"{name}: the export's users or members, used to name authors and mentions (no events)")
             continue
         if os.path.basename(name) in SLACK_METADATA and _people(name, users):
             notes.append(f"{name}: the export's list of channels or conversations (no events)")

@@ -22,6 +22,7 @@ _FILLER = frozenset(
 
 
 _SUBJECT_SPAN = 4
+ANNOTATION = re.compile(r"@[A-Z][a-z0-9]+[A-Z]")  # `@RefreshScope`: Java code, not a person's handle
 _PHRASE_SPAN = 4  # words of a prepositional phrase's noun ("in | the Billing Operations | did not act")
 _PREPOSITIONS = frozenset("in at from of on inside within across".split())
 _WHO_BEFORE = re.compile(r"\bwho\s*$", re.I)
@@ -55,7 +56,8 @@ class Vocabulary:
         if not bare:
             return None
         low = bare.lower()
-        if bare.startswith("@") or (bare.endswith("@") and bare[:1].isalpha()) or bare in people:
+        if (bare.startswith("@") and not ANNOTATION.match(bare)) or (bare.endswith("@") and bare[:1].isalpha()) \
+                or bare in people:
             return "person"
         if bare in systems or self.system_name.fullmatch(low):
             return "system"

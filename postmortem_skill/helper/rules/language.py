@@ -24,7 +24,8 @@ _SPEAKER = re.compile(r"^\s*(?:\*\*)?@?[\w.-]+(?: [\w.-]+){0,2}(?:\s?[（(][^)�
 # a placeholder left for the writer ([TODO: 负责人]) is PM103's, not a sentence about anyone
 _PLACEHOLDER = lazy(r"\[?\bTODO\b[^\]]*\]")  # the sentence text has lost the "[" already
 # not a package scope or a path: "@quire/pdf" names a library
-_HANDLE = re.compile(r"@(?<![\w.@]@)[A-Za-z][\w-]*(?![\w-]|/)")
+# an @handle; not a Java annotation written in CamelCase (`@RefreshScope`, `@SpringBootApplication`)
+_HANDLE = re.compile(r"@(?<![\w.@]@)(?![A-Z][a-z0-9]+[A-Z])[A-Za-z][\w-]*(?![\w-]|/)")
 
 HINTS = {
     "blame": ("describe the action and the conditions that made it possible (e.g. 'the restart command accepted a "

@@ -86,6 +86,18 @@ def is_load(name: str) -> bool:
     return bool(_LOAD.search(text)) and not _IMPACT.search(text)
 
 
+# Business volume: orders, payments, sign-ups per minute. A rise is traffic (a campaign, a peak hour), a fall
+# is impact (users could not order).
+_VOLUME = re.compile(r"\b(?:orders?|checkouts?|purchases?|payments?|transactions?|sign-?ups?|logins?|bookings?|"
+                     r"gmv|revenue|sales)\b|订单量|订单数|下单量|下单数|支付量|支付笔数|交易量|交易笔数|成交|销量|注册量|登录量")
+
+
+def is_volume(name: str) -> bool:
+    """`orders_per_min`, `订单量 (单/分钟)`, `GMV` → True; `failed_orders`, `下单成功率` → False."""
+    text = _plain(name)
+    return bool(_VOLUME.search(text)) and not _IMPACT.search(text) and "率" not in text
+
+
 def is_capacity(name: str) -> bool:
     """`pods_ready`, `desired_replicas`, `instances` → True; `pod_restarts`, `oom_kills_per_node` → False."""
     text = _plain(name)

@@ -39,7 +39,7 @@ _NOT_A_DECLARATION = re.compile(r"\?|？|\b(?:not|n't|yet|once|until|when|if|bef
                                 r"can|could|would|might|almost|nearly|partially)\b|未|没|尚|还没|是否|如果|一旦|之后|待",
                                 re.I)
 _NOT_AFTER = re.compile(r"\?|？|\b(?:not|n't) yet\b|\byet\b|还没|尚未", re.I)
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?")
+_SENTENCE = re.compile(r"(?:[^.!?。！？\n]|\.(?=\d))+[.!?。！？]?")  # "99.6%" is no sentence's end
 _NAMED_ZONES = sorted((w for w in ZONE_WORDS if w.isascii() and w.isupper() and w != "Z"), key=len, reverse=True)
 _CLOCK = re.compile(r"(?<![\d:.])(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?![\d:])"
                     r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?(?!\w))?(?:\s*(?P<zone>Z\b|"

@@ -50,7 +50,9 @@ def _mapping(record: dict, name: str) -> dict:
 
 
 def _body_text(record: dict):
-    """Teams (`body.content`, HTML) and Feishu (`body.content`, a JSON string holding `text`)."""
+    """Teams (`body.content`, HTML) and Feishu (`body.content`, a JSON string: `text`; a card's `title`; a
+    post's title and the text of its `content` lines), Feishu's `@_user_1` placeholders named from the
+    message's `mentions`."""
     content = _mapping(record, "body").get("content")
     if not isinstance(content, str) or not content.strip():
         return None
@@ -59,18 +61,45 @@ def _body_text(record: dict):
             inner = json.loads(content)
         except json.JSONDecodeError:
             inner = None
-        if isinstance(inner, dict) and isinstance(inner.get("text"), str):
-            return inner["text"].strip()
+        if isinstance(inner, dict):
+            text = inner.get("text") if isinstance(inner.get("text"), str) else _feishu_rich_text(inner)
+            return _feishu_mentions(text.strip(), record) if text and text.strip() else None
     return " ".join(html.unescape(_TAG.sub(" ", content)).split()) or None
+
+
+def _feishu_rich_text(inner: dict) -> str | None:
+    """A Feishu card (`interactive`: its title names the alert) or a post (title, then the text of each
+    element of its `content` lines)."""
+    title = inner.get("title") if isinstance(inner.get("title"), str) else ""
+    if isinstance(inner.get("elements"), list) and title.strip():
+        return title
+    lines = inner.get("content") if isinstance(inner.get("content"), list) else []
+    words = [str(element.get("text") or element.get("user_name") or "") for line in lines if isinstance(line, list)
+             for element in line if isinstance(element, dict)]
+    return " ".join(part for part in [title, " ".join(w for w in words if w)] if part.strip()) or None
+
+
+def _feishu_mentions(text: str, record: dict) -> str:
+    """`@_user_1` → `@张伟` from the message's `mentions` (key, name)."""
+    names = {m.get("key"): m.get("name") for m in record.get("mentions") or () if isinstance(m, dict)}
+    if "@_user_" not in text or not names:
+        return text
+    return re.sub(r"@_user_\d+", lambda m: "@" + names[m[0]] if isinstance(names.get(m[0]), str) else m[0], text)
 
 
 def people_of(text: str) -> dict:
     """user id → name from a Slack export's `users.json` (`profile.display_name`, else `real_name`, else
-    `name`); {} when the text is not such a list."""
+    `name`) or a Feishu chat's member list (`im/v1/chats/:id/members`: `data.items[]`, `member_id` →
+    `name`); {} when the text is neither."""
     try:
         users = json.loads(text)
     except json.JSONDecodeError:
         return {}
+    if isinstance(users, dict):  # Feishu: {"code": 0, "data": {"items": [{"member_id", "name"}, …]}}
+        items = _mapping(users, "data").get("items")
+        return {m["member_id"]: m["name"].strip() for m in items if isinstance(m, dict)
+                and isinstance(m.get("member_id"), str) and isinstance(m.get("name"), str) and m["name"].strip()
+                } if isinstance(items, list) else {}
     found = {}
     for user in users if isinstance(users, list) else ():
         if isinstance(user, dict) and isinstance(user.get("id"), str):
@@ -96,6 +125,9 @@ def _speaker(record: dict, people: dict | None = None) -> str | None:
     or a plain `user_name`/`author`."""
     if people and isinstance(record.get("user"), str) and record["user"] in people and "user_profile" not in record:
         return people[record["user"]]
+    sender = _mapping(record, "sender")  # Feishu: {"id": "ou_…", "sender_type": "user" | "app"}
+    if people and sender.get("id") in people:
+        return people[sender["id"]]
     if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
         return None
     profile = _mapping(record, "user_profile")
@@ -127,6 +159,7 @@ def _ident(record: dict):
 
 
 _ERROR_KEYS = ("error", "err", "error.message", "exception")
+_SHARED_FILES = ("image", "file", "media", "audio", "sticker")
 
 
 _PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
@@ -177,6 +210,8 @@ def _text(record: dict, people: dict | None = None):
     text = (_first_text(record, ("event",)) or (_log_text(record) if is_log_line(record) else None)
             or _first_text(record, TEXT_KEYS)
             or _body_text(record) or _alert_text(record) or _slack_attachment_text(record))
+    if not text and record.get("msg_type") in _SHARED_FILES:  # Feishu: a screenshot or a file posted in chat
+        text = f"[{record['msg_type']}]"
     text = _mentions(text, people or {}) if isinstance(text, str) else text
     if isinstance(text, str) and record.get("type") == "message":  # Slack's own markup: links and &gt; &lt; &amp;
         text = html.unescape(_SLACK_LINK.sub(lambda m: m[2] or m[1], text))
@@ -354,17 +389,26 @@ def read_json(text: str, reader: Reader) -> None:
         name, holder = _list_key(whole)
         if name is None:
             return add_record(reader, _line_of(text, start), holder)
-        if holder is not whole or not re.search(r'"%s"\s*:\s*\[' % re.escape(name), text):
+        found = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text)
+        if not found or (holder is not whole and not _decodes_to(text, found.end() - 1, holder[name])):
             for item in holder[name]:
                 add_record(reader, _line_of(text, start), item)
             return None
-        start = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text).end() - 1
+        start = found.end() - 1  # the list's own lines, also inside a wrapper ({"data": {"items": [...]}})
     try:
         for line, value in _array_items(text, start):
             for record in _unwrapped(value):
                 add_record(reader, line, record)
     except _BadJson as exc:
         reader.problem(exc.line, str(exc))
+
+
+def _decodes_to(text: str, at: int, value) -> bool:
+    """Whether the JSON at `at` is `value`: the first `"items": [` of a text is the wrapper's list."""
+    try:
+        return json.JSONDecoder().raw_decode(text, at)[0] == value
+    except (json.JSONDecodeError, RecursionError):
+        return False
 
 
 def read_json_lines(text: str, reader: Reader) -> None:

@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
-from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_load, is_resource
+from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_load, is_resource, is_volume
 from postmortem_skill.helper.features.importers.core import Reader, not_done, with_labels
 from postmortem_skill.helper.features.importers.services import names
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
@@ -208,7 +208,8 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
     (`guess.milestones` prefers the first after a rollback, restart or failover, else takes the first);
     resolved at the first sample from which every series that left stays at its
     baseline. Load series (`columns.is_load`: qps, connected clients, 请求量) and capacity (pods, replicas)
-    are left out: a rise in traffic or a scale-out is not impact; a file with load series only counts their
+    are left out, and so is a rise of business volume (`columns.is_volume`: orders, 订单量): a rise in traffic
+    or a scale-out is not impact; a file with load series only counts their
     falls. Resources (memory, heap, CPU) count only when no series users see (errors, latency) moved.
     Only guesses: `new` says so and the writer checks them."""
     found = {}
@@ -218,7 +219,8 @@ def metric_milestones(rows: list[tuple[int, list[str]]], columns: Columns) -> di
             if excursion is not None:
                 found[columns.shown[i]] = (i, excursion)
     found = {name: item for name, item in found.items() if not is_capacity(name)}
-    impact = {name: item for name, item in found.items() if not is_load(name)}
+    impact = {name: (i, e) for name, (i, e) in found.items() if not is_load(name)
+              and not (is_volume(name) and _number(rows[e.start][1][i]) > e.level)}  # more orders: traffic
     seen = {name: item for name, item in impact.items() if not is_resource(name)}  # what users see, first
     found = seen or impact or {name: (i, e) for name, (i, e) in found.items()  # load alone: only its fall
                                if _number(rows[e.start][1][i]) < e.level}
