@@ -296,3 +296,16 @@ def test_the_change_that_started_a_rollout_comes_before_the_rollouts_own_steps()
     anchor, end = pick_module._anchor_and_end(events, kinds)
     ranked = pick_module._changes(events, kinds, set(range(len(events))), anchor, end, frozenset({"invoice-api"}))
     assert events[ranked[0]].event == "CHG-1182 window start: Deploy invoice-api v2.14.0"  # the likely trigger first
+
+
+def test_the_row_list_gives_chat_rows_the_room_metric_rows_do_not_need(capsys):
+    from postmortem_skill.helper.commands.new import LIST_BUDGET, _say_rows
+
+    samples = [{"time": f"2026-11-20T06:{n % 60:02d}:00Z", "event": "error_pct=4.00, p99_ms=1400, " * 6}
+               for n in range(150)]
+    chat = [{"time": "2026-11-20T07:00:00Z", "event": "dana: " + "rolled back the config and watched the pool " * 6}
+            for _ in range(60)]
+    _say_rows(samples + chat, "INC-1.timeline.json", {1})
+    lines = capsys.readouterr().err.splitlines()[1:]
+    assert len(lines) == 210 and len(lines[0]) < 90 and len(lines[-1]) > 130  # chat rows get the room
+    assert sum(len(line) for line in lines) < LIST_BUDGET + 210 * 25  # the list stays in the shell's view

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -315,6 +316,7 @@ INDEX_FROM = 20  # rows: a longer timeline is listed by number on stderr, for --
 # Characters of a row in that list: a chat message whole where the list is short, less where it is long, so
 # that the list stays within what an assistant's shell shows (Claude Code cuts a command's output at 30,000).
 ROW_TEXT, LIST_BUDGET = (60, 300), 16_000
+_SAMPLE = re.compile(r"[^=\s|]{1,60}=\S")  # `error_pct=4.00, p99_ms=1400`: a metric sample's row
 
 
 def _say_rows(records: list, record, kept: set[int]) -> None:
@@ -322,10 +324,12 @@ def _say_rows(records: list, record, kept: set[int]) -> None:
     need no counting in the JSON."""
     print(f"rows of {record} (* = in the draft; with `--from {record} --force`: --rows +12,15 adds rows, "
           "--rows 1-4,9 keeps exactly those, --rows all keeps every row):", file=sys.stderr)
-    width = max(ROW_TEXT[0], min(ROW_TEXT[1], LIST_BUDGET // max(len(records), 1)))
-    for number, row in enumerate(records, 1):
-        text = " ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else ""
-        text = text if len(text) <= width else text[:width - 1] + "…"
+    texts = [" ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else "" for row in records]
+    samples = sum(1 for text in texts if _SAMPLE.match(text))  # metric rows: their first values say enough
+    width = max(ROW_TEXT[0], min(ROW_TEXT[1], (LIST_BUDGET - samples * ROW_TEXT[0]) // max(len(texts) - samples, 1)))
+    for number, (row, text) in enumerate(zip(records, texts), 1):
+        cut = ROW_TEXT[0] if _SAMPLE.match(text) else width
+        text = text if len(text) <= cut else text[:cut - 1] + "…"
         when = str(row.get("time", "") if isinstance(row, dict) else "")[5:19].replace("T", " ")  # 11-18 14:56:00
         star = "*" if number in kept else " "
         print(f"  {star}{number:>3}  {when:<14}  {text}", file=sys.stderr)
