@@ -57,7 +57,10 @@ def _zone_named(name: str, chat_zone: tzinfo) -> tzinfo:
         return chat_zone
     if name.upper() in ("CST", "BEIJING TIME", "北京时间") or "8" in name:
         return _EIGHT
-    return load_zone(name.upper(), words=True)
+    try:
+        return load_zone(name.upper(), words=True)
+    except ValueError:  # PT is America/Los_Angeles: without the system's tz database, the chat's zone
+        return chat_zone
 
 
 def stated_time(sentence: str, posted: datetime, zone: tzinfo, declared: tuple[int, int] | None = None
