@@ -280,3 +280,13 @@ def test_a_java_annotation_is_no_handle():
     text = "## Summary\n\nThe @RefreshScope bean failed to rebuild the cache, and @dana rolled back the config.\n"
     found = [(f.rule, f.message) for f in check_text(text) if f.rule.startswith("PM3")]
     assert found == [("PM308", "names a person: '@dana'")]
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("张伟把告警记录整理后发到群里。", False),  # a plain account: sharing in the incident group
+    ("王磊 14:20 把 v1.8.2 发到线上。", False),  # releasing the fix
+    ("他把数据库密码贴到了公开仓库。", True),
+    ("小王把测试用的配置推到了生产，导致故障。", True),
+])
+def test_posting_to_the_group_or_shipping_to_production_is_no_fault_by_itself(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
