@@ -290,3 +290,13 @@ def test_a_java_annotation_is_no_handle():
 ])
 def test_posting_to_the_group_or_shipping_to_production_is_no_fault_by_itself(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("王磊发现 `coupon_template_rule.template_id` 没有索引，约 DBA 第二天加。", False),  # what he found: the index
+    ("李娜休假前交接给何涛，补偿没有掉链子。", False),  # a negated fault is praise
+    ("王磊发现小李没有按流程做灰度。", True),  # what he found is still about a person
+    ("小王没有按流程操作导致故障。", True),
+])
+def test_what_someone_found_is_a_clause_of_its_own(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

@@ -653,12 +653,28 @@ def _person_near(zh, text: str, m) -> bool:
     return any(p.start() <= m.end() + 4 for p in zh.person.finditer(text, m.end(), m.end() + 12))
 
 
+_REPORTED_ZH = lazy(r"发现|看到|注意到|确认|指出|提到|反馈|表示|说|称|怀疑|判断|认为|查到|定位到")
+_AFTER_ZH = lazy(r"(?:之?后|以后|时|的时候)\s*$|(?:之?后|以后|时|的时候)(?=[^，。；]{0,3}$)")
+
+
 def subject_zh(text: str, end: int) -> str:
     zh = chinese()
     start = 0
     for m in zh.boundary.finditer(text, 0, end):
         if m.end() <= end:
             start = m.end()
+    # "王磊发现索引没有建": what 王磊 found is a clause of its own, whose subject is the index, not 王磊
+    reported = None
+    for m in _REPORTED_ZH.finditer(text, start, end):
+        reported = m
+    if reported is not None and _AFTER_ZH.search(text, reported.end(), end):
+        reported = None  # "发现告警后没有上报": a time clause, the subject is still the finder
+    if reported is not None:
+        clause = text[reported.end():]
+        if not any(m.end() <= end - reported.end() for pattern in (zh.person, zh.system)
+                   for m in pattern.finditer(clause)):
+            return "unknown"
+        start = reported.end()
     # in "X把Y改错了" and "X对Y视而不见" the subject is X: what follows 把 / 对 is the object
     cut = max(text.rfind("把", start, end), text.rfind("对", start, end))
     limit = (cut if cut > start else end) - start
