@@ -300,3 +300,13 @@ def test_posting_to_the_group_or_shipping_to_production_is_no_fault_by_itself(se
 ])
 def test_what_someone_found_is_a_clause_of_its_own(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("line, rules", [
+    ("**Why a bad batch stopped all syncing instead of failing loudly once:**", []),  # a heading in bold
+    ("**Root cause**", []),
+    ("**Bob broke production.**", ["PM301"]),  # a sentence in bold is still a sentence
+])
+def test_a_bold_line_that_stands_for_a_heading_is_not_judged(line, rules):
+    text = f"## Root Cause\n\n{line}\n\nThe batch failed and was retried.\n"
+    assert [f.rule for f in check_text(text) if f.rule.startswith("PM3")] == rules

@@ -148,6 +148,8 @@ def split_document(doc) -> list[Sentence]:
             groups, extra = [block.lines], ("heading",)
         elif kind == "paragraph":
             groups, extra = _field_groups(block.lines), ()
+            if len(block.lines) == 1 and _BOLD_HEADING.fullmatch(block.lines[0].text.strip()):
+                extra = ("heading",)  # "**Why the batch stopped all syncing:**" stands for a heading
         elif kind == "table":
             groups, extra = [[cell] for row in block.rows for cell in row if cell.text], ("table",)
         elif kind in ("fence", "code"):
@@ -184,6 +186,8 @@ def split_document(doc) -> list[Sentence]:
 
 
 _FIELD = re.compile(r"^\s*(?:\*\*|__|\*|_)[^*_]{1,40}?(?:\*\*|__|\*|_)?\s*[:：]")
+# a paragraph that is one bold line, ending in a colon or in no punctuation at all: a heading in all but name
+_BOLD_HEADING = re.compile(r"(?:\*\*|__)[^*_\n]{1,200}?(?:[:：]|[^.!?。！？:：])(?:\*\*|__)\s*[:：]?")
 
 
 def _field_groups(lines):
