@@ -27,7 +27,7 @@ LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", 
              "value", "data", "records", "rows", "result", "changes", "deployments")
 _CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
-                 ("closed_at", "closed"), ("monitoring_at", "monitoring"))
+                 ("closed_at", "closed"), ("monitoring_at", "monitoring"), ("finished_at", "finished"))
 _SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
 _TAG = re.compile(r"<[^>]{1,200}>")
 
@@ -204,9 +204,25 @@ _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,500})(?:\|([^>]{1,200})
 _EMOJI = re.compile(r"^(?::[a-z0-9_+-]{1,40}:\s*)+")
 
 
+def _deployment_text(record: dict):
+    """A deployment as GitLab (`/projects/:id/deployments`) or GitHub (`/repos/:o/:r/deployments`) lists it:
+    `deploy main (99d0367) to production`, with GitHub's description; None for any other record."""
+    environment = record.get("environment")
+    environment = _mapping(record, "environment").get("name") if isinstance(environment, dict) else environment
+    sha, ref = record.get("sha"), record.get("ref")
+    if not (isinstance(sha, str) and isinstance(ref, str) and isinstance(environment, str) and environment.strip()):
+        return None
+    text = f"deploy {ref.strip()} ({sha.strip()[:7]}) to {environment.strip()}"
+    described = _first_text(record, ("description",))
+    return f"{text} ({described})" if described else text  # no colon: `x: y` reads as a chat line
+
+
 def _text(record: dict, people: dict | None = None):
     if isinstance(record.get("commit"), str) and isinstance(record.get("subject"), str):
         return f"commit {record['commit'][:7]} {record['subject'].strip()}"  # `postmortem evidence --format json`
+    deployment = _deployment_text(record)
+    if deployment:
+        return deployment
     text = (_first_text(record, ("event",)) or (_log_text(record) if is_log_line(record) else None)
             or _first_text(record, TEXT_KEYS)
             or _body_text(record) or _alert_text(record) or _slack_attachment_text(record))
@@ -306,6 +322,11 @@ def add_record(reader: Reader, line: int, record) -> None:
     moments = _moments(record)
     if moments[0][0] is None:
         return reader.problem(line, f"no time (expected one of {', '.join(TIME_KEYS[:8])}, …)")
+    if len(moments) > 1 and _deployment_text(record) and not _never_ran(record):
+        # started and finished, its final state in words: `[success]` would read as an alert's state
+        final, ident = label(record, "status"), _ident(record)
+        reader.add(line, moments[0][0], f"{text} started", ident=ident)
+        return reader.add(line, moments[-1][0], f"{text} finished" + (f" ({final})" if final else ""), ident=ident)
     ours = "event" in record and "time" in record  # a timeline or facts row: its own source and id
     skipped = _never_ran(record)
     if skipped and isinstance(text, str):  # one row at its time, saying so first, as a change list's CSV does
