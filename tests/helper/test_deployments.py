@@ -32,3 +32,12 @@ def test_a_record_with_a_sha_but_no_environment_is_read_as_before():
     events, _ = parse('[{"created_at": "2026-11-24T21:40:02Z", "sha": "04de8b4c", "ref": "main", '
                       '"message": "pipeline passed"}]')
     assert [e.event for e in events] == ["pipeline passed"]
+
+
+def test_a_change_with_no_start_is_said_not_dropped():
+    text = ("Change ID,Title,Actual start,Actual end,Status\n"
+            "CHG-1,Deploy api 2.3,2026-11-24 21:40,2026-11-24 21:45,Closed\n"
+            "CHG-2,Rotate certs,,,Scheduled\n")
+    events, problems = parse(text)
+    assert [e.id for e in events] == ["CHG-1", "CHG-1"]
+    assert [(p.line, p.reason) for p in problems] == [(3, "CHG-2 has no start time (actual or planned): left out")]

@@ -57,7 +57,10 @@ def _change_window(start: str, cells: list[str], columns: Columns, planned: bool
 
 def add_window(reader, line, window, text, ident, source, zone, planned: bool, skipped: str | None) -> None:
     """A start and an end row; a change that never ran (`skipped`, its status word) one row at its start,
-    saying so first: `cancelled: CHG-7 window start (planned): …`."""
+    saying so first: `cancelled: CHG-7 window start (planned): …`. A change with no start at all is a problem
+    of its line, never left out in silence."""
+    if not (window[0] or "").strip():
+        return reader.problem(line, f"{ident or 'a change'} has no start time (actual or planned): left out")
     zh = bool(re.search(r"[\u4e00-\u9fff]", text))
     for when, which in zip(window[:1] if skipped else window, ("开始", "结束") if zh else ("start", "end")):
         if not when:
