@@ -5,8 +5,9 @@ findings per real postmortem. Reads ../shared (or $POSTMORTEM_SHARED); prints 's
 
 Also scores our own labelled set (tests/helper/data/language/*.tsv) per split: `test` was never used to
 tune the rules, and `*-dev2.tsv`, written independently, was never trained on (it chose the judge's
-threshold). A sentence counts as flagged when validate reports a PM3xx warning or error for it (not
-the PM308 info), checked as a one-sentence narrative section (so forward-looking allowances do not apply).
+threshold); `*-drafts.tsv` holds the narrative sentences of drafts assistants wrote in the trials. A
+sentence counts as flagged when validate reports a PM3xx warning or error for it (not the PM308 info),
+checked as a one-sentence narrative section (so forward-looking allowances do not apply).
 """
 from __future__ import annotations
 
@@ -80,6 +81,8 @@ def main(argv=None) -> int:
             for lang in ("en", "zh") for split in ("dev", "test")}
     # the independent development sets: written by others, never trained on (tools/train_language.py)
     sets.update({p.name: score(read_tsv(p)) for p in sorted(LABELLED.glob("*.tsv")) if is_dev_set(split_of(p))})
+    # sentences of drafts assistants wrote in the trials (docs/trials.md), labelled by a reader: never trained on
+    sets.update({p.name: score(read_tsv(p, "test")) for p in sorted(LABELLED.glob("*-drafts.tsv"))})
     sets.update({p.name: score(read_tsv(p)) for p in files})
     report = {"sets": sets, "corpus": corpus_counts() if (SHARED / "corpus").is_dir() else {}}
     if args.json:

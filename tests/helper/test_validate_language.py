@@ -295,6 +295,8 @@ def test_posting_to_the_group_or_shipping_to_production_is_no_fault_by_itself(se
 @pytest.mark.parametrize("sentence, flagged", [
     ("王磊发现 `coupon_template_rule.template_id` 没有索引，约 DBA 第二天加。", False),  # what he found: the index
     ("李娜休假前交接给何涛，补偿没有掉链子。", False),  # a negated fault is praise
+    ("14:29 陈晨发到群里的图片：导出里只有 image_key，内容未知。", False),  # 未知 is "unknown", not "did not know"
+    ("是否完成，材料中未见记录。", False),
     ("王磊发现小李没有按流程做灰度。", True),  # what he found is still about a person
     ("小王没有按流程操作导致故障。", True),
 ])
