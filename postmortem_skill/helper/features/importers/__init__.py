@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, tzinfo
 
 from postmortem_skill.helper.features.importers.aligned import read_aligned
+from postmortem_skill.helper.features.importers.chat import people_of
 from postmortem_skill.helper.features.importers.core import (
     NO_DAY,
     Event,
@@ -27,13 +28,7 @@ from postmortem_skill.helper.features.importers.core import (
 from postmortem_skill.helper.features.importers.guess import WHY as GUESS_WHY
 from postmortem_skill.helper.features.importers.guess import milestones as guess_milestones
 from postmortem_skill.helper.features.importers.guess import thresholds
-from postmortem_skill.helper.features.importers.jsonin import (
-    TEXT_KEYS,
-    TIME_KEYS,
-    add_record,
-    people_of,
-    read_json,
-)
+from postmortem_skill.helper.features.importers.jsonin import TEXT_KEYS, TIME_KEYS, add_record, read_json
 from postmortem_skill.helper.features.importers.lines import read_lines, starts_like_lines
 from postmortem_skill.helper.features.importers.pick import near_incident
 from postmortem_skill.helper.features.importers.render import (

@@ -77,6 +77,21 @@ def label(record: dict, name: str) -> str | None:
     return str(value).strip() or None
 
 
+def first(record: dict, keys):
+    """The first of `keys` the record has a value for (not None or '')."""
+    return next((record[k] for k in keys if record.get(k) not in (None, "")), None)
+
+
+def first_text(record: dict, keys):
+    """The first of `keys` holding non-blank text, stripped."""
+    return next((record[k].strip() for k in keys if isinstance(record.get(k), str) and record[k].strip()), None)
+
+
+def mapping(record: dict, name: str) -> dict:
+    """record[name] when it is an object, else {}."""
+    return record[name] if isinstance(record.get(name), dict) else {}
+
+
 def with_labels(text, record: dict, keys=LABEL_KEYS):
     """Keep an alert's level or status with its text: "P2, no page" is often a finding of its own."""
     labels = [found for found in (label(record, k) for k in keys if k in record) if found]

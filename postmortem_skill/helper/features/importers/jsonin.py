@@ -6,13 +6,31 @@ A record of the wrong shape (a number where text belongs, null, a nested object)
 line; the other records are still read."""
 from __future__ import annotations
 
-import html
 import json
 import re
 from datetime import timedelta
 
-from postmortem_skill.helper.features.importers.core import Reader, label, not_done, with_labels
+from postmortem_skill.helper.features.importers.chat import (
+    body_text,
+    chat_noise,
+    named_mentions,
+    reply_pointer,
+    shared_file,
+    slack_attachment_text,
+    slack_markup,
+    speaker,
+)
+from postmortem_skill.helper.features.importers.core import (
+    Reader,
+    first,
+    first_text,
+    label,
+    mapping,
+    not_done,
+    with_labels,
+)
 from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
+from postmortem_skill.helper.features.importers.jsonlogs import is_log_line, log_text
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
 from postmortem_skill.helper.features.importers.servicenow import add_change_request, is_change_request
 from postmortem_skill.helper.features.importers.tables import is_series_export, read_series, said
@@ -28,122 +46,16 @@ LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", 
 _CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
                  ("closed_at", "closed"), ("monitoring_at", "monitoring"), ("finished_at", "finished"))
-_SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
-_TAG = re.compile(r"<[^>]{1,200}>")
-
-
 def json_type(value) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
-def _first(record: dict, keys):
-    return next((record[k] for k in keys if record.get(k) not in (None, "")), None)
-
-
-def _first_text(record: dict, keys):
-    return next((record[k].strip() for k in keys if isinstance(record.get(k), str) and record[k].strip()), None)
-
-
-def _mapping(record: dict, name: str) -> dict:
-    return record[name] if isinstance(record.get(name), dict) else {}
-
-
-def _body_text(record: dict):
-    """Teams (`body.content`, HTML) and Feishu (`body.content`, a JSON string: `text`; a card's `title`; a
-    post's title and the text of its `content` lines), Feishu's `@_user_1` placeholders named from the
-    message's `mentions`."""
-    content = _mapping(record, "body").get("content")
-    if not isinstance(content, str) or not content.strip():
-        return None
-    if content.lstrip().startswith("{"):
-        try:
-            inner = json.loads(content)
-        except json.JSONDecodeError:
-            inner = None
-        if isinstance(inner, dict):
-            text = inner.get("text") if isinstance(inner.get("text"), str) else _feishu_rich_text(inner)
-            return _feishu_mentions(text.strip(), record) if text and text.strip() else None
-    return " ".join(html.unescape(_TAG.sub(" ", content)).split()) or None
-
-
-def _feishu_rich_text(inner: dict) -> str | None:
-    """A Feishu card (`interactive`: its title names the alert) or a post (title, then the text of each
-    element of its `content` lines)."""
-    title = inner.get("title") if isinstance(inner.get("title"), str) else ""
-    if isinstance(inner.get("elements"), list) and title.strip():
-        return title
-    lines = inner.get("content") if isinstance(inner.get("content"), list) else []
-    words = [str(element.get("text") or element.get("user_name") or "") for line in lines if isinstance(line, list)
-             for element in line if isinstance(element, dict)]
-    return " ".join(part for part in [title, " ".join(w for w in words if w)] if part.strip()) or None
-
-
-def _feishu_mentions(text: str, record: dict) -> str:
-    """`@_user_1` → `@张伟` from the message's `mentions` (key, name)."""
-    names = {m.get("key"): m.get("name") for m in record.get("mentions") or () if isinstance(m, dict)}
-    if "@_user_" not in text or not names:
-        return text
-    return re.sub(r"@_user_\d+", lambda m: "@" + names[m[0]] if isinstance(names.get(m[0]), str) else m[0], text)
-
-
-def people_of(text: str) -> dict:
-    """user id → name from a Slack export's `users.json` (`profile.display_name`, else `real_name`, else
-    `name`) or a Feishu chat's member list (`im/v1/chats/:id/members`: `data.items[]`, `member_id` →
-    `name`); {} when the text is neither."""
-    try:
-        users = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
-    if isinstance(users, dict):  # Feishu: {"code": 0, "data": {"items": [{"member_id", "name"}, …]}}
-        items = _mapping(users, "data").get("items")
-        return {m["member_id"]: m["name"].strip() for m in items if isinstance(m, dict)
-                and isinstance(m.get("member_id"), str) and isinstance(m.get("name"), str) and m["name"].strip()
-                } if isinstance(items, list) else {}
-    found = {}
-    for user in users if isinstance(users, list) else ():
-        if isinstance(user, dict) and isinstance(user.get("id"), str):
-            profile = _mapping(user, "profile")
-            name = next((v.strip() for v in (profile.get("display_name"), user.get("real_name"),
-                                              profile.get("real_name"), user.get("name"))
-                         if isinstance(v, str) and v.strip()), None)
-            if name:
-                found[user["id"]] = name
-    return found
-
-
-_MENTION = re.compile(r"<@([A-Z0-9]{2,30})(?:\|([^>]{1,80}))?>")
-
-
-def _mentions(text: str, people: dict) -> str:
-    """Slack's `<@U024BE7LH>` (or `<@U024BE7LH|name>`) → `@name` when the export names that user."""
-    return _MENTION.sub(lambda m: "@" + (people.get(m[1]) or m[2] or m[1]), text) if "<@" in text else text
-
-
-def _speaker(record: dict, people: dict | None = None) -> str | None:
-    """Who wrote a chat message: Slack `user_profile` (or `user` named by users.json), Teams `from.user`,
-    or a plain `user_name`/`author`."""
-    if people and isinstance(record.get("user"), str) and record["user"] in people and "user_profile" not in record:
-        return people[record["user"]]
-    sender = _mapping(record, "sender")  # Feishu: {"id": "ou_…", "sender_type": "user" | "app"}
-    if people and sender.get("id") in people:
-        return people[sender["id"]]
-    if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
-        return None
-    profile = _mapping(record, "user_profile")
-    teams = _mapping(_mapping(record, "from"), "user") or _mapping(_mapping(record, "from"), "application")
-    for value in (profile.get("display_name"), profile.get("real_name"), teams.get("displayName"),
-                  record.get("user_name"), record.get("username"), record.get("author")):
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
 def _alert_text(record: dict):
     """`ThumbnailErrorRateHigh: thumbnail 404 rate 7.9%`: the alert name from `labels` and the summary
     (else the description) from `annotations`."""
-    name = label(_mapping(record, "labels"), "alertname")
-    body = _first_text(_mapping(record, "annotations"), ("summary", "description"))
+    name = label(mapping(record, "labels"), "alertname")
+    body = first_text(mapping(record, "annotations"), ("summary", "description"))
     if name and body and name not in body:
         return f"{name}: {body}"
     return body or name
@@ -152,68 +64,22 @@ def _alert_text(record: dict):
 def _ident(record: dict):
     if any(k in record for k in _CHAT_KEYS):
         return None
-    nested = _mapping(record, "incident")  # a PagerDuty log entry names its incident
-    value = _first(nested, ("incident_number", "id")) if nested else None
-    value = value if value is not None else _first(record, ID_KEYS)
+    nested = mapping(record, "incident")  # a PagerDuty log entry names its incident
+    value = first(nested, ("incident_number", "id")) if nested else None
+    value = value if value is not None else first(record, ID_KEYS)
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-
-
-_ERROR_KEYS = ("error", "err", "error.message", "exception")
-_SHARED_FILES = ("image", "file", "media", "audio", "sticker")
-
-
-_PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
-
-
-def is_log_line(record: dict) -> bool:
-    """A structured log line (zap, slog, logrus, pino, bunyan: `msg`; ECS: `log.level`; a `logger` or
-    `caller` beside a message), not an alert or a chat message."""
-    return isinstance(record.get("msg"), str) or "log.level" in record or (
-        isinstance(record.get("message"), str) and any(k in record for k in ("logger", "logger_name", "caller")))
-
-
-def _log_text(record: dict):
-    """A log line as a text log shows it: its level first, its message, and the error it carries when the
-    message does not say it (`WARN accounting API rejected batch: accounting API 413: …`)."""
-    text = _first_text(record, ("msg", "message"))
-    error = _first_text(record, _ERROR_KEYS) or _first_text(_mapping(record, "error"), ("message",))
-    if text and error and error not in text:
-        text = f"{text}: {error}"
-    level = record.get("level", record.get("log.level", record.get("lvl")))
-    level = _PINO_LEVELS.get(level) if isinstance(level, int) else level
-    return f"{level.strip().upper()} {text}" if text and isinstance(level, str) and level.strip() else text
-
-
-def _slack_attachment_text(record: dict):
-    """A Slack bot message whose words are in its attachments (PagerDuty, Argo CD, Grafana): the first
-    attachment's `fallback` (Slack's plain summary of it), else its title and the first line of its text,
-    links shown by their label."""
-    for attachment in record.get("attachments") or ():
-        if not isinstance(attachment, dict):
-            continue
-        body = _first_text(attachment, ("text", "pretext"))
-        text = _first_text(attachment, ("fallback",)) or " ".join(
-            p for p in (_first_text(attachment, ("title",)), body.splitlines()[0] if body else None) if p)
-        text = _EMOJI.sub("", _SLACK_LINK.sub(lambda m: m[2] or m[1], text)).strip()
-        if text:
-            return text
-    return None
-
-
-_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,500})(?:\|([^>]{1,200}))?>")
-_EMOJI = re.compile(r"^(?::[a-z0-9_+-]{1,40}:\s*)+")
 
 
 def _deployment_text(record: dict):
     """A deployment as GitLab (`/projects/:id/deployments`) or GitHub (`/repos/:o/:r/deployments`) lists it:
     `deploy main (99d0367) to production`, with GitHub's description; None for any other record."""
     environment = record.get("environment")
-    environment = _mapping(record, "environment").get("name") if isinstance(environment, dict) else environment
+    environment = mapping(record, "environment").get("name") if isinstance(environment, dict) else environment
     sha, ref = record.get("sha"), record.get("ref")
     if not (isinstance(sha, str) and isinstance(ref, str) and isinstance(environment, str) and environment.strip()):
         return None
     text = f"deploy {ref.strip()} ({sha.strip()[:7]}) to {environment.strip()}"
-    described = _first_text(record, ("description",))
+    described = first_text(record, ("description",))
     return f"{text} ({described})" if described else text  # no colon: `x: y` reads as a chat line
 
 
@@ -223,22 +89,21 @@ def _text(record: dict, people: dict | None = None):
     deployment = _deployment_text(record)
     if deployment:
         return deployment
-    text = (_first_text(record, ("event",)) or (_log_text(record) if is_log_line(record) else None)
-            or _first_text(record, TEXT_KEYS)
-            or _body_text(record) or _alert_text(record) or _slack_attachment_text(record))
-    if not text and record.get("msg_type") in _SHARED_FILES:  # Feishu: a screenshot or a file posted in chat
-        text = f"[{record['msg_type']}]"
-    text = _mentions(text, people or {}) if isinstance(text, str) else text
-    if isinstance(text, str) and record.get("type") == "message":  # Slack's own markup: links and &gt; &lt; &amp;
-        text = html.unescape(_SLACK_LINK.sub(lambda m: m[2] or m[1], text))
-    who = _speaker(record, people)
+    text = (first_text(record, ("event",)) or (log_text(record) if is_log_line(record) else None)
+            or first_text(record, TEXT_KEYS)
+            or body_text(record) or _alert_text(record) or slack_attachment_text(record))
+    text = text or shared_file(record)
+    text = named_mentions(text, people or {}) if isinstance(text, str) else text
+    if isinstance(text, str) and record.get("type") == "message":  # a Slack message
+        text = slack_markup(text)
+    who = speaker(record, people)
     return f"{who}: {text}" if text and who and not text.startswith(who) else text
 
 
 def _labels(record: dict) -> dict:
     """The record with level, severity, priority or status from `labels` where it has none of its own; a
     Datadog `alert_type` read as a level."""
-    nested = _mapping(record, "labels")
+    nested = mapping(record, "labels")
     extra = {k: nested[k] for k in ("severity", "priority", "status") if label(record, k) is None and label(nested, k)}
     if label(record, "alert_type") and label(record, "level") is None:
         extra["level"] = record["alert_type"]
@@ -249,16 +114,16 @@ def _moments(record: dict):
     """(time, status) of each moment the record stands for: when it started, and when a resolved alert
     ended (Alertmanager/Grafana `endsAt`; `0001-01-01…` means still firing), when it was acknowledged or
     resolved (`*_at` fields; Opsgenie `report.ackTime`/`closeTime`, milliseconds after creation)."""
-    started = _first(record, TIME_KEYS)
+    started = first(record, TIME_KEYS)
     moments = [(started, None)]
-    ends, alert = record.get("endsAt"), _first(record, TIME_KEYS[:-1]) is None  # timed by startsAt only
+    ends, alert = record.get("endsAt"), first(record, TIME_KEYS[:-1]) is None  # timed by startsAt only
     if alert and isinstance(ends, str) and ends.strip() and not ends.startswith("0001-") \
             and str(record.get("status")).lower() == "resolved":
         moments = [(started, "firing"), (ends, "resolved")] if started else [(ends, "resolved")]
     for name, status in LATER_MOMENTS:
         if record.get(name) not in (None, ""):
             moments.append((record[name], status))
-    report, created = _mapping(record, "report"), parse_timestamp(started) if isinstance(started, str) else None
+    report, created = mapping(record, "report"), parse_timestamp(started) if isinstance(started, str) else None
     for name, status in (("ackTime", "acknowledged"), ("closeTime", "closed")):
         if created and isinstance(report.get(name), int) and not isinstance(report.get(name), bool):
             moments.append(((created + timedelta(milliseconds=report[name])).isoformat(), status))
@@ -277,23 +142,10 @@ def _never_ran(record: dict) -> str | None:
     return next((word for key in _STATUS_KEYS if (word := not_done(label(record, key) or ""))), None)
 
 
-def _graph_noise(record: dict) -> bool:
-    """A Teams system event (member added, channel renamed) or a channel's own description (`channel.json`
-    beside the messages): no incident event."""
-    return record.get("messageType") == "systemEventMessage" or (
-        "membershipType" in record and "body" not in record)
-
-
-def _reply_pointer(reply) -> bool:
-    """A Slack export's `replies` entry, `{"user", "ts"}`: it points at a reply, which is a message of its
-    own in the day's file; not a message to read twice."""
-    return isinstance(reply, dict) and set(reply) <= {"user", "ts"}
-
-
 def add_record(reader: Reader, line: int, record) -> None:
     if not isinstance(record, dict):
         return reader.problem(line, f"not an object but {json_type(record)}: skipped")
-    if record.get("subtype") in _SKIPPED_SUBTYPES or _graph_noise(record):
+    if chat_noise(record):
         return None
     if is_kube_event(record):
         return add_kube_event(reader, line, record)
@@ -304,10 +156,10 @@ def add_record(reader: Reader, line: int, record) -> None:
         return add_change_request(reader, line, record)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
         for reply in record["replies"]:
-            if not _reply_pointer(reply):
+            if not reply_pointer(reply):
                 add_record(reader, line, reply)
         record = {k: v for k, v in record.items() if k != "replies"}
-    record = {**_mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
+    record = {**mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
     updates = record.get("incident_updates")
     if isinstance(updates, list) and updates:  # a Statuspage incident: one row per update
         for update in updates:
@@ -317,7 +169,7 @@ def add_record(reader: Reader, line: int, record) -> None:
                 reader.add(line, update.get("created_at"), with_labels(text, update, ("status",)),
                            ident=_ident(record))
         return None
-    plain = _first(record, TIME_KEYS[:4]) is not None and _first_text(record, TEXT_KEYS) is not None
+    plain = first(record, TIME_KEYS[:4]) is not None and first_text(record, TEXT_KEYS) is not None
     text, record = _text(record, reader.people), record if plain else _labels(record)
     moments = _moments(record)
     if moments[0][0] is None:
@@ -383,7 +235,7 @@ def _array_items(text: str, start: int):
 
 def _list_key(whole: dict):
     """The key holding the rows of a wrapper object, looking one level into `data` (Feishu, Opsgenie)."""
-    if _first(whole, TIME_KEYS) is not None:
+    if first(whole, TIME_KEYS) is not None:
         return None, whole
     for name in LIST_KEYS:
         if isinstance(whole.get(name), list):
