@@ -237,3 +237,17 @@ def test_a_published_postmortem_without_header_fields_is_read_by_its_action_tabl
         "| Add a load-shedding limit to the search frontend | Search team | WIP |\n", encoding="utf-8")
     rows = listed(capsys, str(tmp_path))
     assert [(r["incident"], r["status"], r["due"]) for r in rows] == [("outage", "in progress", "")]
+
+
+@pytest.mark.parametrize("due, status, rules", [
+    ("—", "done", []), ("", "done", []), ("n/a", "won't do", []),  # finished work needs no due date
+    ("—", "open", ["PM504"]), ("", "open", ["PM502"]), ("next sprint", "open", ["PM504"]),
+])
+def test_a_done_item_needs_no_due_date(due, status, rules):
+    text = ("## Action Items\n\n| Priority | Action | Owner | Due Date | Ticket | Type | Status |\n"
+            "|---|---|---|---|---|---|---|\n"
+            f"| P1 | Reject a batch size above the API maximum at config load | Jonas | {due} | PR #68 | prevent | "
+            f"{status} |\n")
+    from postmortem_skill.helper.engine.check import check_text
+
+    assert [f.rule for f in check_text(text) if f.rule in ("PM502", "PM504")] == rules

@@ -23,7 +23,7 @@ def test_the_coupon_folder_gives_the_truth(coupon):
     draft, err, capsys = coupon
     assert "no event text" not in err and "feishu_im_v1_chat_members.json: skipped" not in err
     assert milestones(metrics_of(draft, capsys)) == (
-        "2026-11-20T06:03:00Z", "2026-11-20T06:05:15Z", "2026-11-20T06:17:52Z", "2026-11-20T07:22:00Z",
+        "2026-11-20T06:03:19Z", "2026-11-20T06:05:15Z", "2026-11-20T06:17:52Z", "2026-11-20T07:22:00Z",
         "2026-11-21T02:32:00Z")
     text = draft.read_text(encoding="utf-8")
     assert "陈晨: 收到电话告警" in text and "ou_" not in text and "@_user_" not in text

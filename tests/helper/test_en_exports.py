@@ -27,7 +27,7 @@ def test_the_quote_folder_metrics_match_its_truth(quote):
     assert "kubectl-events-pricing.json: skipped" not in err and "jsm-changes" in err  # naive: the zone note
     got = metrics_of(draft, capsys)
     assert milestones(got) == (
-        "2026-07-14T07:48:00Z", "2026-07-14T07:55:10Z", "2026-07-14T07:59:10Z", "2026-07-14T08:25:00Z",
+        "2026-07-14T07:48:05Z", "2026-07-14T07:55:10Z", "2026-07-14T07:59:10Z", "2026-07-14T08:25:00Z",
         "2026-07-14T11:05:00Z")
     assert durations(got) == (7, 4, 37, 197)
     assert "read as UTC+2 like the chat's other clock times" in err

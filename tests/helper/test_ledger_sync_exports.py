@@ -32,7 +32,7 @@ def test_the_ledger_sync_folder_gives_the_declared_milestones(ledger):
         assert skipped not in err
     got = milestones(metrics_of(draft, capsys))
     # detected is the warning before the page: it went to a channel only, and Jonas says later he saw it
-    assert got == ("2026-11-24T23:17:00Z", "2026-11-24T23:27:04Z", "2026-11-24T23:50:41Z", "2026-11-25T00:39:00Z",
+    assert got == ("2026-11-24T23:17:12Z", "2026-11-24T23:27:04Z", "2026-11-24T23:50:41Z", "2026-11-25T00:39:00Z",
                    "2026-11-25T19:52:00Z")
     assert "counted because jonas says at 23:55 UTC it was seen" in err and "UTC+4" not in err
     text = draft.read_text(encoding="utf-8")

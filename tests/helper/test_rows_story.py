@@ -155,3 +155,16 @@ def test_a_declared_milestone_moves_to_its_stated_time_and_the_rows_stay_in_orde
     assert [e.time for e in marked] == sorted(e.time for e in marked)
     guess = next(g for g in guesses if g.name == "mitigated")
     assert marked[guess.row - 1] is mitigated and "posted 09:38:45 UTC" in guess.why
+
+
+@pytest.mark.parametrize("log_after, moved", [(20, True), (90, False)])
+def test_impact_start_moves_to_the_first_error_logged_inside_the_first_degraded_sample(log_after, moved):
+    events = sorted([at(0, "error_pct=0.1", "m.csv:2"), at(1, "error_pct=4.2", "m.csv:3"),
+                     at(2, "error_pct=6.0", "m.csv:4"), at(1 + log_after / 60, "WARN upstream rejected batch: 413",
+                                                           "app.jsonl:5"),
+                     at(9, "LagHigh: lag [page, firing]", "am.json:1")], key=lambda e: e.time)  # a timeline's order
+    marked, guesses = guess_milestones(events, {"m.csv:3": "impact_start"})
+    impact = next(e for e in marked if e.milestone == "impact_start")
+    assert impact.event == ("WARN upstream rejected batch: 413" if moved else "error_pct=4.2")
+    why = next(g for g in guesses if g.name == "impact_start").why
+    assert ("the first error logged inside the first degraded sample" in why) is moved

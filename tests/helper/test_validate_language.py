@@ -312,3 +312,4 @@ def test_what_someone_found_is_a_clause_of_its_own(sentence, flagged):
 def test_a_bold_line_that_stands_for_a_heading_is_not_judged(line, rules):
     text = f"## Root Cause\n\n{line}\n\nThe batch failed and was retried.\n"
     assert [f.rule for f in check_text(text) if f.rule.startswith("PM3")] == rules
+

@@ -15,7 +15,7 @@ from postmortem_skill.helper.features.importers import pick
 from postmortem_skill.helper.features.resources import template_text
 from postmortem_skill.helper.inputs import read_text
 from postmortem_skill.helper.model import miniyaml
-from postmortem_skill.helper.model.timeutil import parse_date
+from postmortem_skill.helper.model.timeutil import parse_date, parse_timestamp
 
 DESCRIPTION = """\
 Create DIR/ID.md (e.g. docs/postmortems/INC-42.md) from a template and print its path. The file name is
@@ -269,7 +269,7 @@ def _from_evidence(args, skip: set[str]) -> tuple[list, dict[str, str]]:
     """The merged timeline of the evidence (and the commits in the window) with milestones guessed, and
     the milestones guessed with what each rests on; the notes about each file on stderr."""
     from postmortem_skill.helper.commands import timeline
-    from postmortem_skill.helper.model.timeutil import parse_date as day_of
+    from postmortem_skill.helper.model.timeutil import parse_timestamp as day_of
 
     zones = timeline.Zones(args.tz)
     day = day_of(args.date) if args.date else None
@@ -319,20 +319,29 @@ ROW_TEXT, LIST_BUDGET = (60, 300), 16_000
 _SAMPLE = re.compile(r"[^=\s|]{1,60}=\S")  # `error_pct=4.00, p99_ms=1400`: a metric sample's row
 
 
-def _say_rows(records: list, record, kept: set[int]) -> None:
+def _say_rows(records: list, record, kept: set[int], clock: scaffold.Clock = scaffold.UTC_CLOCK) -> None:
     """The rows by number, one short line each, `*` for those in the draft, so that `--rows` and `--mark`
-    need no counting in the JSON."""
-    print(f"rows of {record} (* = in the draft; with `--from {record} --force`: --rows +12,15 adds rows, "
-          "--rows 1-4,9 keeps exactly those, --rows all keeps every row):", file=sys.stderr)
+    need no counting in the JSON; their times on the draft's clock (UTC+8 for a 复盘)."""
+    print(f"rows of {record} (* = in the draft; times in {clock.label}, as the draft's; with `--from {record} "
+          "--force`: --rows +12,15 adds rows, --rows 1-4,9 keeps exactly those, --rows all keeps every row):",
+          file=sys.stderr)
     texts = [" ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else "" for row in records]
     samples = sum(1 for text in texts if _SAMPLE.match(text))  # metric rows: their first values say enough
     width = max(ROW_TEXT[0], min(ROW_TEXT[1], (LIST_BUDGET - samples * ROW_TEXT[0]) // max(len(texts) - samples, 1)))
     for number, (row, text) in enumerate(zip(records, texts), 1):
         cut = ROW_TEXT[0] if _SAMPLE.match(text) else width
         text = text if len(text) <= cut else text[:cut - 1] + "…"
-        when = str(row.get("time", "") if isinstance(row, dict) else "")[5:19].replace("T", " ")  # 11-18 14:56:00
+        when = _on_clock(str(row.get("time", "") if isinstance(row, dict) else ""), clock)
         star = "*" if number in kept else " "
         print(f"  {star}{number:>3}  {when:<14}  {text}", file=sys.stderr)
+
+
+def _on_clock(time_text: str, clock: scaffold.Clock) -> str:
+    """`2026-11-18T06:56:00Z` as `11-18 14:56:00` on a UTC+8 clock; a date row's `2026-11-18` as `11-18`."""
+    when = parse_timestamp(time_text)
+    if when is None or when.tzinfo is None:
+        return time_text[5:19].replace("T", " ")
+    return f"{when.astimezone(clock.zone):%m-%d %H:%M:%S}"
 
 
 def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -> None:
@@ -500,6 +509,7 @@ def run(args) -> int:
     shown = record if events is not None else (args.facts[0] if records else None)
     _say_choice(records, chosen, len(facts.events), shown)
     if len(records) > INDEX_FROM:
-        _say_rows(records, shown, {n + 1 for n in chosen.kept} if chosen else set(range(1, len(records) + 1)))
+        _say_rows(records, shown, {n + 1 for n in chosen.kept} if chosen else set(range(1, len(records) + 1)),
+                  scaffold.timeline_clock(template_text(_template(args))))
     print(target)
     return 0

@@ -6,6 +6,7 @@ from datetime import date
 
 from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 from postmortem_skill.helper.model.markdown import PLACEHOLDER
+from postmortem_skill.helper.model.rows import action_status
 from postmortem_skill.helper.rules.base import Finding, found, rule, say
 
 RULES: list = []
@@ -74,7 +75,7 @@ def action_table(doc, ctx):
       summary="an action item has an empty priority, owner, due date or ticket",
       doc="Every item needs one owner, a due date, a priority and a ticket, or the review has nothing to follow "
       "up. When the fact is not known yet, write TBD (see PM503) rather than leaving the cell empty or "
-      "inventing a value.",
+      "inventing a value. An item already done needs no due date.",
       bad="`| P1 | Add a dry-run flag |  |  |  |`",
       good="`| P1 | Add a dry-run flag | Platform team | TBD | TBD |`")
 def action_cells(doc, ctx):
@@ -86,7 +87,7 @@ def action_cells(doc, ctx):
             cell = item.cells.get(key)
             if key not in header_keys:
                 continue
-            if cell is not None and not cell.text.strip():
+            if cell is not None and not cell.text.strip() and not (key == "due" and _closed(item)):
                 yield found(doc.lang, "PM502", item.line, cell.column, (f"{en} is empty", f"「{zh}」为空"),
                             (f"fill in the {en.lower()}, or write TBD if the review will decide it",
                              f"填写{zh}；如需评审会决定，写「待定」"))
@@ -137,9 +138,16 @@ def _join_en(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _closed(item) -> bool:
+    """An item that is done or will not be done: it needs no due date any more."""
+    status = item.cells.get("status")
+    return status is not None and action_status(status.text) in ("done", "won't do")
+
+
 @rule(RULES, id="PM504", name="due-date", category="action-items", severity="warning",
       summary="a due date is not YYYY-MM-DD, not a real date, or before the incident",
-      doc="Due dates are ISO dates after the incident date, so overdue items can be found by a script.",
+      doc="Due dates are ISO dates after the incident date, so overdue items can be found by a script. An item "
+      "already done (or won't do) needs none: its cell may be empty or a dash.",
       bad="`| … | next sprint | … |` or a due date before the incident's Date",
       good="`| … | 2026-04-15 | … |`")
 def due_dates(doc, ctx):
@@ -156,7 +164,7 @@ def due_dates(doc, ctx):
             due = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
         except ValueError:
             due = None
-        if due is None:
+        if due is None and not _closed(item):  # done: "—", "n/a" or "shipped" is fine
             yield found(doc.lang, "PM504", item.line, cell.column,
                         (f"due date '{value}' is not a YYYY-MM-DD date", f"截止日期「{value}」不是 YYYY-MM-DD 日期"),
                         ("write a real date such as 2026-04-15", "写成有效日期，如 2026-04-15"))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from postmortem_skill.helper.features.importers.core import Event
 from postmortem_skill.helper.features.importers.declared import declared
 from postmortem_skill.helper.features.importers.detect import detection, first_mitigation
-from postmortem_skill.helper.features.importers.pick import classify
+from postmortem_skill.helper.features.importers.pick import classify, is_trouble
 
 _THRESHOLD = re.compile(
     r"(?:\babove|\bover|\bexceed(?:s|ed|ing)?|\bgreater than|>=?|超过|大于|高于)\s*(\d[\d,]*(?:\.\d+)?)\s*"
@@ -66,8 +67,9 @@ def milestones(events: list[Event], hints: dict, zone_of=None) -> tuple[list[Eve
         found = next(((n, why) for n, (m, why) in hinted if m == name), None)
         if found is not None:
             marks[found[0]] = (name, found[1])
-    start = next((n for n, (m, _) in marks.items() if m == "impact_start"), 0)
     kinds = classify(events)
+    _first_error_in_sample(events, kinds, marks, {_file(events[n]) for n, _ in hinted})
+    start = next((n for n, (m, _) in marks.items() if m == "impact_start"), 0)
     mitigated = _mitigated(events, kinds, start, [(n, why) for n, (m, why) in hinted if m == "mitigated"])
     if mitigated is not None and mitigated[0] not in marks:
         marks[mitigated[0]] = ("mitigated", mitigated[1])
@@ -88,6 +90,33 @@ def milestones(events: list[Event], hints: dict, zone_of=None) -> tuple[list[Eve
     row = {old: new for new, old in enumerate(order)}
     guesses = [Guess(row[n] + 1, name, why) for n, (name, why) in marks.items()]
     return [out[n] for n in order], sorted(guesses, key=lambda g: ORDER.index(g.name))
+
+
+SAMPLE_AT_MOST = timedelta(minutes=5)
+
+
+def _file(event: Event) -> str:
+    return (event.source or "").rsplit(":", 1)[0]
+
+
+def _first_error_in_sample(events, kinds, marks: dict, metric_files: set) -> None:
+    """Impact start from a metrics sample moves to the first error a log writes inside that sample's
+    interval (sample 23:17:00, first `WARN … 413` at 23:17:12): the same minute, said by the failure itself."""
+    sample = next((n for n, (m, _) in marks.items() if m == "impact_start"), None)
+    if sample is None:
+        return
+    path = _file(events[sample])
+    following = next((e.time for e in events[sample + 1:] if _file(e) == path), None)
+    step = following - events[sample].time if following is not None else timedelta(minutes=1)
+    end = events[sample].time + min(step, SAMPLE_AT_MOST)
+    for n in range(sample + 1, len(events)):
+        if events[n].time >= end:
+            return
+        if kinds[n] == "other" and _file(events[n]) not in metric_files and is_trouble(events[n]) and n not in marks:
+            why = marks.pop(sample)[1]
+            marks[n] = ("impact_start", f"the first error logged inside the first degraded sample "
+                                        f"({events[sample].time:%H:%M:%S} UTC, {why})")
+            return
 
 
 def _prefer_declared(marks: dict, events, kinds, zone_of) -> dict:

@@ -374,10 +374,15 @@ def event_text(event: Event) -> str:
     return event.event[m.end() - 1:] if m and not _LOG_LEVEL.match(m["who"]) else event.event
 
 
+def is_trouble(event: Event) -> bool:
+    """A row that says something failed: a WARN/ERROR log line, an exception, a timeout, 失败 …"""
+    return bool(_TROUBLE.search(event.event))
+
+
 def _warnings(events, kinds, candidates, anchor) -> list[int]:
     shapes, out = set(), []
     for n in sorted(candidates, key=lambda n: (abs(events[n].time - anchor), n)):
-        if kinds[n] == "other" and _TROUBLE.search(events[n].event):
+        if kinds[n] == "other" and is_trouble(events[n]):
             shape = re.sub(r"\d+", "#", events[n].event.lower())[:60]
             if shape not in shapes:
                 shapes.add(shape)
