@@ -107,7 +107,7 @@ def test_opsgenie_jsonl_and_elastic_records(tmp_path):
     assert [(r["time"], r["event"]) for r in rows] == [
         ("2026-03-08T06:40:00Z", "deploy media-api 2.15.0 [P5]"),
         ("2026-03-08T06:46:00Z", "media-api 5xx above 5% [P2, closed]"),
-        ("2026-03-08T06:47:00Z", "GET /thumb/9 404"),
+        ("2026-03-08T06:47:00Z", "WARN GET /thumb/9 404"),  # ECS: the nested log.level leads, as in a log
     ]
 
 

@@ -32,6 +32,7 @@ from postmortem_skill.helper.features.importers.core import (
 from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
 from postmortem_skill.helper.features.importers.jsonlogs import is_log_line, log_text
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
+from postmortem_skill.helper.features.importers.logstores import elastic_source, is_loki_stream, loki_records
 from postmortem_skill.helper.features.importers.servicenow import add_change_request, is_change_request
 from postmortem_skill.helper.features.importers.tables import is_series_export, read_series, said
 from postmortem_skill.helper.model.timeutil import parse_timestamp
@@ -42,7 +43,7 @@ TEXT_KEYS = ("event", "message", "msg", "title", "summary", "text", "alert", "de
              "log")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
-             "value", "data", "records", "rows", "result", "changes", "deployments")
+             "value", "data", "records", "rows", "result", "changes", "deployments", "hits")
 _CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
                  ("closed_at", "closed"), ("monitoring_at", "monitoring"), ("finished_at", "finished"))
@@ -154,6 +155,13 @@ def add_record(reader: Reader, line: int, record) -> None:
         return add_monitor_event(reader, line, monitor)
     if is_change_request(record):
         return add_change_request(reader, line, record)
+    if is_loki_stream(record):
+        for entry in loki_records(record):
+            add_record(reader, line, entry)
+        return None
+    source = elastic_source(record)
+    if source is not None:
+        return add_record(reader, line, source)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
         for reply in record["replies"]:
             if not reply_pointer(reply):
@@ -240,7 +248,7 @@ def _list_key(whole: dict):
     for name in LIST_KEYS:
         if isinstance(whole.get(name), list):
             return name, whole
-    for name in ("data", "incident", "result"):
+    for name in ("data", "incident", "result", "hits"):  # … and Elasticsearch's `hits.hits`
         inner = whole.get(name)
         if isinstance(inner, dict):
             found, holder = _list_key(inner)

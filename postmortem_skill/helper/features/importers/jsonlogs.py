@@ -11,7 +11,7 @@ _PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 6
 def is_log_line(record: dict) -> bool:
     """A structured log line (zap, slog, logrus, pino, bunyan: `msg`; ECS: `log.level`; a `logger` or
     `caller` beside a message), not an alert or a chat message."""
-    return isinstance(record.get("msg"), str) or "log.level" in record or (
+    return isinstance(record.get("msg"), str) or "log.level" in record or "level" in mapping(record, "log") or (
         isinstance(record.get("message"), str) and any(k in record for k in ("logger", "logger_name", "caller")))
 
 
@@ -22,6 +22,6 @@ def log_text(record: dict):
     error = first_text(record, _ERROR_KEYS) or first_text(mapping(record, "error"), ("message",))
     if text and error and error not in text:
         text = f"{text}: {error}"
-    level = record.get("level", record.get("log.level", record.get("lvl")))
+    level = record.get("level", record.get("log.level", record.get("lvl", mapping(record, "log").get("level"))))
     level = _PINO_LEVELS.get(level) if isinstance(level, int) else level
     return f"{level.strip().upper()} {text}" if text and isinstance(level, str) and level.strip() else text
