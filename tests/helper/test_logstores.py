@@ -32,3 +32,15 @@ def test_a_log_store_answer_reads_as_log_lines(name, expected):
     assert all(alert_state(e) is None for e in events)  # a log line is no alert
     lines = [int(e.source.rsplit(":", 1)[1]) for e in events]
     assert lines == sorted(lines)
+
+
+def test_a_prometheus_range_query_reads_as_a_metrics_export():
+    events, problems = parse((EXPORTS / "prometheus-query_range.json").read_text(encoding="utf-8"),
+                             name="prom.json")
+    assert not problems
+    texts = [e.event for e in events]
+    # one column a series, named by the label that tells them apart; condensed to where the values move
+    assert texts[0] == ("http_requests_errors_ratio{pod=checkout-7d9f-a}=0.1, "
+                        "http_requests_errors_ratio{pod=checkout-7d9f-b}=0.1")
+    assert len(events) < 14 and any("=4.2" in t for t in texts)
+    assert all(int(e.source.rsplit(":", 1)[1]) > 1 for e in events)  # each sample cited by its own line

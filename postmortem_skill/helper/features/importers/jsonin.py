@@ -34,7 +34,7 @@ from postmortem_skill.helper.features.importers.jsonlogs import is_log_line, log
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
 from postmortem_skill.helper.features.importers.logstores import elastic_source, is_loki_stream, loki_records
 from postmortem_skill.helper.features.importers.servicenow import add_change_request, is_change_request
-from postmortem_skill.helper.features.importers.tables import is_series_export, read_series, said
+from postmortem_skill.helper.features.importers.tables import is_series_export, prometheus_series, read_series, said
 from postmortem_skill.helper.model.timeutil import parse_timestamp
 
 TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
@@ -267,6 +267,9 @@ def read_json(text: str, reader: Reader) -> None:
             return reader.problem(_line_of(text, start), "JSON nested too deeply to be an export")
         if is_series_export(whole):
             return read_series(text, whole, reader)
+        prometheus = prometheus_series(whole)
+        if prometheus is not None:
+            return read_series(text, prometheus, reader)
         name, holder = _list_key(whole)
         if name is None:
             return add_record(reader, _line_of(text, start), holder)

@@ -335,6 +335,32 @@ def is_series_export(whole) -> bool:
         isinstance(s, dict) and isinstance(s.get("pointlist"), list) for s in series)
 
 
+def prometheus_series(whole) -> dict | None:
+    """A Prometheus range query's answer (`/api/v1/query_range`: `data.result[]` of `metric` labels and
+    `values` `[epoch s, "value"]`) as series like Datadog's (`display_name`, `pointlist` in epoch ms), the
+    name with the labels that tell the series apart: `lag_seconds{pod=a}`; None for any other JSON."""
+    data = whole.get("data") if isinstance(whole, dict) else None
+    result = data.get("result") if isinstance(data, dict) and data.get("resultType") == "matrix" else None
+    if not isinstance(result, list) or not result or not all(
+            isinstance(r, dict) and isinstance(r.get("metric"), dict) and isinstance(r.get("values"), list)
+            for r in result):
+        return None
+    labels = [{k: str(v) for k, v in r["metric"].items() if k != "__name__"} for r in result]
+    varying = sorted({k for ls in labels for k in ls if len({other.get(k) for other in labels}) > 1})
+    series = []
+    for r, ls in zip(result, labels):
+        scope = ",".join(f"{k}={ls[k]}" for k in varying if k in ls)
+        name = str(r["metric"].get("__name__") or "value") + (f"{{{scope}}}" if scope else "")
+        points = []
+        for point in r["values"]:
+            try:
+                points.append([float(point[0]) * 1000, float(point[1])])
+            except (TypeError, ValueError, IndexError):
+                continue
+        series.append({"display_name": name, "pointlist": points})
+    return {"series": series}
+
+
 def read_series(text: str, whole: dict, reader: Reader) -> None:
     """The series as a metrics table, one column a series (its display name, else metric and scope), one
     row a time; a row's line is where its time first appears in the text (pretty-printed: its own line),
@@ -354,7 +380,7 @@ def read_series(text: str, whole: dict, reader: Reader) -> None:
     for number, line in enumerate(text.splitlines(), 1):
         for m in re.finditer(r"\d{9,}(?:\.\d+)?", line):
             first_line.setdefault(m[0], number)
-    lines = [first_line.get(_number_text(t)) for t in times]
+    lines = [first_line.get(_number_text(t)) or first_line.get(_number_text(t / 1000)) for t in times]  # ms or s
     if None in lines or len(set(lines)) < len(lines):
         lines = list(range(1, len(times) + 1))
     columns = Columns(["time", *names])
