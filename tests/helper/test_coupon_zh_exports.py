@@ -69,3 +69,12 @@ def test_feishu_messages_are_named_and_read_as_people_see_them():
 ])
 def test_business_volume_columns(name, volume):
     assert is_volume(name) is volume
+
+
+def test_a_wecom_archive_reads_as_chat():
+    from pathlib import Path
+    text = (Path(__file__).parent / "evidence" / "exports" / "wecom-archive.jsonl").read_text(encoding="utf-8")
+    events, problems = parse(text, people={"zhangwei": "张伟"})
+    assert not problems
+    assert [(f"{e.time:%H:%M:%S}", e.event) for e in events] == [
+        ("06:05:16", "张伟: coupon-service 5xx 上来了，我先看"), ("06:17:52", "chenchen: [image]")]

@@ -88,7 +88,7 @@ def named_mentions(text: str, people: dict) -> str:
 
 def speaker(record: dict, people: dict | None = None) -> str | None:
     """Who wrote a chat message: Slack `user_profile` (or `user` named by users.json), Teams `from.user`,
-    or a plain `user_name`/`author`."""
+    Feishu's `sender` named by its member list, WeCom's `from`, or a plain `user_name`/`author`."""
     if people and isinstance(record.get("user"), str) and record["user"] in people and "user_profile" not in record:
         return people[record["user"]]
     sender = mapping(record, "sender")  # Feishu: {"id": "ou_…", "sender_type": "user" | "app"}
@@ -96,6 +96,8 @@ def speaker(record: dict, people: dict | None = None) -> str | None:
         return people[sender["id"]]
     if not any(k in record for k in ("user_profile", "from", "user_name", "username", "author")):
         return None
+    if isinstance(record.get("from"), str) and record["from"].strip():  # WeCom's archive: the sender's userid
+        return (people or {}).get(record["from"]) or record["from"].strip()
     profile = mapping(record, "user_profile")
     teams = mapping(mapping(record, "from"), "user") or mapping(mapping(record, "from"), "application")
     for value in (profile.get("display_name"), profile.get("real_name"), teams.get("displayName"),
@@ -146,8 +148,15 @@ def slack_markup(text: str) -> str:
 
 
 def shared_file(record: dict) -> str | None:
-    """`[image]` for a screenshot or a file posted in a Feishu chat (no text of its own), else None."""
-    return f"[{record['msg_type']}]" if record.get("msg_type") in _SHARED_FILES else None
+    """`[image]` for a screenshot or a file posted in a Feishu or WeCom chat (no text of its own), else None."""
+    kind = record.get("msg_type", record.get("msgtype"))
+    return f"[{kind}]" if kind in _SHARED_FILES else None
+
+
+def wecom_text(record: dict) -> str | None:
+    """A WeCom archived message's words (会话内容存档: `msgtype` text, `text.content`; markdown likewise)."""
+    kind = record.get("msgtype")
+    return first_text(mapping(record, kind), ("content",)) if kind in ("text", "markdown") else None
 
 
 def chat_noise(record: dict) -> bool:

@@ -19,6 +19,7 @@ from postmortem_skill.helper.features.importers.chat import (
     slack_attachment_text,
     slack_markup,
     speaker,
+    wecom_text,
 )
 from postmortem_skill.helper.features.importers.core import (
     Reader,
@@ -38,13 +39,15 @@ from postmortem_skill.helper.features.importers.tables import is_series_export, 
 from postmortem_skill.helper.model.timeutil import parse_timestamp
 
 TIME_KEYS = ("time", "timestamp", "created_at", "ts", "created_on", "createdAt", "createdDateTime",
-             "@timestamp", "date_happened", "create_time", "datetime", "date", "occurred_at", "startsAt")
+             "@timestamp", "date_happened", "create_time", "datetime", "date", "occurred_at", "msgtime",
+             "startsAt")  # last: an alert timed by startsAt only (_moments)
 TEXT_KEYS = ("event", "message", "msg", "title", "summary", "text", "alert", "description", "name", "content",
              "log")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
              "value", "data", "records", "rows", "result", "changes", "deployments", "hits")
-_CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type")  # a message id is no evidence id
+# a chat message's id is no evidence id
+_CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type", "msgtype")
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
                  ("closed_at", "closed"), ("monitoring_at", "monitoring"), ("finished_at", "finished"))
 def json_type(value) -> str:
@@ -92,7 +95,7 @@ def _text(record: dict, people: dict | None = None):
         return deployment
     text = (first_text(record, ("event",)) or (log_text(record) if is_log_line(record) else None)
             or first_text(record, TEXT_KEYS)
-            or body_text(record) or _alert_text(record) or slack_attachment_text(record))
+            or body_text(record) or wecom_text(record) or _alert_text(record) or slack_attachment_text(record))
     text = text or shared_file(record)
     text = named_mentions(text, people or {}) if isinstance(text, str) else text
     if isinstance(text, str) and record.get("type") == "message":  # a Slack message
