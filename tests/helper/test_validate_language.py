@@ -313,3 +313,10 @@ def test_a_bold_line_that_stands_for_a_heading_is_not_judged(line, rules):
     text = f"## Root Cause\n\n{line}\n\nThe batch failed and was retried.\n"
     assert [f.rule for f in check_text(text) if f.rule.startswith("PM3")] == rules
 
+
+
+def test_a_chinese_finding_quotes_words_the_sentence_has():
+    # the judge reads digits as 几; what a finding quotes must still be the sentence's own words
+    text = "## 根因分析\n\n工号T20487的同学在告警响了17分钟后才开降级开关，反应也太慢了。\n"
+    quoted = [f.message for f in check_text(text) if f.rule == "PM301"]
+    assert quoted and "几" not in quoted[0]

@@ -338,7 +338,7 @@ def cues(text: str, lang: str, verdict: str, kind=None, count: int = 2) -> list[
         row = weights.get(feat)
         if row is not None and feat[:2] in ("w:", "b:", "t:"):
             words = feat[2:].strip("^$ ")
-            if len(words) > 1 and "<" not in words:
+            if len(words) > 1 and "<" not in words and (lang != "zh" or words in text):  # 几 stands for digits
                 scored.append(((row[target] - row[0]) / scale, words))
     picked: list[str] = []
     for weight, words in sorted(scored, reverse=True):
