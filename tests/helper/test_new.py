@@ -275,3 +275,12 @@ def test_a_source_naming_a_project_file_becomes_a_link_from_the_document(project
     assert "| 09:12 | **IMPACT STARTS** Errors rise | [metrics.csv](../../evidence/metrics.csv) |" in text
     assert "| 09:15 | **DETECTED** Page | evidence/alerts.json |" in text  # not a file here: kept as written
     assert "| 09:20 | Rollback | https://ci.example/run/7 |" in text
+
+
+def test_a_chat_with_clock_times_only_is_dated_by_date(project, capsys):
+    (project / "chat.txt").write_text("[14:03] dana: checkout errors climbing\n[14:10] bo: rolled back\n",
+                                      encoding="utf-8")
+    code, out, err = cli(capsys, "new", "INC-1", "--from", "chat.txt", "--date", "2026-03-08")
+    assert code == 0, err
+    record = json.loads((project / "docs" / "postmortems" / "INC-1.timeline.json").read_text(encoding="utf-8"))
+    assert [row["time"] for row in record] == ["2026-03-08T14:03:00Z", "2026-03-08T14:10:00Z"]

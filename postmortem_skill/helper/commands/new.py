@@ -269,7 +269,7 @@ def _from_evidence(args, skip: set[str]) -> tuple[list, dict[str, str]]:
     """The merged timeline of the evidence (and the commits in the window) with milestones guessed, and
     the milestones guessed with what each rests on; the notes about each file on stderr."""
     from postmortem_skill.helper.commands import timeline
-    from postmortem_skill.helper.model.timeutil import parse_timestamp as day_of
+    from postmortem_skill.helper.model.timeutil import parse_date as day_of
 
     zones = timeline.Zones(args.tz)
     day = day_of(args.date) if args.date else None
