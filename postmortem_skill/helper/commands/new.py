@@ -326,10 +326,11 @@ def _say_rows(records: list, record, kept: set[int], clock: scaffold.Clock = sca
           "--force`: --rows +12,15 adds rows, --rows 1-4,9 keeps exactly those, --rows all keeps every row):",
           file=sys.stderr)
     texts = [" ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else "" for row in records]
-    samples = sum(1 for text in texts if _SAMPLE.match(text))  # metric rows: their first values say enough
+    sample = [bool(_SAMPLE.match(text)) for text in texts]  # metric rows: their first values say enough
+    samples = sum(sample)
     width = max(ROW_TEXT[0], min(ROW_TEXT[1], (LIST_BUDGET - samples * ROW_TEXT[0]) // max(len(texts) - samples, 1)))
-    for number, (row, text) in enumerate(zip(records, texts), 1):
-        cut = ROW_TEXT[0] if _SAMPLE.match(text) else width
+    for number, (row, text, is_sample) in enumerate(zip(records, texts, sample), 1):
+        cut = ROW_TEXT[0] if is_sample else width
         text = text if len(text) <= cut else text[:cut - 1] + "…"
         when = _on_clock(str(row.get("time", "") if isinstance(row, dict) else ""), clock)
         star = "*" if number in kept else " "

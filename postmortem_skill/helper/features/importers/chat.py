@@ -8,7 +8,7 @@ import html
 import json
 import re
 
-from postmortem_skill.helper.features.importers.core import first_text, mapping
+from postmortem_skill.helper.features.importers.core import first_text, json_object, mapping
 
 _TAG = re.compile(r"<[^>]{1,200}>")
 _SKIPPED_SUBTYPES = {"channel_join", "channel_leave"}  # chat noise, not incident events
@@ -22,14 +22,10 @@ def body_text(record: dict):
     content = mapping(record, "body").get("content")
     if not isinstance(content, str) or not content.strip():
         return None
-    if content.lstrip().startswith("{"):
-        try:
-            inner = json.loads(content)
-        except json.JSONDecodeError:
-            inner = None
-        if isinstance(inner, dict):
-            text = inner.get("text") if isinstance(inner.get("text"), str) else _feishu_rich_text(inner)
-            return _feishunamed_mentions(text.strip(), record) if text and text.strip() else None
+    inner = json_object(content)
+    if inner is not None:
+        text = inner.get("text") if isinstance(inner.get("text"), str) else _feishu_rich_text(inner)
+        return _feishu_mentions(text.strip(), record) if text and text.strip() else None
     return " ".join(html.unescape(_TAG.sub(" ", content)).split()) or None
 
 
@@ -45,7 +41,7 @@ def _feishu_rich_text(inner: dict) -> str | None:
     return " ".join(part for part in [title, " ".join(w for w in words if w)] if part.strip()) or None
 
 
-def _feishunamed_mentions(text: str, record: dict) -> str:
+def _feishu_mentions(text: str, record: dict) -> str:
     """`@_user_1` → `@张伟` from the message's `mentions` (key, name)."""
     names = {m.get("key"): m.get("name") for m in record.get("mentions") or () if isinstance(m, dict)}
     if "@_user_" not in text or not names:

@@ -2,6 +2,7 @@
 time and text into an event: naive times in the file's zone, date-only entries kept as date rows."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -85,6 +86,17 @@ def first(record: dict, keys):
 def first_text(record: dict, keys):
     """The first of `keys` holding non-blank text, stripped."""
     return next((record[k].strip() for k in keys if isinstance(record.get(k), str) and record[k].strip()), None)
+
+
+def json_object(text: str) -> dict | None:
+    """The object a string holds as JSON (a Feishu body, a Loki line), else None."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def mapping(record: dict, name: str) -> dict:

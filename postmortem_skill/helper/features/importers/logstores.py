@@ -5,9 +5,10 @@ logfmt line (`level=error msg="…" err="…"`) as its fields, any other line as
 `level` label stands in for a line that gives none. No I/O."""
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
+
+from postmortem_skill.helper.features.importers.core import json_object
 
 _LOGFMT = re.compile(r'([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)')
 
@@ -25,13 +26,9 @@ def _logfmt(line: str) -> dict | None:
 
 
 def _line_record(line: str) -> dict:
-    if line.lstrip().startswith("{"):
-        try:
-            parsed = json.loads(line)
-        except json.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            return parsed
+    parsed = json_object(line)
+    if parsed is not None:
+        return parsed
     return _logfmt(line) or {"msg": line.strip()}  # a log line, read as one (not an alert with a level)
 
 
