@@ -182,3 +182,14 @@ def _detected(later: str) -> str:
 ])
 def test_a_warning_someone_says_they_saw_is_detection(later, detected):
     assert _detected(later) == detected
+
+
+
+def test_a_source_whose_file_name_has_spaces_is_still_a_link(tmp_path):
+    from postmortem_skill.helper.commands.new import linked_source
+    csv = tmp_path / "ops" / "grafana" / "Sync health-data 09_02_41.csv"
+    csv.parent.mkdir(parents=True)
+    csv.write_text("time,lag\n", encoding="utf-8")
+    link = linked_source(f"{csv}:19", tmp_path / "docs" / "postmortems", tmp_path, None)
+    # a space would end the link's target: percent-encoded, it still points at the file and line
+    assert link == "[Sync health-data 09_02_41.csv:19](../../ops/grafana/Sync%20health-data%2009_02_41.csv#L19)"

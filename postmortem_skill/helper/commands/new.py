@@ -428,7 +428,8 @@ def linked_source(source: str | None, folder: Path, root: Path, base: Path | Non
         if base is not None and Path(path).resolve().is_relative_to(base):
             return Path(path).resolve().relative_to(base).as_posix() + (f":{line}" if line else "")
         return shown
-    target = Path(os.path.relpath(path, folder)).as_posix() + (f"#L{line}" if line else "")
+    # a space ends a Markdown link's target (`Sync health-data … .csv`): percent-encoded, the link still works
+    target = Path(os.path.relpath(path, folder)).as_posix().replace(" ", "%20") + (f"#L{line}" if line else "")
     return f"[{shown}]({target})"
 
 
