@@ -261,7 +261,10 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words, proper: bool = F
         best != "cause" or "<sys>" not in words or named)
 
 
-# a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm
+# a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm: emotive
+# ("Kudos to the IT department for turning a normal commute into a free-ride day"); what it credits someone
+# with reads as a cause ("thanks to JFrog's team for finding and reporting this leak")
+_SARCASM = 0.9
 _THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big)\s+)?"
                r"(?:thanks|thank you|kudos)\b", re.I)
 
@@ -323,7 +326,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
     sure = _is_sure(text, lang, probs[0], best, words, proper)
-    if not sure and (not _names_people(text, words, role, lang, best) or (lang == "en" and _THANKS.match(text))):
+    if not sure and (not _names_people(text, words, role, lang, best) or (lang == "en" and _THANKS.match(text) and (best != "emotive" or probs[0] > 1.0 - _SARCASM))):
         best = None
     return 1.0 - probs[0], best
 
