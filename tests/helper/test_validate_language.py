@@ -320,3 +320,50 @@ def test_a_chinese_finding_quotes_words_the_sentence_has():
     text = "## 根因分析\n\n工号T20487的同学在告警响了17分钟后才开降级开关，反应也太慢了。\n"
     quoted = [f.message for f in check_text(text) if f.rule == "PM301"]
     assert quoted and "几" not in quoted[0]
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The weekend shift ignored four separate replication-lag pages.", True),  # a shift is people
+    ("The change board waved the migration through without reading it.", True),
+    ("Our procurement department sat on the renewal for a month, as usual.", True),
+    ("The traffic shift to the second region finished at 04:10.", False),
+    ("The change board approved the migration on Tuesday.", False),
+])
+def test_groups_that_act_as_people_can_be_blamed(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Kudos to whoever scheduled the vacuum during the Black Friday peak.", True),  # sarcasm
+    ("Thanks, truly, to the release team for shipping a build that wipes every cart.", True),
+    ("Thanks to the release team for rolling back within five minutes.", False),
+    ("Many thanks to the vendor's security team for finding and reporting the exposed bucket.", False),
+])
+def test_a_sarcastic_thank_you_is_not_gratitude(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("这不是哪个人的锅，是发布流水线根本没有校验配置格式。", False),  # says outright that no one is at fault
+    ("问题不在个人，而在于变更系统允许绕过审批。", False),
+    ("这次的故障与个人无关，是限流组件的默认值不合理。", False),
+    ("本应拦截的审批规则没有生效，因为规则只配置在了测试环境。", False),  # 本应 describes a rule
+    ("如果当时有容量水位告警，这次扩容是可以提前做的。", False),  # had there been an alert
+    ("如果网关配置了重试上限，雪崩本可以避免。", False),  # a system's condition
+    ("如果老周当时看一眼监控，就不会拖到凌晨。", True),  # a person's
+    ("要是早点扩容就好了。", True),  # the subject is dropped, not a thing
+])
+def test_chinese_denials_and_counterfactuals_about_things(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Nobody is to blame here: the alert routing sent the page to a rotation that no longer existed.", False),
+    ("The outage was not caused by carelessness on anyone's part.", False),  # "not" before the agent's "by"
+    ("This was not any one person's fault; the deploy tool accepted a config it could not parse.", False),
+    ("This is not about who pushed the button; the pipeline had no check for an empty allow-list.", False),
+    ("The alert did not fire, and Bob was careless with the rollout.", True),  # the negation is another clause's
+    ("Bob was careless with the rollout.", True),
+])
+def test_a_sentence_that_says_no_one_is_at_fault_blames_nobody(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

@@ -67,6 +67,7 @@ class _English:
         self._lazy["judgement"] = _words(d["judgement"])
         self._lazy["judgement_named"] = d["judgement_named"].replace("ROLE", roles)
         self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$")
+        self.disclaims = lazy(r"\b(?:" + _alts(d["disclaims"]) + r")\b", re.I)
         self._lazy["hindsight"] = _words(d["hindsight"])
         self._lazy["hindsight_if"] = _alts(d["hindsight_if"])
         self._lazy["modal"] = r"(?:" + d["modal_perfect"] + r")(?:\s+(?:not|never))?\s+(?P<verb>[a-z][a-z-]*)"
@@ -488,7 +489,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
         return
     present = scan.present
     for m in [*scan("judgement"), *scan("judgement_named")]:
-        if not en.negation.search(low[vocab.clause_start(text, m.start()):m.start()]):
+        if not _negated_en(en, low, m.start()):
             yield "PM301", m.start(), text[m.start():m.end()], "blame"
     if not present.isdisjoint(_PLAIN):
         for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
@@ -545,6 +546,13 @@ def _rhetorical_en(text, low, vocab, people, systems):
     if m and (re.match(r"no\s?one\b|nobody\b", low[m.end():])
               or vocab.object(text, m.end(), people, systems) == "person"):
         yield "PM301", m.start(), text[m.start():m.end()].lstrip(",;: ").strip(), "blame"
+
+
+def _negated_en(en, low: str, end: int) -> bool:
+    """A negation shortly before `end` in its clause, read to the last comma, colon or semicolon rather than
+    to the subject's start: "the outage was not caused by carelessness" (the subject clause starts at "by")."""
+    start = max(low.rfind(mark, 0, end) for mark in ",;:(") + 1
+    return bool(en.negation.search(low, start, end))
 
 
 def _responsibility_en(en, text, low, scan, people, systems):
@@ -635,6 +643,7 @@ class _Chinese:
         self.root = re.compile(_alts(d["root_person"]))
         self.negation = re.compile(d["negation"])
         self.negation_after = re.compile(d["negation_after"])
+        self.disclaims = re.compile(d["disclaims"])
         self.hindsight = re.compile(_alts(d["hindsight"]))
         self.person_hindsight = re.compile(_alts(d["person_hindsight"]))
         self.future = re.compile(d["future"])
@@ -718,10 +727,16 @@ def _rhetorical_zh(zh, text):
 
 def find_zh(text: str, forward: bool):
     zh = chinese()
+    # a sentence that says outright that no person is at fault (「这不是谁的锅」「失误不在个人」「而不是某个人粗心」)
+    # blames nobody, whatever fault words it quotes to say so; its hindsight still counts
+    disclaims = bool(zh.disclaims.search(text))
 
     def negated(m) -> bool:
         return bool(zh.negation.search(text[:m.start()]) or zh.negation_after.search(text[m.end():]))
 
+    if disclaims:
+        yield from _hindsight_zh(zh, text, forward)
+        return
     for m in zh.judgement.finditer(text):
         if not negated(m):
             yield "PM301", m.start(), m.group(0), "blame"
@@ -757,6 +772,19 @@ def find_zh(text: str, forward: bool):
             if subject_zh(text, m.start()) == "person":
                 yield "PM301", m.start(), m.group(0) or text[m.start():m.start() + 4], "omission"
                 break
+    found = list(_hindsight_zh(zh, text, forward))
+    yield from found
+    if found or forward:
+        return
+    for m in zh.plain["normative"].finditer(text):
+        if subject_zh(text, m.start()) == "person":
+            yield "PM303", m.start(), m.group(0), "normative"
+            return
+
+
+def _hindsight_zh(zh, text: str, forward: bool):
+    """The first hindsight in a Chinese sentence that is not about a thing (_of_a_thing_zh). A dropped subject
+    still counts: 「要是早点扩容就好了」 looks back at what people did."""
     for m in zh.person_hindsight.finditer(text):
         if subject_zh(text, m.start()) == "person" and not zh.future.search(text[:m.start()]):
             yield "PM302", m.start(), m.group(0), "hindsight"
@@ -764,12 +792,51 @@ def find_zh(text: str, forward: bool):
     if forward:
         return
     for m in zh.hindsight.finditer(text):
-        yield "PM302", m.start(), m.group(0), "hindsight"
-        return
-    for m in zh.plain["normative"].finditer(text):
-        if subject_zh(text, m.start()) == "person":
-            yield "PM303", m.start(), m.group(0), "normative"
+        if not _of_a_thing_zh(zh, text, m):
+            yield "PM302", m.start(), m.group(0), "hindsight"
             return
+
+
+_IF_ZH = re.compile(r"(?:如果|要是|假如|若是?)(?:当时|当初|之前|事先|提前|早先)?")
+_THERE_WAS_ZH = re.compile(r"有(?!人|谁|同学|同事|关)")  # 有关人员 are "the people concerned"
+_CLAUSE_END_ZH = re.compile(r"[，,；;。]")
+_PERSON_SUFFIX_ZH = "人者方组员"
+_SHOULD_ZH = ("本应", "本该", "理应", "本来应该")
+
+
+def _of_a_thing_zh(zh, text: str, m) -> bool:
+    """A counterfactual about a thing: what should have happened to it (「本应触发的熔断」, 本应 before a
+    modifier), a condition whose subject is a system (「如果监控覆盖了这个接口」) or that something had existed
+    (「如果当时有证书到期检查」)."""
+    if m.group(0) in _SHOULD_ZH:
+        return bool(_MODIFIER_ZH.match(text, m.end()))
+    cond = _IF_ZH.match(text, m.start())
+    if cond is None:
+        return False
+    at = cond.end()
+    if _THERE_WAS_ZH.match(text, at):
+        return True
+    # the condition's clause names no one: 「如果平台组当初肯花…」「要是变更负责人当时…」「要是提交人…」 are about people,
+    # though their first words are a system's
+    system, comma = zh.system.match(text, at), _CLAUSE_END_ZH.search(text, at)
+    return bool(system) and text[system.end():system.end() + 1] not in _PERSON_SUFFIX_ZH and \
+        not zh.person.search(text, at, comma.start() if comma else len(text))
+
+
+_MODIFIER_ZH = re.compile(r"[\u4e00-\u9fff]{1,4}的(?=[\u4e00-\u9fff])")  # not a closing 的: 「本应双人复核的」
+
+
+def blames_nobody(text: str, lang: str, verdict: str) -> bool:
+    """Whether a sentence the judge reads as `verdict` says outright that no person is at fault ("this was
+    not any one person's fault", 「这不是谁的锅」), or, in Chinese, looks back only at things: the judge's
+    verdict then stands for nothing the sentence says."""
+    if lang == "en":
+        return verdict != "hindsight" and bool(english().disclaims.search(text))
+    zh = chinese()
+    if verdict == "hindsight":  # every counterfactual in it, in the lists' words or only opened (如果, 本应)
+        found = [*zh.hindsight.finditer(text), *_IF_ZH.finditer(text)]
+        return bool(found) and all(_of_a_thing_zh(zh, text, m) for m in found)
+    return bool(zh.disclaims.search(text))
 
 
 # words the role list holds that incident prose mostly uses for things: a consumer group, a security group
