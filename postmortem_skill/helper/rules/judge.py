@@ -329,7 +329,8 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
     if blames_nobody(text, lang, best):
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
-    if not sure and (not _names_people(text, words, role, lang, best) or (lang == "en" and _THANKS.match(text) and (best != "emotive" or probs[0] > 1.0 - _SARCASM))):
+    grateful = lang == "en" and _THANKS.match(text) and (best != "emotive" or probs[0] > 1.0 - _SARCASM)
+    if not sure and (not _names_people(text, words, role, lang, best) or grateful):
         best = None
     return 1.0 - probs[0], best
 
