@@ -362,6 +362,7 @@ def test_chinese_denials_and_counterfactuals_about_things(sentence, flagged):
     ("The outage was not caused by carelessness on anyone's part.", False),  # "not" before the agent's "by"
     ("This was not any one person's fault; the deploy tool accepted a config it could not parse.", False),
     ("This is not about who pushed the button; the pipeline had no check for an empty allow-list.", False),
+    ("It would be easy to blame the operator, but the console put the destructive option first.", False),
     ("The alert did not fire, and Bob was careless with the rollout.", True),  # the negation is another clause's
     ("Bob was careless with the rollout.", True),
 ])

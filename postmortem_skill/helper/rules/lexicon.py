@@ -1,7 +1,7 @@
 """Find blame, hindsight and judgement in a sentence: predicates from the per-language word lists
 (rules/lexicons/en.json, zh.json) and who they are said of (model/subjects.py).
 
-`find_en(text, forward, people, systems)` and `find_zh(text, forward)` yield (rule id, start, matched
+`find_en(text, forward, people, systems)` and `find_zh(text, forward)` give (rule id, start, matched
 text, hint key). Matching is on text whose code spans and quotes are already blanked. The method is
 described in docs/language-eval.md: a predicate that only a person can have (careless, to blame, 都怪) is
 reported wherever it stands; one that a system can have too (failed to, broke, caused, 没有检查) only when
@@ -472,9 +472,17 @@ def cues_en(texts: list[str]) -> list:
     return [found.get(index, _NO_CUES) for index in range(len(texts))]
 
 
-def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True, cues=None):
-    """Yield (rule, start, matched, hint) for an English sentence; `gated=False` runs every pattern (the
-    tests check that the cue gate never hides a hit). `cues`: the text's cues from cues_en, if known."""
+def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True, cues=None) -> list:
+    """[(rule, start, matched, hint)] for an English sentence; `gated=False` runs every pattern (the tests
+    check that the cue gate never hides a hit). `cues`: the text's cues from cues_en, if known. A sentence
+    that says no one is at fault keeps only its hindsight ("it would be easy to blame the operator, but …")."""
+    found = list(_find_en(text, forward, people, systems, gated, cues))
+    if found and english().disclaims.search(text):
+        return [hit for hit in found if hit[3] == "hindsight"]
+    return found
+
+
+def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
     en = english()
     vocab = en.vocab
     low = ascii_lower(text)
