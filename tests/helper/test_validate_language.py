@@ -347,6 +347,8 @@ def test_a_sarcastic_thank_you_is_not_gratitude(sentence, flagged):
     ("这不是哪个人的锅，是发布流水线根本没有校验配置格式。", False),  # says outright that no one is at fault
     ("问题不在个人，而在于变更系统允许绕过审批。", False),
     ("这次的故障与个人无关，是限流组件的默认值不合理。", False),
+    ("本次复盘对事不对人，重点是发布系统为什么允许跳过灰度。", False),
+    ("值班没有及时响应并不意味着有人偷懒，告警根本没有推送到手机。", False),
     ("本应拦截的审批规则没有生效，因为规则只配置在了测试环境。", False),  # 本应 describes a rule
     ("如果当时有容量水位告警，这次扩容是可以提前做的。", False),  # had there been an alert
     ("如果网关配置了重试上限，雪崩本可以避免。", False),  # a system's condition
