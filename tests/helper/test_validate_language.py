@@ -370,3 +370,15 @@ def test_chinese_denials_and_counterfactuals_about_things(sentence, flagged):
 ])
 def test_a_sentence_that_says_no_one_is_at_fault_blames_nobody(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    # what someone did, and a thing as the reason: the account a blameless postmortem asks for
+    ("The cashier overrode the stock warning because the warning fired on every sale that week.", False),
+    ("The on-call engineer was not paged because the escalation policy pointed at a deleted rotation.", False),
+    ("Checkout failed because the on-call engineer pushed an untested config.", True),  # the reason is a person
+    ("Kai disabled the lag alert because it was noisy, and never turned it back on.", True),  # more said after
+    ("Priya dropped the index, and search went down because of it.", True),  # the reason is the act itself
+])
+def test_a_person_s_act_explained_by_a_thing_is_not_a_cause(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

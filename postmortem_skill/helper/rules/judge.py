@@ -27,6 +27,7 @@ from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
     blames_nobody,
+    explained_by_a_thing_en,
     chinese,
     mark_names_zh,
     packaged_text,
@@ -326,7 +327,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
-    if blames_nobody(text, lang, best):
+    if blames_nobody(text, lang, best) or (best == "cause" and lang == "en" and explained_by_a_thing_en(text)):
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
     grateful = lang == "en" and _THANKS.match(text) and (best != "emotive" or probs[0] > 1.0 - _SARCASM)

@@ -847,6 +847,28 @@ def blames_nobody(text: str, lang: str, verdict: str) -> bool:
     return bool(zh.disclaims.search(text))
 
 
+# the reason closes the sentence ("…, and never re-enabled it" says more of the person after it), and is
+# not the act itself ("checkout went down because of it")
+_BECAUSE_EN = re.compile(r"\bbecause\b(?!(?:\s+of)?\s+(?:it|this|that)\W*$)(?:\s+of\b)?([^,;:]*)\W*$", re.I)
+_WORD_EN = re.compile(r"@?[A-Za-z][\w'’.-]*")
+
+
+def explained_by_a_thing_en(text: str, people=(), systems=()) -> bool:
+    """Whether the sentence says why someone acted and the reason names no one: "Branch staff overrode the
+    fraud holds because the override reason field was optional" makes a thing the cause of what a person
+    did, the account a blameless postmortem asks for; "… because the on-call was asleep" does not."""
+    m = _BECAUSE_EN.search(text)
+    if m is None:
+        return False
+    en = english()
+    for word in _WORD_EN.findall(m.group(1)):
+        low = possessive_stripped(word).lower()
+        if en.vocab.kind(word, people, systems) in ("person", "proper") or word in en.role_acronyms or \
+                low in en.person_nouns or (low[-1:] == "s" and low[:-1] in en.person_nouns):
+            return False
+    return True
+
+
 # words the role list holds that incident prose mostly uses for things: a consumer group, a security group
 _NOT_ROLES_HERE = frozenset(("group", "groups"))
 
