@@ -27,8 +27,8 @@ from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
     blames_nobody,
-    explained_by_a_thing_en,
     chinese,
+    explained_by_a_thing_en,
     mark_names_zh,
     packaged_text,
 )
