@@ -382,3 +382,16 @@ def test_a_sentence_that_says_no_one_is_at_fault_blames_nobody(sentence, flagged
 ])
 def test_a_person_s_act_explained_by_a_thing_is_not_a_cause(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    # looking back only to say how much worse it could have been is luck, not hindsight
+    ("Had the backup generator not started, the outage would have lasted at least another six hours.", False),
+    ("If the bad config had reached the EU region too, the impact would have been far greater.", False),
+    ("如果没有上周的切换演练，这次恢复至少要多花两个小时。", False),
+    ("要不是客服第一时间反馈，这个问题可能要拖到周一才会被发现。", False),
+    ("If Dana had checked the dashboard, the outage would have been much shorter.", True),  # better, about her
+    ("运维那边要是早点看告警，也不至于拖成 P0。", True),  # the subject comes before 要是
+])
+def test_a_counterfactual_that_only_says_it_could_have_been_worse_is_luck(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

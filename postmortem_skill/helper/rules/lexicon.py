@@ -797,7 +797,7 @@ def _hindsight_zh(zh, text: str, forward: bool):
         if subject_zh(text, m.start()) == "person" and not zh.future.search(text[:m.start()]):
             yield "PM302", m.start(), m.group(0), "hindsight"
             return
-    if forward:
+    if forward or lucky(text, "zh"):
         return
     for m in zh.hindsight.finditer(text):
         if not _of_a_thing_zh(zh, text, m):
@@ -824,20 +824,42 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     at = cond.end()
     if _THERE_WAS_ZH.match(text, at):
         return True
-    # the condition's clause names no one: 「如果平台组当初肯花…」「要是变更负责人当时…」「要是提交人…」 are about people,
-    # though their first words are a system's
-    system, comma = zh.system.match(text, at), _CLAUSE_END_ZH.search(text, at)
-    return bool(system) and text[system.end():system.end() + 1] not in _PERSON_SUFFIX_ZH and \
-        not zh.person.search(text, at, comma.start() if comma else len(text))
+    # the condition's clause names no one and opens on a thing: 「如果平台组当初肯花…」「要是变更负责人当时…」「要是提交人…」
+    # are about people, though their first words are a system's
+    # the whole clause: the subject often comes first (「运维那边要是早点看告警」), and is read on a cut of its own
+    # (a name's look-behind wants no character before it: 「如果李明提前检查了证书」)
+    comma = _CLAUSE_END_ZH.search(text, at)
+    before = max(text.rfind(mark, 0, m.start()) for mark in "，,；;。") + 1
+    clause = text[before:comma.start() if comma else len(text)]
+    if zh.person.search(clause) or zh.person.search(text[at:at + len(clause)]):
+        return False
+    system = zh.system.match(text, at)  # a condition that opens on a system (names are not always known)
+    return bool(system) and text[system.end():system.end() + 1] not in _PERSON_SUFFIX_ZH
 
 
 _MODIFIER_ZH = re.compile(r"[\u4e00-\u9fff]{1,4}的(?=[\u4e00-\u9fff])")  # not a closing 的: 「本应双人复核的」
+
+
+# a counterfactual whose outcome is worse than what happened is luck, not hindsight: "had the spare line card
+# not been on site, restoration would have taken another day", 「如果没有那次演练，切换至少要多花一个小时」
+_WORSE_EN = lazy(r"\b(?:would|could|might)(?: easily| well| likely)? have (?:been|taken|lasted|cost|spread|hit|reached|"
+                 r"affected|run|gone)\b[^.;]{0,50}?\b(?:worse|greater|longer|larger|bigger|wider|higher|another|at least|"
+                 r"more (?:customers|users|hours|days|data|people|regions|services)|every|all (?:of )?(?:our|the))\b", re.I)
+_WORSE_ZH = lazy(r"至少要?多|多花|(?<!不至于)更(?:严重|大|长|久|多|糟)|(?:会|将)扩大|后果不堪设想|损失(?:会|将)?更|"
+                 r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才")
+
+
+def lucky(text: str, lang: str) -> bool:
+    """Whether a sentence looks back only to say how much worse it could have been."""
+    return bool((_WORSE_ZH if lang == "zh" else _WORSE_EN).search(text))
 
 
 def blames_nobody(text: str, lang: str, verdict: str) -> bool:
     """Whether a sentence the judge reads as `verdict` says outright that no person is at fault ("this was
     not any one person's fault", 「这不是谁的锅」), or, in Chinese, looks back only at things: the judge's
     verdict then stands for nothing the sentence says."""
+    if verdict == "hindsight" and lucky(text, lang):
+        return True
     if lang == "en":
         return verdict != "hindsight" and bool(english().disclaims.search(text))
     zh = chinese()
