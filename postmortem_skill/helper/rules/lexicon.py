@@ -845,7 +845,7 @@ _MODIFIER_ZH = re.compile(r"[\u4e00-\u9fff]{1,4}的(?=[\u4e00-\u9fff])")  # not 
 _WORSE_EN = lazy(r"\b(?:would|could|might)(?: easily| well| likely)? have (?:been|taken|lasted|cost|spread|hit|reached|"
                  r"affected|run|gone)\b[^.;]{0,50}?\b(?:worse|greater|longer|larger|bigger|wider|higher|another|at least|"
                  r"more (?:customers|users|hours|days|data|people|regions|services)|every|all (?:of )?(?:our|the))\b", re.I)
-_WORSE_ZH = lazy(r"至少要?多|多花|(?<!不至于)更(?:严重|大|长|久|多|糟)|(?:会|将)扩大|后果不堪设想|损失(?:会|将)?更|"
+_WORSE_ZH = lazy(r"至少要?多|(?:要|得|会)多花|(?<!不至于)更(?:严重|大|长|久|多|糟)|(?:会|将)扩大|后果不堪设想|损失(?:会|将)?更|"
                  r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才")
 
 
