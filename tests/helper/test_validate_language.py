@@ -395,3 +395,22 @@ def test_a_person_s_act_explained_by_a_thing_is_not_a_cause(sentence, flagged):
 ])
 def test_a_counterfactual_that_only_says_it_could_have_been_worse_is_luck(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Thanks to Imani and the support desk for answering 400 tickets by hand that night.", False),  # a credit
+    ("The root cause was not the operator but the missing guard between the two consoles.", False),
+    ("The root cause was the operator.", True),
+    ("Nobody did anything wrong here; the limiter behaved exactly as configured.", False),
+    ("There is no evidence that anyone acted carelessly; each step fit what was known at the time.", False),
+    ("No one could reasonably have predicted that the vendor would rotate its root certificate overnight.", False),
+    ("The engineer did not see the warning because the console folded it into a single line.", False),
+    ("The on-call did not acknowledge the page because an OS update had logged her out of the paging app.", False),
+    ("The freeze was ignored by the growth squad because their quarterly goal was due.", True),  # their own reason
+    ("没有人应该为一个没有二次确认的按钮背锅。", False),
+    ("此次事故归类为流程缺陷，不归责于个人。", False),
+    ("表里的责任人只是行动项的跟进人，不代表事故责任。", False),
+    ("事先没有人能预料到供应商会在凌晨更换证书。", False),
+])
+def test_credits_denials_and_reasons_that_name_no_one(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

@@ -479,7 +479,19 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
     found = list(_find_en(text, forward, people, systems, gated, cues))
     if found and english().disclaims.search(text):
         return [hit for hit in found if hit[3] == "hindsight"]
+    if found and _CREDIT.match(text):  # "Thanks to Sergeant Cole and the control room team for running …"
+        return [hit for hit in found if hit[3] != "root"]
+    if any(hit[3] in _ACTS for hit in found) and explained_by_a_thing_en(text, people, systems):
+        return [hit for hit in found if hit[3] not in _ACTS]  # "did not notice the warning because the
+        # console truncated it to a single line"
     return found
+
+
+_ACTS = ("omission", "fault")  # what the lists read as something a person did or left undone
+
+# a sentence that opens by thanking someone for something: "thanks to X" is a credit there, not a cause (the
+# judge still reads sarcasm in it)
+_CREDIT = re.compile(r"\W*(?:(?:huge|many|special|big|a big|sincere)\s+)?(?:thanks|thank you|kudos)\b[^.]*\bfor\b", re.I)
 
 
 def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
@@ -563,6 +575,9 @@ def _negated_en(en, low: str, end: int) -> bool:
     return bool(en.negation.search(low, start, end))
 
 
+_NOT_AFTER = re.compile(r"\s*(?:was|is|were)?\s*(?:not|never)\b")
+
+
 def _responsibility_en(en, text, low, scan, people, systems):
     vocab = en.vocab
     for m in scan("responsible"):
@@ -573,8 +588,8 @@ def _responsibility_en(en, text, low, scan, people, systems):
     for family in ("responsible_object", "root"):
         for m in scan(family):
             clause = low[vocab.clause_start(text, m.start()):m.start()]
-            if en.negation.search(clause):
-                continue
+            if en.negation.search(clause) or _NOT_AFTER.match(low, m.end()):
+                continue  # "the root cause was not the operator but the missing interlock"
             if vocab.object(text, m.end(), people, systems) == "person":
                 yield "PM305", m.start(), text[m.start():m.end()], "root"
                 return
@@ -849,6 +864,14 @@ _WORSE_ZH = lazy(r"至少要?多|(?:要|得|会)多花|(?<!不至于)更(?:严�
                  r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才")
 
 
+# the opposite of hindsight: "nobody could reasonably have predicted that …", 「事先没有人能预料到」
+_UNFORESEEABLE = {
+    "en": lazy(r"\b(?:nobody|no one|none of us|no reasonable person)\s+(?:could|would|can)\s+(?:reasonably |realistically |"
+               r"possibly )?have\s+(?:predicted|foreseen|known|anticipated|expected|guessed)", re.I),
+    "zh": lazy(r"(?:没有人|谁都|谁也|任何人都?)(?:能够?|可能|会|没法|无法|不可能|难以|没能)?(?:提前|事先)?(?:预料|预见|预知|想到)|事先无法预(?:料|知|见)"),
+}
+
+
 def lucky(text: str, lang: str) -> bool:
     """Whether a sentence looks back only to say how much worse it could have been."""
     return bool((_WORSE_ZH if lang == "zh" else _WORSE_EN).search(text))
@@ -858,7 +881,7 @@ def blames_nobody(text: str, lang: str, verdict: str) -> bool:
     """Whether a sentence the judge reads as `verdict` says outright that no person is at fault ("this was
     not any one person's fault", 「这不是谁的锅」), or, in Chinese, looks back only at things: the judge's
     verdict then stands for nothing the sentence says."""
-    if verdict == "hindsight" and lucky(text, lang):
+    if verdict == "hindsight" and (lucky(text, lang) or _UNFORESEEABLE[lang].search(text)):
         return True
     if lang == "en":
         return verdict != "hindsight" and bool(english().disclaims.search(text))
@@ -873,6 +896,9 @@ def blames_nobody(text: str, lang: str, verdict: str) -> bool:
 # not the act itself ("checkout went down because of it")
 _BECAUSE_EN = re.compile(r"\bbecause\b(?!(?:\s+of)?\s+(?:it|this|that)\W*$)(?:\s+of\b)?([^,;:]*)\W*$", re.I)
 _WORD_EN = re.compile(r"@?[A-Za-z][\w'’.-]*")
+_OBJECT_PRONOUNS = frozenset(("him", "them", "me", "us"))
+_POSSESSIVES = frozenset(("his", "her", "their", "my", "your"))
+_PARTICLES = frozenset("out off in into to from at on for about with up down back over".split())
 
 
 def explained_by_a_thing_en(text: str, people=(), systems=()) -> bool:
@@ -883,8 +909,15 @@ def explained_by_a_thing_en(text: str, people=(), systems=()) -> bool:
     if m is None:
         return False
     en = english()
-    for word in _WORD_EN.findall(m.group(1)):
+    words = _WORD_EN.findall(m.group(1))
+    for i, word in enumerate(words):
         low = possessive_stripped(word).lower()
+        # "because an OS update had logged her out of the paging app": the update acted; but "because their
+        # OKR was due" gives the people's own reason
+        if low in _OBJECT_PRONOUNS or (low == "her" and (i + 1 == len(words) or words[i + 1].lower() in _PARTICLES)):
+            continue
+        if low in _POSSESSIVES:
+            return False
         if en.vocab.kind(word, people, systems) in ("person", "proper") or word in en.role_acronyms or \
                 low in en.person_nouns or (low[-1:] == "s" and low[:-1] in en.person_nouns):
             return False
