@@ -280,7 +280,8 @@ def test_the_model_is_trained_on_the_committed_sentences():
     ("Huge thanks to Lena and the database team for staying on the bridge until the backlog cleared.", []),
     # sarcasm the phrase lists or a sure verdict still catch
     ("Thanks to Dana's sloppy, untested migration, the billing tables were locked for two hours.", ["PM301"]),
-    ("Many thanks to the release team for shipping a schema change at 5 pm on a Friday and logging off.", ["PM305"]),
+    # the lists' "thanks to X" is a credit in a thank-you; the judge reads the sarcasm (emotive)
+    ("Many thanks to the release team for shipping a schema change at 5 pm on a Friday and logging off.", ["PM304"]),
 ])
 def test_a_sentence_that_opens_with_thanks_is_gratitude_unless_the_judge_is_sure(sentence, rules):
     assert flagged(sentence) == rules
