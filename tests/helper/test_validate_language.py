@@ -414,3 +414,21 @@ def test_a_counterfactual_that_only_says_it_could_have_been_worse_is_luck(senten
 ])
 def test_credits_denials_and_reasons_that_name_no_one(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The moderators let the spam queue grow for two days because none of them opened it.", True),  # people
+    ("It is easy to say in hindsight that the alert was obvious; it was one of forty that night.", False),
+    ("The maintainer chose to roll forward because a revert would have brought the CVE back.", False),
+    ("本次事故由固件缺陷与配置变更叠加引起，不认定为人为责任事故。", False),
+])
+def test_reasons_groups_and_hindsight_disclaimed(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
+
+
+def test_cross_team_is_no_team():
+    from postmortem_skill.helper.rules import lexicon
+
+    person = lexicon.chinese().person
+    assert not person.search("变更流程在跨部门协作上的不足")  # 跨部门: across teams
+    assert person.search("支付部门没有评估风险") and person.search("运维团队")

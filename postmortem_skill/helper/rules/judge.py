@@ -217,12 +217,12 @@ def _softmax(scores: list[float]) -> list[float]:
     return [e / total for e in exp]
 
 
-_PEOPLE_EN = frozenset(("<name>", "who", "whoever", "nobody", "people", "staff", "folks", "guys", "me",
+_PEOPLE_EN = frozenset(("<name>", "who", "whoever", "whose", "nobody", "people", "staff", "folks", "guys", "me",
                         "us", "them", "him", "her", "my", "our", "their", "his")) | _PRONOUNS
 _PEOPLE_EN_NOT_US = _PEOPLE_EN - _NOT_A_ROLE
 # who can be the one that acted, for _en_structure: those words less the possessives and "guys" (the shipped
 # model was trained on this set)
-_OTHERS = _PEOPLE_EN_NOT_US - {"his", "their", "guys"}
+_OTHERS = _PEOPLE_EN_NOT_US - {"his", "their", "guys", "whose"}
 _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
@@ -304,6 +304,19 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     return False
 
 
+def _reason_names_no_one(text: str, verdict: str) -> bool:
+    """An English cause verdict for a sentence that closes on a reason naming no one (explained_by_a_thing_en),
+    or a hindsight verdict whose only look back is inside that reason: "the maintainer chose to forward-fix
+    because reverting would have re-introduced the CVE"."""
+    if verdict not in ("cause", "hindsight") or not explained_by_a_thing_en(text):
+        return False
+    if verdict == "cause":
+        return True
+    because = text.lower().find("because")  # a consequence ("would have"), not a duty ("should have")
+    return all(m.start() > because and not m.group(0).lower().startswith(("should", "ought", "must"))
+               for m in _LOOKS_BACK.finditer(text))
+
+
 def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:
     """(probability that the sentence blames, judges, looks back in hindsight or is emotive; its likeliest
     such class, or None when the sentence names nobody that blame or hindsight could be about and the
@@ -327,7 +340,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
-    if blames_nobody(text, lang, best) or (best == "cause" and lang == "en" and explained_by_a_thing_en(text)):
+    if blames_nobody(text, lang, best) or (lang == "en" and _reason_names_no_one(text, best)):
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
     grateful = lang == "en" and _THANKS.match(text) and (best != "emotive" or probs[0] > 1.0 - _SARCASM)

@@ -478,7 +478,9 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
     that says no one is at fault keeps only its hindsight ("it would be easy to blame the operator, but …")."""
     found = list(_find_en(text, forward, people, systems, gated, cues))
     if found and english().disclaims.search(text):
-        return [hit for hit in found if hit[3] == "hindsight"]
+        found = [hit for hit in found if hit[3] == "hindsight"]
+    if found and _UNFORESEEABLE["en"].search(text):  # "it's easy to say in hindsight that the alert was obvious"
+        found = [hit for hit in found if hit[3] != "hindsight"]
     if found and _CREDIT.match(text):  # "Thanks to Sergeant Cole and the control room team for running …"
         return [hit for hit in found if hit[3] != "root"]
     if any(hit[3] in _ACTS for hit in found) and explained_by_a_thing_en(text, people, systems):
@@ -867,7 +869,9 @@ _WORSE_ZH = lazy(r"至少要?多|(?:要|得|会)多花|(?<!不至于)更(?:严�
 # the opposite of hindsight: "nobody could reasonably have predicted that …", 「事先没有人能预料到」
 _UNFORESEEABLE = {
     "en": lazy(r"\b(?:nobody|no one|none of us|no reasonable person)\s+(?:could|would|can)\s+(?:reasonably |realistically |"
-               r"possibly )?have\s+(?:predicted|foreseen|known|anticipated|expected|guessed)", re.I),
+               r"possibly )?have\s+(?:predicted|foreseen|known|anticipated|expected|guessed)|"
+               r"\b(?:easy|tempting) to (?:say|see|judge|think|conclude) (?:in hindsight|now|afterwards|after the fact|"
+               r"in retrospect)", re.I),
     "zh": lazy(r"(?:没有人|谁都|谁也|任何人都?)(?:能够?|可能|会|没法|无法|不可能|难以|没能)?(?:提前|事先)?(?:预料|预见|预知|想到)|事先无法预(?:料|知|见)"),
 }
 
@@ -914,7 +918,9 @@ def explained_by_a_thing_en(text: str, people=(), systems=()) -> bool:
         low = possessive_stripped(word).lower()
         # "because an OS update had logged her out of the paging app": the update acted; but "because their
         # OKR was due" gives the people's own reason
-        if low in _OBJECT_PRONOUNS or (low == "her" and (i + 1 == len(words) or words[i + 1].lower() in _PARTICLES)):
+        of = i > 0 and words[i - 1].lower() == "of"  # "because none of them checked the queue"
+        if not of and (low in _OBJECT_PRONOUNS or (low == "her" and (i + 1 == len(words) or
+                                                                      words[i + 1].lower() in _PARTICLES))):
             continue
         if low in _POSSESSIVES:
             return False
