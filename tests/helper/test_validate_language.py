@@ -432,3 +432,16 @@ def test_cross_team_is_no_team():
     person = lexicon.chinese().person
     assert not person.search("变更流程在跨部门协作上的不足")  # 跨部门: across teams
     assert person.search("支付部门没有评估风险") and person.search("运维团队")
+
+
+def test_lines_of_key_value_fields_are_not_judged(monkeypatch):
+    # front matter without its fences: 'title: …' and 'author: …' lines make one paragraph, not a sentence
+    from postmortem_skill.helper.rules import judge
+
+    read = []
+    real = judge.assess
+    monkeypatch.setattr(judge, "assess", lambda text, *args, **kw: read.append(text) or real(text, *args, **kw))
+    text = ("title: October outage review of the payments platform\nauthor: Jane Doe\nsource: internal wiki\n\n"
+            "## Summary\n\nThe cache failed when the primary node ran out of memory at noon.\n")
+    check_text(text)
+    assert read and not [t for t in read if "author" in t]

@@ -227,9 +227,12 @@ _HAN = lazy(r"[\u4e00-\u9fff]")
 def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:
     """A sentence the judge can read: not a header field, nor a fragment of a few words (a table cell such as
     'Owner' or 'n/a DONE'), which it was not trained on."""
-    if sentence.line in header_lines:
-        return False
+    if sentence.line in header_lines or ("\n" in text and all(map(_FIELD_LINE.match, text.split("\n")))):
+        return False  # lines of `key: value` (front matter without its fences, 'title: …', 'author: …')
     return len(_HAN.findall(text)) >= 10 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 6
+
+
+_FIELD_LINE = re.compile(r"\s*[\w-]+(?: [\w-]+)?\s*[:：]")
 
 
 def _extra_patterns(ctx) -> dict:
