@@ -445,3 +445,20 @@ def test_lines_of_key_value_fields_are_not_judged(monkeypatch):
             "## Summary\n\nThe cache failed when the primary node ran out of memory at noon.\n")
     check_text(text)
     assert read and not [t for t in read if "author" in t]
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("What exactly was the duty DBA doing while replication lag climbed for an hour?", True),
+    ("Who on earth signed off a kernel upgrade during the trading freeze?", True),
+    ("What were the release engineers even doing between the two deploys?", True),
+    ("What was the batch job even doing at 03:00 when the disk filled?", False),  # a thing
+    ("What is the scheduler doing with the retries?", False),
+])
+def test_a_question_asked_in_anger_is_blame(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
+
+
+def test_an_angry_question_suggests_asking_about_the_conditions():
+    text = "## What Happened\n\nWhat exactly was the duty DBA doing while replication lag climbed for an hour?\n"
+    found = [f for f in check_text(text) if f.rule == "PM301"]
+    assert found and "ask about the conditions" in found[0].suggestion

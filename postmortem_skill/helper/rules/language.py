@@ -47,6 +47,9 @@ HINTS = {
     "emotive": ("state the facts and their impact in neutral words", "用中性的语言陈述事实和影响"),
     "root": ("name the conditions and system gaps that allowed the action; a person is never a root cause",
              "写出让该操作得以发生的条件和系统缺口；人不是根因"),
+    "question": ("ask about the conditions, not the person: what did the people involved see then, and what would "
+                 "have helped them? (e.g. 'what did the dashboard show between 14:05 and 14:40?')",
+                 "问条件而不是问人：当时他们看到了什么，什么能帮到他们？（如「14:05 到 14:40 之间看板显示了什么？」）"),
     "punitive": ("keep the review about learning; record follow-up owners in the action items instead",
                  "复盘关注改进而不是追责；后续负责人写在行动项中"),
 }
@@ -152,7 +155,7 @@ def hits(doc, ctx):
     cue_sets = lexicon.cues_en([sentence.text for sentence in live])
     for sentence, cues in zip(live, cue_sets):
         # blanking (below) only removes cue words, except a placeholder's: "was[TODO]" reads "was " once blanked
-        cue = cues is None or bool(cues) or "TODO" in sentence.text
+        cue = cues is None or bool(cues) or "TODO" in sentence.text or "?" in sentence.text
         forward = "forward" in sentence.flags
         section = sentence.section
         places = where.get(section)
@@ -182,7 +185,7 @@ def hits(doc, ctx):
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
-                items = [item for item in items if _clause_blames(text, item[1], lang, word_kind)]
+                items = [item for item in items if item[3] in _UNVETOED or _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
         seen = set()
@@ -206,6 +209,9 @@ def hits(doc, ctx):
     return result
 
 
+# a question asked in anger ("what exactly was the release manager doing …?") is blame however the model reads the
+# rest: the judge scores such questions as plain (it was trained on few)
+_UNVETOED = frozenset(("question",))
 _CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")
 
 

@@ -477,6 +477,8 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
     check that the cue gate never hides a hit). `cues`: the text's cues from cues_en, if known. A sentence
     that says no one is at fault keeps only its hindsight ("it would be easy to blame the operator, but …")."""
     found = list(_find_en(text, forward, people, systems, gated, cues))
+    if not forward and not found and ("doing" in text or " on earth" in text or " the he" in text):
+        found = _asked_in_anger(text, people, systems)
     if found and english().disclaims.search(text):
         found = [hit for hit in found if hit[3] == "hindsight"]
     if found and _UNFORESEEABLE["en"].search(text):  # "it's easy to say in hindsight that the alert was obvious"
@@ -553,6 +555,31 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
 
 # "Who thought it was a good idea to …?", "Why didn't the on-call check …?": a question asked about a person's
 # choice or omission is an accusation; the same question about a system ("why didn't the alert fire?") is not
+# a question asked in anger: "who on earth approved …", "what exactly was the release manager doing …?"
+_EMPHATIC = re.compile(r"\b(?:who|what|why|how)\s+(?:on earth|the hell|the heck|in the world)\b", re.I)
+# (an intensifier makes it one: "what was the on-call doing when the page fired?" may be a plain question)
+_DOING = re.compile(r"\bwhat\s+(?:(?P<a>exactly|else|on earth)\s+)?(?:was|were|is|are)\s+(?P<who>[^?,;]{1,40}?)\s+"
+                    r"(?:(?P<b>even|actually|really)\s+)?doing\b", re.I)
+
+
+def _asked_in_anger(text: str, people, systems) -> list:
+    m = _EMPHATIC.search(text)
+    if m is None:
+        m = _DOING.search(text)
+        if m is None or not (m.group("a") or m.group("b")) or not _names_someone(m.group("who"), people, systems):
+            return []
+    return [("PM301", m.start(), m.group(0), "question")]
+
+
+def _names_someone(words: str, people=(), systems=()) -> bool:
+    """Whether a noun phrase ends in a person: a name, a role, a noun for a person ('the mirror maintainers')."""
+    en = english()
+    last = words.split()[-1]
+    low = possessive_stripped(last).lower()
+    return en.vocab.kind(last, people, systems) == "person" or low in en.person_nouns or \
+        (low[-1:] == "s" and low[:-1] in en.person_nouns)
+
+
 _WHO_THOUGHT = re.compile(r"(?:^|[,;:]\s*)who\s+(?:thought|figured|believed|decided|let|allowed)\s+"
                           r"(?:it\s+was|it'?d\s+be|it\s+would\s+be|that|this|them|him|her|the)\b")
 _WHY_NOT = re.compile(r"(?:^|[,;:]\s*)why\s+(?:(?:didn[’']t|did\s+not|wasn[’']t|weren[’']t|hadn[’']t|couldn[’']t|"
