@@ -462,3 +462,12 @@ def test_an_angry_question_suggests_asking_about_the_conditions():
     text = "## What Happened\n\nWhat exactly was the duty DBA doing while replication lag climbed for an hour?\n"
     found = [f for f in check_text(text) if f.rule == "PM301"]
     assert found and "ask about the conditions" in found[0].suggestion
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The night controller fell asleep at the desk, so the channel went to black.", True),
+    ("The courier's driver hung up on us twice while the drives sat in the van.", True),
+    ("The replica fell behind by six minutes and the feed went to black.", False),
+])
+def test_what_only_people_do_makes_its_subject_someone(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

@@ -278,7 +278,16 @@ def _names_people(text: str, words, role: bool, lang: str, verdict: str | None =
     if lang == "zh":
         return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "<name>" in words)
     people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
-    return role or not people.isdisjoint(words)
+    return role or not people.isdisjoint(words) or bool(_HUMAN_ACT.search(text))
+
+
+# what only people do: its subject is someone, whatever the word for them ("the transmission controller fell
+# asleep at the desk", "the courier's driver hung up")
+_HUMAN_ACT = lazy(r"\b(?:fell asleep|(?:was|were) asleep|went (?:home|to bed|to lunch|on (?:vacation|holiday|leave))|"
+                  r"(?:was|were) on (?:vacation|holiday|leave|lunch)|hung up|swore|complained|"
+                  r"(?:was|were) (?:warned|told|reminded)|(?:was|were) nowhere to be (?:seen|found)|refused to|insisted|"
+                  r"shrugged|promised|said nothing|kept quiet|(?:didn't|did not|couldn't|could not) (?:be )?bother(?:ed)?)\b",
+                  re.I)
 
 
 def _word_names_people(word: str, kind) -> bool:
