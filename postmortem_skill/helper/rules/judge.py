@@ -285,9 +285,9 @@ def _names_people(text: str, words, role: bool, lang: str, verdict: str | None =
 # asleep at the desk", "the courier's driver hung up")
 _HUMAN_ACT = lazy(r"\b(?:fell asleep|(?:was|were) asleep|went (?:home|to bed|to lunch|on (?:vacation|holiday|leave))|"
                   r"(?:was|were) on (?:vacation|holiday|leave|lunch)|hung up|swore|complained|"
-                  r"(?:was|were) (?:warned|told|reminded)|(?:was|were) nowhere to be (?:seen|found)|refused to|insisted|"
-                  r"shrugged|promised|said nothing|kept quiet|(?:didn't|did not|couldn't|could not) (?:be )?bother(?:ed)?)\b",
-                  re.I)
+                  r"(?:was|were) (?:warned|told|reminded)|(?:was|were) nowhere to be (?:seen|found)|refused to|"
+                  r"insisted|shrugged|promised|said nothing|kept quiet|"
+                  r"(?:didn't|did not|couldn't|could not) (?:be )?bother(?:ed)?)\b", re.I)
 
 
 def _word_names_people(word: str, kind) -> bool:
