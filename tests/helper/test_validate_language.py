@@ -471,3 +471,22 @@ def test_an_angry_question_suggests_asking_about_the_conditions():
 ])
 def test_what_only_people_do_makes_its_subject_someone(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("不是运维的锅，也不是开发的锅，是发布系统允许跳过灰度。", False),  # any word for people
+    ("人为操作失误只是表象，真正的问题是生产库允许无审批执行 DDL。", False),
+    ("有同学担心是自己的变更引起的，经排查，与该变更无关。", False),
+    ("如果监控覆盖了这个接口，我们本可以提前二十分钟发现问题。", False),  # the condition is about a thing
+    ("如果小周当时看了监控，我们本可以提前二十分钟发现问题。", True),
+    ("这次就是运维的锅，告警响了半小时没人理。", True),
+])
+def test_more_chinese_denials_and_conditions(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged
+
+
+def test_a_consumer_group_is_no_team():
+    from postmortem_skill.helper.rules import lexicon
+
+    person = lexicon.chinese().person
+    assert not person.search("Kafka 消费者组频繁 rebalance") and person.search("安全组没有打补丁")

@@ -695,7 +695,8 @@ class _Chinese:
         self.root = re.compile(_alts(d["root_person"]))
         self.negation = re.compile(d["negation"])
         self.negation_after = re.compile(d["negation_after"])
-        self.disclaims = re.compile(d["disclaims"])
+        # …and "it is not the ops team's fault" with any word for people: 「不是运维的锅，也不是开发的锅」
+        self.disclaims = re.compile(d["disclaims"] + r"|(?:不是|并非)(?:" + _alts(d["roles"]) + r")的(?:锅|错|责任)")
         self.hindsight = re.compile(_alts(d["hindsight"]))
         self.person_hindsight = re.compile(_alts(d["person_hindsight"]))
         self.future = re.compile(d["future"])
@@ -863,8 +864,10 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     if m.group(0) in _SHOULD_ZH:
         return bool(_MODIFIER_ZH.match(text, m.end()))
     cond = _IF_ZH.match(text, m.start())
-    if cond is None:
-        return False
+    if cond is None:  # 「如果监控覆盖了这个接口，我们本可以…」: the condition before 本可以 says what it is about
+        cond = _IF_ZH.search(text, 0, m.start())
+        if cond is None or _CLAUSE_END_ZH.search(text, cond.end(), m.start()) is None:
+            return False
     at = cond.end()
     if _THERE_WAS_ZH.match(text, at):
         return True
@@ -875,7 +878,8 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     comma = _CLAUSE_END_ZH.search(text, at)
     before = max(text.rfind(mark, 0, m.start()) for mark in "，,；;。") + 1
     clause = text[before:comma.start() if comma else len(text)]
-    if zh.person.search(clause) or zh.person.search(text[at:at + len(clause)]):
+    if zh.person.search(clause) or zh.person.search(text, at, before + len(clause)) or \
+            zh.person.search(text[at:before + len(clause)]):
         return False
     system = zh.system.match(text, at)  # a condition that opens on a system (names are not always known)
     return bool(system) and text[system.end():system.end() + 1] not in _PERSON_SUFFIX_ZH
