@@ -323,7 +323,7 @@ def test_a_chinese_finding_quotes_words_the_sentence_has():
 
 
 @pytest.mark.parametrize("sentence, flagged", [
-    ("The weekend shift ignored four separate replication-lag pages.", True),  # a shift is people
+    ("The night shift ignored three disk alerts in a row.", True),  # a shift is people
     ("The change board waved the migration through without reading it.", True),
     ("Our procurement department sat on the renewal for a month, as usual.", True),
     ("The traffic shift to the second region finished at 04:10.", False),
@@ -334,8 +334,8 @@ def test_groups_that_act_as_people_can_be_blamed(sentence, flagged):
 
 
 @pytest.mark.parametrize("sentence, flagged", [
-    ("Kudos to whoever scheduled the vacuum during the Black Friday peak.", True),  # sarcasm
-    ("Thanks, truly, to the release team for shipping a build that wipes every cart.", True),
+    ("Kudos to whoever decided a Friday-night schema change was a good idea.", True),  # sarcasm
+    ("Thanks a lot to the release team for shipping a build that crashes on launch.", True),
     ("Thanks to the release team for rolling back within five minutes.", False),
     ("Many thanks to the vendor's security team for finding and reporting the exposed bucket.", False),
 ])
@@ -465,7 +465,7 @@ def test_an_angry_question_suggests_asking_about_the_conditions():
 
 
 @pytest.mark.parametrize("sentence, flagged", [
-    ("The night controller fell asleep at the desk, so the channel went to black.", True),
+    ("The gallery operator was nowhere to be seen while the stream stayed black for an hour.", True),
     ("The courier's driver hung up on us twice while the drives sat in the van.", True),
     ("The replica fell behind by six minutes and the feed went to black.", False),
 ])
@@ -490,3 +490,14 @@ def test_a_consumer_group_is_no_team():
 
     person = lexicon.chinese().person
     assert not person.search("Kafka 消费者组频繁 rebalance") and person.search("安全组没有打补丁")
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The team responsible for DNS identified the stale record at 10:04.", False),  # the owner, named
+    ("Bob was solely responsible for the outage.", True),
+    ("The IC noted that replication lag was still about 14 minutes at that point.", False),  # reported speech
+    ("_Ee Park is the Director of Infrastructure at the Example Foundation._", False),  # who someone is
+    ("Mike overlooked the warning in the deploy log.", True),  # a fault only a person commits
+])
+def test_owners_speakers_and_titles_are_not_blamed(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

@@ -31,6 +31,7 @@ from postmortem_skill.helper.rules.lexicon import (
     explained_by_a_thing_en,
     mark_names_zh,
     packaged_text,
+    reports_a_thing_en,
 )
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
@@ -61,9 +62,23 @@ def _en_tokens(text: str, kind) -> tuple[list[str], list[str | None]]:
     return out, kinds
 
 
+# "the team responsible for DNS" names the team that owns DNS; "X was responsible for the outage" is another use
+_OWNER = re.compile(r"(?<=[a-z]) responsible for\b")
+_NOT_OWNER = re.compile(r"\b(?:is|was|are|were|be|been|being|held|hold|holds|feel|felt|solely|directly|partly|"
+                        r"fully|personally|ultimately)$", re.I)
+
+
+def _owners_named(text: str) -> str:
+    """The text with 'responsible for' after a noun read as 'owning': a name for the owner, not blame."""
+    if " responsible for" not in text:
+        return text
+    return _OWNER.sub(lambda m: m.group(0) if _NOT_OWNER.search(text, 0, m.start()) else " owning", text)
+
+
 def _en_reading(text: str, kind):
     """What the English features are made of: (tokens, kinds, whether a role is named, the subject and the
     words after it or None)."""
+    text = _owners_named(text)
     tokens, kinds = en_tokens(_EN_TOKEN.findall(text), kind, _en_tokens, text)
     # users, customers and "everyone visiting the site" are almost always the people affected, and the
     # writers themselves ("we had to …") are blamed only in hindsight, which assess() reads from the words
@@ -263,10 +278,10 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words, proper: bool = F
         best != "cause" or "<sys>" not in words or named)
 
 
-# a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm: emotive
-# ("Kudos to the IT department for turning a normal commute into a free-ride day"); what it credits someone
-# with reads as a cause ("thanks to JFrog's team for finding and reporting this leak")
-_SARCASM = 0.9
+# a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm: emotive or
+# blame ("Kudos to the IT department for turning a normal commute into a free-ride day"); what it credits
+# someone with reads as a cause ("thanks to JFrog's team for finding and reporting this leak")
+_SARCASM, _SARCASTIC = 0.9, ("emotive", "blame")
 _THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big)\s+)?"
                r"(?:thanks|thank you|kudos)\b", re.I)
 
@@ -313,6 +328,11 @@ def may_name_people(text: str, lang: str, kind) -> bool:
     return False
 
 
+# who someone is, not what they did: "Ee Durbin is the Director of Infrastructure at the Python Software Foundation"
+_IDENTITY = lazy(r"[\W_]*(?:[A-Z][\w.'’-]*\s+){1,4}(?:is|was|has been|serves as)\s+(?:the|a|an|our)\s+"
+                 r"(?:[A-Z][\w&’'-]*\s+){1,5}(?:at|of|for|on|in)\b")
+
+
 def _reason_names_no_one(text: str, verdict: str) -> bool:
     """An English cause verdict for a sentence that closes on a reason naming no one (explained_by_a_thing_en),
     or a hindsight verdict whose only look back is inside that reason: "the maintainer chose to forward-fix
@@ -349,10 +369,11 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])
-    if blames_nobody(text, lang, best) or (lang == "en" and _reason_names_no_one(text, best)):
+    if blames_nobody(text, lang, best) or (lang == "en" and (_reason_names_no_one(text, best) or _IDENTITY.match(text)
+                                                            or reports_a_thing_en(text))):
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
-    grateful = lang == "en" and _THANKS.match(text) and (best != "emotive" or probs[0] > 1.0 - _SARCASM)
+    grateful = lang == "en" and _THANKS.match(text) and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM)
     if not sure and (not _names_people(text, words, role, lang, best) or grateful):
         best = None
     return 1.0 - probs[0], best

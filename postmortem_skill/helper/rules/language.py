@@ -185,7 +185,8 @@ def hits(doc, ctx):
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
-                items = [item for item in items if item[3] in _UNVETOED or _clause_blames(text, item[1], lang, word_kind)]
+                items = [item for item in items if item[3] in _UNVETOED or _STRONG.fullmatch(item[2])
+                         or _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
         seen = set()
@@ -212,6 +213,8 @@ def hits(doc, ctx):
 # a question asked in anger ("what exactly was the release manager doing …?") is blame however the model reads the
 # rest: the judge scores such questions as plain (it was trained on few)
 _UNVETOED = frozenset(("question",))
+# …and so are the faults only a person commits, said of one ("Mike overlooked the warning in the deploy log")
+_STRONG = re.compile(r"(?:overlooked|ignored|neglected|forgot|botched|mishandled|disregarded|fumbled|bungled)", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")
 
 

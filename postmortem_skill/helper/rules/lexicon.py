@@ -936,15 +936,31 @@ _POSSESSIVES = frozenset(("his", "her", "their", "my", "your"))
 _PARTICLES = frozenset("out off in into to from at on for about with up down back over".split())
 
 
+# someone saying what a thing did: "The IC noted that lag was still about 14 minutes at that point"
+_SAID_EN = re.compile(r"\b(?:noted|said|says|reported|confirmed|mentioned|explained|announced|posted|wrote|stated|"
+                      r"clarified)\s*(?:that\b|:)(?P<said>[^;]+)$", re.I)
+
+
+def reports_a_thing_en(text: str, people=(), systems=()) -> bool:
+    """Whether the sentence reports what someone said and what was said names no one: the verdict would be
+    about the speaker, who only spoke (the English twin of the Chinese 「王磊发现…没有索引」)."""
+    m = _SAID_EN.search(text)
+    return m is not None and not _names_anyone(m.group("said"), people, systems)
+
+
 def explained_by_a_thing_en(text: str, people=(), systems=()) -> bool:
     """Whether the sentence says why someone acted and the reason names no one: "Branch staff overrode the
     fraud holds because the override reason field was optional" makes a thing the cause of what a person
     did, the account a blameless postmortem asks for; "… because the on-call was asleep" does not."""
     m = _BECAUSE_EN.search(text)
-    if m is None:
-        return False
+    return m is not None and not _names_anyone(m.group(1), people, systems)
+
+
+def _names_anyone(clause: str, people=(), systems=()) -> bool:
+    """Whether a clause names a person: a name, a role, a noun for a person, a capitalised word, a pronoun for
+    people that is not the object of a verb."""
     en = english()
-    words = _WORD_EN.findall(m.group(1))
+    words = _WORD_EN.findall(clause)
     for i, word in enumerate(words):
         low = possessive_stripped(word).lower()
         # "because an OS update had logged her out of the paging app": the update acted; but "because their
@@ -954,11 +970,11 @@ def explained_by_a_thing_en(text: str, people=(), systems=()) -> bool:
                                                                       words[i + 1].lower() in _PARTICLES))):
             continue
         if low in _POSSESSIVES:
-            return False
+            return True
         if en.vocab.kind(word, people, systems) in ("person", "proper") or word in en.role_acronyms or \
                 low in en.person_nouns or (low[-1:] == "s" and low[:-1] in en.person_nouns):
-            return False
-    return True
+            return True
+    return False
 
 
 # words the role list holds that incident prose mostly uses for things: a consumer group, a security group
