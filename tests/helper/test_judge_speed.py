@@ -45,6 +45,31 @@ def test_tokens_of_free_text_are_the_judges(sentences):
     _same_tokens(sentences)
 
 
+_NAMES = ["Dana", "Quinn", "Vault", "Priya", "Grafana", "Sam", "Blake"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents=st.lists(st.tuples(st.sets(st.sampled_from(_NAMES)), st.sets(st.sampled_from(_NAMES)),
+                          st.lists(st.lists(st.sampled_from([*_NAMES, "Dana's", "quinn", "Vault’s", "The", "engineer",
+                                                             "won't", "@kim", "12:30"]), min_size=1, max_size=8)
+                                   .map(" ".join), min_size=1, max_size=3)), min_size=2, max_size=5))
+def test_tokens_shared_by_the_documents_of_a_process_are_each_documents_own(documents):
+    """With many documents a word's tokens are kept for the next documents only when no document's people
+    or systems decide them: "Quinn" is a person in one document, a product in the next, a word in a third."""
+    lexicon._MANY[0], was = True, lexicon._MANY[0]
+    shared = judge_speed._SHARED
+    judge_speed._SHARED = ({}, {})
+    try:
+        for people, systems, sentences in documents:
+            kind, reference = lexicon.word_kind(people, systems), lexicon.word_kind(people, systems)
+            for sentence in sentences:
+                words = judge._EN_TOKEN.findall(sentence)
+                assert judge_speed.en_tokens(words, kind, judge._en_tokens, sentence) == \
+                    judge._en_tokens(sentence, reference)
+    finally:
+        lexicon._MANY[0], judge_speed._SHARED = was, shared
+
+
 def test_without_a_document_kind_the_tokens_are_the_reference():
     sentence = "Dana didn't restart the Vault job"
     kind = lambda word: None  # noqa: E731 - features()'s default

@@ -199,14 +199,34 @@ def en_tokens(words: list[str], kind, reference, text: str):
         head = words[0]
         entry = first.get(head)
         if entry is None:
-            entry = first[head] = word_tokens(head, True, kind)
+            entry = first[head] = _shared_tokens(head, True, kind)
         out += entry[0]
         kinds += entry[1]
         get = later.get
         for word in words[1:]:
             entry = get(word)
             if entry is None:
-                entry = later[word] = word_tokens(word, False, kind)
+                entry = later[word] = _shared_tokens(word, False, kind)
             out += entry[0]
             kinds += entry[1]
     return out, kinds
+
+
+# word -> word_tokens(word, first, kind) for the words whose kind no document changes (kind.independent), when
+# a process checks many documents: what a word is does not change from one document to the next (its
+# sentences' verdicts are still worked out in each). Bounded, so that a long run cannot grow it without end.
+_SHARED: tuple = ({}, {})  # first word, later word
+_SHARED_MOST = 100_000
+
+
+def _shared_tokens(word: str, first: bool, kind):
+    independent = getattr(kind, "independent", None)
+    if independent is None or not for_many_documents() or not independent(word):
+        return word_tokens(word, first, kind)
+    table = _SHARED[not first]
+    entry = table.get(word)
+    if entry is None:
+        entry = word_tokens(word, first, kind)
+        if len(table) < _SHARED_MOST:
+            table[word] = entry
+    return entry

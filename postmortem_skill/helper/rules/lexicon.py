@@ -890,7 +890,16 @@ def word_kind(people=(), systems=()):
                 what = "proper"
         known[word] = what
         return what
+
+    def independent(word: str) -> bool:
+        """Whether kind(word) is the same in every document: the word is none of this one's people or systems."""
+        if not own:
+            own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
+        bare = possessive_stripped(word)
+        return bare not in own[0] and bare not in own[1]
+
     kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
+    kind.independent = independent
     return kind
 
 
