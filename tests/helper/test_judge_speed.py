@@ -176,3 +176,15 @@ def test_rows_cut_when_asked_for_are_the_models_rows(lang):
         assert names[i] in rows
     assert rows.get("no such feature") is None and "no such feature" not in rows
     assert dict(rows.rows()) == dict(rows.items())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_floor_spares_only_verdicts_below_it(lang):
+    """assess(…, floor=…) as language.hits calls it: the same probability, and the same verdict from the floor
+    up (below it the rule drops the verdict anyway)."""
+    kind = lexicon.word_kind(PEOPLE, SYSTEMS)
+    floor = judge.threshold(lang)
+    for sentence in _labelled(lang)[:600]:
+        probability, verdict = judge.assess(sentence, lang, ("PM301",), kind)
+        assert judge.assess(sentence, lang, ("PM301",), kind, floor=floor) == \
+            (probability, verdict if probability >= floor else None)
