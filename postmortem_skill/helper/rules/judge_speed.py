@@ -216,7 +216,7 @@ def en_tokens(words: list[str], kind, reference, text: str):
 # a process checks many documents: what a word is does not change from one document to the next (its
 # sentences' verdicts are still worked out in each). Bounded, so that a long run cannot grow it without end.
 _SHARED: tuple = ({}, {})  # first word, later word
-_SHARED_MOST = 100_000
+_SHARED_MOST = 50_000
 
 
 def _shared_tokens(word: str, first: bool, kind):
