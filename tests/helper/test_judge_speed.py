@@ -70,6 +70,19 @@ def test_tokens_shared_by_the_documents_of_a_process_are_each_documents_own(docu
         lexicon._MANY[0], judge_speed._SHARED = was, shared
 
 
+@settings(max_examples=300, deadline=None)
+@given(people=st.sets(st.sampled_from(["Dana", "Dana'", "Ana's", "s", "'", ""]) | st.text("as'’S", max_size=4)),
+       systems=st.sets(st.sampled_from(["Quinn", "Vault’s"]) | st.text("as'’S", max_size=4)),
+       words=st.lists(st.text("as'’SDn", max_size=6) | st.sampled_from(["Dana's", "Dana’", "Quinn's", "Vault’s’"])))
+def test_the_words_a_document_decides_are_those_whose_bare_form_is_its_own(people, systems, words):
+    from postmortem_skill.helper.model.subjects import possessive_stripped
+
+    decided = lexicon.word_kind(people, systems).dependent()
+    suffixed = [name + end for name in people | systems for end in ("", "'", "’", "'s", "’s", "s", "''")]
+    for word in words + suffixed + sorted(decided):
+        assert (word in decided) == (possessive_stripped(word) in people | systems)
+
+
 def test_without_a_document_kind_the_tokens_are_the_reference():
     sentence = "Dana didn't restart the Vault job"
     kind = lambda word: None  # noqa: E731 - features()'s default
