@@ -5,9 +5,12 @@
   document, and whether it comes first);
 * `column_sums`: when a process checks many documents, a sentence's weights summed as one integer per
   feature, the 16-bit weights of the classes packed side by side in one Python int, so that the scores are
-  one sum() instead of a tuple per class.
+  one sum() instead of a tuple per class;
+* with many documents, a word's tokens kept for the process when no document decides its kind (en_tokens,
+  lexicon.word_kind's `dependent()`): each document then works out only its own people and systems and the
+  words new to the process.
 
-tests/helper/test_judge_speed.py holds both to judge.py's definitions.
+tests/helper/test_judge_speed.py holds them to judge.py's definitions.
 """
 from __future__ import annotations
 
@@ -220,7 +223,7 @@ def en_tokens(words: list[str], kind, reference, text: str):
 # when a process checks many documents: what such a word is does not change from one document to the next
 # (its sentences' verdicts are still worked out in each). Bounded, so that a long run cannot grow it without end.
 _SHARED: tuple = ({}, {})  # first word, later word
-_SHARED_MOST = 50_000
+_SHARED_MOST = 25_000  # ~180 bytes a word: at most ~9 MB for both positions
 
 
 def _shared_tokens(word: str, first: bool, kind, shared, dependent):
