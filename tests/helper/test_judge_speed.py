@@ -45,6 +45,44 @@ def test_tokens_of_free_text_are_the_judges(sentences):
     _same_tokens(sentences)
 
 
+_NAMES = ["Dana", "Quinn", "Vault", "Priya", "Grafana", "Sam", "Blake"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents=st.lists(st.tuples(st.sets(st.sampled_from(_NAMES)), st.sets(st.sampled_from(_NAMES)),
+                          st.lists(st.lists(st.sampled_from([*_NAMES, "Dana's", "quinn", "Vault’s", "The", "engineer",
+                                                             "won't", "@kim", "12:30"]), min_size=1, max_size=8)
+                                   .map(" ".join), min_size=1, max_size=3)), min_size=2, max_size=5))
+def test_tokens_shared_by_the_documents_of_a_process_are_each_documents_own(documents):
+    """With many documents a word's tokens are kept for the next documents only when no document's people
+    or systems decide them: "Quinn" is a person in one document, a product in the next, a word in a third."""
+    lexicon._MANY[0], was = True, lexicon._MANY[0]
+    shared = judge_speed._SHARED
+    judge_speed._SHARED = ({}, {})
+    try:
+        for people, systems, sentences in documents:
+            kind, reference = lexicon.word_kind(people, systems), lexicon.word_kind(people, systems)
+            for sentence in sentences:
+                words = judge._EN_TOKEN.findall(sentence)
+                assert judge_speed.en_tokens(words, kind, judge._en_tokens, sentence) == \
+                    judge._en_tokens(sentence, reference)
+    finally:
+        lexicon._MANY[0], judge_speed._SHARED = was, shared
+
+
+@settings(max_examples=300, deadline=None)
+@given(people=st.sets(st.sampled_from(["Dana", "Dana'", "Ana's", "s", "'", ""]) | st.text("as'’S", max_size=4)),
+       systems=st.sets(st.sampled_from(["Quinn", "Vault’s"]) | st.text("as'’S", max_size=4)),
+       words=st.lists(st.text("as'’SDn", max_size=6) | st.sampled_from(["Dana's", "Dana’", "Quinn's", "Vault’s’"])))
+def test_the_words_a_document_decides_are_those_whose_bare_form_is_its_own(people, systems, words):
+    from postmortem_skill.helper.model.subjects import possessive_stripped
+
+    decided = lexicon.word_kind(people, systems).dependent()
+    suffixed = [name + end for name in people | systems for end in ("", "'", "’", "'s", "’s", "s", "''")]
+    for word in words + suffixed + sorted(decided):
+        assert (word in decided) == (possessive_stripped(word) in people | systems)
+
+
 def test_without_a_document_kind_the_tokens_are_the_reference():
     sentence = "Dana didn't restart the Vault job"
     kind = lambda word: None  # noqa: E731 - features()'s default
@@ -151,3 +189,15 @@ def test_rows_cut_when_asked_for_are_the_models_rows(lang):
         assert names[i] in rows
     assert rows.get("no such feature") is None and "no such feature" not in rows
     assert dict(rows.rows()) == dict(rows.items())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_floor_spares_only_verdicts_below_it(lang):
+    """assess(…, floor=…) as language.hits calls it: the same probability, and the same verdict from the floor
+    up (below it the rule drops the verdict anyway)."""
+    kind = lexicon.word_kind(PEOPLE, SYSTEMS)
+    floor = judge.threshold(lang)
+    for sentence in _labelled(lang)[:600]:
+        probability, verdict = judge.assess(sentence, lang, ("PM301",), kind)
+        assert judge.assess(sentence, lang, ("PM301",), kind, floor=floor) == \
+            (probability, verdict if probability >= floor else None)

@@ -346,10 +346,11 @@ def _reason_names_no_one(text: str, verdict: str) -> bool:
                for m in _LOOKS_BACK.finditer(text))
 
 
-def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> tuple[float, str | None]:
+def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
+           floor: float = 0.0) -> tuple[float, str | None]:
     """(probability that the sentence blames, judges, looks back in hindsight or is emotive; its likeliest
     such class, or None when the sentence names nobody that blame or hindsight could be about and the
-    model is not sure)."""
+    model is not sure). `floor`: a caller that drops verdicts below it (None) spares their reading."""
     weights, scale = (weights, 1.0) if weights is not None else (model(lang)[0], model(lang)[3])
     if lang == "zh":
         feats = features(text, lang, lexicon_rules, kind)
@@ -364,6 +365,8 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None) -> t
         words, role = reading[0], reading[2]
         # a first word the model never learned as a word: "FinOps decided …", not "Another type of …"
         proper = bool(reading[1]) and reading[1][0] == "proper" and "w:" + words[0] not in weights
+    if 1.0 - probs[0] < floor:
+        return 1.0 - probs[0], None
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
     if best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text):
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of

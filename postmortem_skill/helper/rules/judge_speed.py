@@ -5,9 +5,12 @@
   document, and whether it comes first);
 * `column_sums`: when a process checks many documents, a sentence's weights summed as one integer per
   feature, the 16-bit weights of the classes packed side by side in one Python int, so that the scores are
-  one sum() instead of a tuple per class.
+  one sum() instead of a tuple per class;
+* with many documents, a word's tokens kept for the process when no document decides its kind (en_tokens,
+  lexicon.word_kind's `dependent()`): each document then works out only its own people and systems and the
+  words new to the process.
 
-tests/helper/test_judge_speed.py holds both to judge.py's definitions.
+tests/helper/test_judge_speed.py holds them to judge.py's definitions.
 """
 from __future__ import annotations
 
@@ -191,22 +194,45 @@ def en_tokens(words: list[str], kind, reference, text: str):
     if memo is None:
         if getattr(kind, "memo", None) is None:
             return reference(text, kind)
-        memo = kind.tokens = ({}, {})  # first word, later word: word -> (tokens, kinds)
+        # with many documents, what the process knows of the words this document does not decide
+        dependent = getattr(kind, "dependent", None)
+        shared = _SHARED if dependent is not None and for_many_documents() else None
+        # first word, later word: word -> (tokens, kinds); the process's tables; the document's own words
+        memo = kind.tokens = ({}, {}, shared, dependent() if shared is not None else None)
     out: list = []
     kinds: list = []
-    first, later = memo
+    first, later, shared, dependent = memo
     if words:
         head = words[0]
         entry = first.get(head)
         if entry is None:
-            entry = first[head] = word_tokens(head, True, kind)
+            entry = first[head] = _shared_tokens(head, True, kind, shared, dependent)
         out += entry[0]
         kinds += entry[1]
         get = later.get
         for word in words[1:]:
             entry = get(word)
             if entry is None:
-                entry = later[word] = word_tokens(word, False, kind)
+                entry = later[word] = _shared_tokens(word, False, kind, shared, dependent)
             out += entry[0]
             kinds += entry[1]
     return out, kinds
+
+
+# word -> word_tokens(word, first, kind) for the words whose kind no document decides (not in kind.dependent()),
+# when a process checks many documents: what such a word is does not change from one document to the next
+# (its sentences' verdicts are still worked out in each). Bounded, so that a long run cannot grow it without end.
+_SHARED: tuple = ({}, {})  # first word, later word
+_SHARED_MOST = 25_000  # ~180 bytes a word: at most ~9 MB for both positions
+
+
+def _shared_tokens(word: str, first: bool, kind, shared, dependent):
+    if shared is None or word in dependent:
+        return word_tokens(word, first, kind)
+    table = shared[not first]
+    entry = table.get(word)
+    if entry is None:
+        entry = word_tokens(word, first, kind)
+        if len(table) < _SHARED_MOST:
+            table[word] = entry
+    return entry

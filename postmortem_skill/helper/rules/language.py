@@ -181,7 +181,8 @@ def hits(doc, ctx):
         verdict = None
         if narrative and _is_prose(text, lang, sentence, header_lines) and \
                 (items or judge.may_name_people(text, lang, word_kind)):
-            probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind)
+            probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind,
+                                                floor=judge.threshold(lang))
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")

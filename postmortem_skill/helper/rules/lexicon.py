@@ -1020,7 +1020,22 @@ def word_kind(people=(), systems=()):
                 what = "proper"
         known[word] = what
         return what
+
+    decided: list = []  # dependent(), made when first asked for
+
+    def dependent() -> frozenset:
+        """The words whose kind this document decides: its people and systems, possessives included (a word
+        is one when possessive_stripped(word) is). Every other word's kind is the same in every document."""
+        if not own:
+            own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
+        if not decided:
+            names = set(own[0]) | set(own[1])
+            decided.append(frozenset(word for name in names for word in (name, name + "'", name + "’", name + "'s",
+                                                                           name + "’s") if possessive_stripped(word) in names))
+        return decided[0]
+
     kind.memo = {}  # what callers conclude from a word, for this document (judge.may_name_people)
+    kind.dependent = dependent
     return kind
 
 
