@@ -501,3 +501,13 @@ def test_a_consumer_group_is_no_team():
 ])
 def test_owners_speakers_and_titles_are_not_blamed(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The engineers who built this job never once thought about who could read its output bucket.", True),
+    ("Our DPO seems to think the notification deadline is a suggestion.", True),  # a role acronym
+    ("说到底，是 SOC 的分析员太依赖自动化，看到低风险标签就放过了。", True),
+    ("权限过大的问题不在实习生本人，而在于入职模板默认授予了全部权限。", False),
+])
+def test_roles_by_acronym_and_title_and_a_denial_about_a_role(sentence, flagged):
+    assert bool(_language_rules(sentence)) is flagged

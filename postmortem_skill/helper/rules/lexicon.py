@@ -696,7 +696,8 @@ class _Chinese:
         self.negation = re.compile(d["negation"])
         self.negation_after = re.compile(d["negation_after"])
         # …and "it is not the ops team's fault" with any word for people: 「不是运维的锅，也不是开发的锅」
-        self.disclaims = re.compile(d["disclaims"] + r"|(?:不是|并非)(?:" + _alts(d["roles"]) + r")的(?:锅|错|责任)")
+        self.disclaims = re.compile(d["disclaims"] + r"|(?:不是|并非)(?:" + _alts(d["roles"]) + r")的(?:锅|错|责任)"
+                                    r"|(?:不在于?|并非)(?:" + _alts(d["roles"]) + r")(?:本人|个人|身上)")
         self.hindsight = re.compile(_alts(d["hindsight"]))
         self.person_hindsight = re.compile(_alts(d["person_hindsight"]))
         self.future = re.compile(d["future"])
@@ -970,7 +971,9 @@ def _names_anyone(clause: str, people=(), systems=()) -> bool:
                                                                       words[i + 1].lower() in _PARTICLES))):
             continue
         if low in _POSSESSIVES:
-            return True
+            if i < 2:  # the reason's own subject: "because their OKR was due"
+                return True
+            continue  # an object's owner: "because the portal did not support his tablet"
         if en.vocab.kind(word, people, systems) in ("person", "proper") or word in en.role_acronyms or \
                 low in en.person_nouns or (low[-1:] == "s" and low[:-1] in en.person_nouns):
             return True
