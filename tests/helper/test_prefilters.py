@@ -180,6 +180,17 @@ def test_section_at_is_the_innermost_section_around_the_line(text):
         assert doc.section_at(line) is (around[-1] if around else None)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["# A", "## B", "### C", "#### D", "## E", "###### F", "text", "", "```", "- item",
+                                 "Setext", "---", "> ## quoted"]), max_size=24).map("\n".join))
+def test_section_ends_closed_in_one_pass_as_first_defined(text):
+    doc = parse_document(text)
+    sections = doc.all_sections
+    for i, section in enumerate(sections):  # the first definition: the next section at its level or above
+        following = next((s for s in sections[i + 1:] if s.level <= section.level), None)
+        assert section.end == (following.line - 1 if following else len(doc.lines))
+
+
 def _cells_by_regex(text):
     """Table cells the general way (an escaped \\| stays inside its cell), for comparison."""
     pos, body = len(text) - len(text.lstrip(" ")), text.rstrip()

@@ -160,10 +160,15 @@ class Document:
                 self.preamble.append(block)
             else:
                 current.blocks.append(block)
-        last_line = len(self.lines)
-        for i, section in enumerate(self.all_sections):
-            following = next((s for s in self.all_sections[i + 1:] if s.level <= section.level), None)
-            section.end = following.line - 1 if following else last_line
+        # a section ends before the next one at its level or above: the sections still open (their levels
+        # rising) are closed by each new one at or above their level
+        open_: list[Section] = []
+        for section in self.all_sections:
+            while open_ and open_[-1].level >= section.level:
+                open_.pop().end = section.line - 1
+            open_.append(section)
+        for section in open_:
+            section.end = len(self.lines)
         self._section_lines = [s.line for s in self.all_sections]
 
     def section(self, name: str) -> Section | None:
