@@ -80,7 +80,11 @@ def read_bytes(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmort
             if info.st_size > limit:
                 raise UsageError(f"{path}: {info.st_size // (1024 * 1024)} MB is too large for {what} "
                                  f"(limit {limit // (1024 * 1024)} MB)")
-            data = handle.read(limit + 1)
+            # the size it has now and one byte more (asking for limit + 1 at once would allocate megabytes
+            # for every small file); a file that grew meanwhile is read on, up to one byte past the limit
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as exc:
         raise _cannot(path, exc) from None
     if len(data) > limit:  # it grew while we read it

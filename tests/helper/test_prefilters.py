@@ -180,6 +180,17 @@ def test_section_at_is_the_innermost_section_around_the_line(text):
         assert doc.section_at(line) is (around[-1] if around else None)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["# A", "## B", "### C", "#### D", "## E", "###### F", "text", "", "```", "- item",
+                                 "Setext", "---", "> ## quoted"]), max_size=24).map("\n".join))
+def test_section_ends_closed_in_one_pass_as_first_defined(text):
+    doc = parse_document(text)
+    sections = doc.all_sections
+    for i, section in enumerate(sections):  # the first definition: the next section at its level or above
+        following = next((s for s in sections[i + 1:] if s.level <= section.level), None)
+        assert section.end == (following.line - 1 if following else len(doc.lines))
+
+
 def _cells_by_regex(text):
     """Table cells the general way (an escaped \\| stays inside its cell), for comparison."""
     pos, body = len(text) - len(text.lstrip(" ")), text.rstrip()
@@ -464,6 +475,22 @@ def test_mask_skips_only_patterns_that_cannot_match(text):
     assert spans == gated
 
 
+LINK_PIECES = ["[a](", "](", "[b]", "(", ")", "(x)", "((", "))", " ", "\n", "\t", '"', ' "t")', "http://x.test/a",
+               "_", "*", "`", "![i](", "[c][d]", "[^e]", "<", ">", "y"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(LINK_PIECES + MARKUP) | st.text(alphabet="()[] x\n", max_size=4), max_size=14)
+       .map("".join))
+def test_link_target_written_unrolled_matches_as_first_written(text):
+    import markdown_reference
+
+    first = r"\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)"
+    assert [m.span() for m in markdown._MASKED[1].finditer(text)] == [m.span() for m in re.finditer(first, text)]
+    assert markdown.mask(text) == markdown_reference.mask(text)
+    assert markdown.plain(text) == markdown_reference.plain(text)
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=12)
        | st.lists(st.sampled_from(["a", "–", "€", "\u33ff", "\u3400", "中", "\u9fff", "\ua000", "\uf8ff", "\uf900",
@@ -472,6 +499,8 @@ def test_may_hold_cjk_never_misses_a_chinese_character(text):
     from postmortem_skill.helper.model.lazypattern import may_hold_cjk
 
     assert may_hold_cjk(text) or not re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text)
+    long = "é–€ words " * 300 + text  # a whole document: searched byte by byte for each lead byte
+    assert may_hold_cjk(long) == (re.search(rb"[\xe3-\xe9\xef]", long.encode("utf-8", "surrogatepass")) is not None)
 
 
 @settings(max_examples=300, deadline=None)

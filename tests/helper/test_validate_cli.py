@@ -165,6 +165,24 @@ def test_missing_path_empty_folder_and_large_file(tmp_path, capsys):
     assert code == 2 and "too large" in err
 
 
+def test_a_file_is_read_whole_even_when_its_size_says_otherwise(tmp_path):
+    """read_bytes asks for the size fstat gives and one byte more, then reads on: a regular file that
+    reports 0 bytes (as /proc files do, or one growing while read) is still read whole, up to the limit."""
+    import os
+
+    from postmortem_skill.helper.errors import UsageError
+    from postmortem_skill.helper.inputs import read_bytes
+
+    exact = tmp_path / "exact.md"
+    exact.write_bytes(b"x" * 10)
+    assert read_bytes(exact, limit=10) == b"x" * 10
+    if os.path.isfile("/proc/self/status") and os.stat("/proc/self/status").st_size == 0:
+        data = read_bytes("/proc/self/status")
+        assert data.startswith(b"Name:") and data.endswith(b"\n")
+        with pytest.raises(UsageError, match="too large"):
+            read_bytes("/proc/self/status", limit=16)
+
+
 def test_folder_is_checked_recursively_in_parallel(tmp_path, capsys):
     for i in range(30):
         folder = tmp_path / f"d{i % 3}"

@@ -70,6 +70,7 @@ class FindingsCache:
         self._db = None
         self._pending: dict[str, str] = {}
         self._salt = ""
+        self._prefixes: dict = {}  # id(settings) -> (settings, sha256 of the salt and the settings)
         if enabled:
             self._salt = _toolkit_fingerprint()
             self._db = self._open()
@@ -105,11 +106,17 @@ class FindingsCache:
         return None
 
     def key(self, data: bytes, settings: object) -> str:
+        """The key of a document's bytes under `settings` (JSON-able, never changed once passed here: it is
+        hashed once per object)."""
         from hashlib import sha256  # here: a run over one file never hashes, and hashlib costs ~3 ms to import
 
-        digest = sha256(self._salt.encode())
-        digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-        digest.update(b"\0")
+        made = self._prefixes.get(id(settings))
+        if made is None or made[0] is not settings:  # the salt and the settings are hashed once per settings
+            prefix = sha256(self._salt.encode())
+            prefix.update(json.dumps(settings, sort_keys=True, default=str).encode())
+            prefix.update(b"\0")
+            made = self._prefixes[id(settings)] = (settings, prefix)
+        digest = made[1].copy()
         digest.update(data)
         return digest.hexdigest()
 

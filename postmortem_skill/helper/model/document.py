@@ -100,7 +100,7 @@ class Document:
     def __init__(self, text: str):
         self.text = text
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self.blocks = markdown.parse(text)
+        self.blocks = markdown.parse_lines(self.lines)
         # (block, ancestors) of every block, depth-first: several readers walk the blocks, the walk is made once
         self.walked = list(markdown.walk(self.blocks))
         self.lang = _language(text)
@@ -124,7 +124,7 @@ class Document:
         never match across a line break). With `lowered`, `cue` reads the text with A-Z lower-cased, which
         is much faster than re.I."""
         if self._line_starts is None:
-            self._joined = "\n".join(self.lines)
+            self._joined = self.text if "\r" not in self.text else "\n".join(self.lines)
             self._line_starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
             self._lowered = self._joined.lower()
             if len(self._lowered) != len(self._joined):  # a few non-ASCII letters grow when lower-cased
@@ -160,10 +160,15 @@ class Document:
                 self.preamble.append(block)
             else:
                 current.blocks.append(block)
-        last_line = len(self.lines)
-        for i, section in enumerate(self.all_sections):
-            following = next((s for s in self.all_sections[i + 1:] if s.level <= section.level), None)
-            section.end = following.line - 1 if following else last_line
+        # a section ends before the next one at its level or above: the sections still open (their levels
+        # rising) are closed by each new one at or above their level
+        open_: list[Section] = []
+        for section in self.all_sections:
+            while open_ and open_[-1].level >= section.level:
+                open_.pop().end = section.line - 1
+            open_.append(section)
+        for section in open_:
+            section.end = len(self.lines)
         self._section_lines = [s.line for s in self.all_sections]
 
     def section(self, name: str) -> Section | None:
@@ -207,7 +212,8 @@ class Document:
                                                        markdown.plain(row[1].text), row[1].number, row[1].column)
 
     def _header_line(self, line: markdown.Line):
-        m = _FIELD_LINE.match(line.text)
+        text = line.text
+        m = _FIELD_LINE.match(text) if "*" in text or "_" in text else None  # a field's label is marked up
         if not m:
             return
         key = _LABEL_TO_FIELD.get(normalize_title(m["label"]))

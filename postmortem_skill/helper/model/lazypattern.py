@@ -38,6 +38,15 @@ def lazy(pattern: str, flags: int = 0) -> re.Pattern:
 _CJK_LEAD = re.compile(rb"[\xe3-\xe9\xef]")
 
 
+_CJK_LEADS = tuple(bytes([lead]) for lead in (*range(0xE3, 0xEA), 0xEF))
+_LONG = 2000  # from about this length eight memchr scans beat one pass of the class
+
+
 def may_hold_cjk(text: str) -> bool:
     """False only when `text` has no character in U+3400-U+9FFF or U+F900-U+FAFF."""
-    return not text.isascii() and _CJK_LEAD.search(text.encode("utf-8", "surrogatepass")) is not None
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) < _LONG:
+        return _CJK_LEAD.search(data) is not None
+    return any(lead in data for lead in _CJK_LEADS)  # a whole document: a byte search per lead byte (memchr)
