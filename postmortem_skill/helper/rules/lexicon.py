@@ -851,6 +851,7 @@ def _hindsight_zh(zh, text: str, forward: bool):
             return
 
 
+_PROVIDED_ZH = re.compile(r"前提是(?:我们|当时)?(?:有|能有|具备|配置了)")
 _IF_ZH = re.compile(r"(?:如果|要是|假如|若是?)(?:当时|当初|之前|事先|提前|早先)?")
 _THERE_WAS_ZH = re.compile(r"有(?!人|谁|同学|同事|关)")  # 有关人员 are "the people concerned"
 _CLAUSE_END_ZH = re.compile(r"[，,；;。]")
@@ -864,6 +865,8 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     (「如果当时有证书到期检查」)."""
     if m.group(0) in _SHOULD_ZH:
         return bool(_MODIFIER_ZH.match(text, m.end()))
+    if _PROVIDED_ZH.search(text, m.end()):  # 「本可以更早发现，前提是我们有针对队列长度的告警」
+        return True
     cond = _IF_ZH.match(text, m.start())
     if cond is None:  # 「如果监控覆盖了这个接口，我们本可以…」: the condition before 本可以 says what it is about
         cond = _IF_ZH.search(text, 0, m.start())
@@ -895,7 +898,7 @@ _WORSE_EN = lazy(r"\b(?:would|could|might)(?: easily| well| likely)? have (?:bee
                  r"affected|run|gone)\b[^.;]{0,50}?\b(?:worse|greater|longer|larger|bigger|wider|higher|another|at least|"
                  r"more (?:customers|users|hours|days|data|people|regions|services)|every|all (?:of )?(?:our|the))\b", re.I)
 _WORSE_ZH = lazy(r"至少要?多|(?:要|得|会)多花|(?<!不至于)更(?:严重|大|长|久|多|糟)|(?:会|将)扩大|后果不堪设想|损失(?:会|将)?更|"
-                 r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才")
+                 r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才|(?:可能|恐怕)(?:会|要)?(?:一直)?(?:挂|拖|持续|停|瘫|宕)到")
 
 
 # the opposite of hindsight: "nobody could reasonably have predicted that …", 「事先没有人能预料到」
