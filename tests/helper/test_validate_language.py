@@ -472,6 +472,15 @@ _WORDINGS = {
         ("这次勒索暴露的是网络分段缺失，而不是某个人的疏忽。", False),
         ("这次必须处罚相关责任人，小李带头检讨。", True),
     ],
+    "chinese_hindsight_needs_a_look_back": [
+        ("新人第一周就能拿到生产写权限，这是权限模型的问题，而不是人的问题。", False),  # looks back at nothing
+        ("本次有一次误操作，但真正的问题是误操作能直接影响全部生产节点。", False),
+        ("如果没有值班同学凌晨发现异常流量，损失可能会大得多。", False),  # luck
+        ("复盘会不是批斗会，请大家说出当时真实的想法。", False),
+        ("马后炮地说一句，上线那天就该做连接泄漏测试。", True),
+        ("承建方按约定走变更就没事。", True),
+        ("Nobody could have predicted, except everyone who read the design, that one region would fail.", True),
+    ],
 }
 
 

@@ -244,6 +244,9 @@ _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|�
 # _LOOKS_BACK needs one of these words or contractions: a set lookup first spares most sentences the search
 _BACK_WORDS = frozenset(("should", "could", "would", "might", "must", "ought", "only", "had"))
 _BACK_CONTRACTED = re.compile(r"['’](?:ve|d have)", re.I)
+# …and Chinese hindsight needs a counterfactual's word: 「这是权限模型的问题，而不是人的问题」 looks back at nothing
+_LOOKS_BACK_ZH = lazy(r"如果|要是|假如|假设|若|但凡|本应|本该|本来|本可以|早该|早就|早知道|应该|应当|理应|"
+                      r"事后|要不是|不至于|就好了|就该|马后炮|就没事|就不会")
 # English hindsight is about a past that did not happen: a modal perfect, "if only", a pluperfect. Without
 # one a sentence is not hindsight, whatever the words around it ("X should be able to …" is a plan): assess()
 # then weighs it as the likeliest of the other classes
@@ -368,7 +371,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
     if 1.0 - probs[0] < floor:
         return 1.0 - probs[0], None
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
-    if best == "hindsight" and lang == "en" and not _LOOKS_BACK.search(text):
+    if best == "hindsight" and not (_LOOKS_BACK if lang == "en" else _LOOKS_BACK_ZH).search(text):
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])

@@ -481,7 +481,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
         found = _asked_in_anger(text, people, systems)
     if found and english().disclaims.search(text):
         found = [hit for hit in found if hit[3] == "hindsight"]
-    if found and _UNFORESEEABLE["en"].search(text):  # "it's easy to say in hindsight that the alert was obvious"
+    if found and _unforeseeable(text, "en"):  # "it's easy to say in hindsight that the alert was obvious"
         found = [hit for hit in found if hit[3] != "hindsight"]
     if found and _CREDIT.match(text):  # "Thanks to Sergeant Cole and the control room team for running …"
         return [hit for hit in found if hit[3] != "root"]
@@ -898,7 +898,8 @@ _WORSE_EN = lazy(r"\b(?:would|could|might)(?: easily| well| likely)? have (?:bee
                  r"affected|run|gone)\b[^.;]{0,50}?\b(?:worse|greater|longer|larger|bigger|wider|higher|another|at least|"
                  r"more (?:customers|users|hours|days|data|people|regions|services)|every|all (?:of )?(?:our|the))\b", re.I)
 _WORSE_ZH = lazy(r"至少要?多|(?:要|得|会)多花|(?<!不至于)更(?:严重|大|长|久|多|糟)|(?:会|将)扩大|后果不堪设想|损失(?:会|将)?更|"
-                 r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才|(?:可能|恐怕)(?:会|要)?(?:一直)?(?:挂|拖|持续|停|瘫|宕)到")
+                 r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才|(?:可能|恐怕)(?:会|要)?(?:一直)?(?:挂|拖|持续|停|瘫|宕)到|"
+                 r"(?:可能|恐怕)(?:会|要)?[大多长久糟重]得多")
 
 
 # the opposite of hindsight: "nobody could reasonably have predicted that …", 「事先没有人能预料到」
@@ -911,6 +912,15 @@ _UNFORESEEABLE = {
 }
 
 
+_EXCEPT = re.compile(r"\W*(?:\w+\W+){0,3}?(?:except|but|apart from|除了|除非)", re.I)
+
+
+def _unforeseeable(text: str, lang: str) -> bool:
+    """'Nobody could reasonably have predicted …', unless it goes on 'except everyone who read the design'."""
+    m = _UNFORESEEABLE[lang].search(text)
+    return m is not None and not _EXCEPT.match(text, m.end())
+
+
 def lucky(text: str, lang: str) -> bool:
     """Whether a sentence looks back only to say how much worse it could have been."""
     return bool((_WORSE_ZH if lang == "zh" else _WORSE_EN).search(text))
@@ -920,8 +930,8 @@ def blames_nobody(text: str, lang: str, verdict: str) -> bool:
     """Whether a sentence the judge reads as `verdict` says outright that no person is at fault ("this was
     not any one person's fault", 「这不是谁的锅」), or, in Chinese, looks back only at things: the judge's
     verdict then stands for nothing the sentence says."""
-    if verdict == "hindsight" and (lucky(text, lang) or _UNFORESEEABLE[lang].search(text)):
-        return True
+    if _unforeseeable(text, lang) or (verdict == "hindsight" and lucky(text, lang)):
+        return True  # (what no one could have foreseen is no one's fault either)
     if lang == "en":
         return verdict != "hindsight" and bool(english().disclaims.search(text))
     zh = chinese()
