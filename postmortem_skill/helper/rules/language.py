@@ -186,7 +186,7 @@ def hits(doc, ctx):
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
-                items = [item for item in items if item[3] in _UNVETOED or _STRONG.fullmatch(item[2])
+                items = [item for item in items if item[3] in _UNVETOED or _PERSON_ONLY_FAULT.fullmatch(item[2])
                          or _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
@@ -215,7 +215,7 @@ def hits(doc, ctx):
 # rest: the judge scores such questions as plain (it was trained on few)
 _UNVETOED = frozenset(("question",))
 # …and so are the faults only a person commits, said of one ("Mike overlooked the warning in the deploy log")
-_STRONG = re.compile(r"(?:overlooked|ignored|neglected|forgot|botched|mishandled|disregarded|fumbled|bungled)", re.I)
+_PERSON_ONLY_FAULT = re.compile(r"(?:overlooked|ignored|neglected|forgot|botched|mishandled|disregarded|fumbled|bungled)", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")
 
 

@@ -875,15 +875,14 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     at = cond.end()
     if _THERE_WAS_ZH.match(text, at):
         return True
-    # the condition's clause names no one and opens on a thing: 「如果平台组当初肯花…」「要是变更负责人当时…」「要是提交人…」
-    # are about people, though their first words are a system's
-    # the whole clause: the subject often comes first (「运维那边要是早点看告警」), and is read on a cut of its own
-    # (a name's look-behind wants no character before it: 「如果李明提前检查了证书」)
+    # the condition's whole clause names no one (its subject often comes first: 「运维那边要是早点看告警」), read as
+    # cuts of their own, the clause and the condition, since a name's look-behind wants no character before it
+    # (「如果李明提前检查了证书」); and it opens on a thing (「如果平台组当初肯花…」「要是提交人…」 are people, though
+    # their first words are a system's)
     comma = _CLAUSE_END_ZH.search(text, at)
     before = max(text.rfind(mark, 0, m.start()) for mark in "，,；;。") + 1
-    clause = text[before:comma.start() if comma else len(text)]
-    if zh.person.search(clause) or zh.person.search(text, at, before + len(clause)) or \
-            zh.person.search(text[at:before + len(clause)]):
+    end = comma.start() if comma else len(text)
+    if zh.person.search(text[before:end]) or zh.person.search(text[at:end]):
         return False
     system = zh.system.match(text, at)  # a condition that opens on a system (names are not always known)
     return bool(system) and text[system.end():system.end() + 1] not in _PERSON_SUFFIX_ZH
