@@ -26,6 +26,7 @@ from functools import cache
 from postmortem_skill.helper.model.lazypattern import lazy
 from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
 from postmortem_skill.helper.rules.lexicon import (
+    THANKS,
     blames_nobody,
     chinese,
     explained_by_a_thing_en,
@@ -285,8 +286,6 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words, proper: bool = F
 # blame ("Kudos to the IT department for turning a normal commute into a free-ride day"); what it credits
 # someone with reads as a cause ("thanks to JFrog's team for finding and reporting this leak")
 _SARCASM, _SARCASTIC = 0.9, ("emotive", "blame")
-_THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big)\s+)?"
-               r"(?:thanks|thank you|kudos)\b", re.I)
 
 
 def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
@@ -379,7 +378,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
                                                             or reports_a_thing_en(text))):
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
-    grateful = lang == "en" and _THANKS.match(text) and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM)
+    grateful = lang == "en" and THANKS.match(text) and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM)
     if not sure and (not _names_people(text, words, role, lang, best) or grateful):
         best = None
     return 1.0 - probs[0], best

@@ -483,7 +483,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
         found = [hit for hit in found if hit[3] == "hindsight"]
     if found and _unforeseeable(text, "en"):  # "it's easy to say in hindsight that the alert was obvious"
         found = [hit for hit in found if hit[3] != "hindsight"]
-    if found and _CREDIT.match(text):  # "Thanks to Sergeant Cole and the control room team for running …"
+    if found and _credit(text):  # "Thanks to Sergeant Cole and the control room team for running …"
         return [hit for hit in found if hit[3] != "root"]
     if any(hit[3] in _ACTS for hit in found) and explained_by_a_thing_en(text, people, systems):
         return [hit for hit in found if hit[3] not in _ACTS]  # "did not notice the warning because the
@@ -493,9 +493,16 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
 
 _ACTS = ("omission", "fault")  # what the lists read as something a person did or left undone
 
-# a sentence that opens by thanking someone for something: "thanks to X" is a credit there, not a cause (the
-# judge still reads sarcasm in it)
-_CREDIT = re.compile(r"\W*(?:(?:huge|many|special|big|a big|sincere)\s+)?(?:thanks|thank you|kudos)\b[^.]*\bfor\b", re.I)
+# a sentence that opens by thanking someone (judge.assess reads it as gratitude unless sure it is sarcasm)
+THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big|sincere)\s+)?"
+              r"(?:thanks|thank you|kudos)\b", re.I)
+_FOR = re.compile(r"[^.]*\bfor\b", re.I)
+
+
+def _credit(text: str) -> bool:
+    """A thank-you for something: its "thanks to X" is a credit, not a cause (the judge still reads sarcasm)."""
+    m = THANKS.match(text)
+    return m is not None and _FOR.match(text, m.end()) is not None
 
 
 def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
@@ -576,8 +583,12 @@ def _names_someone(words: str, people=(), systems=()) -> bool:
     en = english()
     last = words.split()[-1]
     low = possessive_stripped(last).lower()
-    return en.vocab.kind(last, people, systems) == "person" or low in en.person_nouns or \
-        (low[-1:] == "s" and low[:-1] in en.person_nouns)
+    return en.vocab.kind(last, people, systems) == "person" or _person_noun(en, low)
+
+
+def _person_noun(en, low: str) -> bool:
+    """A lower-cased noun for a person or its plural ('maintainer', 'editors')."""
+    return low in en.person_nouns or (low[-1:] == "s" and low[:-1] in en.person_nouns)
 
 
 _WHO_THOUGHT = re.compile(r"(?:^|[,;:]\s*)who\s+(?:thought|figured|believed|decided|let|allowed)\s+"
@@ -854,7 +865,8 @@ def _hindsight_zh(zh, text: str, forward: bool):
 _PROVIDED_ZH = re.compile(r"前提是(?:我们|当时)?(?:有|能有|具备|配置了)")
 _IF_ZH = re.compile(r"(?:如果|要是|假如|若是?)(?:当时|当初|之前|事先|提前|早先)?")
 _THERE_WAS_ZH = re.compile(r"有(?!人|谁|同学|同事|关)")  # 有关人员 are "the people concerned"
-_CLAUSE_END_ZH = re.compile(r"[，,；;。]")
+_CLAUSE_MARKS_ZH = "，,；;。"
+_CLAUSE_END_ZH = re.compile(f"[{_CLAUSE_MARKS_ZH}]")
 _PERSON_SUFFIX_ZH = "人者方组员"
 _SHOULD_ZH = ("本应", "本该", "理应", "本来应该")
 
@@ -880,7 +892,7 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     # (「如果李明提前检查了证书」); and it opens on a thing (「如果平台组当初肯花…」「要是提交人…」 are people, though
     # their first words are a system's)
     comma = _CLAUSE_END_ZH.search(text, at)
-    before = max(text.rfind(mark, 0, m.start()) for mark in "，,；;。") + 1
+    before = max(text.rfind(mark, 0, m.start()) for mark in _CLAUSE_MARKS_ZH) + 1
     end = comma.start() if comma else len(text)
     if zh.person.search(text[before:end]) or zh.person.search(text[at:end]):
         return False
@@ -987,7 +999,7 @@ def _names_anyone(clause: str, people=(), systems=()) -> bool:
                 return True
             continue  # an object's owner: "because the portal did not support his tablet"
         if en.vocab.kind(word, people, systems) in ("person", "proper") or word in en.role_acronyms or \
-                low in en.person_nouns or (low[-1:] == "s" and low[:-1] in en.person_nouns):
+                _person_noun(en, low):
             return True
     return False
 

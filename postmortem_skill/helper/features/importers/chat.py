@@ -113,13 +113,18 @@ def slack_attachment_text(record: dict):
         body = first_text(attachment, ("text", "pretext"))
         text = first_text(attachment, ("fallback",)) or " ".join(
             p for p in (first_text(attachment, ("title",)), body.splitlines()[0] if body else None) if p)
-        text = _EMOJI.sub("", _SLACK_LINK.sub(lambda m: m[2] or m[1], text)).strip()
+        text = _EMOJI.sub("", _slack_links(text)).strip()
         if text:
             return text
     return None
 
 
 _SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]{1,500})(?:\|([^>]{1,200}))?>")
+
+
+def _slack_links(text: str) -> str:
+    """Slack's `<url|label>` links shown by their label (a bare `<url>` by its address)."""
+    return _SLACK_LINK.sub(lambda m: m[2] or m[1], text)
 
 
 _EMOJI = re.compile(r"^(?::[a-z0-9_+-]{1,40}:\s*)+")
@@ -140,7 +145,7 @@ def _graph_noise(record: dict) -> bool:
 
 def slack_markup(text: str) -> str:
     """Slack's own markup in a message: `<url|label>` links by their label, and &gt; &lt; &amp; unescaped."""
-    return html.unescape(_SLACK_LINK.sub(lambda m: m[2] or m[1], text))
+    return html.unescape(_slack_links(text))
 
 
 def shared_file(record: dict) -> str | None:
