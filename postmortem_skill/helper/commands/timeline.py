@@ -205,15 +205,9 @@ def _people(name: str, users: dict[str, dict]) -> dict:
         folder = os.path.dirname(folder)
 
 
-def _member_list(name: str) -> bool:
+def _member_list(text: str) -> bool:
     """A Feishu chat's member list (`member_id` in its first lines), which names the messages' senders."""
-    if not name.endswith(".json"):
-        return False
-    try:
-        with open(name, encoding="utf-8", errors="replace") as handle:
-            return '"member_id"' in handle.read(4096)
-    except OSError:
-        return False
+    return '"member_id"' in text[:4096]
 
 
 def collect(paths: list[str], zones, day, hints: dict | None = None,
@@ -223,13 +217,17 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
     exports suggest, by source (`path:line`). Files whose real path is in `skip` are not read."""
     zones = zones if isinstance(zones, Zones) else _one_zone(zones)
     files = [f for f in walk(paths) if not skip or os.path.realpath(f) not in skip]
-    users = {}
+    users, texts = {}, {}  # texts: the JSON files read here, each read once (the loop below reads the rest)
     for name in files:
-        if os.path.basename(name) == "users.json" or _member_list(name):
-            try:
+        try:
+            if os.path.basename(name) == "users.json":
                 users[name] = importers.people_of(read_text(name, MAX_BYTES, "a users or members list"))
-            except UsageError:
-                pass
+            elif name.endswith(".json"):
+                texts[name] = read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
+                if _member_list(texts[name]):
+                    users[name] = importers.people_of(texts[name])
+        except UsageError:
+            pass  # said below, where the file is read as evidence
     read, notes, single = [], [], None  # read: (name, text, reader, events, problems)
     for name in files:
         if users.get(name):
@@ -239,7 +237,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
             notes.append(f"{name}: the export's list of channels or conversations (no events)")
             continue
         try:
-            text = read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
+            text = texts.pop(name, None) or read_text(name, MAX_BYTES, "an evidence export", fallback="gb18030")
         except UsageError as exc:
             if len(files) == 1:
                 raise
