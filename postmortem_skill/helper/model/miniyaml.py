@@ -205,6 +205,9 @@ class _Parser:
             body.pop()
         if style == "|":
             text = "\n".join(body)
+        elif any(line[:1] in (" ", "\t") for line in body if line):
+            # more-indented lines keep their breaks in a folded scalar, a rule this reader does not implement
+            raise YamlError("a folded block scalar (>) with more-indented lines is not supported: use |", number)
         else:
             text = re.sub(r"(?<!\n)\n(?!\n)", " ", "\n".join(body)).replace("\n\n", "\n")
         return text if chomp == "-" or not text else text + "\n"
