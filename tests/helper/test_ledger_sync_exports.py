@@ -50,6 +50,9 @@ def test_the_ledger_sync_folder_gives_the_declared_milestones(ledger):
     ({"@timestamp": "2026-11-24T23:18:19Z", "log.level": "warn", "message": "pool exhausted",
       "error": {"message": "no free connection"}}, "WARN pool exhausted: no free connection"),  # ECS
     ({"log": "panic: nil map\n", "stream": "stderr", "time": "2026-11-24T23:18:19.5Z"}, "panic: nil map"),  # docker
+    ({"timestamp": "2024-11-19T13:03:09.215Z", "level": "error", "logger": "confirmation-consumer",
+      "event": "batch_failed", "size": 500, "error": "canceling statement due to lock timeout"},
+     "ERROR batch_failed: canceling statement due to lock timeout"),  # structlog: the message is `event`
 ])
 def test_a_structured_log_line_reads_as_a_text_log_line(record, expected):
     events, problems = parse(json.dumps(record))
@@ -156,6 +159,22 @@ def test_a_condition_after_the_declaration_does_not_undo_it():
                   "c.json:3", None)]
     found = declared(rows, ["chat", "chat"])
     assert set(found) == {"resolved"} and found["resolved"][0] == 0
+
+
+@pytest.mark.parametrize("text, found", [
+    ("*Resolved as of 10:12 CET*: all 1,874 reservations confirmed. Closing INC-13.", "09:12"),  # stated first
+    ("Resolved at 10:12, the backlog is drained.", "09:12"),  # the chat's clock: Berlin
+    ("The DNS part resolved at 09:50, but bookings still fail.", None),  # not a declaration of the incident
+])
+def test_a_message_that_opens_by_stating_the_resolution(text, found):
+    from postmortem_skill.helper.features.importers.core import Event
+    from postmortem_skill.helper.features.importers.declared import declared
+    from postmortem_skill.helper.model.timeutil import load_zone
+    t = datetime(2024, 11, 20, 9, 15, 2, tzinfo=UTC)
+    berlin = load_zone("Europe/Berlin")
+    result = declared([Event(t, f"lukas: {text}", None, "c.json:2", None)], ["chat"], lambda source: berlin)
+    when = result.get("resolved", (None, None, None))[2]
+    assert (f"{when.astimezone(UTC):%H:%M}" if when else None) == found
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,7 +30,9 @@ _DECLARES = {
                            r"\b(?:incident|INC[-\s]?\d+) (?:is |has been |now )?(?:resolved|closed)\b|"
                            r"(?:事故|故障|事件|INC[-\s]?\d+)\s*(?:已经?|现已)(?:于\s*\d{1,2}[:：]\d{2}\s*)?"
                            r"(?:恢复|解决|关闭|结束|解除)|"
-                           r"宣布(?:恢复|结束)", re.I),
+                           r"宣布(?:恢复|结束)|"
+                           # a message that opens by stating it ("*Resolved as of 10:12 CET*: all … confirmed")
+                           r"^\W*resolved\s+(?:as of|at|since|effective)\s+\d{1,2}[:：]\d{2}", re.I),
 }
 # Said before the declaration's words, these make it a question, a negation, a plan or a condition ("not
 # mitigated yet", "once it is resolved", "we will close the incident"); after them only a question or a "not

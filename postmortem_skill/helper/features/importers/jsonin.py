@@ -93,7 +93,7 @@ def _text(record: dict, people: dict | None = None):
     deployment = _deployment_text(record)
     if deployment:
         return deployment
-    text = (first_text(record, ("event",)) or (log_text(record) if is_log_line(record) else None)
+    text = ((log_text(record) if is_log_line(record) else None) or first_text(record, ("event",))
             or first_text(record, TEXT_KEYS)
             or body_text(record) or wecom_text(record) or _alert_text(record) or slack_attachment_text(record))
     text = text or shared_file(record)
