@@ -66,6 +66,21 @@ def test_a_warn_on_a_paging_monitor_is_no_page():
     assert alert_state(warn) == "fired" and not paged(warn)
 
 
+def test_a_trigger_that_notifies_channels_only_is_no_page():
+    """A monitor's message names who it notifies: `@slack-…` only reached a channel (the warning nobody saw
+    before the page); `@opsgenie-…`, `@pagerduty-…` paged; a message naming no one leaves the question open."""
+    def event(text):
+        record = {"events": [{"id": 1, "title": "[Triggered] [P2] booking-api p95 latency high", "text": text,
+                              "date_happened": 1732021861, "alert_type": "error",
+                              "source_type_name": "Monitor Alert"}]}
+        (row,), problems = parse(json.dumps(record), name="datadog.json")
+        return row
+    channel = event("%%%\nCritical threshold exceeded.\n\n@slack-booking-alerts\n%%%")
+    assert channel.event == "booking-api p95 latency high [P2, no page, triggered]" and not paged(channel)
+    for text in ("%%%\n@opsgenie-booking-primary @slack-booking-alerts\n%%%", "%%%\nthreshold exceeded\n%%%"):
+        assert event(text).event == "booking-api p95 latency high [P2, triggered]" and paged(event(text))
+
+
 def test_titles_in_either_order_and_groups_that_are_part_of_the_name():
     assert split_title("[Triggered on {service:invoice-api,env:prod}] [P1] invoice-api 5xx error rate") == (
         "triggered", "P1", "invoice-api 5xx error rate")

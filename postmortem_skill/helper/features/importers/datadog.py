@@ -10,7 +10,8 @@ resolved; No Data is neither (the monitor lost its data; nobody was paged for th
 tag the name does not spell out is added (`5xx error rate - invoice-api`), so the row names its service.
 A multi-alert monitor alerts per group: the group its title names (`on {host:web-3}`), else the event's
 `monitor_groups` (v2 also `monitor.groups`), stays with the name (`HighErrorRate {service:checkout} [P2,
-triggered]`), so that two groups of one monitor are two alerts.
+triggered]`), so that two groups of one monitor are two alerts. A trigger whose message notifies only
+channels (`@slack-…`, no `@pagerduty-…`/`@opsgenie-…`) is labelled `no page`: it reached a channel, not a person.
 A Datadog event that is no monitor's (a deploy, a user's note) is left to the plain reader."""
 from __future__ import annotations
 
@@ -112,10 +113,23 @@ def monitor_event(record: dict) -> dict | None:
     service = _tag(tags, "service") or _text(event.get("service"))
     scoped = f"{name} {scope}" if (scope := group(title, event, monitor)) else name
     text = f"{scoped} - {service}" if service and not names(scoped, service.lower()) else scoped
-    labels = ", ".join(x for x in (priority, state) if x)
+    quiet = "no page" if state in ("triggered", "re-triggered") and not _pages(event.get("text")) else ""
+    labels = ", ".join(x for x in (priority, quiet, state) if x)
     ident = event.get("monitor_id") or monitor.get("id") or record.get("id")
     when = event.get("date_happened") if event.get("date_happened") is not None else event.get("timestamp")
     return {"time": when, "text": f"{text} [{labels}]", "id": ident}
+
+
+_HANDLE = re.compile(r"(?<![\w.])@([\w.-]{2,80})")
+_PAGER_HANDLE = re.compile(r"pagerduty|opsgenie|victorops|oncall|on-call|pager|sms|phone", re.I)
+
+
+def _pages(message) -> bool:
+    """Whether a monitor's message notifies a pager (`@opsgenie-booking-primary`, `@pagerduty-payments`); one
+    that names only channels (`@slack-booking-alerts`, an e-mail address) did not page. True when it names no
+    one: the export then does not say."""
+    handles = _HANDLE.findall(message) if isinstance(message, str) else []
+    return not handles or any(_PAGER_HANDLE.search(h) for h in handles)
 
 
 def _priority(value) -> str:

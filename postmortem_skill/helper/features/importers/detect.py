@@ -29,7 +29,8 @@ from postmortem_skill.helper.features.importers.pick import (
     speaker_of,
 )
 
-_QUIET = re.compile(r"warning|warn|info|informational|notice|minor|low|p[45]|sev ?[45]|提示|警告|一般|低|次要", re.I)
+_QUIET = re.compile(r"warning|warn|info|informational|notice|minor|low|no page|p[45]|sev ?[45]|提示|警告|一般|低|次要",
+                    re.I)
 BOT = re.compile(r"bot\b|\bbot|pagerduty|opsgenie|alertmanager|grafana|datadog|prometheus|zabbix|sentry|"
                   r"monitor|webhook|incident\.io|statuspage|机器人|告警|监控", re.I)
 _BOT_FIRED = re.compile(r"\b(?:firing|fired|triggered|alerting|paging|paged)\b|触发|告警中", re.I)

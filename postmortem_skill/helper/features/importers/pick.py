@@ -52,7 +52,7 @@ _FIRED = {"firing", "triggered", "trigger", "alerting", "alarm", "open", "critic
           "re-triggered", "warn", "re-warn"}  # the last three: Datadog monitor transitions
 _ALERT_STATES = _FIRED | {"acknowledged", "acked", "resolved", "closed", "recovered", "ok", "success", "no data",
                           "确认", "已确认", "恢复", "已恢复", "关闭"}
-_WARNED = {"warn", "re-warn"}  # a monitor's warning threshold: fired, but no page
+_WARNED = {"warn", "re-warn", "no page"}  # a monitor's warning threshold, or one that told a channel only: no page
 _SEVERITY = re.compile(r"^(?:p[0-5]|sev ?[0-5]|critical|crit|page|high|warning|warn|major|minor|error)$", re.I)
 _STATUS_POSTS = {"investigating", "identified", "monitoring", "verifying", "update", "in progress", "scheduled",
                  "postmortem", "completed"}
