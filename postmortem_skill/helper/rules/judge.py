@@ -29,6 +29,7 @@ from postmortem_skill.helper.rules.lexicon import (
     THANKS,
     blames_nobody,
     chinese,
+    english,
     explained_by_a_thing_en,
     mark_names_zh,
     packaged_text,
@@ -245,9 +246,8 @@ _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|�
 # _LOOKS_BACK needs one of these words or contractions: a set lookup first spares most sentences the search
 _BACK_WORDS = frozenset(("should", "could", "would", "might", "must", "ought", "only", "had"))
 _BACK_CONTRACTED = re.compile(r"['’](?:ve|d have)", re.I)
-# …and Chinese hindsight needs a counterfactual's word: 「这是权限模型的问题，而不是人的问题」 looks back at nothing
-_LOOKS_BACK_ZH = lazy(r"如果|要是|假如|假设|若|但凡|本应|本该|本来|本可以|早该|早就|早知道|应该|应当|理应|"
-                      r"事后|要不是|不至于|就好了|就该|马后炮|就没事|就不会")
+# (…and Chinese hindsight needs one of zh.json's looks_back words: 「这是权限模型的问题，而不是人的问题」 looks back at
+# nothing)
 # English hindsight is about a past that did not happen: a modal perfect, "if only", a pluperfect. Without
 # one a sentence is not hindsight, whatever the words around it ("X should be able to …" is a plan): assess()
 # then weighs it as the likeliest of the other classes
@@ -295,16 +295,7 @@ def _names_people(text: str, words, role: bool, lang: str, verdict: str | None =
     if lang == "zh":
         return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "<name>" in words)
     people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
-    return role or not people.isdisjoint(words) or bool(_HUMAN_ACT.search(text))
-
-
-# what only people do: its subject is someone, whatever the word for them ("the transmission controller fell
-# asleep at the desk", "the courier's driver hung up")
-_HUMAN_ACT = lazy(r"\b(?:fell asleep|(?:was|were) asleep|went (?:home|to bed|to lunch|on (?:vacation|holiday|leave))|"
-                  r"(?:was|were) on (?:vacation|holiday|leave|lunch)|hung up|swore|complained|"
-                  r"(?:was|were) (?:warned|told|reminded)|(?:was|were) nowhere to be (?:seen|found)|refused to|"
-                  r"insisted|shrugged|promised|said nothing|kept quiet|"
-                  r"(?:didn't|did not|couldn't|could not) (?:be )?bother(?:ed)?)\b", re.I)
+    return role or not people.isdisjoint(words) or bool(english().human_acts.search(text))
 
 
 def _word_names_people(word: str, kind) -> bool:
@@ -370,7 +361,7 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
     if 1.0 - probs[0] < floor:
         return 1.0 - probs[0], None
     best = CLASSES[max(range(1, len(CLASSES)), key=probs.__getitem__)]
-    if best == "hindsight" and not (_LOOKS_BACK if lang == "en" else _LOOKS_BACK_ZH).search(text):
+    if best == "hindsight" and not (_LOOKS_BACK if lang == "en" else chinese().looks_back).search(text):
         # not a counterfactual ("Raj was supposed to hand off the pager and just didn't"): what it says of
         # someone is still judged, as the likeliest of the other classes
         best = max(("blame", "cause", "emotive"), key=lambda c: probs[CLASSES.index(c)])

@@ -186,7 +186,7 @@ def hits(doc, ctx):
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
-                items = [item for item in items if item[3] in _UNVETOED or _PERSON_ONLY_FAULT.fullmatch(item[2])
+                items = [item for item in items if item[3] in _UNVETOED or lexicon.english().person_only_faults.fullmatch(item[2])
                          or _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
@@ -214,8 +214,8 @@ def hits(doc, ctx):
 # a question asked in anger ("what exactly was the release manager doing …?") is blame however the model reads the
 # rest: the judge scores such questions as plain (it was trained on few)
 _UNVETOED = frozenset(("question",))
-# …and so are the faults only a person commits, said of one ("Mike overlooked the warning in the deploy log")
-_PERSON_ONLY_FAULT = re.compile(r"(?:overlooked|ignored|neglected|forgot|botched|mishandled|disregarded|fumbled|bungled)", re.I)
+# …and so are the faults only a person commits, said of one (en.json person_only_faults: "Mike overlooked the
+# warning in the deploy log")
 _CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")
 
 

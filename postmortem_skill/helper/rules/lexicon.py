@@ -97,6 +97,11 @@ class _English:
         self.conduct = re.compile(r"\s+" + _words(d["conduct"]))
         self.participles = frozenset(d["participles"])
         self.manual_cues = d["cues"]
+        self.human_acts = lazy(_words(d["human_acts"]), re.I)
+        self.person_only_faults = lazy(r"(?:" + _alts(d["person_only_faults"]) + r")", re.I)
+        self.unforeseeable = lazy(r"\b(?:" + _alts(d["unforeseeable"]) + r")", re.I)
+        self.worse = lazy(r"\b(?:" + _alts(d["worse_than_happened"]) + r")\b", re.I)
+        self.emphatic = lazy(r"\b(?:who|what|why|how)\s+" + _words(d["angry_intensifiers"]), re.I)
         for name in ("careful", "emotive", "punitive"):
             self._lazy[name] = _words(d[name]) + ("|!!+" if name == "emotive" else "")  # "!!" is its cue
 
@@ -563,14 +568,13 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
 # "Who thought it was a good idea to …?", "Why didn't the on-call check …?": a question asked about a person's
 # choice or omission is an accusation; the same question about a system ("why didn't the alert fire?") is not
 # a question asked in anger: "who on earth approved …", "what exactly was the release manager doing …?"
-_EMPHATIC = re.compile(r"\b(?:who|what|why|how)\s+(?:on earth|the hell|the heck|in the world)\b", re.I)
 # (an intensifier makes it one: "what was the on-call doing when the page fired?" may be a plain question)
 _DOING = re.compile(r"\bwhat\s+(?:(?P<a>exactly|else|on earth)\s+)?(?:was|were|is|are)\s+(?P<who>[^?,;]{1,40}?)\s+"
                     r"(?:(?P<b>even|actually|really)\s+)?doing\b", re.I)
 
 
 def _asked_in_anger(text: str, people, systems) -> list:
-    m = _EMPHATIC.search(text)
+    m = english().emphatic.search(text)
     if m is None:
         m = _DOING.search(text)
         if m is None or not (m.group("a") or m.group("b")) or not _names_someone(m.group("who"), people, systems):
@@ -713,6 +717,9 @@ class _Chinese:
         self.person_hindsight = re.compile(_alts(d["person_hindsight"]))
         self.future = re.compile(d["future"])
         self.plain = {name: re.compile(_alts(d[name])) for name in ("normative", "careful", "emotive", "punitive")}
+        self.looks_back = lazy(_alts(d["looks_back"]))
+        self.unforeseeable = lazy(_alts(d["unforeseeable"]))
+        self.worse = lazy(_alts(d["worse_than_happened"]))
 
 
 @cache
@@ -903,38 +910,18 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
 _MODIFIER_ZH = re.compile(r"[\u4e00-\u9fff]{1,4}的(?=[\u4e00-\u9fff])")  # not a closing 的: 「本应双人复核的」
 
 
-# a counterfactual whose outcome is worse than what happened is luck, not hindsight: "had the spare line card
-# not been on site, restoration would have taken another day", 「如果没有那次演练，切换至少要多花一个小时」
-_WORSE_EN = lazy(r"\b(?:would|could|might)(?: easily| well| likely)? have (?:been|taken|lasted|cost|spread|hit|reached|"
-                 r"affected|run|gone)\b[^.;]{0,50}?\b(?:worse|greater|longer|larger|bigger|wider|higher|another|at least|"
-                 r"more (?:customers|users|hours|days|data|people|regions|services)|every|all (?:of )?(?:our|the))\b", re.I)
-_WORSE_ZH = lazy(r"至少要?多|(?:要|得|会)多花|(?<!不至于)更(?:严重|大|长|久|多|糟)|(?:会|将)扩大|后果不堪设想|损失(?:会|将)?更|"
-                 r"(?:可能|恐怕|估计)(?:要|会)?(?:到|拖到)[^，。]{0,12}才|(?:可能|恐怕)(?:会|要)?(?:一直)?(?:挂|拖|持续|停|瘫|宕)到|"
-                 r"(?:可能|恐怕)(?:会|要)?[大多长久糟重]得多")
-
-
-# the opposite of hindsight: "nobody could reasonably have predicted that …", 「事先没有人能预料到」
-_UNFORESEEABLE = {
-    "en": lazy(r"\b(?:nobody|no one|none of us|no reasonable person)\s+(?:could|would|can)\s+(?:reasonably |realistically |"
-               r"possibly )?have\s+(?:predicted|foreseen|known|anticipated|expected|guessed)|"
-               r"\b(?:easy|tempting) to (?:say|see|judge|think|conclude) (?:in hindsight|now|afterwards|after the fact|"
-               r"in retrospect)", re.I),
-    "zh": lazy(r"(?:没有人|谁都|谁也|任何人都?)(?:能够?|可能|会|没法|无法|不可能|难以|没能)?(?:提前|事先)?(?:预料|预见|预知|想到)|事先无法预(?:料|知|见)"),
-}
-
-
 _EXCEPT = re.compile(r"\W*(?:\w+\W+){0,3}?(?:except|but|apart from|除了|除非)", re.I)
 
 
 def _unforeseeable(text: str, lang: str) -> bool:
     """'Nobody could reasonably have predicted …', unless it goes on 'except everyone who read the design'."""
-    m = _UNFORESEEABLE[lang].search(text)
+    m = (chinese() if lang == "zh" else english()).unforeseeable.search(text)
     return m is not None and not _EXCEPT.match(text, m.end())
 
 
 def lucky(text: str, lang: str) -> bool:
     """Whether a sentence looks back only to say how much worse it could have been."""
-    return bool((_WORSE_ZH if lang == "zh" else _WORSE_EN).search(text))
+    return bool((chinese() if lang == "zh" else english()).worse.search(text))
 
 
 def blames_nobody(text: str, lang: str, verdict: str) -> bool:
