@@ -480,6 +480,27 @@ _WORDINGS = {
         ("马后炮地说一句，上线那天就该做连接泄漏测试。", True),
         ("承建方按约定走变更就没事。", True),
         ("Nobody could have predicted, except everyone who read the design, that one region would fail.", True),
+        ("压测环境本来就模拟不了跨机房的网络抖动，这类问题只能靠线上演练暴露出来。", False),  # 本来就: by nature
+    ],
+    "chinese_statements_that_human_error_is_not_the_cause": [
+        ("本次故障不存在人为失误，连接池耗尽是由一个慢查询持续占用连接引起的。", False),
+        ("“人为失误”不能作为根因，我们要问的是为什么一条命令就能清空整个集群。", False),
+        ("人总会犯错，所以删除生产数据必须经过二次确认，而不是靠操作者自己小心。", False),
+    ],
+    "chinese_people_by_what_only_people_do_or_a_word_for_a_team": [
+        ("后端那边拍脑袋定了超时时间，结果大促一来连接全部打满。", True),  # 那边: a group of people
+        ("某位架构师坚持不加熔断，下游一慢整条链路就跟着雪崩。", True),  # 某位: a person
+        ("HR接口返回的时间没有带时区，导致排班系统把夜班算错了一天。", False),  # HR names a system here
+        ("采购部拖了三个月才批服务器，扩容只能一直往后排。", True),
+    ],
+    "chinese_thanks_is_gratitude_unless_it_points_at_someone": [
+        ("小林辛苦了，凌晨三点还在帮忙核对订单数据。", False),
+        ("感谢大家辛苦了，特别是某位一键把生产库清空的同学。", True),  # 某位: pointed, sarcasm
+    ],
+    "a_fault_whose_agent_follows_by": [
+        ("The outage was traced to a config error introduced by an outside contractor during maintenance.", True),
+        ("The outage was traced to a config error introduced by the templating step of the deploy script.", False),
+        ("Delivery stopped after a failure by the vendor's support staff to follow their own escalation steps.", True),
     ],
 }
 
@@ -489,3 +510,14 @@ _WORDINGS = {
     for group, rows in _WORDINGS.items() for i, (sentence, flagged) in enumerate(rows)])
 def test_wordings(sentence, flagged):
     assert bool(_language_rules(sentence)) is flagged
+
+
+@pytest.mark.parametrize("text, person", [
+    ("on-call 一直没有响应", True), ("这次 QA 没测支付", True), ("PM 拍板提前上线", True),  # roles in English
+    ("oncall 轮值表没有同步", False), ("HR接口返回的时间没有时区", False),  # …naming a thing there
+    ("某位同学", True), ("采购部拖了三个月", True), ("前端那边说没问题", True), ("数据的位置", False),
+])
+def test_chinese_words_for_people(text, person):
+    from postmortem_skill.helper.rules.lexicon import chinese
+
+    assert bool(chinese().person.search(text)) is person

@@ -122,14 +122,17 @@ class Vocabulary:
 
     def object(self, text: str, start: int, people=(), systems=()) -> str:
         """The kind of the noun phrase that starts at `start` ("caused by | the new engineer"). A possessive
-        ("Dana's runbook") names what the person owns, which is a thing."""
-        tokens = _TOKEN.findall(text[start:start + 60])
+        ("Dana's runbook") names what the person owns, a thing, unless that is people too ("the vendor's
+        support staff")."""
+        found = list(_TOKEN.finditer(text, start, start + 60))
+        tokens = [m.group(0) for m in found]
         for index, token in enumerate(tokens[:5]):
             if token.lower() in ("the", "a", "an", "our", "their", "his", "her", "my", "your", "one", "of", "some",
                                  "new", "junior", "senior", "same", "this", "that"):
                 continue
             if (token[-1:] in _APOSTROPHES or token[-2:] in _POSSESSIVES) and len(token) > 2:
-                return "system"
+                owned = self.object(text, found[index].end(), people, systems)
+                return "person" if owned == "person" else "system"
             kind = self.kind(token, people, systems)
             following = self.kind(tokens[index + 1], people, systems) if index + 1 < len(tokens) else None
             if kind and following in ("person", "system"):

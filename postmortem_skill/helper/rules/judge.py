@@ -293,7 +293,9 @@ def _names_people(text: str, words, role: bool, lang: str, verdict: str | None =
     are the sentence's w: features without the prefix, `role` whether it has r:role. In English the writers
     themselves ("we had to enable flexible SSL") count only for hindsight ("we should have caught this")."""
     if lang == "zh":
-        return bool(_PEOPLE_ZH.search(text) or chinese().person.search(text) or "<name>" in words)
+        zh = chinese()
+        return bool(_PEOPLE_ZH.search(text) or zh.person.search(text) or "<name>" in words
+                    or zh.human_acts.search(text))
     people = _PEOPLE_EN if verdict == "hindsight" else _PEOPLE_EN_NOT_US
     return role or not people.isdisjoint(words) or bool(english().human_acts.search(text))
 
@@ -369,7 +371,9 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
                                                             or reports_a_thing_en(text))):
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
-    grateful = lang == "en" and THANKS.match(text) and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM)
+    words_of = english() if lang == "en" else chinese()
+    thanks = THANKS.match(text) if lang == "en" else words_of.thanks.search(text)
+    grateful = thanks and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM) and not words_of.pointed.search(text)
     if not sure and (not _names_people(text, words, role, lang, best) or grateful):
         best = None
     return 1.0 - probs[0], best

@@ -83,7 +83,7 @@ class _English:
         # after "by" is the subject; only a person there is blamed ("skipped by the deploy script" is fine)
         self._lazy["passive"] = (r"\b(?:(?:was|were|is|are|been|being|got|get|gets)\s+(?:\w+ly\s+)?(?:"
                                  + _alts(d["passive_fault"]) + r")|(?:mistake|error|blunder|typo|bad call)s?\s+"
-                                 r"(?:was|were|had been|has been)\s+made)\s+(?:\w+ly\s+)?by\s+")
+                                 r"(?:was|were|had been|has been)\s+made|" + _alts(d["fault_by"]) + r")\s+(?:\w+ly\s+)?by\s+")
         # verbs only people have: with one of them, an unknown capitalised subject ("Bea") is a person
         self.person_only = re.compile(r"(?:" + _alts(d["person_only_verbs"]) + r")\b")
         self.system_verbs = re.compile(_words(d["system_verbs"]))
@@ -98,6 +98,7 @@ class _English:
         self.participles = frozenset(d["participles"])
         self.manual_cues = d["cues"]
         self.human_acts = lazy(_words(d["human_acts"]), re.I)
+        self.pointed = lazy(_words(d["pointed"]), re.I)
         self.person_only_faults = lazy(r"(?:" + _alts(d["person_only_faults"]) + r")", re.I)
         self.unforeseeable = lazy(r"\b(?:" + _alts(d["unforeseeable"]) + r")", re.I)
         self.worse = lazy(r"\b(?:" + _alts(d["worse_than_happened"]) + r")\b", re.I)
@@ -718,6 +719,9 @@ class _Chinese:
         self.future = re.compile(d["future"])
         self.plain = {name: re.compile(_alts(d[name])) for name in ("normative", "careful", "emotive", "punitive")}
         self.looks_back = lazy(_alts(d["looks_back"]))
+        self.human_acts = lazy(_alts(d["human_acts"]))
+        self.thanks = lazy(_alts(d["thanks"]))
+        self.pointed = lazy(_alts(d["pointed"]))
         self.unforeseeable = lazy(_alts(d["unforeseeable"]))
         self.worse = lazy(_alts(d["worse_than_happened"]))
 
