@@ -186,7 +186,8 @@ def hits(doc, ctx):
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
-                items = [item for item in items if item[3] in _UNVETOED or lexicon.english().person_only_faults.fullmatch(item[2])
+                items = [item for item in items if item[3] in _UNVETOED or _of_manner(item)
+                         or lexicon.english().person_only_faults.fullmatch(item[2])
                          or _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
@@ -216,6 +217,14 @@ def hits(doc, ctx):
 _UNVETOED = frozenset(("question",))
 # …and so are the faults only a person commits, said of one (en.json person_only_faults: "Mike overlooked the
 # warning in the deploy log")
+
+
+def _of_manner(item) -> bool:
+    """A normative adverb of manner said of a person's act stands too: "the engineers handled the alerts poorly"
+    judges how they worked, however plain the rest reads."""
+    return item[3] == "normative" and item[2].lower().endswith("ly")
+
+
 _CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")
 
 
