@@ -46,7 +46,8 @@ the time the declaration states ("Mitigated at 14:47" posted 14:48 is 14:47), el
 sustained return) and says on stderr which row got which mark and why: check them. The full merged
 timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing is written into the
 evidence folder). --commits adds the commits of the repository here whose commit
-time lies in the incident window (from a day before the impact start to the resolution).
+time lies in the incident window (from a day before the impact start to the resolution). A deploy row that
+ships a commit row (names its hash or tag) counts as the change before that commit: it is when it went out.
 
 --from FILE also takes the JSON `postmortem timeline DIR --format json` prints (or ID.timeline.json) and
 facts files (.yaml, .yml or .json; start one with `postmortem timeline DIR --format facts`). Keep them
