@@ -35,3 +35,10 @@ def durations(metrics: dict) -> tuple:
 def milestones(metrics: dict) -> tuple:
     """(impact start, detected, acknowledged, mitigated, resolved) as ISO times."""
     return tuple(metrics[what] for what in ("impact_start", "detected", "acknowledged", "mitigated", "resolved"))
+
+
+def listed_rows(draft: Path) -> list[str]:
+    """The numbered rows `new` lists beside a draft (ID.rows.txt), its `#` header lines left out: `  * 12  …`,
+    `*` at [2] on the rows in the draft, the number at [3:6]."""
+    listing = draft.with_name(f"{draft.stem}.rows.txt")
+    return [line for line in listing.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]

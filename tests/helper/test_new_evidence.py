@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from evidence_support import listed_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -361,7 +362,7 @@ def test_near_incident_keeps_everything_without_both_ends_of_the_impact():
 def test_a_long_draft_lists_its_rows_by_number_for_rows(repo, capsys):
     draft, err = make(capsys)
     record = json.loads((repo / "docs/postmortems/INC-0000-EXAMPLE.timeline.json").read_text(encoding="utf-8"))
-    listed = err.split("rows of docs/postmortems/INC-0000-EXAMPLE.timeline.json", 1)[1].splitlines()[1:]
+    listed = listed_rows(draft)
     assert len(listed) == len(record) > 20
     star, number, when, text = listed[0][2], listed[0][3:6].strip(), listed[0][8:22].strip(), listed[0][24:]
     assert number == "1" and when == record[0]["time"][5:19].replace("T", " ")
@@ -369,3 +370,6 @@ def test_a_long_draft_lists_its_rows_by_number_for_rows(repo, capsys):
     drafted = [r for r in parse_document(draft.read_text(encoding="utf-8")).timeline.rows]
     starred = [line for line in listed if line[2] == "*"]
     assert star == "*" and len(starred) == len(drafted) <= 20  # the change window that opened it is kept
+    shown = err.split("rows in the draft (times in UTC):\n", 1)[1].splitlines()  # stderr: the draft's rows only
+    assert [line[:6] for line in shown[:len(starred)]] == [line[:6] for line in starred]
+    assert "INC-0000-EXAMPLE.rows.txt: every row of the timeline by number" in err

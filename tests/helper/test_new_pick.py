@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from evidence_support import listed_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,7 +89,7 @@ def test_a_long_folder_gives_20_rows_that_tell_the_story_and_the_same_metrics_as
 
 def test_the_listing_stars_the_kept_rows_and_rows_plus_adds_to_the_choice(long_folder, capsys):
     draft, err = make(capsys)
-    listed = err.split("rows of docs/postmortems/INC-0031-EXAMPLE.timeline.json", 1)[1].splitlines()[1:]
+    listed = listed_rows(draft)
     starred = [int(line[3:6]) for line in listed if line[2] == "*"]
     assert len(listed) == 71 and len(starred) == LIMIT
     record = json.loads(Path("docs/postmortems/INC-0031-EXAMPLE.timeline.json").read_text(encoding="utf-8"))
@@ -126,7 +127,7 @@ def test_explicit_rows_are_kept_as_given_with_the_milestone_rows(long_folder, ca
     others = [r for r in timeline if not any(r.event.endswith(asked) for asked in rows[:4])]
     assert others and all(r.milestone for r in others)
     assert not [r for r in timeline if "[TODO" in r.event]
-    assert "--rows all\n" not in err and "rows of docs/postmortems/INC-0031-EXAMPLE.timeline.json" in err
+    assert "--rows all\n" not in err and "docs/postmortems/INC-0031-EXAMPLE.rows.txt: every row" in err
 
 
 @pytest.mark.parametrize("rows, message", [
@@ -298,14 +299,24 @@ def test_the_change_that_started_a_rollout_comes_before_the_rollouts_own_steps()
     assert events[ranked[0]].event == "CHG-1182 window start: Deploy invoice-api v2.14.0"  # the likely trigger first
 
 
-def test_the_row_list_gives_chat_rows_the_room_metric_rows_do_not_need(capsys):
-    from postmortem_skill.helper.commands.new import LIST_BUDGET, _say_rows
+def test_the_row_list_file_gives_chat_rows_the_room_metric_rows_do_not_need_and_stderr_stays_short(capsys):
+    """Every row goes to ID.rows.txt (a metric sample cut shorter than a chat message); stderr has one line
+    pointing to it and the draft's rows only: an assistant's shell cuts a long output."""
+    from postmortem_skill.helper.commands import redraft
+    from postmortem_skill.helper.commands.new import _say_rows
+    from postmortem_skill.helper.features.scaffold import UTC_CLOCK
 
     samples = [{"time": f"2026-11-20T06:{n % 60:02d}:00Z", "event": "error_pct=4.00, p99_ms=1400, " * 6}
                for n in range(150)]
     chat = [{"time": "2026-11-20T07:00:00Z", "event": "dana: " + "rolled back the config and watched the pool " * 6}
             for _ in range(60)]
-    _say_rows(samples + chat, "INC-1.timeline.json", {1})
-    lines = capsys.readouterr().err.splitlines()[1:]
-    assert len(lines) == 210 and len(lines[0]) < 90 and len(lines[-1]) > 130  # chat rows get the room
-    assert sum(len(line) for line in lines) < LIST_BUDGET + 210 * 25  # the list stays in the shell's view
+    text = redraft.listing(samples + chat, "INC-1.timeline.json", {1, 200}, UTC_CLOCK, "INC-1", "draft\n")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert len(lines) == 210 and len(lines[0]) < 130 and len(lines[-1]) > 170  # chat rows get the room
+    assert lines[0][2] == "*" and lines[199][2] == "*" and lines[1][2] == " "
+    _say_rows(samples + chat, Path("INC-1.rows.txt"), {1, 200}, UTC_CLOCK)
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("INC-1.rows.txt: every row of the timeline by number") and len(err) == 4
+    assert all(len(line) < 110 for line in err[2:])
+
+

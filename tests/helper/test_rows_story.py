@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from evidence_support import draft_from, durations, metrics_of
+from evidence_support import draft_from, durations, listed_rows, metrics_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +26,7 @@ UTC = timezone.utc
 def cart(tmp_path, monkeypatch, capsys):
     draft, err = draft_from("cart-flag", tmp_path, monkeypatch, capsys, "INC-0412")
     record = json.loads(Path("docs/postmortems/INC-0412.timeline.json").read_text(encoding="utf-8"))
-    listed = err.split("rows of docs/postmortems/INC-0412.timeline.json", 1)[1].splitlines()[1:]
-    kept = [record[int(line[3:6]) - 1] for line in listed if line[2] == "*"]
+    kept = [record[int(line[3:6]) - 1] for line in listed_rows(draft) if line[2] == "*"]
     return draft, kept, err, capsys
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+from postmortem_skill.helper.commands import redraft
 from postmortem_skill.helper.engine.config import find_config, load_config
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers, scaffold
@@ -15,11 +15,11 @@ from postmortem_skill.helper.features.importers import pick
 from postmortem_skill.helper.features.resources import template_text
 from postmortem_skill.helper.inputs import read_text
 from postmortem_skill.helper.model import miniyaml
-from postmortem_skill.helper.model.timeutil import parse_date, parse_timestamp
+from postmortem_skill.helper.model.timeutil import parse_date
 
 DESCRIPTION = """\
 Create DIR/ID.md (e.g. docs/postmortems/INC-42.md) from a template and print its path. The file name is
-the incident id as given plus .md, so links and `index` rows stay stable. It never overwrites a file.
+the incident id as given plus .md, so links and `index` rows stay stable. It never overwrites a draft.
 
 ID is a plain name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64
 characters (no '/', '..', spaces). DIR defaults to `folder` in the nearest .postmortem.yaml, else
@@ -46,7 +46,8 @@ the time the declaration states ("Mitigated at 14:47" posted 14:48 is 14:47), el
 sustained return) and says on stderr which row got which mark and why: check them. The full merged
 timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing is written into the
 evidence folder). --commits adds the commits of the repository here whose commit
-time lies in the incident window (from a day before the impact start to the resolution).
+time lies in the incident window (from a day before the impact start to the resolution). A deploy row that
+ships a commit row (names its hash or tag) counts as the change before that commit: it is when it went out.
 
 --from FILE also takes the JSON `postmortem timeline DIR --format json` prints (or ID.timeline.json) and
 facts files (.yaml, .yml or .json; start one with `postmortem timeline DIR --format facts`). Keep them
@@ -74,15 +75,20 @@ TTA, TTM, TTR in minutes). A source naming a file of the project (path:line) bec
 from the document's folder; a file outside the project is cited by its path in the evidence folder and
 its line. Options given on the command line win over the facts.
 
-choosing rows (no retyping): a timeline of more than 20 rows is listed on stderr by number (the order of
-the timeline JSON, where row N is on line N+1), `*` on the rows in the draft. --rows +12,15 adds rows to
-that choice, --rows 1-3,7,12-15 keeps those and the milestone rows, --rows all keeps every row (a facts
-file's events are always all kept). --mark impact_start=4,detected=7,… marks milestones on rows by the
-same numbers (a row with a milestone, marked or guessed, is always kept; a milestone --mark names moves
-off any other row, a guess included).
+choosing rows (no retyping): every row is listed by number in DIR/ID.rows.txt beside the draft (the order
+of the timeline JSON, where row N is on line N+1; a facts file's events in its order), `*` on the rows in
+the draft; stderr names that file and, for a timeline of more than 20 rows, lists the draft's rows only
+(read the file with grep or sed -n: a long list is cut by shells). --rows +12,15 adds rows to that choice,
+--rows 1-3,7,12-15 keeps those and the milestone rows, --rows all keeps every row (a facts file's events
+are always all kept). --mark impact_start=4,detected=7,… marks milestones on rows by the same numbers (a
+row with a milestone, marked or guessed, is always kept; a milestone --mark names moves off any other row,
+a guess included).
 
 an existing draft is never overwritten: --force replaces ID.md (and ID.timeline.json) on purpose, e.g.
-to rebuild it with another --tz before any writing went into it.
+to rebuild it with other rows, marks or --tz. It keeps the title, severity, date, template and language of
+the draft it replaces unless given again (on the command line or in the facts file), and says which on
+stderr; a draft that is not the one `new` last wrote there (edited by hand) is first copied to ID.md.bak
+(.bak.2, … when taken), and stderr says so: copy what was written there into the new draft.
 
 examples:
   postmortem new INC-42 --severity SEV2 --title "Checkout errors after deploy" --from ../evidence --commits
@@ -92,8 +98,8 @@ examples:
   postmortem new INC-44 --lang zh --title 订单服务超时
   postmortem timeline evidence/ --format json > docs/postmortems/INC-42.timeline.json
   postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json
-  postmortem new INC-42 --severity SEV2 --from docs/postmortems/INC-42.timeline.json --rows 2-9,12,15-21 \
-      --mark impact_start=6,detected=8,acknowledged=12,mitigated=19,resolved=21
+  postmortem new INC-42 --from docs/postmortems/INC-42.timeline.json --rows 2-9,12,15-21 --force \\
+      --mark impact_start=6,detected=8,acknowledged=12,mitigated=19,resolved=21   # title, severity kept
   postmortem new INC-42 --from docs/postmortems/INC-42.facts.yaml
 """
 
@@ -106,7 +112,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--severity", metavar="S", help="e.g. SEV2 or P1")
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day the impact started, in the timeline's zone")
     parser.add_argument("--template", choices=("standard", "quick", "five-whys"))
-    parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--lang", choices=("en", "zh"), help="en (default) or zh")
     parser.add_argument("--dir", metavar="DIR", help=f"folder for the file (default {DEFAULT_DIR})")
     parser.add_argument("--from", dest="facts", action="append", metavar="PATH",
                         help="an evidence folder or files (repeatable) for a sourced draft in one step; or "
@@ -120,7 +126,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--mark", metavar="MILESTONE=N,…",
                         help="with --from: mark milestones on events by number, e.g. impact_start=4,detected=7")
     parser.add_argument("--force", action="store_true",
-                        help="replace an existing ID.md (and ID.timeline.json); without it nothing is overwritten")
+                        help="replace an existing ID.md (and ID.timeline.json), keeping its title, severity, date, "
+                        "template and language unless given again; an edited draft is copied to ID.md.bak first")
 
 
 FACT_KEYS = {"id", "title", "severity", "date", "status", "authors", "timezone", "time_zone", "tz", "summary",
@@ -249,14 +256,17 @@ def _choose(data, args, choose: bool) -> tuple[object, pick.Pick | None]:
     return {**data, "events": [e for n, e in enumerate(marked, 1) if n in keep]}, chosen
 
 
-def _facts(args, scale, data=None, choose=False) -> tuple[scaffold.Facts, pick.Pick | None]:
+def _facts(args, scale, data=None, choose=False, kept=None) -> tuple[scaffold.Facts, pick.Pick | None]:
+    """The facts of the draft: the command line's title, severity and date over the facts file's, over
+    `kept` (those of the draft `--force` replaces)."""
     if (args.rows or args.mark) and not args.facts:
         raise UsageError("--rows and --mark need --from")
     if data is None and args.facts:
         data, choose = _load_facts(args.facts[0])
     data, chosen = _choose(data or {}, args, choose)
     if isinstance(data, dict):
-        data = {**data, **{k: getattr(args, k) for k in ("title", "severity", "date") if getattr(args, k)}}
+        data = {**data, **{k: v for k, v in (kept or {}).items() if data.get(k) in (None, "")},
+                **{k: getattr(args, k) for k in ("title", "severity", "date") if getattr(args, k)}}
     try:
         if isinstance(data, dict) and data.get("date"):
             parse_date(str(data["date"]))
@@ -312,37 +322,17 @@ def _commits(events) -> list:
     return evidence.to_events(found)
 
 
-INDEX_FROM = 20  # rows: a longer timeline is listed by number on stderr, for --rows and --mark
-# Characters of a row in that list: a chat message whole where the list is short, less where it is long, so
-# that the list stays within what an assistant's shell shows (Claude Code cuts a command's output at 30,000).
-ROW_TEXT, LIST_BUDGET = (60, 300), 16_000
-_SAMPLE = re.compile(r"[^=\s|]{1,60}=\S")  # `error_pct=4.00, p99_ms=1400`: a metric sample's row
+INDEX_FROM = 20  # rows: a longer timeline has the rows of its draft listed by number on stderr
 
 
-def _say_rows(records: list, record, kept: set[int], clock: scaffold.Clock = scaffold.UTC_CLOCK) -> None:
-    """The rows by number, one short line each, `*` for those in the draft, so that `--rows` and `--mark`
-    need no counting in the JSON; their times on the draft's clock (UTC+8 for a 复盘)."""
-    print(f"rows of {record} (* = in the draft; times in {clock.label}, as the draft's; with `--from {record} "
-          "--force`: --rows +12,15 adds rows, --rows 1-4,9 keeps exactly those, --rows all keeps every row):",
-          file=sys.stderr)
-    texts = [" ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else "" for row in records]
-    sample = [bool(_SAMPLE.match(text)) for text in texts]  # metric rows: their first values say enough
-    samples = sum(sample)
-    width = max(ROW_TEXT[0], min(ROW_TEXT[1], (LIST_BUDGET - samples * ROW_TEXT[0]) // max(len(texts) - samples, 1)))
-    for number, (row, text, is_sample) in enumerate(zip(records, texts, sample), 1):
-        cut = ROW_TEXT[0] if is_sample else width
-        text = text if len(text) <= cut else text[:cut - 1] + "…"
-        when = _on_clock(str(row.get("time", "") if isinstance(row, dict) else ""), clock)
-        star = "*" if number in kept else " "
-        print(f"  {star}{number:>3}  {when:<14}  {text}", file=sys.stderr)
-
-
-def _on_clock(time_text: str, clock: scaffold.Clock) -> str:
-    """`2026-11-18T06:56:00Z` as `11-18 14:56:00` on a UTC+8 clock; a date row's `2026-11-18` as `11-18`."""
-    when = parse_timestamp(time_text)
-    if when is None or when.tzinfo is None:
-        return time_text[5:19].replace("T", " ")
-    return f"{when.astimezone(clock.zone):%m-%d %H:%M:%S}"
+def _say_rows(records: list, listing: Path, kept: set[int], clock: scaffold.Clock) -> None:
+    """One line pointing to ID.rows.txt, every row by number for `--rows` and `--mark`; the draft's rows by
+    number too when the draft left some out (the full list stays out of stderr: shells cut long output)."""
+    print(f"{listing}: every row of the timeline by number, for --rows and --mark (* = the {len(kept)} in the "
+          f"draft of {len(records)})", file=sys.stderr)
+    if len(records) > INDEX_FROM:
+        print(f"rows in the draft (times in {clock.label}):", file=sys.stderr)
+        print("\n".join(redraft.row_lines(records, kept, clock, only_kept=True, width=70)), file=sys.stderr)
 
 
 def _say_choice(records: list, chosen: pick.Pick | None, drafted: int, record) -> None:
@@ -458,6 +448,19 @@ def _cite_record(text: str, args, record: Path, folder: Path) -> str:
     return text
 
 
+def _plain(ident: str, scale, before: dict) -> str | None:
+    """The draft `new ID` with no --from writes with the title, severity, date and template the existing
+    draft shows: such a draft, untouched, is `new`'s own."""
+    template = before.get("template", "standard")
+    lang = "zh" if template == "zh" else "en"
+    try:
+        facts = scaffold.facts_from_mapping({k: v for k, v in before.items() if k in redraft.KEPT}, ident, lang, scale)
+    except ValueError:
+        return None
+    text = scaffold.lean(scaffold.draft(template_text(template), facts, lang))
+    return text if text.endswith("\n") else text + "\n"
+
+
 def _write(target: Path, text: str, force: bool) -> None:
     try:
         with open(target, "w" if force else "x", encoding="utf-8", newline="\n") as handle:
@@ -484,34 +487,60 @@ def run(args) -> int:
         for path in (target, record) if evidence else (target,):
             if path.exists():
                 raise UsageError(f"{path}: already exists; not overwritten (--force replaces it)")
+    previous = read_text(str(target), 20 * 2**20, "a draft") if args.force and target.is_file() else None
     events = None
     if evidence:
         skip = {os.path.realpath(target), os.path.realpath(record)}
         events, guessed = _from_evidence(args, skip)
         records = [importers.render.row(e) for e in events]
-        facts, chosen = _facts(args, settings.severity_scale(), {"events": records}, choose=True)
+        data, choose = {"events": records}, True
     else:
-        data, is_record = _load_facts(args.facts[0]) if args.facts else ({}, False)
-        records = data["events"] if is_record else []
-        facts, chosen = _facts(args, settings.severity_scale(), data, choose=is_record)
+        data, choose = _load_facts(args.facts[0]) if args.facts else ({}, False)
+        records = data["events"] if choose else []
+    kept, said, before = {}, [], {}
+    if previous is not None:
+        given = {k for k in redraft.KEPT if isinstance(data, dict) and data.get(k) not in (None, "")}
+        before = redraft.previous_metadata(previous, settings.severity_scale())
+        kept, said = redraft.carry_over(args, before, given)
+    args.lang = args.lang or "en"
+    facts, chosen = _facts(args, settings.severity_scale(), data, choose, kept)
     facts = _linked_sources(facts, folder)
-    text = scaffold.lean(scaffold.draft(template_text(_template(args)), facts, args.lang))
+    template = template_text(_template(args))
+    text = scaffold.lean(scaffold.draft(template, facts, args.lang))
+    if events is not None:
+        text = _cite_record(text, args, record, folder)
+    text = text if text.endswith("\n") else text + "\n"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{folder}: cannot create ({exc.strerror})") from None
+    backup = None
+    if previous is not None:
+        plain = None if args.facts else _plain(args.id, settings.severity_scale(), before)
+        backup = redraft.keep_edited(target, previous, text, plain)
     if events is not None:
-        text = _cite_record(text, args, record, folder)
         _write(record, importers.to_json(events), args.force)
     _write(target, text, args.force)
+    shown = record if events is not None else (args.facts[0] if args.facts else None)
+    events_given = data.get("events") if isinstance(data, dict) else None
+    numbered = records or (events_given if isinstance(events_given, list) else [])  # a facts file's, for --mark
+    starred = {n + 1 for n in chosen.kept} if chosen else set(range(1, len(numbered) + 1))
+    clock = scaffold.timeline_clock(template)
+    listing = redraft.rows_file(target)
+    if numbered:
+        _write(listing, redraft.listing(numbered, shown, starred, clock, args.id, text), True)
+    else:
+        redraft.drop_stale(listing)  # another draft's numbers and fingerprint
+    if said:
+        print(redraft.say_kept(target, said), file=sys.stderr)
+    if backup is not None:
+        print(redraft.say_edited(target, backup), file=sys.stderr)
     if events is not None:
         print(f"{record}: the full timeline, {len(events)} rows (row N on line N+1); the draft has "
               f"{len(facts.events)}", file=sys.stderr)
         _say_guesses(events, guessed, facts, record)
-    shown = record if events is not None else (args.facts[0] if records else None)
-    _say_choice(records, chosen, len(facts.events), shown)
-    if len(records) > INDEX_FROM:
-        _say_rows(records, shown, {n + 1 for n in chosen.kept} if chosen else set(range(1, len(records) + 1)),
-                  scaffold.timeline_clock(template_text(_template(args))))
+    _say_choice(records, chosen, len(facts.events), shown if records else None)
+    if records:  # a facts file's events are all in the draft, numbered in the file the writer wrote
+        _say_rows(records, listing, starred, clock)
     print(target)
     return 0

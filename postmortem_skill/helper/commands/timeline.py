@@ -23,10 +23,14 @@ inputs (detected from the content, not the file name):
                      triggered]", a service: tag the name lacks added; Triggered, Re-Triggered and
                      Warn fired, Recovered resolved, No Data neither; other Datadog events as rows),
                      Statuspage (incident.incident_updates), Kubernetes events (kubectl get events
-                     -o json: a repeated event at its first and last time); chat exports: Slack (ts,
-                     user_profile; the export's users.json names authors and <@U…> mentions), Teams
-                     (Graph value[] with replies[], createdDateTime, HTML body), Feishu/Lark (items[],
-                     create_time, body.content);
+                     -o json: a repeated event at its first and last time), Argo CD applications
+                     (argocd app get APP -o json, kubectl get applications -o json: each
+                     status.history sync a deploy row at deployedAt, "Argo CD deployed app v2.14.1
+                     (revision 5526e8e, sync 42)", and its start; a failed or running
+                     operationState sync with its phase; who started it left out); chat exports:
+                     Slack (ts, user_profile; the export's users.json names authors and <@U…>
+                     mentions), Teams (Graph value[] with replies[], createdDateTime, HTML body),
+                     Feishu/Lark (items[], create_time, body.content);
                      `postmortem evidence --format json` (commit abc1234 subject); this command's own
                      JSON. A resolved alert gives a [firing] and a [resolved] row.
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,

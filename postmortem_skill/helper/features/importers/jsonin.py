@@ -10,6 +10,12 @@ import json
 import re
 from datetime import timedelta
 
+from postmortem_skill.helper.features.importers.argocd import (
+    add_application,
+    add_history_entry,
+    is_application,
+    is_history_entry,
+)
 from postmortem_skill.helper.features.importers.chat import (
     body_text,
     chat_noise,
@@ -158,6 +164,10 @@ def add_record(reader: Reader, line: int, record) -> None:
         return add_monitor_event(reader, line, monitor)
     if is_change_request(record):
         return add_change_request(reader, line, record)
+    if is_application(record):
+        return add_application(reader, line, record)
+    if is_history_entry(record):
+        return add_history_entry(reader, line, record)
     if is_loki_stream(record):
         for entry in loki_records(record):
             add_record(reader, line, entry)
@@ -275,6 +285,8 @@ def read_json(text: str, reader: Reader) -> None:
             return read_series(text, prometheus, reader)
         name, holder = _list_key(whole)
         if name is None:
+            if is_application(holder):  # one Application: each row cites the line of its own time
+                return add_application(reader, _line_of(text, start), holder, text)
             return add_record(reader, _line_of(text, start), holder)
         found = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text)
         if not found or (holder is not whole and not _decodes_to(text, found.end() - 1, holder[name])):

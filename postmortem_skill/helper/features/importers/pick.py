@@ -58,6 +58,8 @@ _STATUS_POSTS = {"investigating", "identified", "monitoring", "verifying", "upda
                  "postmortem", "completed"}
 _METRIC = re.compile(r"^\s*[\w.:/-]+=\S+(?:,\s*[\w.:/-]+=\S+)*\s*$")
 _WINDOW = re.compile(r"\bwindow (?:start|end)\b|窗口(?:开始|结束)", re.I)
+# `Commit 1a2b3c4 (tag v4.12.0): subject` (--commits), `commit 1a2b3c4 subject` (`postmortem evidence --format json`)
+_COMMIT_ROW = re.compile(r"^commit (?P<hash>[0-9a-f]{7})\b(?: \(tags? (?P<tags>[^()]{1,200})\))?", re.I)
 _WINDOW_END = re.compile(r"\bwindow end\b|窗口结束", re.I)
 _CHANGE = re.compile(
     r"\b(?:deploy(?:s|ed|ing|ment)?|release[ds]?|roll(?:ed|ing)?[ -]?out|rollouts?|migrat(?:e|ed|ion|ing)|"
@@ -205,7 +207,7 @@ def classify(events: Sequence[Event]) -> list[str]:
             kinds.append("status page")
         elif alert_state(event):
             kinds.append("alert")
-        elif _WINDOW.search(text) or text.startswith("Commit "):
+        elif _WINDOW.search(text) or _COMMIT_ROW.match(text):
             kinds.append("change")
         else:
             kinds.append(None)
@@ -250,13 +252,33 @@ def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime
 _ROLLOUT_STEP = re.compile(r"\bScalingReplicaSet\b|\bScaled (?:up|down) replica set\b", re.I)
 
 
+def _shipped(events: Sequence[Event], rows: list[int]) -> dict[int, int]:
+    """Change rows that ship a commit row's change → that commit's row: a deploy naming its short hash
+    (`revision b23413a`) or its tag (`booking-service v2.14.0`). The deploy is when the change reached the
+    system, so the deploy, not the commit, is the likely trigger."""
+    commits = {n: m for n in rows if (m := _COMMIT_ROW.match(events[n].event))}
+    shipped = {}
+    for n in rows:
+        if n in commits:
+            continue
+        for c, m in commits.items():
+            names = [m["hash"], *(t.strip() for t in (m["tags"] or "").split(",") if t.strip())]
+            if any(re.search(r"(?<![\w.])%s(?![\w.])" % re.escape(name), events[n].event) for name in names):
+                shipped[n] = c
+                break
+    return shipped
+
+
 def _changes(events, kinds, candidates, anchor, end, ours) -> list[int]:
     """Changes from a day before the impact start to its end, those to the incident's services first, then
-    those naming no service; another service's only when there is none of those. Within each: the closest
+    those naming no service (a deploy that ships a commit row counts as that commit); another service's only
+    when there is none of those. Within each: the closest
     before the start (the likely trigger), then those during it (a rollback), then the others before it,
     closest first; a change window's end row after every start."""
     found = [n for n in candidates if kinds[n] == "change" and anchor - timedelta(days=1) <= events[n].time <= end]
     rel = {n: relevance(events[n].event, ours) for n in found}
+    for deploy, commit in _shipped(events, found).items():  # a deploy is as much the incident's as what it ships
+        rel[deploy] = min(rel[deploy], rel[commit])
     if any(r < 2 for r in rel.values()):
         found = [n for n in found if rel[n] < 2]
     # the likely trigger is where a change began: its window's end and a rollout's own steps (Kubernetes scaling
