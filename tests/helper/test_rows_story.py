@@ -167,3 +167,63 @@ def test_impact_start_moves_to_the_first_error_logged_inside_the_first_degraded_
     assert impact.event == ("WARN upstream rejected batch: 413" if moved else "error_pct=4.2")
     why = next(g for g in guesses if g.name == "impact_start").why
     assert ("the first error logged inside the first degraded sample" in why) is moved
+
+
+def test_of_two_clocks_the_one_beside_the_declaration_states_it():
+    sentence = "INC-14 结论：22:52 起已止血；数据修复完成，已于次日 10:12 完全恢复"
+    words = sentence.index("已于")
+    when = stated_time(sentence, datetime(2026, 11, 19, 2, 18, 22, tzinfo=UTC), timezone(timedelta(hours=8)),
+                       (words, len(sentence)))
+    assert f"{when:%H:%M}" == "02:12"
+
+
+def test_chat_clocks_read_in_the_writers_zone_even_when_they_quote_earlier_and_planned_times():
+    """A Beijing team's chat stored in UTC: most clocks are what just happened (lag of minutes at UTC+8);
+    quoting earlier changes and a planned deploy fit UTC+9 as well, which must not win (INC-14 trial)."""
+    from postmortem_skill.helper.features.importers.declared import declared, writers_offset
+    from postmortem_skill.helper.features.importers.pick import classify
+
+    base = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # 22:00 in Beijing
+
+    def said(utc_minutes: float, text: str) -> Event:
+        return Event(base + timedelta(minutes=utc_minutes), text, None, "feishu/messages.json:1")
+
+    events = [said(22, "赵磊: 拉个应急群。22:17 起告警，错误率 30% 左右"),
+              said(27, "赵磊: 今晚的变更：21:30 风控规则，22:00 coupon-svc 发布"),
+              said(28, "王芳: 那个变更单 20:40 就取消了"), said(31, "赵磊: 刚才 22:31 有个磁盘告警，无关"),
+              said(36.3, "赵磊: 连接池已发布，22:36 各 pod 都生效了"),
+              said(56.5, "孙浩: 同步结论：22:52 起已止血，错误率回到基线。"),
+              said(695, "周婷: v1.9.1 变更单批了，09:40 发"),
+              said(732.7, "王芳: 修复脚本跑完了，10:12 结束"),
+              said(738.4, "孙浩: INC-14 结论：已于次日 10:12 完全恢复。事件关闭，周五复盘")]
+    kinds = classify(events)
+    assert writers_offset(events, kinds) == timezone(timedelta(hours=8))
+    found = declared(events, kinds)
+    assert f"{found['mitigated'][2]:%H:%M}" == "14:52"  # 22:52 in Beijing
+    assert f"{found['resolved'][2]:%d %H:%M}" == "19 02:12"  # 10:12 the next morning
+
+
+def test_the_metric_peak_is_the_worst_sample_of_the_incident_not_of_the_night():
+    """Orders per minute fall lower at 3 a.m. than during the incident: the draft's peak row is the
+    incident's trough, between the impact start and the mitigation."""
+    events = [at(0, "orders_per_min=5400", "m.csv:2", "impact_start"), at(10, "orders_per_min=4218", "m.csv:3"),
+              at(20, "orders_per_min=4400", "m.csv:4"), at(30, "bob: rolled back", "chat.json:1", "mitigated"),
+              at(35, "orders_per_min=5350", "m.csv:5"), at(240, "orders_per_min=3895", "m.csv:6")]
+    events += [at(50 + n, f"bob: message {n}", "chat.json:2") for n in range(30)]
+    events.sort(key=lambda e: e.time)
+    kept = [events[n].event for n in pick(events).kept]
+    assert "orders_per_min=4218" in kept and "orders_per_min=3895" not in kept
+
+
+def test_a_warning_row_is_not_the_same_log_line_as_the_impact_start_again():
+    """Two pods log the same line in the same second; the first is the impact start: the draft keeps the
+    next kind of line, not the copy."""
+    line = "WARN query coupon_template timeout: context deadline exceeded"
+    events = [at(0, "error_pct=0.1", "m.csv:2"), at(9, line, "app.jsonl:1", "impact_start"),
+              at(9, line, "app.jsonl:2"), at(9.05, "ERROR LockCoupon failed: load template: deadline exceeded",
+                                             "app.jsonl:3"),
+              at(17, "LockErrors: coupon [critical, firing]", "am.json:1", "detected")]
+    events += [at(60 + n, f"bob: message {n}", "chat.json:1") for n in range(30)]
+    kept = [n for n in pick(events).kept]
+    texts = [events[n].event for n in kept]
+    assert texts.count(line) == 1 and any(t.startswith("ERROR LockCoupon") for t in texts)

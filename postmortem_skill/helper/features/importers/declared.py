@@ -30,7 +30,8 @@ _DECLARES = {
                            r"\b(?:incident|INC[-\s]?\d+) (?:is |has been |now )?(?:resolved|closed)\b|"
                            r"(?:事故|故障|事件|INC[-\s]?\d+)\s*(?:已经?|现已)(?:于\s*\d{1,2}[:：]\d{2}\s*)?"
                            r"(?:恢复|解决|关闭|结束|解除)|"
-                           r"宣布(?:恢复|结束)|"
+                           r"宣布(?:恢复|结束)|(?:事故|故障|事件|INC[-\s]?\d+)\s*(?:正式)?关闭|"
+                           r"已(?:经)?(?:于\s*(?:次日|当日|今天|今日)?\s*(?:\d{1,2}[:：]\d{2}\s*)?)?(?:完全|全面|全部)恢复|"
                            # a message that opens by stating it ("*Resolved as of 10:12 CET*: all … confirmed")
                            r"^\W*resolved\s+(?:as of|at|since|effective)\s+\d{1,2}[:：]\d{2}", re.I),
 }
@@ -71,9 +72,12 @@ def stated_time(sentence: str, posted: datetime, zone: tzinfo, declared: tuple[i
     message (STATED_AS_OF when the clock follows the declaration's words: "mitigated as of 4:39 PT"); a
     12-hour clock without am/pm is the half that fits. A later or much earlier clock is about something
     else: None."""
-    m = _CLOCK.search(sentence)
-    if not m:
+    clocks = list(_CLOCK.finditer(sentence))
+    if not clocks:
         return None
+    # the clock nearest the declaration's words: 「22:52 起已止血；…，已于次日 10:12 完全恢复」 states two
+    m = clocks[0] if declared is None else min(
+        clocks, key=lambda c: max(declared[0] - c.end(), c.start() - declared[1], 0))
     here = _zone_named((m["zone"] or "").strip(), zone)
     local = posted.astimezone(here)
     hour, half = int(m["h"]), (m["half"] or "").lower()
@@ -90,6 +94,7 @@ def stated_time(sentence: str, posted: datetime, zone: tzinfo, declared: tuple[i
 
 
 WRITERS_LAG = timedelta(hours=3)
+WRITERS_NOW = timedelta(minutes=20)
 
 
 def _hours(zone: timezone) -> str:
@@ -108,19 +113,23 @@ def _people_clocks(events: Sequence[Event], kinds: Sequence[str]):
 def writers_offset(events: Sequence[Event], kinds: Sequence[str]) -> timezone | None:
     """The offset from UTC of the clock people write in chat ("since 10:52", "finished at 12:15") when it
     is not the chat's own: the whole-hour offset that puts the most of their clock times within
-    WRITERS_LAG before the message (the smaller lag on a tie), when it fits at least three and two more
-    than reading them in UTC does. None when the writers use the chat's clock or say too little."""
+    WRITERS_NOW before the message (what just happened: "22:36 各 pod 都生效了"), then the most within
+    WRITERS_LAG (the smaller lag on a tie), when it fits at least three and two more than reading them in
+    UTC does. Counting only the wider window favours an hour too far east, which also fits the times people
+    quote from earlier and the ones they plan ("v1.9.1 goes out at 09:40", said at 09:35). None when the
+    writers use the chat's clock or say too little."""
     clocks = list(_people_clocks(events, kinds))
     if len(clocks) < 3:
         return None
-    lag_max = WRITERS_LAG.total_seconds() / 60
+    lag_max, now_max = WRITERS_LAG.total_seconds() / 60, WRITERS_NOW.total_seconds() / 60
 
-    def fit(hours: int) -> tuple[int, float]:
+    def fit(hours: int) -> tuple[int, int, float]:
         lags = sorted(((posted.hour + hours) * 60 + posted.minute - clock) % 1440 for posted, clock in clocks)
         inside = [lag for lag in lags if lag <= lag_max]
-        return len(inside), -(inside[len(inside) // 2] if inside else lag_max)
+        now = sum(1 for lag in inside if lag <= now_max)
+        return now, len(inside), -(inside[len(inside) // 2] if inside else lag_max)
     best = max(range(-12, 15), key=lambda h: (fit(h), -abs(h)))
-    count, utc = fit(best)[0], fit(0)[0]
+    count, utc = fit(best)[1], fit(0)[1]
     return timezone(timedelta(hours=best)) if best and count >= 3 and count >= utc + 2 else None
 
 

@@ -402,22 +402,32 @@ def is_trouble(event: Event) -> bool:
 
 
 def _warnings(events, kinds, candidates, anchor) -> list[int]:
-    shapes, out = set(), []
+    """Trouble logged near the impact start, one row per kind of line: not the same line again from another
+    pod, nor the line a milestone already stands on."""
+    def shape_of(n):
+        return re.sub(r"\d+", "#", events[n].event.lower())[:60]
+
+    shapes = {shape_of(n) for n, e in enumerate(events) if e.milestone and kinds[n] == "other"}
+    out = []
     for n in sorted(candidates, key=lambda n: (abs(events[n].time - anchor), n)):
         if kinds[n] == "other" and is_trouble(events[n]):
-            shape = re.sub(r"\d+", "#", events[n].event.lower())[:60]
-            if shape not in shapes:
+            if (shape := shape_of(n)) not in shapes:
                 shapes.add(shape)
                 out.append(n)
     return out
 
 
-def _metric_peak(events, kinds, candidates) -> list[int]:
+def _metric_peak(events, kinds, candidates, anchor) -> list[int]:
     """The sample where the first series that is not load is furthest from its first value, unless a
-    milestone sample (always kept) lies within five minutes of it."""
+    milestone sample (always kept) lies within five minutes of it. Only the samples from the impact start to
+    the mitigation count when the evidence marks it: orders per minute fall further at 3 a.m. than in the
+    incident, and the night is not the impact."""
+    mitigated = next((e.time for e in events if e.milestone == "mitigated"), None)
     best, best_gap, base, series = None, 0.0, None, None
     for n, event in enumerate(events):
         if kinds[n] != "metric":
+            continue
+        if mitigated is not None and base is not None and not anchor <= event.time <= mitigated:
             continue
         pairs = [(k.strip(), float(v)) for k, v in re.findall(r"(?:^|,)\s*([^=,]+)=\s*(-?\d+(?:\.\d+)?)(?=,|$)",
                                                                 event.event)]
@@ -458,6 +468,7 @@ _SHARES = {"changes near impact": (2, 4), "actions on the system": (5, 8), "firs
 _SECOND = ("actions on the system", "who takes which follow-up", "one chat row per action", "first alerts",
            "changes near impact", "status page", "warnings near impact")
 _LAST = "one row per other source"
+_SAME_LINE = timedelta(minutes=1)
 
 
 def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIMIT) -> Pick:
@@ -488,14 +499,19 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
         "who takes which follow-up": _actions(events, kinds, candidates, anchor, ours, known, "follow-up"),
         "one chat row per action": _actions(events, kinds, candidates, anchor, ours, known),
         "warnings near impact": _warnings(events, kinds, candidates, anchor),
-        "metric peak": _metric_peak(events, kinds, candidates),
+        "metric peak": _metric_peak(events, kinds, candidates, anchor),
     }
     kept: dict[int, str] = {n: "marked rows" if n in marked else "milestones" for n in must[:limit]}
+
+    def repeats(n):  # the same line again (another pod logged it in the same minute): once is enough
+        return any(events[k].event == events[n].event and abs(events[k].time - events[n].time) <= _SAME_LINE
+                   for k in kept)
+
     for names, most in ((tuple(tiers), 0), (_SECOND, 1)):
         for name in names:
             share = _SHARES[name][most]
             taken = sum(1 for n in tiers[name] if n in kept)
-            for n in (n for n in tiers[name] if n not in kept):
+            for n in (n for n in tiers[name] if n not in kept and not repeats(n)):
                 if len(kept) >= limit or taken >= share:
                     break
                 kept[n], taken = name, taken + 1
