@@ -366,7 +366,8 @@ def test_a_long_draft_lists_its_rows_by_number_for_rows(repo, capsys):
     assert len(listed) == len(record) > 20
     star, number, when, text = listed[0][2], listed[0][3:6].strip(), listed[0][8:22].strip(), listed[0][24:]
     assert number == "1" and when == record[0]["time"][5:19].replace("T", " ")
-    assert record[0]["event"].startswith(text.rstrip("…"))
+    text, source = text.rsplit("  (", 1)  # the row's file and line close it
+    assert record[0]["event"].startswith(text.rstrip("…")) and record[0]["source"].endswith(source.rstrip(")"))
     drafted = [r for r in parse_document(draft.read_text(encoding="utf-8")).timeline.rows]
     starred = [line for line in listed if line[2] == "*"]
     assert star == "*" and len(starred) == len(drafted) <= 20  # the change window that opened it is kept

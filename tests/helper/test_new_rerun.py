@@ -154,6 +154,9 @@ def test_the_row_list_beside_the_draft_numbers_every_row_of_the_record(repo, cap
     assert head[0].startswith(f"# rows of {RECORD} by number") and "--rows" in head[1] and "--mark" in head[1]
     assert "docs/postmortems/INC-7.rows.txt: every row of the timeline by number, for --rows and --mark" in err
     assert len(err) < 8000  # the list itself is not on stderr
+    # each row names its file and line, as the draft's Source column does, for a sentence that quotes it
+    for line, row in zip(listed, record):
+        assert line.endswith(f"  ({Path(row['source']).name})"), line
 
 
 @settings(max_examples=80, deadline=None)

@@ -339,3 +339,14 @@ def test_excel_delimiter_hint_above_the_header(tmp_path, capsys):
     rows, err = rows_of(capsys, str(path))
     assert "times carry no zone" in err and len(err.splitlines()) == 1  # the only note: the hint is no row
     assert [(r["event"], r["source"]) for r in rows] == [("a", f"{path}:4")]
+
+
+def test_each_status_page_update_cites_its_own_object(tmp_path, monkeypatch, capsys):
+    """A Statuspage incident (GET /v1/pages/{page_id}/incidents/{incident_id}): one row per update, each at
+    the line of the update's own `"id"`, not the incident's first line (INC-14 trial: three rows cited line 1)."""
+    shutil.copy(EXPORTS / "statuspage-incident.json", tmp_path / "statuspage-incident.json")
+    monkeypatch.chdir(tmp_path)
+    rows, _ = rows_of(capsys, "statuspage-incident.json")
+    text = (tmp_path / "statuspage-incident.json").read_text(encoding="utf-8").splitlines()
+    lines = [int(r["source"].rsplit(":", 1)[1]) for r in rows]
+    assert [text[n - 1].split('"id": "')[1][:2] for n in lines] == ["u1", "u2", "u3"]

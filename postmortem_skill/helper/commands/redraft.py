@@ -130,8 +130,9 @@ def _on_clock(time_text: str, clock: scaffold.Clock) -> str:
 
 
 def row_lines(records: list, kept: set[int], clock: scaffold.Clock, only_kept: bool = False,
-              width: int = TEXT_WIDTH) -> list[str]:
-    """`  * 12  11-19 13:03:07  text`, one a row, `*` on the rows in the draft, times on the draft's clock."""
+              width: int = TEXT_WIDTH, sources: bool = False) -> list[str]:
+    """`  * 12  11-19 13:03:07  text`, one a row, `*` on the rows in the draft, times on the draft's clock;
+    `sources`: each followed by its file and line, so that a sentence quoting the row can cite it."""
     lines = []
     for number, row in enumerate(records, 1):
         if only_kept and number not in kept:
@@ -140,7 +141,9 @@ def row_lines(records: list, kept: set[int], clock: scaffold.Clock, only_kept: b
         cut = min(width, SAMPLE_WIDTH) if _SAMPLE.match(text) else width
         text = text if len(text) <= cut else text[:cut - 1] + "…"
         when = _on_clock(str(row.get("time", "") if isinstance(row, dict) else ""), clock)
-        lines.append(f"  {'*' if number in kept else ' '}{number:>3}  {when:<14}  {text}")
+        source = row.get("source") if isinstance(row, dict) else None
+        cited = f"  ({Path(str(source)).name})" if source and sources else ""
+        lines.append(f"  {'*' if number in kept else ' '}{number:>3}  {when:<14}  {text}{cited}")
     return lines
 
 
@@ -152,4 +155,4 @@ def listing(records: list, record, kept: set[int], clock: scaffold.Clock, ident:
             f"# postmortem new {ident} --from {record} --force, with --rows +12,15 (add rows), --rows 1-4,9 (exactly "
             "these and the milestones) or --rows all, and --mark impact_start=N,detected=N,… (move marks)",
             f"# draft as written: sha256 {fingerprint(draft_text)}"]
-    return "\n".join(head + row_lines(records, kept, clock)) + "\n"
+    return "\n".join(head + row_lines(records, kept, clock, sources=True)) + "\n"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from postmortem_skill.helper.features.importers.core import Reader, mapping
+from postmortem_skill.helper.features.importers.core import Reader, mapping, time_locator
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 
@@ -141,7 +141,7 @@ def add_application(reader: Reader, line: int, record: dict, text: str = "") -> 
     app = _text(mapping(record, "metadata").get("name")) or "the application"
     status = mapping(record, "status")
     history = status.get("history") if isinstance(status.get("history"), list) else []
-    locate = _locator(text)
+    locate = time_locator(text)
     synced = _history(reader, line, app, history, locate)
     _operation(reader, line, app, mapping(status, "operationState"), synced, locate)
 
@@ -149,13 +149,3 @@ def add_application(reader: Reader, line: int, record: dict, text: str = "") -> 
 def add_history_entry(reader: Reader, line: int, record: dict) -> None:
     """One entry of a bare `status.history` list (`kubectl get application APP -o jsonpath=…`)."""
     _history(reader, line, "the application", [record], lambda _when, at: at)
-
-
-def _locator(text: str):
-    """(time, fallback line) → the line of the first `"…": "time"` in `text`, else the fallback."""
-    def locate(when, fallback: int) -> int:
-        if not text or not isinstance(when, str) or not when:
-            return fallback
-        found = re.search(r'"[A-Za-z]+"\s*:\s*"%s"' % re.escape(when), text)
-        return text.count("\n", 0, found.start()) + 1 if found else fallback
-    return locate

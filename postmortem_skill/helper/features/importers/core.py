@@ -245,3 +245,13 @@ class Reader:
 
     def sorted_events(self) -> list[Event]:
         return sorted(self.events, key=lambda e: e.time)
+
+
+def time_locator(text: str):
+    """(time, fallback line) → the line of the first `"…": "time"` in `text`, else the fallback."""
+    def locate(when, fallback: int) -> int:
+        if not text or not isinstance(when, str) or not when:
+            return fallback
+        found = re.search(r'"[A-Za-z_]+"\s*:\s*"%s"' % re.escape(when), text)
+        return text.count("\n", 0, found.start()) + 1 if found else fallback
+    return locate

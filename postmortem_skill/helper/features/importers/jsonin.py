@@ -34,6 +34,7 @@ from postmortem_skill.helper.features.importers.core import (
     label,
     mapping,
     not_done,
+    time_locator,
     with_labels,
 )
 from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
@@ -152,7 +153,7 @@ def _never_ran(record: dict) -> str | None:
     return next((word for key in _STATUS_KEYS if (word := not_done(label(record, key) or ""))), None)
 
 
-def add_record(reader: Reader, line: int, record) -> None:
+def add_record(reader: Reader, line: int, record, text: str = "") -> None:
     if not isinstance(record, dict):
         return reader.problem(line, f"not an object but {json_type(record)}: skipped")
     if chat_noise(record):
@@ -182,13 +183,15 @@ def add_record(reader: Reader, line: int, record) -> None:
         record = {k: v for k, v in record.items() if k != "replies"}
     record = {**mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
     updates = record.get("incident_updates")
-    if isinstance(updates, list) and updates:  # a Statuspage incident: one row per update
+    if isinstance(updates, list) and updates:  # a Statuspage incident: one row per update, at its own line
+        locate = time_locator(text)
         for update in updates:
             if isinstance(update, dict):
-                text = f"{record.get('name')}: {update.get('body')}" if isinstance(record.get("name"), str) \
+                body = f"{record.get('name')}: {update.get('body')}" if isinstance(record.get("name"), str) \
                     and isinstance(update.get("body"), str) else update.get("body")
-                reader.add(line, update.get("created_at"), with_labels(text, update, ("status",)),
-                           ident=_ident(record))
+                at = _id_line(text, update.get("id")) or locate(update.get("created_at"), line)
+                reader.add(at, update.get("created_at"),
+                           with_labels(body, update, ("status",)), ident=_ident(record))
         return None
     plain = first(record, TIME_KEYS[:4]) is not None and first_text(record, TEXT_KEYS) is not None
     text, record = _text(record, reader.people), record if plain else _labels(record)
@@ -219,6 +222,14 @@ def add_record(reader: Reader, line: int, record) -> None:
         if isinstance(record.get("commit"), str) and "subject" in record:
             ident = record["commit"][:7]
         reader.add(line, when, row_text, record.get("milestone"), record.get("source") if ours else None, ident)
+
+
+def _id_line(text: str, ident) -> int | None:
+    """The line of `"id": "<ident>"` in `text` (an update's own object), None when it is not there once."""
+    if not text or not isinstance(ident, str) or not ident:
+        return None
+    found = list(re.finditer(r'"id"\s*:\s*"%s"' % re.escape(ident), text))
+    return text.count("\n", 0, found[0].start()) + 1 if len(found) == 1 else None
 
 
 def _line_of(text: str, index: int) -> int:
@@ -287,7 +298,7 @@ def read_json(text: str, reader: Reader) -> None:
         if name is None:
             if is_application(holder):  # one Application: each row cites the line of its own time
                 return add_application(reader, _line_of(text, start), holder, text)
-            return add_record(reader, _line_of(text, start), holder)
+            return add_record(reader, _line_of(text, start), holder, text)
         found = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text)
         if not found or (holder is not whole and not _decodes_to(text, found.end() - 1, holder[name])):
             for item in holder[name]:
