@@ -227,3 +227,17 @@ def test_a_warning_row_is_not_the_same_log_line_as_the_impact_start_again():
     kept = [n for n in pick(events).kept]
     texts = [events[n].event for n in kept]
     assert texts.count(line) == 1 and any(t.startswith("ERROR LockCoupon") for t in texts)
+
+
+def test_chinese_chat_keeps_the_cause_found_and_not_a_question_as_the_recovery():
+    """「key 有问题」 is the cause found; 「好像恢复了？」 asks whether it recovered (a decoy the IC rejects)."""
+    events = [at(0, "error_pct=0.2", "m.csv:2", "impact_start"),
+              at(8, "LockErrors: coupon [critical, firing]", "am.json:1", "detected"),
+              at(21, "周婷: 看了下本地缓存命中率，从 98% 掉到 3% 了。。key 有问题", "feishu.json:3"),
+              at(30, "陈静: 好像恢复了？页面能打开了", "feishu.json:5"),
+              at(44, "赵磊: 错误率回落到 0.4%，已恢复正常", "feishu.json:7"),
+              at(45, "error_pct=0.2", "m.csv:9", "mitigated")]
+    events += [at(60 + n, f"王芳: 消息 {n}", "feishu.json:9") for n in range(30)]
+    kept = [events[n].event for n in pick(events).kept]
+    assert any("key 有问题" in k for k in kept)
+    assert not any("好像恢复了" in k for k in kept) and any("已恢复正常" in k for k in kept)

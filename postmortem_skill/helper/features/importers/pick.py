@@ -84,7 +84,8 @@ ACTIONS = (
     ("escalation", r"escalat|\bpag(?:ing|ed)\b|\bpage (?:the|in)\b|\bloop(?:ed|ing)? in|\bpull(?:ed|ing)? in|"
                    r"incident commander|\bIC\b|war ?room|bridge|升级|拉.{0,6}群|已转给|转给|呼叫"),
     ("cause found", r"caused by|root cause|culprit|\bbecause\b|\bthe cause\b|\bchanged the\b|\bsuspect|"
-                    r"\bcorrelat|\blooks like\b|\bfound\b|原因|导致|定位|怀疑|发现"),
+                    r"\bcorrelat|\blooks like\b|\bfound\b|原因|导致|定位|怀疑|发现|(?<!没)有问题|"
+                    r"问题(?:就)?(?:在|出在)|根因"),
     ("symptom", r"\berrors?\b|\bexceptions?\b|\btimeouts?\b|\btimed out\b|\bfail(?:s|ed|ing|ures?)\b|"
                 r"\brefused\b|\bOOM\b|报错|错误|异常|超时|失败"),
     ("customer report", r"\bcustomers?\b|\bmerchants?\b|\busers? (?:report|see|say)|\btickets?\b|complain|"
@@ -99,6 +100,8 @@ ACTIONS = (
 # who takes which follow-up is what the action items' owners come from: a tier of their own, up to four
 _MORE = {"follow-up": 4}
 _EARLY = {"symptom", "customer report", "escalation", "cause found"}  # may come before the first bad sample
+_NOT_ASKED = {"recovery"}  # 「好像恢复了？」 asks; the story needs the row that says so
+_QUESTION = re.compile(r"[?？]")
 _ACTION_RES = tuple((name, re.compile(pattern, re.I)) for name, pattern in ACTIONS)
 _ROLLBACK = _ACTION_RES[0][1]
 _OPERATED = {"rollback", "restart", "failover", "scaling", "switch off"}  # `_operations` has these
@@ -383,6 +386,7 @@ def _actions(events, kinds, candidates, anchor, ours, known, only=None) -> list[
         since = anchor - timedelta(hours=1) if name in _EARLY else anchor
         found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other") and events[n].time >= since
                  and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts)
+                 and not (name in _NOT_ASKED and _QUESTION.search(event_text(events[n])))
                  and relevance(event_text(events[n]), ours, known) < 2)
         for n in islice(found, _MORE.get(name, 1)):
             if n not in out:
