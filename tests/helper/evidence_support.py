@@ -9,12 +9,19 @@ from postmortem_skill.helper.cli import main
 EVIDENCE = Path(__file__).parent / "evidence"
 
 
-def draft_from(folder: str, tmp_path: Path, monkeypatch, capsys, incident: str, *options: str) -> tuple[Path, str]:
-    """(the draft's path, new's stderr) for `new INCIDENT --from ../evidence OPTIONS…`; fails the test when
-    new does not exit 0."""
+def beside_evidence(folder: str, tmp_path: Path, monkeypatch) -> Path:
+    """A scratch repository (the working directory) beside a copy of the evidence folder, kept outside it as
+    users keep theirs."""
     shutil.copytree(EVIDENCE / folder, tmp_path / "evidence")
     (tmp_path / "repo").mkdir()
     monkeypatch.chdir(tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def draft_from(folder: str, tmp_path: Path, monkeypatch, capsys, incident: str, *options: str) -> tuple[Path, str]:
+    """(the draft's path, new's stderr) for `new INCIDENT --from ../evidence OPTIONS…`; fails the test when
+    new does not exit 0."""
+    beside_evidence(folder, tmp_path, monkeypatch)
     code = main(["new", incident, "--from", "../evidence", *options])
     out, err = capsys.readouterr()
     assert code == 0, err

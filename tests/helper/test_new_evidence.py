@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from evidence_support import listed_rows
+from evidence_support import beside_evidence, listed_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,11 +37,7 @@ def snapshot(folder: Path) -> dict:
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    """A scratch repository beside an evidence folder kept outside it, as users keep theirs."""
-    shutil.copytree(HERE / "inc-0000", tmp_path / "evidence")
-    (tmp_path / "repo").mkdir()
-    monkeypatch.chdir(tmp_path / "repo")
-    return tmp_path / "repo"
+    return beside_evidence("inc-0000", tmp_path, monkeypatch)
 
 
 def make(capsys, *extra, ident="INC-0000-EXAMPLE"):

@@ -6,11 +6,10 @@ The evidence is tests/helper/evidence/inc-0000 (an Alertmanager webhook, a Pager
 metrics CSV, chat copied from the incident channel), kept outside the repository as users keep theirs."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from evidence_support import listed_rows
+from evidence_support import beside_evidence, listed_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,10 +26,7 @@ RECORD = "docs/postmortems/INC-7.timeline.json"
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    shutil.copytree(HERE / "inc-0000", tmp_path / "evidence")
-    (tmp_path / "repo").mkdir()
-    monkeypatch.chdir(tmp_path / "repo")
-    return tmp_path / "repo"
+    return beside_evidence("inc-0000", tmp_path, monkeypatch)
 
 
 def new(capsys, *args):
