@@ -510,3 +510,12 @@ def test_an_action_is_read_as_chinese_as_the_class_says(text):
     from postmortem_skill.helper.rules.actions import _has_han
 
     assert _has_han(text) == bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["word", "a", "é", "café", "x1_y", "it's", "on-call", "’", "-", "_", "1", " ", ".",
+                                 "\n", "Zoë", "中文", "@kim"]) | st.text(max_size=5), max_size=16).map("".join))
+def test_six_words_are_found_as_findall_counts_them(text):
+    from postmortem_skill.helper.rules import language
+
+    assert (language._SIX_WORDS_EN.match(text) is not None) == (len(language._WORDS_EN.findall(text)) >= 6)
