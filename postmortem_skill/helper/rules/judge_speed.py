@@ -114,6 +114,7 @@ def _tables(weights: dict):
         return None
     _, packed, width = packed_entry
     words, prefixes, pairs, triples, subjects = {}, {}, {}, {}, {}
+    canonical = {"^": "^", "$": "$"}  # each word of the keys as one string object (see en_words)
     for feature, value in packed.items():
         kind, _, rest = feature.partition(":")
         if kind == "w":
@@ -121,13 +122,13 @@ def _tables(weights: dict):
         elif kind == "p":
             prefixes[rest] = value
         elif kind in ("b", "t", "sv"):
-            parts = tuple(rest.split(" "))
+            parts = tuple(canonical.setdefault(part, part) for part in rest.split(" "))
             table, arity = {"b": (pairs, 2), "t": (triples, 3), "sv": (subjects, 2)}[kind]
             if len(parts) == arity:
                 table[parts] = value
     unigrams = {word: value + (prefixes.get(word[:5], 0) if len(word) > 6 else 0) for word, value in words.items()}
     ngrams = {**pairs, **triples}  # a pair and a triple are never the same key: one lookup for both
-    tables = (unigrams, prefixes, pairs, triples, subjects, packed, width, ngrams)
+    tables = (unigrams, prefixes, pairs, triples, subjects, packed, width, ngrams, canonical)
     _TABLES[id(weights)] = (weights, tables)
     return tables
 
@@ -154,14 +155,15 @@ def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None
 
 def _beyond_words(tokens, role, subject, extra, tables) -> int:
     """The packed sum of a sentence's features other than its w: and p: ones."""
-    _, _, _, _, subjects, packed, _, ngrams = tables
+    _, _, _, _, subjects, packed, _, ngrams, canonical = tables
     padded = ["^", *tokens, "$"]
     total = sum(map(ngrams.get, chain(zip(padded, padded[1:]), zip(padded, padded[1:], padded[2:])), repeat(0)))
     if role:
         total += packed.get("r:role", 0)
     if subject:
         who, after = subject
-        total += packed.get("s:" + who, 0) + sum(map(subjects.get, zip(repeat(who), after), repeat(0)))
+        total += packed.get("s:" + who, 0) + sum(map(subjects.get, zip(repeat(canonical.get(who, who)), after),
+                                                     repeat(0)))
     return total + sum(map(packed.get, extra, repeat(0)))
 
 
@@ -217,6 +219,10 @@ def _word_entry(word: str, first: bool, kind, memo):
         if entry is not None:
             return entry
     tokens, kinds = word_tokens(word, first, kind)
+    # the tokens as the n-gram keys' own string objects: a key found is then compared by identity, without
+    # reading its strings (the tables are megabytes, and a sentence's lookups mostly miss the CPU's caches)
+    canonical = tables[8]
+    tokens = tuple(canonical.get(token, token) for token in tokens)
     unigrams, prefixes = tables[0], tables[1]
     total = 0
     for token in tokens:
