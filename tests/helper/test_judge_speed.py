@@ -201,3 +201,79 @@ def test_a_floor_spares_only_verdicts_below_it(lang):
         probability, verdict = judge.assess(sentence, lang, ("PM301",), kind)
         assert judge.assess(sentence, lang, ("PM301",), kind, floor=floor) == \
             (probability, verdict if probability >= floor else None)
+
+
+def _same_probability(sentences, kind, reference):
+    weights, scale = judge.model("en")[0], judge.model("en")[3]
+    for sentence in sentences:
+        for rules in ((), ("PM301", "PM302")):
+            expected = judge.assess(sentence, "en", rules, reference)[0]  # no floor: read the defined way
+            assert judge._en_probability(sentence, rules, kind, weights, scale) == expected
+
+
+def test_the_probability_by_words_is_the_judges(monkeypatch):
+    """assess(…, floor=…) reads an English sentence through judge_speed.en_words with many documents: the
+    same probability as the features give."""
+    monkeypatch.setattr(lexicon, "_MANY", [True])
+    monkeypatch.setattr(judge_speed, "_WORDS", {})
+    _same_probability(_labelled("en") + ["", "!!!", "x", "Dana n't the on-call's"],
+                      lexicon.word_kind(PEOPLE, SYSTEMS), lexicon.word_kind(PEOPLE, SYSTEMS))
+    assert judge._en_probability("Dana forgot", (), lexicon.word_kind(), {"bias": [0.5] * 5}, 1.0) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents=st.lists(st.tuples(st.sets(st.sampled_from(_NAMES)), st.sets(st.sampled_from(_NAMES)),
+                          st.lists(st.lists(st.sampled_from([*_NAMES, "Dana's", "the", "engineer", "users", "we",
+                                                             "should", "have", "because", "he", "won't", "@kim",
+                                                             "12:30", "responsible", "for", "!"])
+                                            | st.text(alphabet="abdeinostwAIT '’-@3:.!", max_size=10),
+                                            min_size=1, max_size=12).map(" ".join), min_size=1, max_size=3)),
+                          min_size=2, max_size=4))
+def test_the_probability_by_words_is_each_documents_own(documents):
+    """Each word's tokens, weights and flags are kept for the process when no document decides them: every
+    document still gets the probability its own people and systems give."""
+    lexicon._MANY[0], was = True, lexicon._MANY[0]
+    shared = judge_speed._WORDS
+    judge_speed._WORDS = {}
+    try:
+        for people, systems, sentences in documents:
+            _same_probability(sentences, lexicon.word_kind(people, systems), lexicon.word_kind(people, systems))
+    finally:
+        lexicon._MANY[0], judge_speed._WORDS = was, shared
+
+
+def _structure_as_written(reading, text):
+    """judge._en_structure before its word flags (session 11): the reference."""
+    tokens, kinds, _, _ = reading
+    feats = []
+    person = False
+    for i, token in enumerate(tokens if "role" in kinds or not judge._OTHERS.isdisjoint(tokens) else ()):
+        if token in judge._OTHERS or (kinds[i] == "role" and token not in judge._NOT_A_ROLE):
+            person = True
+            if any(t in judge._CAUSE_LEADS for t in tokens[max(0, i - 3):i]):
+                feats.append("x:caused-by-person")
+                break
+    if (not judge._BACK_WORDS.isdisjoint(tokens) or judge._BACK_CONTRACTED.search(text)) and \
+            judge._LOOKS_BACK.search(text):
+        feats.append("x:looks-back-person" if person else "x:looks-back")
+    return feats
+
+
+def _same_structure(sentences):
+    kind = lexicon.word_kind(PEOPLE, SYSTEMS)
+    for sentence in sentences:
+        reading = judge._en_reading(sentence, kind)
+        assert judge._en_structure(reading, sentence) == _structure_as_written(reading, sentence)
+
+
+def test_structure_by_word_flags_is_as_written():
+    _same_structure(_labelled("en"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["Dana", "the", "engineer", "users", "we", "he", "should", "have", "had",
+                                          "because", "due", "to", "by", "the", "deploy", "failed", "only", "'d",
+                                          "Quinn", "someone", "whose", "on-call", "SRE", "customers"]),
+                         min_size=1, max_size=12).map(" ".join), min_size=1, max_size=4))
+def test_structure_of_free_text_is_as_written(sentences):
+    _same_structure(sentences)

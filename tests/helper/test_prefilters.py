@@ -510,3 +510,26 @@ def test_an_action_is_read_as_chinese_as_the_class_says(text):
     from postmortem_skill.helper.rules.actions import _has_han
 
     assert _has_han(text) == bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["word", "a", "é", "café", "x1_y", "it's", "on-call", "’", "-", "_", "1", " ", ".",
+                                 "\n", "Zoë", "中文", "@kim"]) | st.text(max_size=5), max_size=16).map("".join))
+def test_six_words_are_found_as_findall_counts_them(text):
+    from postmortem_skill.helper.rules import language
+
+    assert (language._SIX_WORDS_EN.match(text) is not None) == (len(language._WORDS_EN.findall(text)) >= 6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CUE_WORDS + ["never bothered", "é was", "x-was", "_was", "中文 was", "\n", " ", "'"])
+                | st.text(max_size=4), max_size=10).map("".join))
+def test_cues_found_after_a_non_word_character_are_the_cue_patterns(text):
+    """cues_en's search with many documents (cue_after, and cue_re at the start only) finds what cue_re finds."""
+    from postmortem_skill.helper.rules import lexicon
+
+    en = lexicon.english()
+    low = lexicon.ascii_lower(text)
+    first = en.cue_re.match(low)
+    found = ([(0, first.group(1))] if first else []) + [(m.start(1), m.group(1)) for m in en.cue_after.finditer(low)]
+    assert found == [(m.start(), m.group(1)) for m in en.cue_re.finditer(low)]

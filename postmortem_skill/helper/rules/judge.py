@@ -24,7 +24,15 @@ from array import array
 from functools import cache
 
 from postmortem_skill.helper.model.lazypattern import lazy
-from postmortem_skill.helper.rules.judge_speed import Rows, column_sums, en_column_sums, en_tokens, word_tokens
+from postmortem_skill.helper.rules.judge_speed import (
+    Rows,
+    column_sums,
+    en_column_sums,
+    en_floor_sums,
+    en_tokens,
+    en_words,
+    word_tokens,
+)
 from postmortem_skill.helper.rules.lexicon import (
     THANKS,
     blames_nobody,
@@ -132,24 +140,26 @@ _CAUSE_LEADS = frozenset(("because", "due", "owing", "down", "thanks", "courtesy
                           "by", "blame", "points", "lies", "rests", "whose"))
 
 
-def _en_structure(reading, text: str) -> list[str]:
+def _en_structure(reading, text: str, flags: int | None = None) -> list[str]:
     """Features of who stands where in a sentence, so that one way of blaming teaches the others: a person
     or role right after a word that makes it the cause ("because the night-shift tech …", "down to the
     producer", "courtesy of Mo"), and a counterfactual about the past, told apart when the sentence names
     someone.
     (The words after every person, not only the first subject, were tried as well: no gain on the
-    development sets, and the real blameless postmortems raised one more finding.)"""
+    development sets, and the real blameless postmortems raised one more finding.) `flags`: _word_flags of
+    the tokens, when known."""
     tokens, kinds, _, _ = reading
+    if flags is None:
+        flags = _word_flags(tokens, kinds)
     feats = []
-    person = False
-    for i, token in enumerate(tokens if "role" in kinds or not _OTHERS.isdisjoint(tokens) else ()):
-        if token in _OTHERS or (kinds[i] == "role" and token not in _NOT_A_ROLE):
-            person = True
-            if any(t in _CAUSE_LEADS for t in tokens[max(0, i - 3):i]):
+    if flags & _ACTOR and flags & _CAUSE:
+        for i, token in enumerate(tokens):
+            if (token in _OTHERS or (kinds[i] == "role" and token not in _NOT_A_ROLE)) and \
+                    any(t in _CAUSE_LEADS for t in tokens[max(0, i - 3):i]):
                 feats.append("x:caused-by-person")
                 break
-    if (not _BACK_WORDS.isdisjoint(tokens) or _BACK_CONTRACTED.search(text)) and _LOOKS_BACK.search(text):
-        feats.append("x:looks-back-person" if person else "x:looks-back")
+    if (flags & _BACK or _BACK_CONTRACTED.search(text)) and _LOOKS_BACK.search(text):
+        feats.append("x:looks-back-person" if flags & _ACTOR else "x:looks-back")
     return feats
 
 
@@ -240,6 +250,24 @@ _PEOPLE_EN_NOT_US = _PEOPLE_EN - _NOT_A_ROLE
 # who can be the one that acted, for _en_structure: those words less the possessives and "guys" (the shipped
 # model was trained on this set)
 _OTHERS = _PEOPLE_EN_NOT_US - {"his", "their", "guys", "whose"}
+# what _en_reading and _en_structure ask of a sentence's tokens, as bits that the words' parts OR together
+# (judge_speed.en_words): a role that is not the people affected (r:role); that or one of _OTHERS (someone who
+# can have acted); one of _BACK_WORDS; one of _CAUSE_LEADS
+_ROLE, _ACTOR, _BACK, _CAUSE = 1, 2, 4, 8
+
+
+def _word_flags(tokens, kinds) -> int:
+    flags = 0
+    for token, what in zip(tokens, kinds):
+        if what == "role" and token not in _NOT_A_ROLE:
+            flags |= _ROLE | _ACTOR
+        elif token in _OTHERS:
+            flags |= _ACTOR
+        if token in _BACK_WORDS:
+            flags |= _BACK
+        if token in _CAUSE_LEADS:
+            flags |= _CAUSE
+    return flags
 _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
@@ -352,6 +380,10 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
         probs = probabilities(feats, weights, scale)
         words, role, proper = [f[2:] for f in feats if f[:2] == "w:"], "r:role" in feats, False
     else:
+        if floor > 0.0 and weights is model(lang)[0]:
+            probability = _en_probability(text, lexicon_rules, kind, weights, scale)
+            if probability is not None and probability < floor:
+                return probability, None
         reading = _en_reading(text, kind or _no_kind)
         extra = _en_structure(reading, text) + _lexicon_features(lexicon_rules)
         sums = en_column_sums(reading, extra, weights)
@@ -377,6 +409,21 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
     if not sure and (not _names_people(text, words, role, lang, best) or grateful):
         best = None
     return 1.0 - probs[0], best
+
+
+def _en_probability(text: str, lexicon_rules, kind, weights, scale) -> float | None:
+    """assess()'s probability of an English sentence, read through judge_speed.en_words (each word's tokens,
+    weights and flags kept for the document or the process); None where en_words does not apply."""
+    text = _owners_named(text)
+    words = en_words(_EN_TOKEN.findall(text), kind, weights, _word_flags)
+    if words is None:
+        return None
+    tokens, kinds, unigrams, flags = words
+    role = bool(flags & _ROLE)
+    subject = _subject(tokens, kinds)
+    extra = _en_structure((tokens, kinds, role, subject), text, flags) + _lexicon_features(lexicon_rules)
+    sums = en_floor_sums(tokens, unigrams, role, subject, extra, weights)
+    return None if sums is None else 1.0 - _softmax([total / scale for total in sums])[0]
 
 
 def cues(text: str, lang: str, verdict: str, kind=None, count: int = 2) -> list[str]:

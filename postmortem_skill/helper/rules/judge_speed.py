@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import repeat
+from itertools import chain, repeat
 
 from postmortem_skill.helper.rules.lexicon import for_many_documents
 
@@ -114,6 +114,7 @@ def _tables(weights: dict):
         return None
     _, packed, width = packed_entry
     words, prefixes, pairs, triples, subjects = {}, {}, {}, {}, {}
+    canonical = {"^": "^", "$": "$"}  # each word of the keys as one string object (see en_words)
     for feature, value in packed.items():
         kind, _, rest = feature.partition(":")
         if kind == "w":
@@ -121,12 +122,13 @@ def _tables(weights: dict):
         elif kind == "p":
             prefixes[rest] = value
         elif kind in ("b", "t", "sv"):
-            parts = tuple(rest.split(" "))
+            parts = tuple(canonical.setdefault(part, part) for part in rest.split(" "))
             table, arity = {"b": (pairs, 2), "t": (triples, 3), "sv": (subjects, 2)}[kind]
             if len(parts) == arity:
                 table[parts] = value
     unigrams = {word: value + (prefixes.get(word[:5], 0) if len(word) > 6 else 0) for word, value in words.items()}
-    tables = (unigrams, prefixes, pairs, triples, subjects, packed, width)
+    ngrams = {**pairs, **triples}  # a pair and a triple are never the same key: one lookup for both
+    tables = (unigrams, prefixes, pairs, triples, subjects, packed, width, ngrams, canonical)
     _TABLES[id(weights)] = (weights, tables)
     return tables
 
@@ -140,7 +142,7 @@ def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None
     tables = _tables(weights)
     if tables is None:
         return None
-    unigrams, prefixes, pairs, triples, subjects, packed, width = tables
+    unigrams, prefixes = tables[0], tables[1]
     total = 0
     get = unigrams.get
     for token in tokens:
@@ -148,17 +150,99 @@ def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None
         if value is None:
             value = prefixes.get(token[:5], 0) if len(token) > 6 else 0
         total += value
+    return _unpacked(total + _beyond_words(tokens, role, subject, extra, tables), tables[6])
+
+
+def _beyond_words(tokens, role, subject, extra, tables) -> int:
+    """The packed sum of a sentence's features other than its w: and p: ones."""
+    _, _, _, _, subjects, packed, _, ngrams, canonical = tables
     padded = ["^", *tokens, "$"]
-    total += sum(map(pairs.get, zip(padded, padded[1:]), repeat(0)))
-    total += sum(map(triples.get, zip(padded, padded[1:], padded[2:]), repeat(0)))
+    total = sum(map(ngrams.get, chain(zip(padded, padded[1:]), zip(padded, padded[1:], padded[2:])), repeat(0)))
     if role:
         total += packed.get("r:role", 0)
     if subject:
         who, after = subject
-        total += packed.get("s:" + who, 0) + sum(map(subjects.get, zip(repeat(who), after), repeat(0)))
-    total += sum(map(packed.get, extra, repeat(0)))
-    return _unpacked(total, width)
+        total += packed.get("s:" + who, 0) + sum(map(subjects.get, zip(repeat(canonical.get(who, who)), after),
+                                                     repeat(0)))
+    return total + sum(map(packed.get, extra, repeat(0)))
 
+
+def en_words(words: list[str], kind, weights: dict, flags_of):
+    """For the judge's floor test, with many documents: (tokens and kinds as en_tokens gives them, the packed
+    sum of their w: and p: rows, and flags_of(tokens, kinds) of each word OR'ed together). Each word's part is
+    worked out once per document, or once per process for a word no document decides (as en_tokens keeps its
+    tokens). None where en_column_sums gives None (one document, float weights) or `kind` is not a
+    document's (lexicon.word_kind)."""
+    memo = getattr(kind, "words", None)
+    if memo is None or memo[4] is not weights:
+        dependent = getattr(kind, "dependent", None)
+        tables = _tables(weights) if for_many_documents() and dependent is not None else None
+        if tables is None:
+            return None
+        shared = _WORDS.get(id(weights))
+        if shared is None or shared[0] is not weights:
+            shared = _WORDS[id(weights)] = (weights, ({}, {}))
+        memo = kind.words = ({}, {}, shared[1], dependent(), weights, tables, flags_of)
+    first, later = memo[0], memo[1]
+    out: list = []
+    kinds: list = []
+    total = flags = 0
+    if words:
+        head = words[0]
+        entry = first.get(head)
+        if entry is None:
+            entry = first[head] = _word_entry(head, True, kind, memo)
+        out += entry[0]
+        kinds += entry[1]
+        total += entry[2]
+        flags |= entry[3]
+        get = later.get
+        for word in words[1:]:
+            entry = get(word)
+            if entry is None:
+                entry = later[word] = _word_entry(word, False, kind, memo)
+            out += entry[0]
+            kinds += entry[1]
+            total += entry[2]
+            flags |= entry[3]
+    return out, kinds, total, flags
+
+
+# id(weights) -> (weights, (first word, later word)): en_words' entries of the words no document decides
+_WORDS: dict = {}
+
+
+def _word_entry(word: str, first: bool, kind, memo):
+    shared, dependent, tables, flags_of = memo[2][not first], memo[3], memo[5], memo[6]
+    if word not in dependent:
+        entry = shared.get(word)
+        if entry is not None:
+            return entry
+    tokens, kinds = word_tokens(word, first, kind)
+    # the tokens as the n-gram keys' own string objects: a key found is then compared by identity, without
+    # reading its strings (the tables are megabytes, and a sentence's lookups mostly miss the CPU's caches)
+    canonical = tables[8]
+    tokens = tuple(canonical.get(token, token) for token in tokens)
+    unigrams, prefixes = tables[0], tables[1]
+    total = 0
+    for token in tokens:
+        value = unigrams.get(token)
+        if value is None:
+            value = prefixes.get(token[:5], 0) if len(token) > 6 else 0
+        total += value
+    entry = (tokens, kinds, total, flags_of(tokens, kinds))
+    if word not in dependent and len(shared) < _SHARED_MOST:
+        shared[word] = entry
+    return entry
+
+
+def en_floor_sums(tokens, unigram_total: int, role, subject, extra: list[str], weights: dict) -> list[int] | None:
+    """en_column_sums((tokens, _, role, subject), extra, weights) when en_words gave the tokens and the sum of
+    their w: and p: rows."""
+    if 5 * len(tokens) + len(extra) + 12 > _MOST:
+        return None
+    tables = _tables(weights)
+    return _unpacked(unigram_total + _beyond_words(tokens, role, subject, extra, tables), tables[6])
 
 
 _TIME = re.compile(r"\d{1,2}:\d{2}")

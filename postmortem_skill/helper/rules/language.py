@@ -240,6 +240,8 @@ def _clause_blames(text: str, start: int, lang: str, word_kind) -> bool:
 
 
 _WORDS_EN = re.compile(r"[A-Za-z][\w'’-]*")
+# len(_WORDS_EN.findall(text)) >= 6 without finding them all: each word read to its end, as findall reads it
+_SIX_WORDS_EN = re.compile(r"(?:[^A-Za-z]*[A-Za-z][\w'’-]*(?![\w'’-])){6}")
 _HAN = lazy(r"[\u4e00-\u9fff]")
 
 
@@ -248,7 +250,7 @@ def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:
     'Owner' or 'n/a DONE'), which it was not trained on."""
     if sentence.line in header_lines or ("\n" in text and all(map(_FIELD_LINE.match, text.split("\n")))):
         return False  # lines of `key: value` (front matter without its fences, 'title: …', 'author: …')
-    return len(_HAN.findall(text)) >= 10 if lang == "zh" else len(_WORDS_EN.findall(text)) >= 6
+    return len(_HAN.findall(text)) >= 10 if lang == "zh" else _SIX_WORDS_EN.match(text) is not None
 
 
 _FIELD_LINE = re.compile(r"\s*[\w-]+(?: [\w-]+)?\s*[:：]")

@@ -110,6 +110,12 @@ class _English:
         if name == "cue_re" and "_cue_words" in self.__dict__:
             self.cue_re = re.compile(r"\b(?=(" + _starts_any(self._cue_words) + "))")
             return self.cue_re
+        if name == "cue_after" and "_cue_words" in self.__dict__:
+            # cue_re after the start of a text: every cue word starts with a word character, so "\b here" is
+            # "a non-word character before"; a pattern that starts with a character class lets re test the
+            # class in its scanning loop and try the cues only at those places (cue_re tries every place)
+            self.cue_after = re.compile(r"\W(?=(" + _starts_any(self._cue_words) + "))")
+            return self.cue_after
         lazy = self.__dict__.get("_lazy", {})
         if name not in lazy:
             raise AttributeError(name)
@@ -464,8 +470,11 @@ def cues_en(texts: list[str]) -> list:
         return index
 
     if _MANY[0]:
-        for m in en.cue_re.finditer(low):
-            add(m.start(), m.group(1))
+        m = en.cue_re.match(low)
+        if m is not None:
+            add(0, m.group(1))
+        for m in en.cue_after.finditer(low):
+            add(m.start(1), m.group(1))
     else:
         place, cue = en.cue_at(low)
         while place != -1:
