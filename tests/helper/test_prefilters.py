@@ -7,7 +7,7 @@ import functools
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from postmortem_skill.helper.engine.check import check_text
@@ -226,6 +226,7 @@ def test_text_without_markup_or_sentence_ends_is_split_as_before(texts):
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(MARKUP + PROSE) | st.text(max_size=4), max_size=10).map("".join))
+@example("\x009\x00")  # a NUL around digits, as plain marks a code span: it was taken for one
 def test_plain_text_without_markup_signs_is_only_respaced(text):
     fast = markdown.plain(text)
     with pytest.MonkeyPatch.context() as patched:
@@ -533,3 +534,7 @@ def test_cues_found_after_a_non_word_character_are_the_cue_patterns(text):
     first = en.cue_re.match(low)
     found = ([(0, first.group(1))] if first else []) + [(m.start(1), m.group(1)) for m in en.cue_after.finditer(low)]
     assert found == [(m.start(), m.group(1)) for m in en.cue_re.finditer(low)]
+
+
+def test_plain_keeps_a_text_s_own_nul_marks_beside_its_code_spans():
+    assert markdown.plain("run `make` then \x000\x00 and *go*") == "run make then \x000\x00 and go"

@@ -17,6 +17,7 @@ nested, can exhaust the stack.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from postmortem_skill.helper.model.lazypattern import lazy
 
@@ -471,10 +472,12 @@ def plain(text: str) -> str:
     if not _INLINE_SIGN.search(text):
         return _BLANKS.sub(" ", text).strip()
     codes: list[str] = []
+    # a code span waits behind a mark the text does not hold (a NUL, unless the text has one)
+    mark = next(c for c in _MARKS if c not in text)
 
     def keep_code(m):
         codes.append(m.group(2).strip() if m.group(2).strip() else m.group(2))
-        return f"\x00{len(codes) - 1}\x00"
+        return f"{mark}{len(codes) - 1}{mark}"
 
     # each step only where the text still holds the character its pattern needs (most cells have few)
     out = _INLINE_CODE.sub(keep_code, text) if "`" in text else text
@@ -493,12 +496,17 @@ def plain(text: str) -> str:
             out = new
     if "\\" in out:
         out = _ESCAPE.sub(r"\1", out)
-    if "\x00" in out:  # a code span's mark (or a NUL the text had)
-        out = _CODE_MARK.sub(lambda m: codes[int(m.group(1))], out)
+    if codes:
+        out = _code_mark(mark).sub(lambda m: codes[int(m.group(1))], out)
     return _BLANKS.sub(" ", out).strip()
 
 
-_CODE_MARK = re.compile(r"\x00(\d+)\x00")
+_MARKS = ("\x00", "\ue000", "\ue001", "\ue002")  # a text holding all four is not a document
+
+
+@cache
+def _code_mark(mark: str) -> re.Pattern:
+    return re.compile(f"{mark}(\\d+){mark}")
 
 
 _MASKED = (
