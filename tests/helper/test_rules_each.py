@@ -388,6 +388,16 @@ def test_teams_roles_and_e_mail_domains_are_not_names():
     assert "PM308" in [f.rule for f in check_text(text.replace("The search on-call (", "Hopson ("))]
 
 
+def test_the_chinese_basic_information_keeps_who_took_part():
+    """基本信息 is the 复盘's record, as the header is the English document's: 参与角色 names people beside
+    their roles (INC-14 trial: five PM308 infos there, against the skill's own rule to keep names)."""
+    text = edit(ZH, ("消息平台值班（SRE）、订单团队", "张伟、订单团队"))  # the author: a name the rule knows
+    text = text.replace("## 基本信息\n", "## 基本信息\n\n- **参与角色**：IC 张伟；值班 SRE 李娜\n", 1)
+    assert "PM308" not in [f.rule for f in check_text(text)]
+    in_summary = text.replace("订单导出任务在一次重试后", "张伟确认，订单导出任务在一次重试后")
+    assert "PM308" in [f.rule for f in check_text(in_summary)]
+
+
 def test_the_timeline_keeps_its_speakers_and_actors():
     text = edit(EN, ("Search on-call (SRE), Catalog team", "Tom Hopson, Data Platform team"),
                 ("The search on-call joins", "Hopson joins"), ("The previous index", "Tom: the previous index"))

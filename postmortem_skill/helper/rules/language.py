@@ -429,8 +429,8 @@ def _within(section, outer) -> bool:
       doc="In the narrative, name roles rather than people: 'the on-call engineer', 'the author of the "
       "change'. A name in the analysis makes the review about that person, and readers outside the team "
       "learn nothing from it. The record keeps its names: the timeline (rows keep their speaker and actor), "
-      "the header, the action items and the forward-looking sections (Lessons Learned, Open Questions) are "
-      "not checked. People named here are the document's own authors, action owners and @handles.",
+      "the header (and the 复盘's 基本信息), the action items and the forward-looking sections (Lessons Learned, "
+      "Open Questions) are not checked. People named here are the document's own authors, action owners and @handles.",
       bad="`Dana ran the cleanup script with --all-partitions, which deleted the live partitions.` in Root Cause",
       good="`The cleanup script ran with --all-partitions and deleted the live partitions.` in Root Cause")
 def person_named(doc, ctx):
@@ -439,6 +439,7 @@ def person_named(doc, ctx):
         return
     header_lines = {f.line for f in doc.header.values()}
     timeline = doc.timeline.section
+    basics = doc.section("基本信息")  # the 复盘's record of who took part, as the header is the English one's
 
     def alternative(name: str) -> str:  # Chinese has no spaces between words: no word boundaries there
         chinese_name = may_hold_cjk(name) and _HAN.search(name)
@@ -448,7 +449,7 @@ def person_named(doc, ctx):
     for sentence in doc.sentences:
         if sentence.flags & (_SKIP | {"forward"}) or sentence.line in header_lines:
             continue
-        if timeline is not None and _within(sentence.section, timeline):
+        if any(outer is not None and _within(sentence.section, outer) for outer in (timeline, basics)):
             continue
         hit = pattern.search(sentence.raw)
         if hit:
