@@ -169,3 +169,12 @@ def test_any_draft_text_gives_only_values_new_accepts(parts, noise):
     assert found.get("template", "zh") in ("standard", "quick", "five-whys", "zh")
     if "date" in found:
         parse_date(found["date"])
+
+
+def test_a_file_of_the_user_s_named_like_the_row_list_is_left_alone(repo, capsys):
+    Path("docs/postmortems").mkdir(parents=True)
+    mine = Path("docs/postmortems/INC-7.rows.txt")
+    mine.write_text("my notes on which rows matter\n", encoding="utf-8")
+    err = new(capsys, "--from", "../evidence")
+    assert mine.read_text(encoding="utf-8") == "my notes on which rows matter\n"
+    assert "INC-7.rows.txt: not a row list new wrote; left as it is" in err

@@ -527,8 +527,10 @@ def run(args) -> int:
     starred = {n + 1 for n in chosen.kept} if chosen else set(range(1, len(numbered) + 1))
     clock = scaffold.timeline_clock(template)
     listing = redraft.rows_file(target)
-    if numbered:
+    if numbered and redraft.ours(listing):
         _write(listing, redraft.listing(numbered, shown, starred, clock, args.id, text), True)
+    elif numbered:
+        print(f"{listing}: not a row list new wrote; left as it is (the rows are in {shown})", file=sys.stderr)
     else:
         redraft.drop_stale(listing)  # another draft's numbers and fingerprint
     if said:

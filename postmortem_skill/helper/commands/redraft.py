@@ -99,12 +99,20 @@ def keep_edited(target: Path, old: str, new: str, plain: str | None = None) -> P
     return backup
 
 
+def ours(listing: Path) -> bool:
+    """Whether ID.rows.txt is absent or a row list `new` wrote: a file of the user's by that name is theirs."""
+    try:
+        return not listing.exists() or listing.read_text(encoding="utf-8").startswith("# rows of ")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def drop_stale(listing: Path) -> None:
     """Remove a row list `new` wrote for an earlier draft of this id (a facts file's draft has none)."""
     try:
-        if listing.is_file() and listing.read_text(encoding="utf-8").startswith("# rows of "):
+        if listing.is_file() and ours(listing):
             listing.unlink()
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass
 
 
