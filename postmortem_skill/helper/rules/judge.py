@@ -268,6 +268,8 @@ def _word_flags(tokens, kinds) -> int:
         if token in _CAUSE_LEADS:
             flags |= _CAUSE
     return flags
+
+
 _PEOPLE_ZH = lazy(r"[我你他她谁人囗]|大家|同学|同事|团队|小组|部门|领导|老板")
 
 
