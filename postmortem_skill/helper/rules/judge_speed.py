@@ -187,24 +187,16 @@ def en_words(words: list[str], kind, weights: dict, flags_of):
     out: list = []
     kinds: list = []
     total = flags = 0
-    if words:
-        head = words[0]
-        entry = first.get(head)
+    table = first  # a sentence's first word reads as a sentence opens ("They"), the others as they stand
+    for word in words:
+        entry = table.get(word)
         if entry is None:
-            entry = first[head] = _word_entry(head, True, kind, memo)
+            entry = table[word] = _word_entry(word, table is first, kind, memo)
         out += entry[0]
         kinds += entry[1]
         total += entry[2]
         flags |= entry[3]
-        get = later.get
-        for word in words[1:]:
-            entry = get(word)
-            if entry is None:
-                entry = later[word] = _word_entry(word, False, kind, memo)
-            out += entry[0]
-            kinds += entry[1]
-            total += entry[2]
-            flags |= entry[3]
+        table = later
     return out, kinds, total, flags
 
 
