@@ -26,7 +26,9 @@ characters (no '/', '..', spaces). DIR defaults to `folder` in the nearest .post
 docs/postmortems. Facts not given stay [TODO: …] slots for the writer; nothing is made up.
 
 templates: standard (default), quick (minor incidents, near misses), five-whys; --lang zh gives the
-Chinese 复盘 template (基本信息, 事件摘要, 时间线, 根因分析, 影响评估, 处理过程回顾, 改进行动项, 经验教训).
+Chinese 复盘 template (基本信息, 事件摘要, 时间线, 根因分析, 影响评估, 处理过程回顾, 改进行动项, 经验教训);
+its timeline says the words the readers add to a row in Chinese (Argo CD 完成部署, 窗口开始, 提交), the
+evidence's own words as they were written.
 severity: SEV1–SEV5 or P0–P4 (or `severity_scale:` in .postmortem.yaml). Status starts as Draft / 草稿.
 
 --from EVIDENCE (a folder, or files, repeatable) makes the draft from the evidence in one step: it reads

@@ -3,6 +3,7 @@ facts skeleton for `new --from`. Date rows print as the date alone."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import tzinfo
 
 from postmortem_skill.helper.features.importers.core import Event
@@ -49,7 +50,32 @@ def source_text(event: Event) -> str:
 
 def event_cell(event: Event, lang: str = "en") -> str:
     marker = MARKERS[event.milestone][lang == "zh"] if event.milestone else ""
-    return (f"**{marker}** " if marker else "") + table_cell(event.event)
+    text = said_in_chinese(event.event) if lang == "zh" else event.event
+    return (f"**{marker}** " if marker else "") + table_cell(text)
+
+
+# The words our readers add to a row (what the evidence said stays as it was said), in a 复盘's own language.
+# The timeline JSON and the row list keep them in English: tools and --rows read those.
+_ZH_WORDS = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"^Argo CD started deploying ", "Argo CD 开始部署 "),
+    (r"^Argo CD deployed ", "Argo CD 完成部署 "),
+    (r"^Argo CD deploy of (.+?) ended, phase ", r"Argo CD 部署 \1 结束，阶段 "),
+    (r"^(Argo CD .*)\brollback to the revision of sync (\w+)", r"\1回滚到 sync \2 的版本"),
+    (r"^(Argo CD .*(?:\(|, ))automated(?=[,)])", r"\1自动同步"),
+    (r"^Commit ([0-9a-f]{7})\b", r"提交 \1"),
+    (r"^deploy (\S+ \([0-9a-f]{7}\)) to (\S+)(.*) started$", r"部署 \1 到 \2\3 开始"),
+    (r"^deploy (\S+ \([0-9a-f]{7}\)) to (\S+)(.*) finished\b", r"部署 \1 到 \2\3 完成"),
+    (r"^((?:cancelled: )?(?:[^\s:]+ )?)window (start|end)( \(planned\))?(:\s*|$)", lambda m: "".join((
+        m[1], "窗口开始" if m[2] == "start" else "窗口结束", "（计划）" if m[3] else "", "：" if m[4] else ""))),
+    (r"^cancelled: ", "已取消："),
+))
+
+
+def said_in_chinese(text: str) -> str:
+    """`text` with the words a reader added in Chinese: `Argo CD deployed …` → `Argo CD 完成部署 …`."""
+    for pattern, replacement in _ZH_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def headers(lang: str, label: str = "UTC") -> tuple[str, str, str]:
