@@ -195,8 +195,12 @@ def test_a_deploy_that_ships_no_commit_row_keeps_its_own_relevance():
     assert pick_module._shipped(events, [0, 1]) == {1: 0}
 
 
+# (the text leaves out what the last assertion looks for: a container or None printed into a row)
+_TEXT = st.text(alphabet=st.characters(blacklist_characters="{}[]"), max_size=12).filter(lambda t: "None" not in t)
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+@given(st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                     max_leaves=12))
 def test_any_values_in_an_application_are_rows_or_problems_never_a_crash(value):
