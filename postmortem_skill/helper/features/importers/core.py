@@ -247,11 +247,16 @@ class Reader:
         return sorted(self.events, key=lambda e: e.time)
 
 
+def line_of(text: str, index: int) -> int:
+    """The line (from 1) of the character at `index`."""
+    return text.count("\n", 0, index) + 1
+
+
 def time_locator(text: str):
     """(time, fallback line) → the line of the first `"…": "time"` in `text`, else the fallback."""
     def locate(when, fallback: int) -> int:
         if not text or not isinstance(when, str) or not when:
             return fallback
         found = re.search(r'"[A-Za-z_]+"\s*:\s*"%s"' % re.escape(when), text)
-        return text.count("\n", 0, found.start()) + 1 if found else fallback
+        return line_of(text, found.start()) if found else fallback
     return locate

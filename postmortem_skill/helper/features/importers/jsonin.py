@@ -32,6 +32,7 @@ from postmortem_skill.helper.features.importers.core import (
     first,
     first_text,
     label,
+    line_of,
     mapping,
     not_done,
     time_locator,
@@ -229,11 +230,7 @@ def _id_line(text: str, ident) -> int | None:
     if not text or not isinstance(ident, str) or not ident:
         return None
     found = list(re.finditer(r'"id"\s*:\s*"%s"' % re.escape(ident), text))
-    return text.count("\n", 0, found[0].start()) + 1 if len(found) == 1 else None
-
-
-def _line_of(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
+    return line_of(text, found[0].start()) if len(found) == 1 else None
 
 
 class _BadJson(ValueError):
@@ -246,20 +243,20 @@ def _array_items(text: str, start: int):
     """(line, value) for each element of the JSON array whose `[` is at `start`; lines are counted on
     from the previous element, so a large export is read in one pass."""
     decoder, i = json.JSONDecoder(), start + 1
-    line, counted = _line_of(text, i), i
+    line, counted = line_of(text, i), i
     while True:
         while i < len(text) and text[i] in " \t\r\n,":
             i += 1
         if i >= len(text):
-            raise _BadJson(_line_of(text, i), "the JSON array is not closed")
+            raise _BadJson(line_of(text, i), "the JSON array is not closed")
         if text[i] == "]":
             return
         try:
             value, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as exc:
-            raise _BadJson(_line_of(text, exc.pos), f"invalid JSON ({exc.msg}); the rest is not read") from None
+            raise _BadJson(line_of(text, exc.pos), f"invalid JSON ({exc.msg}); the rest is not read") from None
         except RecursionError:
-            raise _BadJson(_line_of(text, i), "JSON nested too deeply to be an export; the rest is not read") from None
+            raise _BadJson(line_of(text, i), "JSON nested too deeply to be an export; the rest is not read") from None
         line, counted = line + text.count("\n", counted, i), i
         yield line, value
         i = end
@@ -288,7 +285,7 @@ def read_json(text: str, reader: Reader) -> None:
         except json.JSONDecodeError:
             return read_json_lines(text, reader)
         except RecursionError:
-            return reader.problem(_line_of(text, start), "JSON nested too deeply to be an export")
+            return reader.problem(line_of(text, start), "JSON nested too deeply to be an export")
         if is_series_export(whole):
             return read_series(text, whole, reader)
         prometheus = prometheus_series(whole)
@@ -297,12 +294,12 @@ def read_json(text: str, reader: Reader) -> None:
         name, holder = _list_key(whole)
         if name is None:
             if is_application(holder):  # one Application: each row cites the line of its own time
-                return add_application(reader, _line_of(text, start), holder, text)
-            return add_record(reader, _line_of(text, start), holder, text)
+                return add_application(reader, line_of(text, start), holder, text)
+            return add_record(reader, line_of(text, start), holder, text)
         found = re.search(r'"%s"\s*:\s*\[' % re.escape(name), text)
         if not found or (holder is not whole and not _decodes_to(text, found.end() - 1, holder[name])):
             for item in holder[name]:
-                add_record(reader, _line_of(text, start), item)
+                add_record(reader, line_of(text, start), item)
             return None
         start = found.end() - 1  # the list's own lines, also inside a wrapper ({"data": {"items": [...]}})
     try:
