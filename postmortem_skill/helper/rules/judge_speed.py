@@ -142,6 +142,11 @@ def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None
     tables = _tables(weights)
     if tables is None:
         return None
+    return _unpacked(_words_sum(tokens, tables) + _beyond_words(tokens, role, subject, extra, tables), tables[6])
+
+
+def _words_sum(tokens, tables) -> int:
+    """The packed sum of the w: rows of `tokens`, a long token unknown as a word read by its p: prefix."""
     unigrams, prefixes = tables[0], tables[1]
     total = 0
     get = unigrams.get
@@ -150,7 +155,7 @@ def en_column_sums(reading, extra: list[str], weights: dict) -> list[int] | None
         if value is None:
             value = prefixes.get(token[:5], 0) if len(token) > 6 else 0
         total += value
-    return _unpacked(total + _beyond_words(tokens, role, subject, extra, tables), tables[6])
+    return total
 
 
 def _beyond_words(tokens, role, subject, extra, tables) -> int:
@@ -215,14 +220,7 @@ def _word_entry(word: str, first: bool, kind, memo):
     # reading its strings (the tables are megabytes, and a sentence's lookups mostly miss the CPU's caches)
     canonical = tables[8]
     tokens = tuple(canonical.get(token, token) for token in tokens)
-    unigrams, prefixes = tables[0], tables[1]
-    total = 0
-    for token in tokens:
-        value = unigrams.get(token)
-        if value is None:
-            value = prefixes.get(token[:5], 0) if len(token) > 6 else 0
-        total += value
-    entry = (tokens, kinds, total, flags_of(tokens, kinds))
+    entry = (tokens, kinds, _words_sum(tokens, tables), flags_of(tokens, kinds))
     if word not in dependent and len(shared) < _SHARED_MOST:
         shared[word] = entry
     return entry
