@@ -521,3 +521,14 @@ def test_chinese_words_for_people(text, person):
     from postmortem_skill.helper.rules.lexicon import chinese
 
     assert bool(chinese().person.search(text)) is person
+
+
+@pytest.mark.parametrize("question", ["Who in the world approved the Friday schema change?",
+                                      "Who on earth approved the Friday schema change?",
+                                      "Why the hell did the deploy go out without a canary?"])
+def test_every_angry_intensifier_in_the_data_is_a_question_asked_in_anger(question):
+    """The phrase lists' own reading (not only the judge's): find_en looks for each of en.json's
+    angry_intensifiers before it tries the pattern, so none is skipped ("in the world" was)."""
+    from postmortem_skill.helper.rules import lexicon
+
+    assert [hit[3] for hit in lexicon.find_en(question, False)] == ["question"]

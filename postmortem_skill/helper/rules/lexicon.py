@@ -103,6 +103,8 @@ class _English:
         self.unforeseeable = lazy(r"\b(?:" + _alts(d["unforeseeable"]) + r")", re.I)
         self.worse = lazy(r"\b(?:" + _alts(d["worse_than_happened"]) + r")\b", re.I)
         self.emphatic = lazy(r"\b(?:who|what|why|how)\s+" + _words(d["angry_intensifiers"]), re.I)
+        # what find_en looks for before it tries the pattern (" on earth", " the hell" …): the data's own words
+        self.intensifiers = tuple(" " + words for words in d["angry_intensifiers"])
         for name in ("careful", "emotive", "punitive"):
             self._lazy[name] = _words(d[name]) + ("|!!+" if name == "emotive" else "")  # "!!" is its cue
 
@@ -492,7 +494,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
     check that the cue gate never hides a hit). `cues`: the text's cues from cues_en, if known. A sentence
     that says no one is at fault keeps only its hindsight ("it would be easy to blame the operator, but …")."""
     found = list(_find_en(text, forward, people, systems, gated, cues))
-    if not forward and not found and ("doing" in text or " on earth" in text or " the he" in text):
+    if not forward and not found and ("doing" in text or any(words in text for words in english().intensifiers)):
         found = _asked_in_anger(text, people, systems)
     if found and english().disclaims.search(text):
         found = [hit for hit in found if hit[3] == "hindsight"]
