@@ -128,8 +128,9 @@ def writers_offset(events: Sequence[Event], kinds: Sequence[str]) -> timezone | 
         inside = [lag for lag in lags if lag <= lag_max]
         now = sum(1 for lag in inside if lag <= now_max)
         return now, len(inside), -(inside[len(inside) // 2] if inside else lag_max)
-    best = max(range(-12, 15), key=lambda h: (fit(h), -abs(h)))
-    count, utc = fit(best)[1], fit(0)[1]
+    fits = {hours: fit(hours) for hours in range(-12, 15)}
+    best = max(fits, key=lambda h: (fits[h], -abs(h)))
+    count, utc = fits[best][1], fits[0][1]
     return timezone(timedelta(hours=best)) if best and count >= 3 and count >= utc + 2 else None
 
 
