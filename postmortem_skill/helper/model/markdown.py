@@ -518,9 +518,6 @@ _MASKED = (
 )
 # mask() has nothing to do without one of "`[]<*_\" or "http(s):" (one class first: re skips to its characters)
 MARKUP_SIGN = re.compile(r"[`\[\]<*_\\h](?:(?<=h)ttps?:|(?<!h))")
-# what each of _MASKED needs in a text to match at all: a pattern without any of its signs is not run (mask()
-# tests them written out, in this order)
-_MASKED_SIGNS = (("`",), ("](",), ("[", "<", "http"), ("*", "_", "[^", "\\"))
 
 
 def mask(text: str) -> str:
@@ -528,6 +525,7 @@ def mask(text: str) -> str:
     if not MARKUP_SIGN.search(text):
         return text
     code, target, opening, emphasis = _MASKED
+    # each pattern runs only where the text holds a sign it needs to match at all
     spans = [m.span() for m in code.finditer(text)] if "`" in text else []
     if "](" in text:
         spans += [m.span() for m in target.finditer(text)]
@@ -535,7 +533,11 @@ def mask(text: str) -> str:
         spans += [m.span() for m in opening.finditer(text)]
     if "*" in text or "_" in text or "[^" in text or "\\" in text:
         spans += [m.span() for m in emphasis.finditer(text)]
-    spans.sort()
+    return blanked(text, sorted(spans))
+
+
+def blanked(text: str, spans) -> str:
+    """`text` with the characters of `spans` (sorted, possibly overlapping) turned into spaces."""
     out, done = [], 0
     for start, end in spans:
         if end <= done:
