@@ -314,6 +314,7 @@ def test_the_row_list_file_gives_chat_rows_the_room_metric_rows_do_not_need_and_
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert len(lines) == 210 and len(lines[0]) < 130 and len(lines[-1]) > 170  # chat rows get the room
     assert lines[0][2] == "*" and lines[199][2] == "*" and lines[1][2] == " "
+    assert lines[-1].endswith(chat[0]["event"].strip())  # a chat message whole: it is read, not only picked
     _say_rows(samples + chat, Path("INC-1.rows.txt"), {1, 200}, UTC_CLOCK)
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("INC-1.rows.txt: every row of the timeline by number") and len(err) == 4

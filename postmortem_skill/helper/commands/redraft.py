@@ -123,7 +123,7 @@ def say_edited(target: Path, backup: Path) -> str:
 
 # --------------------------------------------------------------------------- the numbered rows
 
-TEXT_WIDTH, SAMPLE_WIDTH = 150, 100  # a row's text in the list; a metric sample says enough in fewer
+SAMPLE_WIDTH = 100  # a metric sample's row in the file: its first values say enough
 _SAMPLE = re.compile(r"[^=\s|]{1,60}=\S")  # `error_pct=4.00, p99_ms=1400`: a metric sample's row
 
 
@@ -138,16 +138,19 @@ def _on_clock(time_text: str, clock: scaffold.Clock) -> str:
 
 
 def row_lines(records: list, kept: set[int], clock: scaffold.Clock, only_kept: bool = False,
-              width: int = TEXT_WIDTH, sources: bool = False) -> list[str]:
+              width: int | None = None, sources: bool = False) -> list[str]:
     """`  * 12  11-19 13:03:07  text`, one a row, `*` on the rows in the draft, times on the draft's clock;
+    `width`: texts cut to it (stderr's short list), else whole but a metric sample's (the file, read with
+    grep: the INC-13 trial's assistant needed two more calls to read the chat messages the file had cut);
     `sources`: each followed by its file and line, so that a sentence quoting the row can cite it."""
     lines = []
     for number, row in enumerate(records, 1):
         if only_kept and number not in kept:
             continue
         text = " ".join(str(row.get("event", "")).split()) if isinstance(row, dict) else ""
-        cut = min(width, SAMPLE_WIDTH) if _SAMPLE.match(text) else width
-        text = text if len(text) <= cut else text[:cut - 1] + "…"
+        cut = width or (SAMPLE_WIDTH if _SAMPLE.match(text) else None)
+        if cut and len(text) > cut:
+            text = text[:cut - 1] + "…"
         when = _on_clock(str(row.get("time", "") if isinstance(row, dict) else ""), clock)
         source = row.get("source") if isinstance(row, dict) else None
         cited = f"  ({Path(str(source)).name})" if source and sources else ""
