@@ -497,6 +497,45 @@ _WORDINGS = {
         ("小林辛苦了，凌晨三点还在帮忙核对订单数据。", False),
         ("感谢大家辛苦了，特别是某位一键把生产库清空的同学。", True),  # 某位: pointed, sarcasm
     ],
+    "chinese_errors_are_inevitable_and_no_one_is_pursued": [
+        ("误操作在所难免，关键是删除命令没有任何确认步骤。", False),
+        ("手滑迟早会发生，所以生产库的写操作必须走审批工具。", False),
+        ("这次复盘不是为了追究谁，而是弄清楚变更平台为什么没有拦住这条命令。", False),
+        ("不是哪个人“忘了续费”，而是证书续期根本没有自动化。", False),
+        ("本次事件不会对任何参与处置的同事做处罚，请如实填写时间线。", False),
+        ("给删除按钮加二次确认，减少误操作的机会。", False),  # the fault word is what the fix prevents
+        ("小周误操作删了生产库，还不承认。", True),
+        ("这次必须追究值班同学的责任。", True),
+    ],
+    "chinese_people_named_formally_asked_in_anger_or_after_a_but": [
+        ("不是针对谁，但老刘这次确实没有按变更流程走。", True),  # the "but" takes the disclaimer back
+        ("这不是谁的锅，但值班手册需要更新。", False),
+        ("变更负责人周某某未按审批流程执行变更。", True),  # 周某某: a name as formal reports write it
+        ("需要提高某项指标的告警阈值。", False),
+        ("如果当时的发布负责人不急着全量，故障就不会扩大。", True),  # 不会扩大: not luck
+        ("如果当时没有限流，故障会扩大到全部机房。", False),  # luck
+        ("呵呵，运维组的容灾方案真是稳。", True),
+        ("我们的 DBA 连基本的慢查询分析都做不好。", True),
+        ("reviewer 到底看没看 diff？", True),
+        ("网关到底有没有重试？", False),
+        ("支付中断是因为运维同学改了防火墙规则没回滚。", True),
+        ("服务恢复是因为小王重启了主库。", False),
+    ],
+    "english_faults_owned_by_people_or_left_to_lapse": [
+        ("Shipping the build without the feature flag was the release manager's blunder.", True),
+        ("Dropping the events was the parser's error, which it logged at debug level.", False),
+        ("The weekend crew let the disk fill up.", True),
+        ("The rate limiter let the queue fill up overnight.", False),
+        ("The upstream library is maintained by amateurs.", True),
+    ],
+    "english_wordings_that_only_look_like_blame": [
+        ("The real problem is the review tool that approved it, not the person who wrote the query.", False),
+        ("The dependency between the two flags was not obvious from either flag's name.", False),
+        ("It was obvious that the migration would lock the table.", True),
+        ("The error backlog is down to 300 messages and falling.", False),
+        ("The outage was down to Priya's untested change.", True),
+        ("Thanks to the platform team, we now have one dashboard per region.", False),
+    ],
     "a_fault_whose_agent_follows_by": [
         ("The outage was traced to a config error introduced by an outside contractor during maintenance.", True),
         ("The outage was traced to a config error introduced by the templating step of the deploy script.", False),

@@ -188,6 +188,7 @@ def hits(doc, ctx):
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
                 items = [item for item in items if item[3] in _UNVETOED or _of_manner(item)
                          or lexicon.english().person_only_faults.fullmatch(item[2])
+                         or _fault_owned_by_people(item, people, systems)
                          or _clause_blames(text, item[1], lang, word_kind)]
             if probability < judge.threshold(lang):
                 verdict = None
@@ -223,6 +224,18 @@ def _of_manner(item) -> bool:
     """A normative adverb of manner said of a person's act stands too: "the engineers handled the alerts poorly"
     judges how they worked, however plain the rest reads."""
     return item[3] == "normative" and item[2].lower().endswith("ly")
+
+
+_OWNER = re.compile(r"^(.+?)['’]s?\s")
+
+
+def _fault_owned_by_people(item, people, systems) -> bool:
+    """So is a fault named as people's own: "it was the maintainers' blunder", "Dana's mistake" (not "the
+    parser's error")."""
+    if item[3] != "blame":
+        return False
+    m = _OWNER.match(item[2])
+    return m is not None and lexicon.names_someone(m.group(1), people, systems)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:，；：—–]\s*")

@@ -516,10 +516,16 @@ THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|speci
 _FOR = re.compile(r"[^.]*\bfor\b", re.I)
 
 
+# "Thanks to the DevOps team, we now have per-service routing": what thanks to them brought is good
+_THANKS_TO_GAIN = lazy(r"\W*thanks to\b[^,;.]{1,60},\s*(?:we|the team|our [\w-]+)\s+(?:now |quickly |still |already )?"
+                       r"(?:have|had|can|could|were able|are able|caught|recovered|restored|kept|avoided|managed|"
+                       r"detected|noticed|got back)\b", re.I)
+
+
 def _credit(text: str) -> bool:
     """A thank-you for something: its "thanks to X" is a credit, not a cause (the judge still reads sarcasm)."""
     m = THANKS.match(text)
-    return m is not None and _FOR.match(text, m.end()) is not None
+    return (m is not None and _FOR.match(text, m.end()) is not None) or _THANKS_TO_GAIN.match(text) is not None
 
 
 def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
@@ -589,12 +595,12 @@ def _asked_in_anger(text: str, people, systems) -> list:
     m = english().emphatic.search(text)
     if m is None:
         m = _DOING.search(text)
-        if m is None or not (m.group("a") or m.group("b")) or not _names_someone(m.group("who"), people, systems):
+        if m is None or not (m.group("a") or m.group("b")) or not names_someone(m.group("who"), people, systems):
             return []
     return [("PM301", m.start(), m.group(0), "question")]
 
 
-def _names_someone(words: str, people=(), systems=()) -> bool:
+def names_someone(words: str, people=(), systems=()) -> bool:
     """Whether a noun phrase ends in a person: a name, a role, a noun for a person ('the mirror maintainers')."""
     en = english()
     last = words.split()[-1]
@@ -651,6 +657,10 @@ def _responsibility_en(en, text, low, scan, people, systems):
                 return
 
 
+# "the link was not obvious from the flag's name" says what a system hid, not what someone should have seen
+_NOT_JUST_BEFORE = re.compile(r"(?:\bnot|n't|\bnever|\bhardly)\s+(?:\w+\s+)?$")
+
+
 def _hindsight_en(en, text, low, scan, forward, subject, people, systems):
     """Counterfactuals about the past: 'should have caught' said of people, in every section; the other
     hindsight wording ('if X had …', 'obviously') outside forward-looking sections."""
@@ -673,8 +683,9 @@ def _hindsight_en(en, text, low, scan, forward, subject, people, systems):
     if forward:
         return
     for m in scan("hindsight"):
-        yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
-        return
+        if not _NOT_JUST_BEFORE.search(low, max(0, m.start() - 25), m.start()):
+            yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
+            return
     for m in scan("hindsight_if"):
         # "if the team had followed …" judges people; "had the dashboard existed, it would have …" does not
         had = re.search(r"\bhad\b", m.group(0))
@@ -707,10 +718,12 @@ class _Chinese:
         d = data("zh")
         system = _alts(d["systems"])
         # a name stands where a clause or a particle (是, 由, 让, 和 …) puts it, not inside a word ("进程存活")
-        names = (r"(?:(?<![\u4e00-\u9fff])|(?<=[是由让被和跟与给怪请叫找都]))"
+        names = (r"(?:(?<![\u4e00-\u9fff])|(?<=[是由让被和跟与给怪请叫找都但而]))"
                  r"(?:[小老](?!" + system + r")[" + d["surnames"] + r"]|(?!" + system + r"|" + _alts(d["common_words"])
                  + r")[" + d["surnames"] + r"][\u4e00-\u9fff]{1,2}?(?=" + d["name_follow"] + r")"
-                 r"|[" + d["surnames"] + r"](?:工|总|经理|老师))")
+                 r"|[" + d["surnames"] + r"](?:工|总|经理|老师))"
+                 # 李某, 张某某: how formal reports write a name, after a title too (现场指挥李某)
+                 r"|[" + d["surnames"] + r"]某某?(?![个项些种次位天时一类处段条台家方人件样])")
         self.person = re.compile(r"(?:" + _alts(d["roles"]) + r")|" + names)
         self.name = re.compile(names)
         self.system = re.compile(system)
@@ -793,6 +806,8 @@ _SURELY_ZH = lazy(r"难道(?P<rest>[^，。？?！]{1,12})")
 
 # 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
 _LAID_ON_ZH = lazy(r"归咎(?:于|给)|责任在于?")
+# 「reviewer 到底看没看 diff？」: asked in anger of a person (到底是哪个服务超时？ asks of a thing)
+_AT_ALL_ZH = lazy(r"(?:到底|究竟)[^，。？?！]{0,6}?([\u4e00-\u9fff])没\1")
 
 
 def _person_from(zh, text, start, end) -> bool:
@@ -809,29 +824,40 @@ def _rhetorical_zh(zh, text):
         m = pattern.search(text)
         if m and _person_from(zh, text, m.start("rest"), m.end("rest")):
             return m.start(), m.group(0)
+    m = _AT_ALL_ZH.search(text)
+    if m and ("？" in text or "?" in text) and subject_zh(text, m.start()) == "person":
+        return m.start(), m.group(0)
     return None
+
+
+_BUT_ZH = re.compile(r"[，,；;]\s*(?:但是?|不过|可是)")
 
 
 def find_zh(text: str, forward: bool):
     zh = chinese()
     # a sentence that says outright that no person is at fault (「这不是谁的锅」「失误不在个人」「而不是某个人粗心」)
     # blames nobody, whatever fault words it quotes to say so; its hindsight still counts
-    disclaims = bool(zh.disclaims.search(text))
+    disclaims = zh.disclaims.search(text)
 
     def negated(m) -> bool:
         return bool(zh.negation.search(text[:m.start()]) or zh.negation_after.search(text[m.end():]))
 
     if disclaims:
-        yield from _hindsight_zh(zh, text, forward)
+        but = _BUT_ZH.search(text, disclaims.end())
+        if but:  # 「不是针对个人，但小王这次确实没有按流程走」: the part after the "but" is read on its own
+            for rule_id, start, matched, hint in find_zh(text[but.end():], forward):
+                yield rule_id, start + but.end(), matched, hint
+        yield from _hindsight_zh(zh, text[:but.start()] if but else text, forward)
         return
     for m in zh.judgement.finditer(text):
         if not negated(m):
             yield "PM301", m.start(), m.group(0), "blame"
     cause = False  # a sentence that makes a person the cause is reported once, as that
     for m in zh.responsible.finditer(text):
-        after = m.start() + len(m.group(0).split("是")[0]) + 1
-        if m.group(0).startswith(("就是", "是")) and not zh.person.match(text, after):
-            continue  # "就是 / 是 … 造成的" name a cause: only a person there is blame
+        because = m.group(0).startswith(("因为", "由于"))
+        after = m.start() + (2 if because else len(m.group(0).split("是")[0]) + 1)
+        if (because or m.group(0).startswith(("就是", "是"))) and not zh.person.match(text, after):
+            continue  # "就是 / 是 … 造成的", "是因为 …" name a cause: only a person there is blame
         if not zh.negation.search(text[:m.start()]):
             cause = True
             yield "PM305", m.start(), m.group(0), "root"
@@ -849,7 +875,8 @@ def find_zh(text: str, forward: bool):
         for m in zh.plain[family].finditer(text):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
-    if not forward and not cause and ("谁" in text or "为" in text or "难道" in text or "为啥" in text):
+    if not forward and not cause and ("谁" in text or "为" in text or "难道" in text or "为啥" in text
+                                      or "到底" in text or "究竟" in text):
         m = _rhetorical_zh(zh, text)
         if m:
             cause = True  # reported once
