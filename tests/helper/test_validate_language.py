@@ -521,6 +521,13 @@ _WORDINGS = {
         ("支付中断是因为运维同学改了防火墙规则没回滚。", True),
         ("服务恢复是因为小王重启了主库。", False),
     ],
+    "a_chinese_cause_needs_someone_in_it": [
+        ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
+        ("订单量是平时的四倍，原因是今年取消了预约购买。", False),
+        ("当班调度员未核对出库单就强制放行，造成三百单错发。", True),  # 调度员: a person
+        ("CTO 自己在生产上改了开关，这就是根因。", True),
+        ("Android 组明知道崩溃率在涨，还是推了全量。", True),
+    ],
     "english_faults_owned_by_people_or_left_to_lapse": [
         ("Shipping the build without the feature flag was the release manager's blunder.", True),
         ("Dropping the events was the parser's error, which it logged at debug level.", False),
@@ -555,6 +562,9 @@ def test_wordings(sentence, flagged):
     ("on-call 一直没有响应", True), ("这次 QA 没测支付", True), ("PM 拍板提前上线", True),  # roles in English
     ("oncall 轮值表没有同步", False), ("HR接口返回的时间没有时区", False),  # …naming a thing there
     ("某位同学", True), ("采购部拖了三个月", True), ("前端那边说没问题", True), ("数据的位置", False),
+    ("审批的陈总没看方案", True), ("值班的小王没接电话", True), ("张姐导出了数据", True), ("提高总体吞吐", False),
+    ("调度员暂停了任务", True), ("会员积分没到账", False), ("CTO 改了开关", True), ("iOS 组推了全量", True),
+    ("管理员账号没开 MFA", False), ("Kafka 消费者组在 rebalance", False),
 ])
 def test_chinese_words_for_people(text, person):
     from postmortem_skill.helper.rules.lexicon import chinese

@@ -318,6 +318,9 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words, proper: bool = F
 _SARCASM, _SARCASTIC = 0.9, ("emotive", "blame")
 
 
+_A_CAUSE_NAMED_ZH = re.compile(r"(?:原因|根因|根源)(?:是|在于|为|：|:)")
+
+
 def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
     """Does the sentence speak of a person or group of people at all? Blame needs someone to blame. `words`
     are the sentence's w: features without the prefix, `role` whether it has r:role. In English the writers
@@ -408,8 +411,9 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
     words_of = english() if lang == "en" else chinese()
     thanks = THANKS.match(text) if lang == "en" else words_of.thanks.search(text)
     grateful = thanks and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM) and not words_of.pointed.search(text)
-    if not sure and (not _names_people(text, words, role, lang, best) or grateful):
-        best = None
+    if (not sure or (best == "cause" and lang == "zh" and _A_CAUSE_NAMED_ZH.search(text))) and \
+            (not _names_people(text, words, role, lang, best) or grateful):
+        best = None  # (a cause named in a sentence with no one in it is an analysis: 「原因是今年取消了预约」)
     return 1.0 - probs[0], best
 
 

@@ -721,9 +721,11 @@ class _Chinese:
         names = (r"(?:(?<![\u4e00-\u9fff])|(?<=[是由让被和跟与给怪请叫找都但而]))"
                  r"(?:[小老](?!" + system + r")[" + d["surnames"] + r"]|(?!" + system + r"|" + _alts(d["common_words"])
                  + r")[" + d["surnames"] + r"][\u4e00-\u9fff]{1,2}?(?=" + d["name_follow"] + r")"
-                 r"|[" + d["surnames"] + r"](?:工|总|经理|老师))"
+                 r"|[" + d["surnames"] + r"](?:工|总|经理|老师|姐|哥))"
                  # 李某, 张某某: how formal reports write a name, after a title too (现场指挥李某)
-                 r"|[" + d["surnames"] + r"]某某?(?![个项些种次位天时一类处段条台家方人件样])")
+                 r"|[" + d["surnames"] + r"]某某?(?![个项些种次位天时一类处段条台家方人件样])"
+                 # after 的 only the forms no word holds: 审批的陈总, 值班的小王
+                 r"|(?<=的)(?:[小老][" + d["surnames"] + r"]|[" + d["surnames"] + r"](?:工|总|经理|老师|姐|哥))")
         self.person = re.compile(r"(?:" + _alts(d["roles"]) + r")|" + names)
         self.name = re.compile(names)
         self.system = re.compile(system)
