@@ -535,6 +535,18 @@ _WORDINGS = {
         ("The rate limiter let the queue fill up overnight.", False),
         ("The upstream library is maintained by amateurs.", True),
     ],
+    "english_sanctions_and_verdicts_on_conduct": [
+        ("Follow-up: whoever pushed the bad config loses prod access for a month.", True),
+        ("Retro note: Priya is to apologise to the on-call team for the noise.", True),
+        ("We will apologise to every affected customer by email.", False),
+        ("The night staff were dismissive with callers who reported the outage.", True),
+        ("Honestly, keeping the release open for six hours is indefensible.", True),
+        ("Please don't let Marco near the load balancer config again.", True),
+        ("The trace pointed at the connection pool.", False),
+        ("In the review, everyone pointed at the junior developer.", True),
+        ("The data loss was caused by Dana's decision to skip the nightly job.", True),  # a person's own call
+        ("The outage was triggered by the scheduler's decision to evict the pod.", False),
+    ],
     "english_wordings_that_only_look_like_blame": [
         ("The real problem is the review tool that approved it, not the person who wrote the query.", False),
         ("The dependency between the two flags was not obvious from either flag's name.", False),

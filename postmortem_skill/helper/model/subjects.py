@@ -43,8 +43,10 @@ def possessive_stripped(token: str) -> str:
 class Vocabulary:
     """Compiled word knowledge for one language's subject analysis."""
 
-    def __init__(self, roles: str, systems, system_names: str, stop_caps, given_names, boundary: str):
+    def __init__(self, roles: str, systems, system_names: str, stop_caps, given_names, boundary: str,
+                 conduct: str = r"(?!)"):
         self.role = re.compile(r"(?:" + roles + r")")  # matched on the lower-cased word
+        self.conduct = re.compile(r"(?:" + conduct + r")")  # what a person does: 'decision', 'call' (lower-cased)
         self.systems = frozenset(w.lower() for w in systems)
         self.system_name = re.compile(r"(?:" + system_names + r")")
         self.stop_caps = frozenset(stop_caps)
@@ -132,7 +134,10 @@ class Vocabulary:
                 continue
             if (token[-1:] in _APOSTROPHES or token[-2:] in _POSSESSIVES) and len(token) > 2:
                 owned = self.object(text, found[index].end(), people, systems)
-                return "person" if owned == "person" else "system"
+                # a person's own conduct is the person: "thanks to Olu's decision to skip the job"
+                conduct = index + 1 < len(tokens) and self.conduct.fullmatch(tokens[index + 1].lower()) and \
+                    self.kind(token, people, systems) == "person"
+                return "person" if owned == "person" or conduct else "system"
             kind = self.kind(token, people, systems)
             following = self.kind(tokens[index + 1], people, systems) if index + 1 < len(tokens) else None
             if kind and following in ("person", "system"):

@@ -63,7 +63,8 @@ class _English:
         self.vocab = Vocabulary(_whole_word_alts(d["roles"]), d["systems"], _whole_word_alts(d["system_names"]),
                                 d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
-                                r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b")
+                                r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b",
+                                _whole_word_alts(d["conduct"]))
         self._lazy["judgement"] = _words(d["judgement"])
         self._lazy["judgement_named"] = d["judgement_named"].replace("ROLE", roles)
         self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$")
