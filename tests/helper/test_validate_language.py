@@ -554,6 +554,8 @@ _WORDINGS = {
         ("The error backlog is down to 300 messages and falling.", False),
         ("The outage was down to Priya's untested change.", True),
         ("Thanks to the platform team, we now have one dashboard per region.", False),
+        ("A load test with production-sized batches would have caught this before release.", False),  # a check
+        ("Any careful reviewer would have caught this before release.", True),
     ],
     "a_fault_whose_agent_follows_by": [
         ("The outage was traced to a config error introduced by an outside contractor during maintenance.", True),

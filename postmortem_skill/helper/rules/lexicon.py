@@ -659,6 +659,7 @@ def _responsibility_en(en, text, low, scan, people, systems):
 
 
 # "the link was not obvious from the flag's name" says what a system hid, not what someone should have seen
+_MODALS = ("would", "could", "might")
 _NOT_JUST_BEFORE = re.compile(r"(?:\bnot|n't|\bnever|\bhardly)\s+(?:\w+\s+)?$")
 
 
@@ -684,9 +685,12 @@ def _hindsight_en(en, text, low, scan, forward, subject, people, systems):
     if forward:
         return
     for m in scan("hindsight"):
-        if not _NOT_JUST_BEFORE.search(low, max(0, m.start() - 25), m.start()):
-            yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
-            return
+        if _NOT_JUST_BEFORE.search(low, max(0, m.start() - 25), m.start()):
+            continue
+        if low.startswith(_MODALS, m.start()) and subject(m.start()) == "system":
+            continue  # "a staging test with 1000 entries would have caught this": what a check could do
+        yield "PM302", m.start(), text[m.start():m.end()], "hindsight"
+        return
     for m in scan("hindsight_if"):
         # "if the team had followed …" judges people; "had the dashboard existed, it would have …" does not
         had = re.search(r"\bhad\b", m.group(0))
