@@ -554,7 +554,7 @@ _WORDINGS = {
         ("The error backlog is down to 300 messages and falling.", False),
         ("The outage was down to Priya's untested change.", True),
         ("Thanks to the platform team, we now have one dashboard per region.", False),
-        ("A load test with production-sized batches would have caught this before release.", False),  # a check
+        ("A load test with small batches could not have caught this before release.", False),  # a check's limits
         ("Any careful reviewer would have caught this before release.", True),
     ],
     "a_fault_whose_agent_follows_by": [
