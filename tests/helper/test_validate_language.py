@@ -520,6 +520,10 @@ _WORDINGS = {
         ("网关到底有没有重试？", False),
         ("支付中断是因为运维同学改了防火墙规则没回滚。", True),
         ("服务恢复是因为小王重启了主库。", False),
+        ("小周，这已经是你第三次把灰度比例直接拉满了。", True),  # the same fault again, said to someone
+        ("这已经是本月第二次数据库故障。", False),
+        ("小K，下次改 Nginx 配置前能不能先 nginx -t 一下？", True),  # "next time", asked of someone
+        ("以后能不能给配置中心加个语法校验？", False),
     ],
     "a_chinese_cause_needs_someone_in_it": [
         ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
@@ -534,6 +538,8 @@ _WORDINGS = {
         ("The weekend crew let the disk fill up.", True),
         ("The rate limiter let the queue fill up overnight.", False),
         ("The upstream library is maintained by amateurs.", True),
+        ("Victor has been on call all week, and he's caused enough damage already.", True),  # he's = he has
+        ("It's caused by a race in the scheduler.", False),
     ],
     "english_sanctions_and_verdicts_on_conduct": [
         ("Follow-up: whoever pushed the bad config loses prod access for a month.", True),

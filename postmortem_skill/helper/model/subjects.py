@@ -28,6 +28,8 @@ _PREPOSITIONS = frozenset("in at from of on inside within across".split())
 _WHO_BEFORE = re.compile(r"\bwho\s*$", re.I)
 # a token ending in ['’]s? (a possessive) without a regex per token
 _APOSTROPHES = ("'", "’")
+# "he's caused enough damage": after these 's is "is" or "has", not a possessive
+_NOT_OWNERS = frozenset(("he", "she", "who", "it", "that", "there", "what"))
 _POSSESSIVES = ("'s", "’s")
 
 
@@ -101,7 +103,7 @@ class Vocabulary:
         else:
             order = [t for t in reversed(tokens) if t.lower() not in _FILLER]
         for at, token in enumerate(order):
-            if not first and token[-2:] in _POSSESSIVES:
+            if not first and token[-2:] in _POSSESSIVES and token[:-2].lower() not in _NOT_OWNERS:
                 continue  # "Dana's runbook failed": what Dana owns is the subject, not Dana
             kind = self.kind(token, people, systems)
             if kind:

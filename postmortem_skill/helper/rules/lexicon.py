@@ -729,6 +729,7 @@ class _Chinese:
                  r"|[" + d["surnames"] + r"](?:工|总|经理|老师|姐|哥))"
                  # 李某, 张某某: how formal reports write a name, after a title too (现场指挥李某)
                  r"|[" + d["surnames"] + r"]某某?(?![个项些种次位天时一类处段条台家方人件样])"
+                 r"|(?<![\u4e00-\u9fff])[小老][A-Z](?![A-Za-z])"  # 小K
                  # after 的 only the forms no word holds: 审批的陈总, 值班的小王
                  r"|(?<=的)(?:[小老][" + d["surnames"] + r"]|[" + d["surnames"] + r"](?:工|总|经理|老师|姐|哥))")
         self.person = re.compile(r"(?:" + _alts(d["roles"]) + r")|" + names)
@@ -814,6 +815,8 @@ _SURELY_ZH = lazy(r"难道(?P<rest>[^，。？?！]{1,12})")
 # 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
 _LAID_ON_ZH = lazy(r"归咎(?:于|给)|责任在于?")
 # 「reviewer 到底看没看 diff？」: asked in anger of a person (到底是哪个服务超时？ asks of a thing)
+# 「小K，下次改配置前能不能先 nginx -t 一下？」: next time, asked of someone, is a reproach for this time
+_NEXT_TIME_ZH = lazy(r"(?:下次|以后|下回)[^。？?]{0,24}(?:能不能|可不可以|能否|就不能)[^。？?]*[？?]")
 _AT_ALL_ZH = lazy(r"(?:到底|究竟)[^，。？?！]{0,6}?([\u4e00-\u9fff])没\1")
 
 
@@ -833,6 +836,9 @@ def _rhetorical_zh(zh, text):
             return m.start(), m.group(0)
     m = _AT_ALL_ZH.search(text)
     if m and ("？" in text or "?" in text) and subject_zh(text, m.start()) == "person":
+        return m.start(), m.group(0)
+    m = _NEXT_TIME_ZH.search(text)
+    if m and zh.person.search(text, 0, m.start()):
         return m.start(), m.group(0)
     return None
 
@@ -883,7 +889,7 @@ def find_zh(text: str, forward: bool):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
     if not forward and not cause and ("谁" in text or "为" in text or "难道" in text or "为啥" in text
-                                      or "到底" in text or "究竟" in text):
+                                      or "到底" in text or "究竟" in text or "下" in text or "以后" in text):
         m = _rhetorical_zh(zh, text)
         if m:
             cause = True  # reported once
