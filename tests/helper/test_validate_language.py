@@ -540,6 +540,8 @@ _WORDINGS = {
         ("The upstream library is maintained by amateurs.", True),
         ("Victor has been on call all week, and he's caused enough damage already.", True),  # he's = he has
         ("It's caused by a race in the scheduler.", False),
+        ("The pharmacist skipped the second check on the dose.", True),  # any noun for a person, not only roles
+        ("The archivist restored the binder from the 04:00 copy.", False),
     ],
     "english_sanctions_and_verdicts_on_conduct": [
         ("Follow-up: whoever pushed the bad config loses prod access for a month.", True),

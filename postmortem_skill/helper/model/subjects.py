@@ -46,8 +46,9 @@ class Vocabulary:
     """Compiled word knowledge for one language's subject analysis."""
 
     def __init__(self, roles: str, systems, system_names: str, stop_caps, given_names, boundary: str,
-                 conduct: str = r"(?!)"):
+                 conduct: str = r"(?!)", person_nouns=()):
         self.role = re.compile(r"(?:" + roles + r")")  # matched on the lower-cased word
+        self.person_nouns = frozenset(person_nouns)  # 'pharmacist', 'dispatcher' (lower-cased, singular)
         self.conduct = re.compile(r"(?:" + conduct + r")")  # what a person does: 'decision', 'call' (lower-cased)
         self.systems = frozenset(w.lower() for w in systems)
         self.system_name = re.compile(r"(?:" + system_names + r")")
@@ -68,7 +69,7 @@ class Vocabulary:
         if low in self.systems or (low.endswith("s") and low[:-1] in self.systems) or \
                 (low.endswith("es") and low[:-2] in self.systems):
             return "system"
-        if self.role.fullmatch(low):
+        if self.role.fullmatch(low) or low in self.person_nouns or (low[-1:] == "s" and low[:-1] in self.person_nouns):
             return "person"
         if low in self.given_names and bare[:1].isupper():
             return "person"

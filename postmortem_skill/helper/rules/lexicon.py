@@ -64,7 +64,7 @@ class _English:
                                 d["stop_caps"], d["given_names"],
                                 r"[,;:()\u2014\u2013]|\b(?:because|since|when|while|and|but|so|which|that|after|before|"
                                 r"although|though|if|as|until|unless|where|then|due to|who|whose|by|even)\b",
-                                _whole_word_alts(d["conduct"]))
+                                _whole_word_alts(d["conduct"]), d["person_nouns"])
         self._lazy["judgement"] = _words(d["judgement"])
         self._lazy["judgement_named"] = d["judgement_named"].replace("ROLE", roles)
         self.negation = re.compile(_words(d["negation"]) + r"[^.]{0,25}$")
