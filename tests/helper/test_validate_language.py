@@ -525,6 +525,16 @@ _WORDINGS = {
         ("小K，下次改 Nginx 配置前能不能先 nginx -t 一下？", True),  # "next time", asked of someone
         ("以后能不能给配置中心加个语法校验？", False),
     ],
+    "chinese_questions_asked_of_things_praise_and_the_real_problem": [
+        ("为什么一次节点重启会让集群脑裂？", False),  # a why asked of things: the review's own question
+        ("问：为什么扩容花了一个小时？", False),
+        ("为什么值班同学没有第一时间回滚？", True),
+        ("为什么发布的人连变更单都不看一眼就点了确认？", True),  # 发布的人: people
+        ("有些人还好意思问为什么会被撞库？", True),
+        ("为什么每次出事都是同一个人在操作？", True),
+        ("新来的运维同学第一次值班就发现了备份异常，值得表扬。", False),
+        ("值班同学在群里聊天不是问题，告警只推到一个嘈杂的大群才是问题。", False),
+    ],
     "a_chinese_cause_needs_someone_in_it": [
         ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
         ("订单量是平时的四倍，原因是今年取消了预约购买。", False),

@@ -979,6 +979,10 @@ def lucky(text: str, lang: str) -> bool:
     return bool((chinese() if lang == "zh" else english()).worse.search(text))
 
 
+_WHY_ZH = re.compile(r"(?:为什么|为何)[^。？?]{1,40}[？?]")
+_ANGRY_ZH = re.compile(r"到底|究竟|凭什么|怎么能|居然|竟然|难道|好意思|每次")
+
+
 def blames_nobody(text: str, lang: str, verdict: str) -> bool:
     """Whether a sentence the judge reads as `verdict` says outright that no person is at fault ("this was
     not any one person's fault", 「这不是谁的锅」), or, in Chinese, looks back only at things: the judge's
@@ -988,6 +992,9 @@ def blames_nobody(text: str, lang: str, verdict: str) -> bool:
     if lang == "en":
         return verdict != "hindsight" and bool(english().disclaims.search(text))
     zh = chinese()
+    if _WHY_ZH.search(text) and not _ANGRY_ZH.search(text) and not zh.person.search(text) \
+            and not zh.pointed.search(text):
+        return True  # a why asked of things (5 whys, a review's question): 「为什么重启一个节点会导致脑裂？」
     if verdict == "hindsight":  # every counterfactual in it, in the lists' words or only opened (如果, 本应)
         found = [*zh.hindsight.finditer(text), *_IF_ZH.finditer(text)]
         return bool(found) and all(_of_a_thing_zh(zh, text, m) for m in found)
