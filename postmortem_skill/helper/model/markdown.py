@@ -62,6 +62,11 @@ class Block:
         return f"Block({self.kind!r}, {self.start}-{self.end}, {self.text or self.info!r})"
 
 
+def line_of(text: str, index: int) -> int:
+    """The line (from 1) of the character at `index`."""
+    return text.count("\n", 0, index) + 1
+
+
 def walk(blocks, depth_kinds=("list_item", "quote")):
     """Yield (block, ancestors) depth-first, descending into list items and quotes."""
     stack = [(b, ()) for b in reversed(blocks)]

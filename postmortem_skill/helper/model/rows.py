@@ -262,7 +262,7 @@ def read_timeline(doc) -> Timeline:
         phrase = re.search(r"all times[^.\n]{0,40}?(?:in|are|:)?\s*" + _ZONE_RE.pattern, doc.text, re.I)
         if phrase:
             zone = re.sub(r"\s", "", phrase.group("zone"))
-            zone_line = doc.text.count("\n", 0, phrase.start()) + 1
+            zone_line = markdown.line_of(doc.text, phrase.start())
     default_date = date_line or header_date or _document_date(doc)
     if not zone and rows and all(find_zone(r.time_text) for r in rows):
         zone, zone_line = find_zone(rows[0].time_text), rows[0].line

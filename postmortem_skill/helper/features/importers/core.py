@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from postmortem_skill.helper.model.markdown import line_of
 from postmortem_skill.helper.model.timeutil import UTC, from_epoch, parse_timestamp, to_utc, written_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
 
@@ -245,11 +246,6 @@ class Reader:
 
     def sorted_events(self) -> list[Event]:
         return sorted(self.events, key=lambda e: e.time)
-
-
-def line_of(text: str, index: int) -> int:
-    """The line (from 1) of the character at `index`."""
-    return text.count("\n", 0, index) + 1
 
 
 def time_locator(text: str):
