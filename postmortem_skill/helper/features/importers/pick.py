@@ -242,13 +242,15 @@ def near_incident(events: list[Event], margin: timedelta = timedelta(hours=6)) -
 # --------------------------------------------------------------------------- the tiers
 
 
-def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime, datetime]:
-    def first(name):
-        return next((e.time for e in events if e.milestone == name), None)
+def _first(events: Sequence[Event], milestone: str) -> datetime | None:
+    """When the evidence first marks `milestone`, if it does."""
+    return next((e.time for e in events if e.milestone == milestone), None)
 
+
+def _anchor_and_end(events: Sequence[Event], kinds: list[str]) -> tuple[datetime, datetime]:
     fired = next((e.time for e, k in zip(events, kinds) if k == "alert" and alert_state(e) == "fired"), None)
-    anchor = first("impact_start") or first("detected") or fired or events[0].time
-    end = first("resolved") or first("mitigated") or max(e.time for e in events)
+    anchor = _first(events, "impact_start") or _first(events, "detected") or fired or events[0].time
+    end = _first(events, "resolved") or _first(events, "mitigated") or max(e.time for e in events)
     return anchor, max(end, anchor)
 
 
@@ -426,7 +428,7 @@ def _metric_peak(events, kinds, candidates, anchor) -> list[int]:
     milestone sample (always kept) lies within five minutes of it. Only the samples from the impact start to
     the mitigation count when the evidence marks it: orders per minute fall further at 3 a.m. than in the
     incident, and the night is not the impact."""
-    mitigated = next((e.time for e in events if e.milestone == "mitigated"), None)
+    mitigated = _first(events, "mitigated")
     best, best_gap, base, series = None, 0.0, None, None
     for n, event in enumerate(events):
         if kinds[n] != "metric":
