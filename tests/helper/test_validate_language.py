@@ -565,6 +565,15 @@ _WORDINGS = {
         ("The data loss was caused by Dana's decision to skip the nightly job.", True),  # a person's own call
         ("The outage was triggered by the scheduler's decision to evict the pod.", False),
     ],
+    "english_words_of_outrage_and_sanction": [
+        ("The cutover was a debacle from start to finish.", True),
+        ("What a circus the war room was.", True),
+        ("Heads should roll for this.", True),
+        ("Frankly the whole team owes our customers an apology.", True),
+        ("That was an epic fail.", True),
+        ("We apologise to our customers for the disruption.", False),
+        ("The circuit breaker opened at 04:12 and the error rate fell.", False),
+    ],
     "english_wordings_that_only_look_like_blame": [
         ("The real problem is the review tool that approved it, not the person who wrote the query.", False),
         ("The dependency between the two flags was not obvious from either flag's name.", False),
