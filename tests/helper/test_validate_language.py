@@ -535,6 +535,14 @@ _WORDINGS = {
         ("新来的运维同学第一次值班就发现了备份异常，值得表扬。", False),
         ("值班同学在群里聊天不是问题，告警只推到一个嘈杂的大群才是问题。", False),
     ],
+    "chinese_exasperation_and_sanctions": [
+        ("又是外包，服了。", True),  # 又是 + people: again them
+        ("今天又是高峰日，流量比平时高三倍。", False),
+        ("测试环节基本就是走个过场。", True),
+        ("建议把本次的值班人员列入观察期。", True),
+        ("灰度发布需要至少三十分钟的观察期。", False),
+        ("老周干活一向不靠谱。", True),
+    ],
     "a_chinese_cause_needs_someone_in_it": [
         ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
         ("订单量是平时的四倍，原因是今年取消了预约购买。", False),

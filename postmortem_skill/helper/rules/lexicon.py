@@ -869,7 +869,7 @@ def find_zh(text: str, forward: bool):
     for m in zh.responsible.finditer(text):
         because = m.group(0).startswith(("因为", "由于"))
         after = m.start() + (2 if because else len(m.group(0).split("是")[0]) + 1)
-        if (because or m.group(0).startswith(("就是", "是"))) and not zh.person.match(text, after):
+        if (because or m.group(0).startswith(("就是", "是", "又是"))) and not zh.person.match(text, after):
             continue  # "就是 / 是 … 造成的", "是因为 …" name a cause: only a person there is blame
         if not zh.negation.search(text[:m.start()]):
             cause = True
