@@ -543,6 +543,17 @@ _WORDINGS = {
         ("灰度发布需要至少三十分钟的观察期。", False),
         ("老周干活一向不靠谱。", True),
     ],
+    "chinese_plain_accounts_and_recommendations": [
+        ("值班同学没有立刻回滚，而是先把流量切到了备用集群。", False),  # what was done instead
+        ("值班同学没有立刻回滚，导致故障扩大了二十分钟。", True),
+        ("老孙没参与这次变更。", False),
+        ("建议在变更平台上增加一步校验，审批人未查看附件时无法提交意见。", False),  # a recommendation's condition
+        ("熔断器本该在错误率 50% 时打开。", False),  # 本该 said of a system
+        ("上线前本该有人核对一下字符集。", True),
+        ("合作方私自改了回调地址，订单状态全部卡住。", True),  # 合作方: a party of people
+        ("事件最终没有造成资金损失。", False),
+        ("数据库组的变更通知发到了旧邮件列表，业务方没有收到。", False),
+    ],
     "a_chinese_cause_needs_someone_in_it": [
         ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
         ("订单量是平时的四倍，原因是今年取消了预约购买。", False),

@@ -843,6 +843,15 @@ def _rhetorical_zh(zh, text):
     return None
 
 
+# a recommendation's conditions are not what anyone did: 「建议审批人未打开附件时无法提交意见」
+_RECOMMENDS_ZH = re.compile(r"\s*(?:建议|改进建议|整改措施|措施|要求|规定)[：:，,]?")
+
+
+def recommends_zh(text: str) -> bool:
+    return _RECOMMENDS_ZH.match(text) is not None
+
+
+_INSTEAD_ZH = re.compile(r"[^。；;]{0,20}?[，,]\s*而是")
 _BUT_ZH = re.compile(r"[，,；;]\s*(?:但是?|不过|可是)")
 
 
@@ -894,8 +903,10 @@ def find_zh(text: str, forward: bool):
         if m:
             cause = True  # reported once
             yield "PM301", m[0], m[1], "blame"
-    if not forward and not cause:
+    if not forward and not cause and not recommends_zh(text):
         for m in [*zh.person_fault.finditer(text), *zh.omission_any.finditer(text)]:
+            if _INSTEAD_ZH.match(text, m.end()):
+                continue  # 「值班同学没有重启服务，而是先把流量降到了 50%」: what was done instead
             if subject_zh(text, m.start()) == "person":
                 yield "PM301", m.start(), m.group(0) or text[m.start():m.start() + 4], "omission"
                 break
@@ -937,8 +948,9 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
     """A counterfactual about a thing: what should have happened to it (「本应触发的熔断」, 本应 before a
     modifier), a condition whose subject is a system (「如果监控覆盖了这个接口」) or that something had existed
     (「如果当时有证书到期检查」)."""
-    if m.group(0) in _SHOULD_ZH:
-        return bool(_MODIFIER_ZH.match(text, m.end()))
+    if m.group(0) in _SHOULD_ZH:  # …or said of a system: 「告警本该在 80% 就响」
+        return bool(_MODIFIER_ZH.match(text, m.end())) or (
+            subject_zh(text, m.start()) == "system" and not zh.person.search(text, m.end(), m.end() + 4))
     if _PROVIDED_ZH.search(text, m.end()):  # 「本可以更早发现，前提是我们有针对队列长度的告警」
         return True
     cond = _IF_ZH.match(text, m.start())
