@@ -595,6 +595,9 @@ _WORDINGS = {
         ("We ran a chaos engineering game day on the payments cluster.", False),
         ("The disk suffered a catastrophic failure at 02:10 and the array rebuilt onto the spare.", False),
         ("We apologise to our customers for the disruption.", False),
+        ("Bravo, platform team, another Saturday gone.", True),  # praise said in sarcasm
+        ("The release bot strikes again.", True),
+        ("The new runbook was a big help; thanks to Ana for writing it.", False),
         ("The circuit breaker opened at 04:12 and the error rate fell.", False),
     ],
     "english_wordings_that_only_look_like_blame": [
