@@ -282,7 +282,7 @@ def test_the_model_is_trained_on_the_committed_sentences():
     ("Thanks to Dana's sloppy, untested migration, the billing tables were locked for two hours.", ["PM301"]),
     # the lists' "thanks to X" is a credit in a thank-you; the judge reads the sarcasm (it no longer does in
     # "Many thanks to the release team for shipping a schema change at 5 pm on a Friday and logging off": 0.52)
-    ("Thanks a lot to the release team for shipping a build that crashes on launch.", ["PM301"]),
+    ("Thanks a lot to the release team for shipping a build that crashes on launch.", ["PM304"]),  # "thanks a lot"
 ])
 def test_a_sentence_that_opens_with_thanks_is_gratitude_unless_the_judge_is_sure(sentence, rules):
     assert flagged(sentence) == rules
