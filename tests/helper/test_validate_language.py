@@ -570,6 +570,8 @@ _WORDINGS = {
         ("Victor has been on call all week, and he's caused enough damage already.", True),  # he's = he has
         ("It's caused by a race in the scheduler.", False),
         ("The pharmacist skipped the second check on the dose.", True),  # any noun for a person, not only roles
+        ("Customers who missed the email were charged twice.", False),  # what happened to the people affected
+        ("The engineer who missed the page was asleep.", True),
         ("The archivist restored the binder from the 04:00 copy.", False),
     ],
     "english_sanctions_and_verdicts_on_conduct": [

@@ -101,6 +101,7 @@ class _English:
         self.human_acts = lazy(_words(d["human_acts"]), re.I)
         self.pointed = lazy(_words(d["pointed"]), re.I)
         self.person_only_faults = lazy(r"(?:" + _alts(d["person_only_faults"]) + r")", re.I)
+        self.affected = frozenset(d["affected"])
         self.unforeseeable = lazy(r"\b(?:" + _alts(d["unforeseeable"]) + r")", re.I)
         self.worse = lazy(r"\b(?:" + _alts(d["worse_than_happened"]) + r")\b", re.I)
         self.emphatic = lazy(r"\b(?:who|what|why|how)\s+" + _words(d["angry_intensifiers"]), re.I)
@@ -509,6 +510,22 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
     return found
 
 
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def _of_the_affected(en, text: str, end: int) -> bool:
+    """Whether the person a predicate at `end` is said of is one of the people the incident happened to:
+    the clause's nearest noun for people, or the one a "who" stands for ("patients who missed a dose")."""
+    words = _WORD.findall(text, 0, end)[-8:]
+    for at in range(len(words) - 1, -1, -1):
+        word = words[at].lower()
+        if word == "who" and at:
+            return words[at - 1].lower() in en.affected
+        if en.vocab.kind(words[at]) == "person":
+            return word in en.affected
+    return False
+
+
 _ACTS = ("omission", "fault")  # what the lists read as something a person did or left undone
 
 # a sentence that opens by thanking someone (judge.assess reads it as gratitude unless sure it is sarcasm)
@@ -555,6 +572,8 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
     if not forward:
         for m in scan("fault"):
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
+            if kind == "person" and _of_the_affected(en, text, m.start()):
+                continue  # "viewers who missed coverage": what happened to them
             if kind == "person" or (kind == "proper" and en.person_only.match(low, m.start())):
                 if not re.match(r"(?:ignored|overlooked|missed)\b", m.group(0)) or \
                         not re.search(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$", text[:m.start()]):
@@ -572,6 +591,8 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
             if en.outcome.fullmatch(verb) or (m.group("lead").lower() == "not" and not verb.lower().endswith("ing")):
                 continue  # "we failed to meet the SLO" owns an outcome; "could not see" is no omission
             kind = subject(m.start())
+            if kind == "person" and _of_the_affected(en, text, m.start()):
+                continue
             if kind == "person" or (kind == "proper" and not en.system_verbs.fullmatch(verb)):
                 yield "PM301", m.start(), text[m.start():m.end()], "omission"
                 break
