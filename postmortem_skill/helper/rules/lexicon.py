@@ -1010,6 +1010,9 @@ def _names_anyone(clause: str, people=(), systems=()) -> bool:
 _NOT_ROLES_HERE = frozenset(("group", "groups"))
 
 
+_UNKNOWN = object()  # not the function itself: it would refer to itself, a cycle only the garbage collector frees
+
+
 def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
@@ -1020,8 +1023,8 @@ def word_kind(people=(), systems=()):
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
     def kind(word: str):
-        what = known.get(word, kind)
-        if what is not kind:
+        what = known.get(word, _UNKNOWN)
+        if what is not _UNKNOWN:
             return what
         if not own:
             own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
