@@ -12,8 +12,9 @@ development sets, written by others, choose --l2 and the threshold, `test` is on
 Multinomial logistic regression over the judge's features (AdaGrad, L2, the mean of five models on
 bootstrap samples, fixed seeds: the same data gives the same model), classes ok / blame / cause /
 hindsight / emotive. A sentence labelled 1 without a kind takes the class of what the phrase lists find
-in it, or blame. Features seen in fewer than DEFAULTS' min_count training sentences are dropped; the
-per-language settings (DEFAULTS) were chosen on dev2 and dev4. With --write the weights go to
+in it, or blame. Features seen in fewer than DEFAULTS' min_count training sentences are dropped, word pairs,
+triples and a subject's next words (the judge's large tables) below ngram_min_count; the per-language
+settings (DEFAULTS) were chosen on dev2 and dev4. With --write the weights go to
 rules/lexicons/model-<lang>.json, with the threshold that scores best on dev2 and dev4 (highest recall at
 precision >= PRECISION with the lexicon, never below even odds), and tests/helper/data/language/known-misses.txt
 is rewritten for the per-sentence tests.
@@ -111,6 +112,13 @@ def target(row, rules) -> int:
 
 RATE = 0.3
 MIN_COUNT = 2
+NGRAM_MIN_COUNT = 2
+_NGRAM = ("b:", "t:", "sv")  # pairs, triples, a subject's next words: the judge's large lookup tables
+
+
+def frequent_enough(feature: str, count: int) -> bool:
+    """Whether a feature seen in `count` training sentences goes into the model."""
+    return count >= (NGRAM_MIN_COUNT if feature[:2] in _NGRAM else MIN_COUNT) or feature == "bias"
 
 
 def train(samples, n_features: int, l2: float, epochs: int, seed: int = 7):
@@ -152,7 +160,7 @@ def fit(rows, lang, l2, epochs, bags=1):
         prepared.append((feats, target(row, rules)))
         for f in feats:
             counts[f] = counts.get(f, 0) + 1
-    vocab = sorted(f for f, n in counts.items() if n >= MIN_COUNT or f == "bias")
+    vocab = sorted(f for f, n in counts.items() if frequent_enough(f, n))
     index = {f: i for i, f in enumerate(vocab)}
     samples = [([index[f] for f in feats if f in index], y) for feats, y in prepared]
     if bags == 1:
@@ -176,7 +184,11 @@ def scored(model, rows, lang):
 
 
 # chosen on dev2 and dev4: a phrase-list hit the model scores below the veto is dropped
-DEFAULTS = {"en": {"l2": 1e-3, "veto": 0.1, "min_count": 2}, "zh": {"l2": 3e-5, "veto": 0.05, "min_count": 3}}
+# en ngram_min_count 4 (issue #11, session 12): 28,000 features instead of 63,000, the n-gram tables 20,500 keys
+# instead of 56,000 (the judge's lookups there miss the CPU's caches less), as precise and as sensitive on the
+# sets never trained on (docs/language-eval.md, "Speed (session 12, round 9)")
+DEFAULTS = {"en": {"l2": 1e-3, "veto": 0.1, "min_count": 2, "ngram_min_count": 4},
+            "zh": {"l2": 3e-5, "veto": 0.05, "min_count": 3, "ngram_min_count": 3}}
 VETO = 0.0  # a lexicon hit the model scores below this is dropped
 
 
@@ -215,6 +227,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rate", type=float, default=0.3, help="AdaGrad's learning rate")
     parser.add_argument("--min-count", type=int, help="drop features seen in fewer training sentences (default: per "
                         "language, DEFAULTS)")
+    parser.add_argument("--ngram-min-count", type=int, help="the same for word pairs, triples and a subject's next "
+                        "words (default: per language, DEFAULTS)")
     parser.add_argument("--veto", type=float, help="drop lexicon hits the model scores below this (default: per "
                         "language, DEFAULTS)")
     parser.add_argument("--write", action="store_true")
@@ -225,7 +239,7 @@ def main(argv=None) -> int:
                         help="a labelled <name>-<lang>.tsv outside the repository, evaluated as split <name>")
     parser.add_argument("--cv", action="store_true", help="leave one writer (<lang>-gen-*.tsv) out at a time")
     args = parser.parse_args(argv)
-    global VETO, RATE, MIN_COUNT
+    global VETO, RATE, MIN_COUNT, NGRAM_MIN_COUNT
     RATE = args.rate
     if args.refresh_prose:
         refresh_prose()
@@ -233,6 +247,7 @@ def main(argv=None) -> int:
         l2 = args.l2 if args.l2 is not None else DEFAULTS[lang]["l2"]
         VETO = args.veto if args.veto is not None else DEFAULTS[lang]["veto"]
         MIN_COUNT = args.min_count or DEFAULTS[lang]["min_count"]
+        NGRAM_MIN_COUNT = args.ngram_min_count or max(MIN_COUNT, DEFAULTS[lang]["ngram_min_count"])
         rows = read(lang, args.also)
         training = [r for r in rows if r["split"] in TRAIN_SPLITS]
         if args.cv:

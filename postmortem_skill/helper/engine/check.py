@@ -29,4 +29,5 @@ def check_text(text: str, config: Config | None = None, file: str = "") -> list[
             finding.category, finding.file = source.category, file
             out.append(finding)
     out.sort(key=lambda f: (f.line, f.column, _ORDER[f.severity], f.rule))
+    doc.untangle()  # the findings hold none of it
     return out

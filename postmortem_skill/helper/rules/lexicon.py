@@ -142,6 +142,7 @@ class _English:
         Cues are derived from the patterns themselves (see _cues), so a new word in the data file brings
         its cue along; a family without a derivable cue always runs."""
         self.always, cue_families = set(), {}
+        self.anchored = set()  # families whose every match starts where one of their cue words does
         for name in _SCANNED + _PLAIN:
             source = self._lazy[name]
             # en.json "cues" names them by hand where the first word of a pattern is a common one
@@ -149,6 +150,8 @@ class _English:
             if cues is None:
                 self.always.add(name)
                 continue
+            if name not in self.manual_cues and _starts_at_cue(source):
+                self.anchored.add(name)
             for cue in cues:
                 cue_families.setdefault(cue, set()).add(name)
         words = sorted(c for c in cue_families if c[:1].isalnum())
@@ -202,11 +205,15 @@ class _English:
         if present <= self.always and self.always <= {"emotive"}:
             return None
 
+        places = getattr(cues, "places", None)
+
         def scan(name):
             if name not in present:
                 return ()
             if name == "judgement_named" and not self.named_tail.search(low):
                 return ()  # the pattern tries every word as a name before its "'s": first see if a "'s mistake" is there
+            if places is not None and name in self.anchored:
+                return _matches_at(getattr(self, name), low, [at for at, names in places if name in names])
             return getattr(self, name).finditer(low)
         scan.present = present  # the families that may match, so that callers can skip the others' code
         return scan
@@ -220,6 +227,42 @@ _SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omissio
 
 
 _PLAIN_GROUP = re.compile(r"\(\?:([a-z0-9'’ |-]+)\)(\?(?![?+])|(?![?*+{]))")
+
+
+def _matches_at(pattern, low: str, places: list[int]):
+    """pattern.finditer(low) for a pattern whose matches can start only at `places` (in order): a match
+    tried at each place instead of a search that tries every character."""
+    end = 0
+    for place in places:
+        if place >= end:
+            m = pattern.match(low, place)
+            if m is not None:
+                yield m
+                end = m.end()
+
+
+_OPENING = re.compile(r"\((?:\?:|\?P<\w+>)?")
+
+
+def _starts_at_cue(source: str) -> bool:
+    """Whether every match of `source` starts with a literal word of two or more letters at a word boundary
+    (`\\b(?:broke|took (?:\\w+ ){0,2}down|(?<=to )blame|(?:did not|never) …)…`): so where one of the cue
+    words _cues derives from those literals starts. Stricter than _cues, which also lets a match start
+    before its cue ("(?:the )?result of")."""
+    return all(alternative.startswith("\\b") and _literal_first(alternative[2:])
+               for alternative in _split_top(source))
+
+
+def _literal_first(source: str) -> bool:
+    while source.startswith(("(?=", "(?!", "(?<=", "(?<!")):  # zero-width: the match starts after it
+        source = source[_group_end(source, 0) + 1:]
+    if source.startswith("("):
+        opening = _OPENING.match(source)
+        end = _group_end(source, 0)
+        return source[end + 1:end + 2] not in ("?", "*", "+", "{") and \
+            all(_literal_first(alternative) for alternative in _split_top(source[opening.end():end]))
+    literal = _literal(source)
+    return len(literal.rstrip()) >= 2 and literal[0].isalnum()
 
 
 def _spelled_out(alternative: str) -> list[str]:
@@ -464,13 +507,16 @@ def cues_en(texts: list[str]) -> list:
     for text in texts:
         starts.append(starts[-1] + len(text) + 1)
     found: dict = {}  # index of a text -> its cues
+    families = en.cue_families
 
-    def add(at: int, cue: str) -> int:
+    def add(at: int, cue: str, word: bool = True) -> int:
         index = bisect_right(starts, at) - 1
         cues = found.get(index)
         if cues is None:
-            cues = found[index] = set()
+            cues = found[index] = _Cues()
         cues.add(cue)
+        if word:  # where a cue word starts in the text, and the families it cues (for _matches_at)
+            cues.places.append((at - starts[index], families[cue]))
         return index
 
     if _MANY[0]:
@@ -487,8 +533,18 @@ def cues_en(texts: list[str]) -> list:
     for cue in en.others:  # "'", "!!": where it first stands in a text, then on from the next text
         at = low.find(cue)
         while at != -1:
-            at = low.find(cue, starts[add(at, cue) + 1])
+            at = low.find(cue, starts[add(at, cue, False) + 1])
     return [found.get(index, _NO_CUES) for index in range(len(texts))]
+
+
+class _Cues(set):
+    """The cues of a text, and `places`: (offset, families cued) of each cue word, in order."""
+
+    __slots__ = ("places",)
+
+    def __init__(self):
+        super().__init__()
+        self.places: list = []
 
 
 def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True, cues=None) -> list:
@@ -1090,6 +1146,9 @@ def _names_anyone(clause: str, people=(), systems=()) -> bool:
 _NOT_ROLES_HERE = frozenset(("group", "groups"))
 
 
+_UNKNOWN = object()  # not the function itself: it would refer to itself, a cycle only the garbage collector frees
+
+
 def word_kind(people=(), systems=()):
     """kind(word) for the judge's features: 'name' (a given name or one of the document's people), 'role',
     'system', 'proper' (a capitalised word we cannot place) or None. Remembered per word."""
@@ -1100,8 +1159,8 @@ def word_kind(people=(), systems=()):
     own: list = []  # (people, systems) as plain sets, made on the first word asked about
 
     def kind(word: str):
-        what = known.get(word, kind)
-        if what is not kind:
+        what = known.get(word, _UNKNOWN)
+        if what is not _UNKNOWN:
             return what
         if not own:
             own.extend(group.resolved() if hasattr(group, "resolved") else group for group in (people, systems))
