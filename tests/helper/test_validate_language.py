@@ -576,8 +576,8 @@ _WORDINGS = {
     ],
     "english_sanctions_and_verdicts_on_conduct": [
         ("Follow-up: whoever pushed the bad config loses prod access for a month.", True),
-        ("Retro note: Priya is to apologise to the on-call team for the noise.", True),
         ("We will apologise to every affected customer by email.", False),
+        ("We owe an apology to the contributors whose pull requests the bot closed.", False),
         ("The night staff were dismissive with callers who reported the outage.", True),
         ("Honestly, keeping the release open for six hours is indefensible.", True),
         ("Please don't let Marco near the load balancer config again.", True),
@@ -590,7 +590,6 @@ _WORDINGS = {
         ("The cutover was a debacle from start to finish.", True),
         ("What a circus the war room was.", True),
         ("Heads should roll for this.", True),
-        ("Frankly the whole team owes our customers an apology.", True),
         ("That was an epic fail.", True),
         ("The whole migration weekend was a train wreck.", True),
         ("Honestly the bridge call was pure chaos.", True),
