@@ -554,6 +554,12 @@ _WORDINGS = {
         ("事件最终没有造成资金损失。", False),
         ("数据库组的变更通知发到了旧邮件列表，业务方没有收到。", False),
     ],
+    "chinese_mistakes_without_fault": [
+        ("失误本身不可怕，可怕的是一个失误能直接打到生产。", False),
+        ("没有人是故意的，交接流程的缺口才是关键。", False),
+        ("复盘会上只谈事实和改进，不谈谁对谁错。", False),
+        ("如果 SDK 的重试有上限，连接池就不会被打满。", False),  # a condition about a thing
+    ],
     "a_chinese_cause_needs_someone_in_it": [
         ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
         ("订单量是平时的四倍，原因是今年取消了预约购买。", False),
@@ -597,6 +603,11 @@ _WORDINGS = {
         ("The disk suffered a catastrophic failure at 02:10 and the array rebuilt onto the spare.", False),
         ("We apologise to our customers for the disruption.", False),
         ("Bravo, platform team, another Saturday gone.", True),  # praise said in sarcasm
+        ("Thanks a lot, networking, for the Friday evening ACL push.", True),  # …to someone's face
+        ("Dmitri has volunteered to rewrite the failover runbook, thanks a lot!", False),
+        ("Access reviews will happen every quarter, as hygiene and not as punishment.", False),
+        ("Blaming the individual would not help: the same command would have done the same for anyone.", False),
+        ("The change author is not the root cause; the pipeline let the change through.", False),
         ("The release bot strikes again.", True),
         ("The new runbook was a big help; thanks to Ana for writing it.", False),
         ("The circuit breaker opened at 04:12 and the error rate fell.", False),

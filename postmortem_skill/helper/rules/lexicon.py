@@ -622,7 +622,8 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
     if not present.isdisjoint(_PLAIN):
         for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
             for m in scan(family):
-                yield rule_id, m.start(), text[m.start():m.end()], family
+                if family != "punitive" or not _negated_en(en, low, m.start()):  # "as hygiene, not as punishment"
+                    yield rule_id, m.start(), text[m.start():m.end()], family
     if not present.isdisjoint(_RESPONSIBILITY):
         yield from _responsibility_en(en, text, low, scan, people, systems)
     if not forward:
@@ -1036,6 +1037,8 @@ def _of_a_thing_zh(zh, text: str, m) -> bool:
         if cond is None or _CLAUSE_END_ZH.search(text, cond.end(), m.start()) is None:
             return False
     at = cond.end()
+    while text[at:at + 1] == " ":  # 「如果 SDK 的默认超时…」
+        at += 1
     if _THERE_WAS_ZH.match(text, at):
         return True
     # the condition's whole clause names no one (its subject often comes first: 「运维那边要是早点看告警」), read as
