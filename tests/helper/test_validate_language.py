@@ -563,6 +563,8 @@ _WORDINGS = {
     "a_chinese_cause_needs_someone_in_it": [
         ("本次告警延迟的直接原因是 Prometheus 抓取间隔被改成了五分钟。", False),
         ("订单量是平时的四倍，原因是今年取消了预约购买。", False),
+        ("值班人员当时登不上堡垒机，原因是令牌服务同时故障。", False),  # someone before the cause, no one in it
+        ("根因：Helen 写的告警规则有语法错误。", True),
         ("当班调度员未核对出库单就强制放行，造成三百单错发。", True),  # 调度员: a person
         ("CTO 自己在生产上改了开关，这就是根因。", True),
         ("Android 组明知道崩溃率在涨，还是推了全量。", True),

@@ -319,6 +319,19 @@ _SARCASM, _SARCASTIC = 0.9, ("emotive", "blame")
 
 
 _A_CAUSE_NAMED_ZH = re.compile(r"(?:原因|根因|根源)(?:是|在于|为|：|:)")
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?![A-Za-z])")
+
+
+def _cause_named_is_a_thing(text: str) -> bool:
+    """A Chinese sentence that names its cause (原因是, 根因在于) with no one in what follows."""
+    named = _A_CAUSE_NAMED_ZH.search(text)
+    if named is None:
+        return False
+    zh = chinese()
+    after = text[named.end():]
+    names = english().vocab.given_names  # 「根因：Helen 写的告警规则…」: an English name among Chinese words
+    return not (zh.person.search(after) or _PEOPLE_ZH.search(after) or zh.human_acts.search(after)
+                or any(word.lower() in names for word in _LATIN_WORD.findall(after)))
 
 
 def _names_people(text: str, words, role: bool, lang: str, verdict: str | None = None) -> bool:
@@ -411,9 +424,10 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
     words_of = english() if lang == "en" else chinese()
     thanks = THANKS.match(text) if lang == "en" else words_of.thanks.search(text)
     grateful = thanks and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM) and not words_of.pointed.search(text)
-    if (not sure or (best == "cause" and lang == "zh" and _A_CAUSE_NAMED_ZH.search(text))) and \
-            (not _names_people(text, words, role, lang, best) or grateful):
-        best = None  # (a cause named in a sentence with no one in it is an analysis: 「原因是今年取消了预约」)
+    if best == "cause" and lang == "zh" and _cause_named_is_a_thing(text):
+        best = None  # 「值班人员无法登录，原因是令牌服务同时故障」: the cause it names is no one
+    if not sure and (not _names_people(text, words, role, lang, best) or grateful):
+        best = None
     return 1.0 - probs[0], best
 
 
