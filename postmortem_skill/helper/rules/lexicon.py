@@ -571,7 +571,7 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 def _of_the_affected(en, text: str, end: int) -> bool:
     """Whether the person a predicate at `end` is said of is one of the people the incident happened to:
-    the clause's nearest noun for people, or the one a "who" stands for ("patients who missed a dose")."""
+    the nearest noun for people before it, or the one a "who" stands for ("patients who missed a dose")."""
     words = _WORD.findall(text, 0, end)[-8:]
     for at in range(len(words) - 1, -1, -1):
         word = words[at].lower()
@@ -893,9 +893,9 @@ _SURELY_ZH = lazy(r"难道(?P<rest>[^，。？?！]{1,12})")
 # 归咎于<person> / 责任在(值班的)<person>: the fault is laid on a person
 _LAID_ON_ZH = lazy(r"归咎(?:于|给)|责任在于?")
 # 「reviewer 到底看没看 diff？」: asked in anger of a person (到底是哪个服务超时？ asks of a thing)
+_AT_ALL_ZH = lazy(r"(?:到底|究竟)[^，。？?！]{0,6}?([\u4e00-\u9fff])没\1")
 # 「小K，下次改配置前能不能先 nginx -t 一下？」: next time, asked of someone, is a reproach for this time
 _NEXT_TIME_ZH = lazy(r"(?:下次|以后|下回)[^。？?]{0,24}(?:能不能|可不可以|能否|就不能)[^。？?]*[？?]")
-_AT_ALL_ZH = lazy(r"(?:到底|究竟)[^，。？?！]{0,6}?([\u4e00-\u9fff])没\1")
 
 
 def _person_from(zh, text, start, end) -> bool:
