@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from postmortem_skill.helper.engine.check import check_text
 from postmortem_skill.helper.model import markdown
 from postmortem_skill.helper.model.document import parse_document
-from postmortem_skill.helper.rules import security, structure
+from postmortem_skill.helper.rules import language, security, structure
 
 MARKUP = ["a*b", "**", "* ", "*x*", "x*", "`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)",
           "<https://x.test>", "https://x.test/path?q=1", "<!-- note -->", "<b>", "</span>", "**bold**", "__u__",
@@ -84,6 +84,31 @@ def test_secret_cue_found_from_rare_letters_marks_the_same_lines(text):
                          r"://[^\s/@]*:[^\s@]+@")
     doc = parse_document(text)
     assert doc.lines_matching(security._SECRET_CUE, lowered=True) == doc.lines_matching(written, lowered=True)
+
+
+PHONE_PIECES = ["+", "+1", "1", "12", "123", "1234", "12345678901", "１２３", "٣", " ", "\t", "\u3000", "\n",
+                ".", "-", "a"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PHONE_PIECES), max_size=14).map("".join))
+def test_phone_cue_with_its_leading_digits_shared_marks_the_same_lines(text):
+    first_written = re.compile(r"[+\d](?:(?<=\+)\d|\d\d[^\S\n]\d{3}|\d\d[.-]\d{3}|\d{10})")
+    doc = parse_document(text)
+    assert doc.lines_matching(security._PHONE_CUE) == doc.lines_matching(first_written)
+
+
+DETERMINED_PIECES = ["the", "their", "our", "a", "an", "its", "The", "x", "_", "-", " ", "  ", "\n", "Foo", "Ba", "A",
+                     "Scheduler's", "é", "1"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(DETERMINED_PIECES), max_size=14).map("".join))
+def test_determined_names_found_word_by_word_are_the_ones_found_at_once(text):
+    first_written = re.compile(r"(?:t(?<!\wt)(?:he|heir)|o(?<!\wo)ur|a(?<!\wa)n?|i(?<!\wi)ts)\s+([A-Z][a-z]+)\b")
+    doc = parse_document(text)
+    assert language._systems(doc) == (set(first_written.findall(text)) | set(language._BACKTICKED.findall(text))) \
+        - language._CALENDAR
 
 
 PLACEHOLDER_PIECES = ["TODO", "FIXME", "TBA", "XXX", "TODOS", "-TODO", "x_TODO", "[TODO]", "[TODO: who",

@@ -76,9 +76,12 @@ def _people(doc) -> set[str]:
     return people
 
 
-# r"\b(?:the|our|a|an|its|their)\s+([A-Z][a-z]+)\b" with each word's leading \b moved after its first letter
-# ("t(?<!\wt)" is "\bt"): a pattern that starts with plain letters lets re skip ahead to them, twice as fast
-_DETERMINED = re.compile(r"(?:t(?<!\wt)(?:he|heir)|o(?<!\wo)ur|a(?<!\wa)n?|i(?<!\wi)ts)\s+([A-Z][a-z]+)\b")
+# r"\b(?:the|our|a|an|its|their)\s+([A-Z][a-z]+)\b" as one pattern per word, each word's leading \b moved
+# after it ("the(?<!\wthe)" is "\bthe"): a pattern that starts with a literal lets re jump from one to the next,
+# where one that starts with a choice of letters stops at every t, o, a and i. No match can start inside
+# another's, so the four find the same names as the one.
+_DETERMINED = tuple(re.compile(word + r"\s+([A-Z][a-z]+)\b")
+                    for word in (r"the(?<!\wthe)(?:ir)?", r"our(?<!\wour)", r"a(?<!\wa)n?", r"its(?<!\wits)"))
 _BACKTICKED = re.compile(r"`([A-Z][a-z]+)`")
 
 
@@ -89,7 +92,9 @@ _CALENDAR = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday 
 
 def _systems(doc) -> set[str]:
     """Capitalised words the document uses as things: 'the Scheduler', `Vault`."""
-    systems = set(_DETERMINED.findall(doc.text))
+    systems = set()
+    for determined in _DETERMINED:
+        systems.update(determined.findall(doc.text))
     systems.update(_BACKTICKED.findall(doc.text))
     return systems - _CALENDAR
 

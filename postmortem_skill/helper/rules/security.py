@@ -73,7 +73,7 @@ def _redacted(m: re.Match, limit: int = 80) -> str:
 
 # Cheap whole-document prefilters: every match of the pattern contains one (none spans a line break).
 # (The phone cue is "+digit", "ddd ddd", "ddd-ddd" or eleven digits, written so that re can skip ahead.)
-_PHONE_CUE = re.compile(r"[+\d](?:(?<=\+)\d|\d\d[^\S\n]\d{3}|\d\d[.-]\d{3}|\d{10})")
+_PHONE_CUE = re.compile(r"[+\d](?:(?<=\+)\d|\d\d(?:[^\S\n]\d{3}|[.-]\d{3}|\d{8}))")  # \d\d shared: tried once
 # "digit.d.d" found from its first dot (rarer than digits; the digit before it is looked back at): the same lines
 _IPV4_CUE = re.compile(r"\.(?<=\d\.)\d{1,3}\.\d")
 _EMAIL_CUE = re.compile("@")
