@@ -158,36 +158,39 @@ def hits(doc, ctx):
     result, judged = [], []
     live = [sentence for sentence in doc.sentences if not sentence.flags & _SKIP]
     cue_sets = lexicon.cues_en([sentence.text for sentence in live])
+    forced = ctx.language
     for sentence, cues in zip(live, cue_sets):
+        text = sentence.text
         # blanking (below) only removes cue words, except a placeholder's: "was[TODO]" reads "was " once blanked
-        cue = cues is None or bool(cues) or "TODO" in sentence.text or "?" in sentence.text
-        forward = "forward" in sentence.flags
+        cue = cues is None or cues or "TODO" in text or "?" in text
+        flags = sentence.flags
         section = sentence.section
         places = where.get(section)
         if places is None:
             places = where[section] = (_within(section, timeline), _within(section, whys))
         in_timeline, in_whys = places
-        lang = ctx.language or sentence.lang
+        lang = forced or sentence.lang
+        forward = "forward" in flags
         # the judge reads a narrative sentence as a whole; not timeline rows (terse events), a 5 whys chain
         # (its questions are not rhetorical; its end is _five_whys's) or plans, which it was not trained on
-        narrative = not forward and not in_timeline and not in_whys
-        if not (cue or lang == "zh" or narrative or extra):
+        narrative = not (forward or in_timeline or in_whys)
+        if not (cue or narrative or lang == "zh" or extra):
             continue  # nothing to find in it
-        text = sentence.text
         if "TODO" in text:
             text = _PLACEHOLDER.sub(_blank, text)
         if ":" in text or "：" in text:  # "Human factors: …" (a label ends in a colon)
             text = _LABEL.sub(_blank, text, count=1)
-        if ("table" in sentence.flags or in_timeline) and (":" in text or "：" in text):  # `speaker: message`
-            text = _SPEAKER.sub(_blank_speaker, text, count=1)
+            if ("table" in flags or in_timeline) and (":" in text or "：" in text):  # `speaker: message`
+                text = _SPEAKER.sub(_blank_speaker, text, count=1)
         items = (list(lexicon.find_zh(text, forward)) if lang == "zh" else
                  list(lexicon.find_en(text, forward, people, systems, cues=cues if text is sentence.text else None))
                  if cue else [])
         verdict = None
         if narrative and _is_prose(text, lang, sentence, header_lines) and \
                 (items or judge.may_name_people(text, lang, word_kind)):
+            floor = judge.threshold(lang)
             probability, verdict = judge.assess(text, lang, sorted({item[0] for item in items}), word_kind,
-                                                floor=judge.threshold(lang))
+                                                floor=floor)
             if items and probability < judge.veto(lang):
                 # the phrase lists matched, but nothing in the sentence blames anyone; unless the clause that
                 # matched does, read alone ("The job failed to write a snapshot, and the engineer failed to notice")
@@ -195,18 +198,20 @@ def hits(doc, ctx):
                          or lexicon.english().person_only_faults.fullmatch(item[2])
                          or _fault_owned_by_people(item, people, systems)
                          or _clause_blames(text, item[1], lang, word_kind)]
-            if probability < judge.threshold(lang):
+            if probability < floor:
                 verdict = None
-        seen = set()
-        for rule_id, _start, matched, hint in items:
-            if rule_id not in seen:
-                seen.add(rule_id)
-                result.append((rule_id, sentence, matched, hint, lang, lexicon.rewrite(text, lang, hint)))
-        for rule_id, pattern in extra.items():
-            m = pattern.search(text)
-            if m and rule_id not in seen:
-                seen.add(rule_id)
-                result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang, None))
+        seen = ()
+        if items or extra:
+            seen = set()
+            for rule_id, _start, matched, hint in items:
+                if rule_id not in seen:
+                    seen.add(rule_id)
+                    result.append((rule_id, sentence, matched, hint, lang, lexicon.rewrite(text, lang, hint)))
+            for rule_id, pattern in extra.items():
+                m = pattern.search(text)
+                if m and rule_id not in seen:
+                    seen.add(rule_id)
+                    result.append((rule_id, sentence, m.group(0), _DEFAULT_HINT.get(rule_id, "blame"), lang, None))
         if verdict and not seen:
             rule_id = judge.RULE_OF_CLASS[verdict]
             words = " … ".join(judge.cues(text, lang, verdict, word_kind)) or sentence.display
@@ -305,10 +310,11 @@ def _five_whys(doc, people):
     section = _whys_section(doc)
     if section is None:
         return []
-    inside = [s for s in doc.sentences if section.line < s.line <= section.end and not s.flags & _SKIP]
-    if not inside:
+    # the chain's last sentence, looked for from the end
+    last = next((s for s in reversed(doc.sentences) if section.line < s.line <= section.end and not s.flags & _SKIP),
+                None)
+    if last is None:
         return []
-    last = inside[-1]
     if lexicon.answer_about_person(last.text, last.lang, people):
         return [("PM305", last, last.display[:60], "root", last.lang, None)]
     return []
