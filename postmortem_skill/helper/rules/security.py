@@ -55,10 +55,21 @@ _STAND_IN_CHECKED = {"Slack webhook URL", "Discord webhook URL", "npm token", "A
 # Each word is found from its rarest letter, the letters before it looked back at ("token" as "k(?<=tok)en"): re
 # skips to the few letters that can start a match (k _ - w c x j b z s :) instead of stopping at every a, p,
 # s and t. The same lines match as with the words written plainly (tests/helper/test_prefilters.py).
-_SECRET_CUE = re.compile(r"k(?:(?<=ak)ia|(?<=apik)ey|(?<=api.k)ey|(?<=accessk)ey|(?<=access.k)ey|(?<=accountk)ey|"
-                         r"(?<=sk)-|(?<=tok)en|(?<=hook)s|(?<=private k)ey)|"
-                         r"_(?:(?<=gh[pousr]_)|(?<=github_)pat_|live_|(?<=npm_))|-(?<=glpat-)|w(?:(?<=passw)|(?<=pw)d)|"
-                         r"c(?<=sec)ret|xox|j(?<=eyj)|bearer|z(?<=aiz)a|s(?<=as)ia|://[^\s/@]*:[^\s@]+@")
+_SECRET_CUES = tuple(re.compile(cue) for cue in (
+    r"k(?:(?<=ak)ia|(?<=apik)ey|(?<=api.k)ey|(?<=accessk)ey|(?<=access.k)ey|(?<=accountk)ey|(?<=sk)-|(?<=tok)en|"
+    r"(?<=hook)s|(?<=private k)ey)",
+    r"_(?:(?<=gh[pousr]_)|(?<=github_)pat_|live_|(?<=npm_))", r"-(?<=glpat-)", r"w(?:(?<=passw)|(?<=pw)d)",
+    r"c(?<=sec)ret", r"xox", r"j(?<=eyj)", r"bearer", r"z(?<=aiz)a", r"s(?<=as)ia", r"://[^\s/@]*:[^\s@]+@"))
+
+
+def _secret_lines(doc) -> list[int]:
+    """The lines any cue above marks, in order. One search per cue: re jumps from one occurrence of a cue's
+    first letter to the next, where one pattern of all the cues stops at every k, _, -, w, c, x, j, b, z, s
+    and : of the text (70 against 100 us on a bench document)."""
+    marked: set[int] = set()
+    for cue in _SECRET_CUES:
+        marked.update(doc.lines_matching(cue, lowered=True))
+    return sorted(marked)
 
 
 def _redacted(m: re.Match, limit: int = 80) -> str:
@@ -121,7 +132,7 @@ def _scan(doc, pattern, cue):
       bad="`postgres://app:s3cretPassw0rd@db.internal:5432/orders`",
       good="`postgres://app:<REDACTED>@db.internal:5432/orders`")
 def credentials(doc, ctx):
-    for number in doc.lines_matching(_SECRET_CUE, lowered=True):
+    for number in _secret_lines(doc):
         text = doc.lines[number - 1]
         taken: list[range] = []
         for name, pattern in _SECRETS:
