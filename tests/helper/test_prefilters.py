@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from postmortem_skill.helper.engine.check import check_text
 from postmortem_skill.helper.model import markdown
 from postmortem_skill.helper.model.document import parse_document
-from postmortem_skill.helper.rules import language, security, structure
+from postmortem_skill.helper.rules import actions, language, security, structure
 
 MARKUP = ["a*b", "**", "* ", "*x*", "x*", "`code`", "``a ` b``", "[link](http://x.test/a_(b))", "![img](p.png)",
           "<https://x.test>", "https://x.test/path?q=1", "<!-- note -->", "<b>", "</span>", "**bold**", "__u__",
@@ -563,3 +563,14 @@ def test_cues_found_after_a_non_word_character_are_the_cue_patterns(text):
 def test_plain_keeps_a_text_s_own_nul_marks_beside_its_code_spans():
     assert markdown.plain("run `make` then \x000\x00 and *go*") == "run make then \x000\x00 and go"
 
+
+PEOPLE_PIECES = ["be ", "more ", "careful", "CAREFUL", "Pay Attention", "reminders ", "Remind ", "the ", "Engineers",
+                 "train", "TRAINING ", "staff ", "not to", "should", "needs to learn", "Learn the proper", "retrain",
+                 "Disciplin", "hold ", "X ", "accountable", "talk to", "on-call", "oncall", "_", "-", " ", "a", "K"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PEOPLE_PIECES) | st.text(alphabet="aekKsStT _-", max_size=4), max_size=10)
+       .map("".join))
+def test_people_fixing_words_on_lower_cased_ascii_are_found_as_with_ignore_case(text):
+    assert actions._fixes_people(text) == (actions._PEOPLE_EN.search(text) is not None)

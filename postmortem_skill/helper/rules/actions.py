@@ -40,6 +40,9 @@ _PEOPLE_EN = re.compile(
     r"|(?:humans?|engineers?|developers?|people|staff|operators?) (?:not to|to be|must|should)"
     r"|needs? to learn|learn (?:the )?proper"
     r"|retrain|disciplin|hold \w+ accountable|talk to\b|more careful)", re.I)
+# the same words, for ASCII text lower-cased first: re.I folds every letter it compares, and on ASCII text
+# lower() and re.I agree (half the time on an action cell)
+_PEOPLE_EN_LOWER = re.compile(_PEOPLE_EN.pattern)
 _PEOPLE_ZH = lazy(r"提高[^，,。；;]{0,10}意识|加强学习|(?:加强|组织|开展|进行|安排)[^，,。；;]{0,10}培训|"
                         r"引以为戒|严格执行|注意|认真|细心|谨慎|批评|处罚|追责|问责|教育")
 _TYPES_GOOD = {"prevent", "detect", "预防", "发现", "检测"}
@@ -212,13 +215,18 @@ def vague_actions(doc, ctx):
 def people_fixing(doc, ctx):
     for item in doc.action_items:
         text = item.text("action")
-        pattern = _PEOPLE_ZH if _has_han(text) else _PEOPLE_EN
-        if pattern.search(text):
+        if _fixes_people(text):
             yield _on_action(doc, "PM506", item,
                              (f"action fixes people, not the system: '{text[:80]}'",
                               f"行动项针对人而不是系统：「{text[:80]}」"),
                              ("change the tool or process so the unsafe step is blocked, automated or checked",
                               "改进工具或流程，让危险操作被拦截、自动化或自动校验"))
+
+
+def _fixes_people(text: str) -> bool:
+    if text.isascii():
+        return _PEOPLE_EN_LOWER.search(text.lower()) is not None
+    return (_PEOPLE_ZH if _has_han(text) else _PEOPLE_EN).search(text) is not None
 
 
 def _on_action(doc, rule_id: str, item, message: tuple[str, str], hint: tuple[str, str]) -> Finding:
