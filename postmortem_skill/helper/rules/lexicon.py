@@ -925,10 +925,6 @@ def _rhetorical_zh(zh, text):
 _RECOMMENDS_ZH = re.compile(r"\s*(?:建议|改进建议|整改措施|措施|要求|规定)[：:，,]?")
 
 
-def recommends_zh(text: str) -> bool:
-    return _RECOMMENDS_ZH.match(text) is not None
-
-
 _INSTEAD_ZH = re.compile(r"[^。；;]{0,20}?[，,]\s*而是")
 _BUT_ZH = re.compile(r"[，,；;]\s*(?:但是?|不过|可是)")
 
@@ -976,12 +972,13 @@ def find_zh(text: str, forward: bool):
             if family != "punitive" or not negated(m):
                 yield rule_id, m.start(), m.group(0), family
     if not forward and not cause and ("谁" in text or "为" in text or "难道" in text or "为啥" in text
-                                      or "到底" in text or "究竟" in text or "下" in text or "以后" in text):
+                                      or "到底" in text or "究竟" in text or "下次" in text or "下回" in text
+                                      or "以后" in text):
         m = _rhetorical_zh(zh, text)
         if m:
             cause = True  # reported once
             yield "PM301", m[0], m[1], "blame"
-    if not forward and not cause and not recommends_zh(text):
+    if not forward and not cause and not _RECOMMENDS_ZH.match(text):
         for m in [*zh.person_fault.finditer(text), *zh.omission_any.finditer(text)]:
             if _INSTEAD_ZH.match(text, m.end()):
                 continue  # 「值班同学没有重启服务，而是先把流量降到了 50%」: what was done instead
