@@ -521,7 +521,7 @@ _WORDINGS = {
         ("支付中断是因为运维同学改了防火墙规则没回滚。", True),
         ("服务恢复是因为小王重启了主库。", False),
         ("小周，这已经是你第三次把灰度比例直接拉满了。", True),  # the same fault again, said to someone
-        ("这已经是本月第二次数据库故障。", False),
+        ("这是本月第二次数据库故障。", False),  # a count of incidents; with 已经 most writers hear exasperation
         ("小K，下次改 Nginx 配置前能不能先 nginx -t 一下？", True),  # "next time", asked of someone
         ("以后能不能给配置中心加个语法校验？", False),
     ],
@@ -628,6 +628,21 @@ _WORDINGS = {
         ("The outage was traced to a config error introduced by an outside contractor during maintenance.", True),
         ("The outage was traced to a config error introduced by the templating step of the deploy script.", False),
         ("Delivery stopped after a failure by the vendor's support staff to follow their own escalation steps.", True),
+    ],
+    "thanks_for_something_and_thanks_for_a_fault": [
+        ("Thanks, Ravi, for catching the expired certificate in the staging check.", False),
+        ("Thanks for deleting the stale records, Mia.", False),
+        ("The new runbook was a big help; thanks to Ana for writing it.", False),  # thanks after a clause
+        ("Thanks to Lucy's typo in the feature toggle, every user got the beta checkout.", True),  # no "for"
+        ("The outage lasted an hour; thanks to Bob for breaking it.", True),  # thanked for the fault itself
+        ("Thanks a bunch, @kwame_ops, for force-pushing over the release branch.", True),
+        ("感谢大家辛苦了，特别是某位一键把生产库清空的同学。", True),
+        ("凌晨又是谁的神操作？", True),
+    ],
+    "a_gap_in_what_a_whole_team_knows": [
+        ("No one in the team knows how to renew the certificate.", False),
+        ("Nobody on the on-call rota knew how to fail the queue over.", False),
+        ("Nobody on the DBA team even knows how to restore a backup.", True),
     ],
 }
 

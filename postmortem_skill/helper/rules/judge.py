@@ -34,7 +34,6 @@ from postmortem_skill.helper.rules.judge_speed import (
     word_tokens,
 )
 from postmortem_skill.helper.rules.lexicon import (
-    THANKS,
     blames_nobody,
     chinese,
     english,
@@ -42,6 +41,7 @@ from postmortem_skill.helper.rules.lexicon import (
     mark_names_zh,
     packaged_text,
     reports_a_thing_en,
+    thanks_for_something,
 )
 
 CLASSES = ("ok", "blame", "cause", "hindsight", "emotive")
@@ -312,10 +312,12 @@ def _is_sure(text: str, lang: str, ok: float, best: str, words, proper: bool = F
         best != "cause" or "<sys>" not in words or named)
 
 
-# a sentence that opens by thanking someone is gratitude, unless the model is sure it is sarcasm: emotive or
-# blame ("Kudos to the IT department for turning a normal commute into a free-ride day"); what it credits
-# someone with reads as a cause ("thanks to JFrog's team for finding and reporting this leak")
-_SARCASM, _SARCASTIC = 0.9, ("emotive", "blame")
+# a sentence that thanks someone for something is gratitude, even where the model would otherwise be sure of its
+# verdict, unless it is all but certain of sarcasm: emotive or blame ("Kudos to the IT department for turning a
+# normal commute into a free-ride day"). 0.9 flagged plain thanks after the held-out 27-32 retraining ("Thanks,
+# Ravi, for catching the expired certificate"). What "thanks to" credits without a "for" reads as a cause
+# ("Thanks to Lucy's typo, every user got the beta checkout")
+_SARCASM, _SARCASTIC = 0.95, ("emotive", "blame")
 
 
 _A_CAUSE_NAMED_ZH = re.compile(r"(?:原因|根因|根源)(?:是|在于|为|：|:)")
@@ -422,11 +424,11 @@ def assess(text: str, lang: str, lexicon_rules=(), kind=None, weights=None,
         return 1.0 - probs[0], None
     sure = _is_sure(text, lang, probs[0], best, words, proper)
     words_of = english() if lang == "en" else chinese()
-    thanks = THANKS.match(text) if lang == "en" else words_of.thanks.search(text)
+    thanks = thanks_for_something(text) if lang == "en" else words_of.thanks.search(text)
     grateful = thanks and (best not in _SARCASTIC or probs[0] > 1.0 - _SARCASM) and not words_of.pointed.search(text)
     if best == "cause" and lang == "zh" and _cause_named_is_a_thing(text):
         best = None  # 「值班人员无法登录，原因是令牌服务同时故障」: the cause it names is no one
-    if not sure and (not _names_people(text, words, role, lang, best) or grateful):
+    if grateful or not (sure or _names_people(text, words, role, lang, best)):
         best = None
     return 1.0 - probs[0], best
 

@@ -558,7 +558,7 @@ def find_en(text: str, forward: bool, people=(), systems=(), gated: bool = True,
         found = [hit for hit in found if hit[3] == "hindsight"]
     if found and _unforeseeable(text, "en"):  # "it's easy to say in hindsight that the alert was obvious"
         found = [hit for hit in found if hit[3] != "hindsight"]
-    if found and _credit(text):  # "Thanks to Sergeant Cole and the control room team for running …"
+    if found and thanks_for_something(text):  # "Thanks to Sergeant Cole and the control room team for running …"
         return [hit for hit in found if hit[3] != "root"]
     if any(hit[3] in _ACTS for hit in found) and explained_by_a_thing_en(text, people, systems):
         return [hit for hit in found if hit[3] not in _ACTS]  # "did not notice the warning because the
@@ -588,6 +588,7 @@ _ACTS = ("omission", "fault")  # what the lists read as something a person did o
 THANKS = lazy(r"\W*(?:first(?: and foremost)?,?\s+|and\s+)?(?:(?:huge|many|special|big|a big|sincere)\s+)?"
               r"(?:thanks|thank you|kudos)\b", re.I)
 _FOR = re.compile(r"[^.]*\bfor\b", re.I)
+_CLAUSE_START = re.compile(r"^|[;:]")
 
 
 # "Thanks to the DevOps team, we now have per-service routing": what thanks to them brought is good
@@ -596,10 +597,13 @@ _THANKS_TO_GAIN = lazy(r"\W*thanks to\b[^,;.]{1,60},\s*(?:we|the team|our [\w-]+
                        r"detected|noticed|got back)\b", re.I)
 
 
-def _credit(text: str) -> bool:
+def thanks_for_something(text: str) -> bool:
     """A thank-you for something: its "thanks to X" is a credit, not a cause (the judge still reads sarcasm)."""
-    m = THANKS.match(text)
-    return (m is not None and _FOR.match(text, m.end()) is not None) or _THANKS_TO_GAIN.match(text) is not None
+    for clause in _CLAUSE_START.finditer(text):  # "The new runbook was a big help; thanks to Ana for writing it."
+        m = THANKS.match(text, clause.end())
+        if m is not None and _FOR.match(text, m.end()) is not None:
+            return True
+    return _THANKS_TO_GAIN.match(text) is not None
 
 
 def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
