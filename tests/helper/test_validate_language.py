@@ -639,6 +639,17 @@ _WORDINGS = {
         ("感谢大家辛苦了，特别是某位一键把生产库清空的同学。", True),
         ("凌晨又是谁的神操作？", True),
     ],
+    "adverbs_of_folly_threats_and_unfavourable_comparisons": [
+        ("The sysadmin foolishly believed that an untested backup was a backup.", True),
+        ("The technician stupidly reset every password to the same value.", True),
+        ("The overnight lead clearly doesn't understand how paging works.", True),
+        ("The runbook clearly did not cover a second region.", False),
+        ("Anyone caught sharing production credentials in chat will lose their access.", True),
+        ("There will be consequences for whoever skipped the checklist.", True),
+        ("人家的安全团队会提前演练证书轮换。", True),
+        ("存储组说不会影响业务，他们的话还能信吗？", True),
+        ("与同行的做法相比，我们缺少证书轮换演练。", False),
+    ],
     "a_gap_in_what_a_whole_team_knows": [
         ("No one in the team knows how to renew the certificate.", False),
         ("Nobody on the on-call rota knew how to fail the queue over.", False),
