@@ -453,6 +453,15 @@ def event_text(event: Event) -> str:
     return event.event[m.end() - 1:] if m and not _LOG_LEVEL.match(m["who"]) else event.event
 
 
+# a log line's own fields (`(slot_id=sl_9f31c2, attempt=3)`, before its labels): the same line from another pod
+# or for another order carries others
+_FIELDS = re.compile(r" \([\w.@-]+=[^,()]*(?:, [\w.@-]+=[^,()]*)*\)(?=(?: \[[^\[\]]*\])?$)")
+
+
+def _bare(text: str) -> str:
+    return _FIELDS.sub("", text)
+
+
 def is_trouble(event: Event) -> bool:
     """A row that says something failed: a WARN/ERROR log line, an exception, a timeout, 失败 …"""
     return bool(_TROUBLE.search(event.event))
@@ -462,7 +471,7 @@ def _warnings(events, kinds, candidates, anchor) -> list[int]:
     """Trouble logged near the impact start, one row per kind of line: not the same line again from another
     pod, nor the line a milestone already stands on."""
     def shape_of(n):
-        return re.sub(r"\d+", "#", events[n].event.lower())[:60]
+        return re.sub(r"\d+", "#", _bare(events[n].event).lower())[:60]
 
     shapes = {shape_of(n) for n, e in enumerate(events) if e.milestone and kinds[n] == "other"}
     out = []
@@ -588,7 +597,8 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
     kept: dict[int, str] = {n: "marked rows" if n in marked else "milestones" for n in must[:limit]}
 
     def repeats(n):  # the same line again (another pod logged it in the same minute): once is enough
-        return any(events[k].event == events[n].event and abs(events[k].time - events[n].time) <= _SAME_LINE
+        return any(_bare(events[k].event) == _bare(events[n].event) and abs(events[k].time - events[n].time)
+                   <= _SAME_LINE
                    or kinds[n] == "chat" and kinds[k] == "change" and _announces(events[n], events[k], anchor)
                    for k in kept)
 
