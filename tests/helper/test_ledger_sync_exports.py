@@ -52,7 +52,7 @@ def test_the_ledger_sync_folder_gives_the_declared_milestones(ledger):
     ({"log": "panic: nil map\n", "stream": "stderr", "time": "2026-11-24T23:18:19.5Z"}, "panic: nil map"),  # docker
     ({"timestamp": "2024-11-19T13:03:09.215Z", "level": "error", "logger": "confirmation-consumer",
       "event": "batch_failed", "size": 500, "error": "canceling statement due to lock timeout"},
-     "ERROR batch_failed: canceling statement due to lock timeout"),  # structlog: the message is `event`
+     "ERROR batch_failed: canceling statement due to lock timeout (size=500)"),  # structlog: the message is `event`
 ])
 def test_a_structured_log_line_reads_as_a_text_log_line(record, expected):
     events, problems = parse(json.dumps(record))

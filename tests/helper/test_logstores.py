@@ -17,7 +17,7 @@ EXPORTS = Path(__file__).parent / "evidence" / "exports"
     ("loki-query_range.json", [
         ("23:17:12", "WARN accounting API rejected batch: accounting API 413: batch_too_large [413]"),
         ("23:17:13", "WARN accounting API rejected batch [413]"),
-        ("23:18:19", "ERROR batch failed, will retry: giving up after 8 attempts"),  # logfmt
+        ("23:18:19", "ERROR batch failed, will retry: giving up after 8 attempts (batch=b-7c1e)"),  # logfmt, its field
         ("23:18:21", "ERROR panic: runtime error: invalid memory address")]),  # the stream's level
     ("elasticsearch-search.json", [
         ("23:17:12", "WARN accounting API rejected batch: accounting API 413"),

@@ -36,10 +36,13 @@ every file as `postmortem timeline` does (same readers, same one stderr line per
 file whose times carry no zone; --tz and --date as there), puts at most 20 of its rows in the draft's
 timeline, each with its source (metrics condensed, and stderr names the samples left out): the milestones,
 the changes nearest the impact start, the actions taken on the system in chat (the release announced before
-the impact; the decision, start and finish of a rollback, restart, failover or switch-off; a question or
-proposal is not one), the first alert per alert name, the status page's first and resolved posts, who
-takes which follow-up, one chat row per kind of talk (escalation, cause found, customer report, recovery),
-warnings near the start. Alerts and changes on services the incident's pages do not name are left out
+the impact; the decision, start and finish of a rollback, restart, failover, scaling or switch-off such as
+a throttle or a paused consumer; a question or proposal is not one), the first alert per alert name, the
+status page's first and resolved posts, who takes which follow-up, one row per kind of talk (first data
+loss or dead letter, customer report, cause found, escalation, recovery), warnings near the start, the
+metric peak. A pager's own log of a page (`Escalation … started`) and, after an overnight mitigation, rows
+more than an hour after it (but the resolution and who takes which follow-up) come only when room is left.
+Alerts and changes on services the incident's pages do not name are left out
 (an alert that paged inside the impact window stays), and so is a change whose status says it never ran
 (Cancelled, Rejected, Withdrawn, 已取消, 已驳回, 撤回); stderr says what it kept and why. It marks the
 milestones it can guess (impact start from the metrics; detected at the first page or person's report;

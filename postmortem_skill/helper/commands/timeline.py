@@ -30,7 +30,10 @@ inputs (detected from the content, not the file name):
                      operationState sync with its phase; who started it left out); chat exports:
                      Slack (ts, user_profile; the export's users.json names authors and <@U…>
                      mentions), Teams (Graph value[] with replies[], createdDateTime, HTML body),
-                     Feishu/Lark (items[], create_time, body.content);
+                     Feishu/Lark (items[], create_time, body.content); structured log lines (zap, slog,
+                     pino, structlog, ECS; Loki and Elasticsearch answers, logfmt too) as "WARN msg:
+                     error (count=37, dry_run=false)": up to 4 small fields in the line's order, not
+                     time, level, logger, service, host or trace ids, never a credential's field;
                      `postmortem evidence --format json` (commit abc1234 subject); this command's own
                      JSON. A resolved alert gives a [firing] and a [resolved] row.
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,

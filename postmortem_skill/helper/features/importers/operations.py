@@ -14,24 +14,32 @@ from dataclasses import dataclass
 
 KINDS = {
     "rollback": r"roll(?:ed|ing|s)?[ -]?back|\brevert(?:ed|ing|s)?\b|回滚|回退",
-    "deploy": r"\b(?:re)?deploy(?:ed|ing|s)?\b|\brelease[ds]?\b|\breleasing\b|\bship(?:ped|ping|s)?\b|"
+    "deploy": r"\b(?:re)?deploy(?:ed|ing|s)?\b(?!/)|\brelease[ds]?\b|\breleasing\b|\bship(?:ped|ping|s)?\b|"
               r"roll(?:ed|ing|s)?[ -]?out\b|\bwent (?:out|live)\b|\bis live\b|\bhotfix(?:ed)?\b|发布|上线|部署|下发",
     "restart": r"\brestart(?:ed|ing|s)?\b|\breboot(?:ed|ing|s)?\b|\bbounc(?:e|ed|ing)\b|重启",
     "failover": r"fail(?:ed|ing|s)?[ -]?over|\bswitch(?:ed|ing)? (?:traffic|over)|\bdrain(?:ed|ing)? (?:the )?"
                 r"(?:region|zone|node|host|pool|cluster)|切流|切换流量|主备切换",
-    "scaling": r"\bscal(?:e|ed|ing) (?:up|out|down)\b|\badd(?:ed|ing)? (?:capacity|replicas|nodes|instances)|扩容|缩容",
+    # `scale the consumer down`, `kubectl scale deploy/x --replicas=2`
+    "scaling": r"\bscal(?:e|ed|es|ing)\b(?: (?!to\b)[\w./-]{1,60}){0,3}? (?:up|out|down|in)\b|--replicas[= ]\d|"
+               r"\bscal(?:e|ed|es|ing)\b[^.;]{0,40}?\bto \d+ (?:replicas?|pods?|instances?|nodes?|workers?)\b|"
+               r"\badd(?:ed|ing)? (?:capacity|replicas|nodes|instances)|扩容|缩容",
+    # turning load off is a mitigation too: throttling, pausing or stopping a consumer, shedding load
     "switch off": r"\bdisabl(?:e|ed|es|ing)\b|\bturn(?:ed|ing|s)? off\b|kill[ -]?switch|\bflag (?:off|flipped)\b|"
-                  r"降级|限流|熔断|关闭开关|关掉开关",
+                  r"\bthrottl(?:e|ed|es|ing)\b|\brate[- ]limit(?:ed|ing|s)?\b|\bshed(?:ding)? load\b|"
+                  r"\b(?:paus|stopp?)(?:e|ed|es|ing)? (?:the |all )?(?:[\w-]+ )?(?:consumers?|workers?|jobs?|queues?|"
+                  r"cron|ingest(?:ion)?|sync)\b|降级|限流|熔断|关闭开关|关掉开关|暂停消费|停止消费",
 }
 _KINDS = {name: re.compile(pattern, re.I) for name, pattern in KINDS.items()}
 _DECISION = re.compile(r"\bdecision\b|\bdecided?\b|\blet'?s\b|\bwe(?:'ll| will| are going to|'re going to)\b|"
                        r"\bgo(?:ing)? ahead\b|\bagreed\b|决定|拍板|同意(?:先)?(?:回滚|重启|切流|扩容|降级)", re.I)
 _START = re.compile(r"\bstart(?:s|ed|ing)?\b|\bkick(?:ed|ing)? off\b|\bbegin(?:s|ning)?\b|\bbegan\b|\bin progress\b|"
                     r"\bunderway\b|\b(?:rolling back|reverting|restarting|rebooting|redeploying|deploying|releasing|"
-                    r"failing over|scaling (?:up|out|down)|disabling)\b|开始|正在|进行中", re.I)
+                    r"failing over|scaling|disabling|throttling|pausing|stopping)\b|开始|正在|进行中",
+                    re.I)
 _FINISH = re.compile(r"\bcomplete[ds]?\b|\bdone\b|\bfinished\b|\bsucceeded\b|\bsuccessful(?:ly)?\b|"
                      r"\b(?:rolled back|reverted|restarted|rebooted|redeployed|deployed|released|shipped|rolled out|"
-                     r"disabled|turned off|failed over|scaled (?:up|out|down))\b|\bwent (?:out|live)\b|\bis live\b|"
+                     r"disabled|turned off|failed over|scaled|throttled|rate[- ]limited|paused|stopped)\b|"
+                     r"\bwent (?:out|live)\b|\bis live\b|"
                      r"完成|成功|已(?:经)?(?:回滚|回退|发布|上线|部署|重启|切流|切换|扩容|缩容|降级|限流|下发)", re.I)
 _TALK = re.compile(r"[?？]|\b(?:if|unless|should|could|would|might|maybe|perhaps|happy to|want(?:s)? to|shall|"
                    r"can (?:we|you|someone))\b|要不要|是否|如果|可以考虑|建议|也许|能不能", re.I)

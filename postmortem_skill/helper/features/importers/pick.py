@@ -7,13 +7,16 @@ every change in the calendar. The draft gets the rows that tell the story, chose
   changes near the impact start           the trigger is usually the closest change before it
   the first alert per alert name          not the second tool's copy, not its acknowledgement or resolution
   status page                             each incident's first post and its resolved post
-  one chat row per kind of action         escalation, cause found, rollback, restart, customer report, …
+  one chat row per kind of action         the first of each: data loss, customer report, cause found, …
   warnings near the impact start          first log warning/error of each shape, closest first
-  the metric peak                         the size of the impact
+  the metric peak                         the size of the impact (other samples only as milestones)
+  the pager's escalation                  its own log of the page: a copy of the alert row, last
   one row per source not yet heard        so that no evidence file is silent
 
-Each tier first gets a core share, then what is left of LIMIT goes to the tiers in order. Rows the
-full timeline keeps but the draft leaves out stay in the record (`ID.timeline.json`).
+Each tier first gets a core share, then what is left of LIMIT goes to the tiers in order. Rows more than
+an hour after the mitigation are the aftermath: only who takes which follow-up looks at them at first,
+the others when room is left. Rows the full timeline keeps but the draft leaves out stay in the record
+(`ID.timeline.json`).
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from itertools import islice
 
 from postmortem_skill.helper.features.importers.columns import is_load
 from postmortem_skill.helper.features.importers.core import NOT_DONE_ROW, Event
-from postmortem_skill.helper.features.importers.operations import is_talk, steps, versions
+from postmortem_skill.helper.features.importers.operations import KINDS, is_talk, steps, versions
 from postmortem_skill.helper.features.importers.services import incident_services, relevance, services
 
 LIMIT = 20
@@ -57,6 +60,11 @@ _SEVERITY = re.compile(r"^(?:p[0-5]|sev ?[0-5]|critical|crit|page|high|warning|w
 _STATUS_POSTS = {"investigating", "identified", "monitoring", "verifying", "update", "in progress", "scheduled",
                  "postmortem", "completed"}
 _METRIC = re.compile(r"^\s*[\w.:/-]+=\S+(?:,\s*[\w.:/-]+=\S+)*\s*$")
+# a metrics export's sample as its reader writes it: `series name=value, …`; names with spaces and units
+# (`booking-api p95 latency=193 ms`, `下单成功率 (%)=99.62`) and label sets (`ratio{pod="a",ns="b"}=4.2`)
+_LABEL_SET = re.compile(r"\{[^{}]{0,300}\}")
+_SAMPLE = re.compile(r"(?:[^=,:()\s]|\s(?!\s)|:(?!\s)|\([^=,()]{0,20}\))(?:[^=,:()]|:(?!\s)|\([^=,()]{0,20}\)){0,80}"
+                     r"=[^=,()]{1,40}")
 _WINDOW = re.compile(r"\bwindow (?:start|end)\b|窗口(?:开始|结束)", re.I)
 # `Commit 1a2b3c4 (tag v4.12.0): subject` (--commits), `commit 1a2b3c4 subject` (`postmortem evidence --format json`)
 _COMMIT_ROW = re.compile(r"^commit (?P<hash>[0-9a-f]{7})\b(?: \(tags? (?P<tags>[^()]{1,200})\))?", re.I)
@@ -81,15 +89,21 @@ ACTIONS = (
                  r"node|host|pool)|切流|切换"),
     ("scaling", r"\bscal(?:e|ed|ing) (?:up|out)|\badd(?:ed|ing)? (?:capacity|replicas|nodes|instances)|扩容"),
     ("switch off", r"feature flag|kill[ -]?switch|\bdisabl(?:e|ed|ing)\b|\bturn(?:ed|ing)? off|关闭|降级|限流"),
-    ("escalation", r"escalat|\bpag(?:ing|ed)\b|\bpage (?:the|in)\b|\bloop(?:ed|ing)? in|\bpull(?:ed|ing)? in|"
-                   r"incident commander|\bIC\b|war ?room|bridge|升级|拉.{0,6}群|已转给|转给|呼叫"),
+    # the first sign of harm to data: what the impact section and the recovery work rest on
+    ("data loss", r"\bdead[ _-]?letter(?:s|ed|ing)?\b|\bDLQ\b|\bdata loss\b|\bpoison (?:message|pill)|"
+                  r"\b(?:dropp(?:ed|ing)|lost|losing|discard(?:ed|ing)) (?:\d[\d,]* )?(?:messages?|events?|records?|"
+                  r"writes?|data|rows?|orders?|payments?)\b|\b(?:messages?|events?|records?|writes?) "
+                  r"(?:were |was )?(?:dropped|lost|discarded)\b|死信|丢失|丢消息|丢数据|数据丢失"),
+    ("customer report", r"\bcustomers?\b(?! comms\b| communications?\b)|\bmerchants?\b|\busers? (?:report|see|say)|"
+                        r"\btickets?\b|complain|"
+                        r"\bsupport\b|商户|客户|用户|投诉|工单|客服"),
     ("cause found", r"caused by|root cause|culprit|\bbecause\b|\bthe cause\b|\bchanged the\b|\bsuspect|"
                     r"\bcorrelat|\blooks like\b|\bfound\b|原因|导致|定位|怀疑|发现|(?<!没)有问题|"
                     r"问题(?:就)?(?:在|出在)|根因"),
+    ("escalation", r"escalat|\bpag(?:ing|ed)\b|\bpage (?:the|in)\b|\bloop(?:ed|ing)? in|\bpull(?:ed|ing)? in|"
+                   r"incident commander|\bIC\b|war ?room|bridge|升级|拉.{0,6}群|已转给|转给|呼叫"),
     ("symptom", r"\berrors?\b|\bexceptions?\b|\btimeouts?\b|\btimed out\b|\bfail(?:s|ed|ing|ures?)\b|"
                 r"\brefused\b|\bOOM\b|报错|错误|异常|超时|失败"),
-    ("customer report", r"\bcustomers?\b|\bmerchants?\b|\busers? (?:report|see|say)|\btickets?\b|complain|"
-                        r"\bsupport\b|商户|客户|用户|投诉|工单|客服"),
     ("status update", r"status ?page|\bposted\b|\bannounce|\bcomms\b|公告|通告"),
     ("recovery", r"\brecover|\bdrain(?:ing|ed)\b|back to normal|back (?:under|below)|catching up|\bhealthy\b|"
                  r"looks good|all clear|\bdropping\b|\bfalling\b(?! back)|working again|going through|"
@@ -99,7 +113,12 @@ ACTIONS = (
 )
 # who takes which follow-up is what the action items' owners come from: a tier of their own, up to four
 _MORE = {"follow-up": 4}
-_EARLY = {"symptom", "customer report", "escalation", "cause found"}  # may come before the first bad sample
+_EARLY = {"symptom", "customer report", "escalation", "cause found", "data loss"}  # may precede the first bad sample
+# a row that says it is about something else (`Unrelated page just came in: …`, `与本次无关`)
+_UNRELATED = re.compile(r"\bunrelated\b|\bnot related\b|\bnothing to do with\b|无关|不相关", re.I)
+# a pager's own log of the page (`Escalation [x] started`, `Escalated to level 2 by timeout`) repeats the alert
+# row that paged; it counts only when the draft has room (a late acknowledgement is a finding of its own)
+_PAGE_AGAIN = timedelta(minutes=30)
 _NOT_ASKED = {"recovery"}  # 「好像恢复了？」 asks; the story needs the row that says so
 _QUESTION = re.compile(r"[?？]")
 _ACTION_RES = tuple((name, re.compile(pattern, re.I)) for name, pattern in ACTIONS)
@@ -192,6 +211,21 @@ def speaker_of(text: str) -> str | None:
     return m["who"] if m and not _LOG_LEVEL.match(m["who"]) else None
 
 
+def _is_sample(text: str) -> bool:
+    return not _LOG_LEVEL.match(text) and all(_SAMPLE.fullmatch(part.strip())
+                                               for part in _LABEL_SET.sub("{}", text).split(","))
+
+
+def _sample_rows(events: Sequence[Event]) -> set[int]:
+    """Rows of a file whose every row (two or more) reads `name=value, …`: a metrics export's samples. A
+    single line of that shape elsewhere (`raised batch_size=2000`) is a sentence, not a sample."""
+    files: dict[str, list[int]] = {}
+    for n, event in enumerate(events):
+        files.setdefault(_path(event), []).append(n)
+    return {n for rows in files.values() if len(rows) > 1 and all(_is_sample(events[n].event) for n in rows)
+            for n in rows}
+
+
 def classify(events: Sequence[Event]) -> list[str]:
     """One kind per row: metric, status page, alert, change, cancelled (a change that never ran: no trigger,
     no action, never chosen), chat or other."""
@@ -199,12 +233,13 @@ def classify(events: Sequence[Event]) -> list[str]:
     for event in events:
         if any(w in _STATUS_POSTS for w in label_words(event.event)):
             statuspages.add(event.id or _path(event))
+    samples = _sample_rows(events)
     kinds: list[str | None] = []
-    for event in events:
+    for n, event in enumerate(events):
         text = event.event
         if NOT_DONE_ROW.match(text):
             kinds.append("cancelled")
-        elif _METRIC.match(text):
+        elif _METRIC.match(text) or n in samples:
             kinds.append("metric")
         elif (event.id or _path(event)) in statuspages and label_words(text):
             kinds.append("status page")
@@ -324,7 +359,12 @@ def _operations(events, kinds, candidates, anchor, end, ours, known) -> list[int
             for kind, wanted in targets.items():
                 if wanted & versions(text):
                     firsts.setdefault((kind, "finish"), n)
-    rows = ([before] if before is not None else []) + sorted(set(firsts.values()))
+    # what the responders decided to do, and its start and finish, before a step nobody decided on (a
+    # message telling that pods are restarting reads as a restart)
+    decided = {kind for kind, phase in firsts if phase == "decision"}
+    during = sorted({n for (kind, _), n in firsts.items() if kind in decided}) + \
+        sorted({n for (kind, _), n in firsts.items() if kind not in decided})
+    rows = ([before] if before is not None else []) + list(dict.fromkeys(during))
     return [n for n in rows if n in candidates]
 
 
@@ -372,9 +412,19 @@ def _copies_an_alert(event: Event, alerts: dict[str, datetime]) -> bool:
                if len(name) >= 6)
 
 
-def _actions(events, kinds, candidates, anchor, ours, known, only=None) -> list[int]:
+def _page_copies(events, kinds) -> set[int]:
+    """Rows that are not chat, talk of escalating or paging, and come within `_PAGE_AGAIN` after an alert
+    fired: the pager's log of that page, not a person pulling someone in."""
+    fired = [e.time for n, e in enumerate(events) if kinds[n] == "alert" and alert_state(e) == "fired"]
+    escalation = dict(_ACTION_RES)["escalation"]
+    return {n for n, e in enumerate(events) if kinds[n] == "other" and escalation.search(e.event)
+            and any(timedelta(0) <= e.time - t <= _PAGE_AGAIN for t in fired)}
+
+
+def _actions(events, kinds, candidates, anchor, ours, known, only=None, copies=frozenset()) -> list[int]:
     """One chat row per kind of talk (`only` that kind); actions on the system are `_operations`' (a
-    question or a proposal to roll back is no rollback), and a row about another service only is left out."""
+    question or a proposal to roll back is no rollback), a row about another service only or one that says
+    it is unrelated is left out, and so is a pager's log of a page (`copies`)."""
     alerts = {}
     for n, event in enumerate(events):
         if kinds[n] == "alert":
@@ -389,6 +439,7 @@ def _actions(events, kinds, candidates, anchor, ours, known, only=None) -> list[
         found = (n for n in sorted(candidates) if kinds[n] in ("chat", "other") and events[n].time >= since
                  and pattern.search(event_text(events[n])) and not _copies_an_alert(events[n], alerts)
                  and not (name in _NOT_ASKED and _QUESTION.search(event_text(events[n])))
+                 and n not in copies and not _UNRELATED.search(events[n].event)
                  and relevance(event_text(events[n]), ours, known) < 2)
         for n in islice(found, _MORE.get(name, 1)):
             if n not in out:
@@ -402,6 +453,15 @@ def event_text(event: Event) -> str:
     return event.event[m.end() - 1:] if m and not _LOG_LEVEL.match(m["who"]) else event.event
 
 
+# a log line's own fields (`(slot_id=sl_9f31c2, attempt=3)`, before its labels): the same line from another pod
+# or for another order carries others
+_FIELDS = re.compile(r" \([\w.@-]+=[^,()]*(?:, [\w.@-]+=[^,()]*)*\)(?=(?: \[[^\[\]]*\])?$)")
+
+
+def _bare(text: str) -> str:
+    return _FIELDS.sub("", text)
+
+
 def is_trouble(event: Event) -> bool:
     """A row that says something failed: a WARN/ERROR log line, an exception, a timeout, 失败 …"""
     return bool(_TROUBLE.search(event.event))
@@ -411,7 +471,7 @@ def _warnings(events, kinds, candidates, anchor) -> list[int]:
     """Trouble logged near the impact start, one row per kind of line: not the same line again from another
     pod, nor the line a milestone already stands on."""
     def shape_of(n):
-        return re.sub(r"\d+", "#", events[n].event.lower())[:60]
+        return re.sub(r"\d+", "#", _bare(events[n].event).lower())[:60]
 
     shapes = {shape_of(n) for n, e in enumerate(events) if e.milestone and kinds[n] == "other"}
     out = []
@@ -469,12 +529,29 @@ def _other_sources(events, kinds, candidates, kept, anchor, end) -> list[int]:
 # (tier, core share, most rows): the first round gives every tier its core share, in this order ...
 _SHARES = {"changes near impact": (2, 4), "actions on the system": (5, 8), "first alerts": (1, 4),
            "status page": (1, 2), "who takes which follow-up": (3, 4), "one chat row per action": (3, 10),
-           "warnings near impact": (1, 3), "metric peak": (1, 1)}
+           "warnings near impact": (1, 3), "metric peak": (1, 1), "the pager's escalation": (0, 1)}
 # ... the second fills up to the most, the actions taken first: they carry the story and the owners
 _SECOND = ("actions on the system", "who takes which follow-up", "one chat row per action", "first alerts",
-           "changes near impact", "status page", "warnings near impact")
+           "changes near impact", "status page", "warnings near impact", "the pager's escalation")
 _LAST = "one row per other source"
+_AFTER = "rows long after the mitigation, as room allowed"
 _SAME_LINE = timedelta(minutes=1)
+_SAME_ACTION = timedelta(minutes=5)
+_STARTED = re.compile(r"\bstart(?:ed|ing|s)?\b|\bwindow start\b|开始", re.I)
+# An hour after the mitigation the story is the resolution (a milestone, always kept) and who owns what is
+# left; a night's backfill, the fix's release and the status page's closing post are in the record.
+_AFTERMATH = timedelta(hours=1)
+
+
+def _announces(chat: Event, change: Event, anchor: datetime) -> bool:
+    """A chat row during the incident that starts or finishes the action a change row shows, to the same
+    version (`Argo rollback to v2.13.2 started` next to Argo CD's own row): one of them is enough. The
+    release announced before the impact stays: it often says what the release changed."""
+    if chat.time <= anchor or abs(chat.time - change.time) > _SAME_ACTION:
+        return False
+    phase = "start" if _STARTED.search(change.event) else "finish"
+    return any(step.phase == phase and step.version in versions(change.event)
+               and re.search(KINDS[step.kind], change.event, re.I) for step in steps(event_text(chat)))
 
 
 def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIMIT) -> Pick:
@@ -497,33 +574,50 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
     ours = incident_services(events, was_paged, lambda n: kinds[n] == "alert" and alert_state(events[n]) == "fired",
                              anchor, end)
     known = frozenset(s for n, e in enumerate(events) if kinds[n] in ("alert", "change") for s in services(e.event))
-    tiers = {
-        "changes near impact": _changes(events, kinds, candidates, anchor, end, ours),
-        "actions on the system": _operations(events, kinds, candidates, anchor, end, ours, known),
-        "first alerts": _first_alerts(events, kinds, candidates, anchor, end, ours, was_paged),
-        "status page": _status_posts(events, kinds, candidates),
-        "who takes which follow-up": _actions(events, kinds, candidates, anchor, ours, known, "follow-up"),
-        "one chat row per action": _actions(events, kinds, candidates, anchor, ours, known),
-        "warnings near impact": _warnings(events, kinds, candidates, anchor),
-        "metric peak": _metric_peak(events, kinds, candidates, anchor),
-    }
+    mitigated = _first(events, "mitigated")
+    # who owns what may be settled at the close, hours later; every other tier looks at the incident itself
+    # first, and at the rows long after the mitigation only when the draft still has room
+    recent = {n for n in candidates if mitigated is None or events[n].time <= mitigated + _AFTERMATH}
+    copies = _page_copies(events, kinds)
+
+    def tiers_over(rows: set[int]) -> dict[str, list[int]]:
+        return {
+            "changes near impact": _changes(events, kinds, rows, anchor, end, ours),
+            "actions on the system": _operations(events, kinds, rows, anchor, end, ours, known),
+            "first alerts": _first_alerts(events, kinds, rows, anchor, end, ours, was_paged),
+            "status page": _status_posts(events, kinds, rows),
+            "who takes which follow-up": _actions(events, kinds, candidates, anchor, ours, known, "follow-up"),
+            "one chat row per action": _actions(events, kinds, rows, anchor, ours, known, copies=copies),
+            "warnings near impact": _warnings(events, kinds, rows, anchor),
+            "metric peak": _metric_peak(events, kinds, rows, anchor),
+            "the pager's escalation": sorted(copies & rows)[:1],
+        }
+
+    tiers = tiers_over(recent)
     kept: dict[int, str] = {n: "marked rows" if n in marked else "milestones" for n in must[:limit]}
 
     def repeats(n):  # the same line again (another pod logged it in the same minute): once is enough
-        return any(events[k].event == events[n].event and abs(events[k].time - events[n].time) <= _SAME_LINE
+        return any(_bare(events[k].event) == _bare(events[n].event) and abs(events[k].time - events[n].time)
+                   <= _SAME_LINE
+                   or kinds[n] == "chat" and kinds[k] == "change" and _announces(events[n], events[k], anchor)
                    for k in kept)
 
-    for names, most in ((tuple(tiers), 0), (_SECOND, 1)):
-        for name in names:
-            share = _SHARES[name][most]
-            taken = sum(1 for n in tiers[name] if n in kept)
-            for n in (n for n in tiers[name] if n not in kept and not repeats(n)):
-                if len(kept) >= limit or taken >= share:
-                    break
-                kept[n], taken = name, taken + 1
+    def fill(tiers, rounds, label=None):
+        for names, most in rounds:
+            for name in names:
+                share = _SHARES[name][most]
+                taken = sum(1 for n in tiers[name] if n in kept)
+                for n in (n for n in tiers[name] if n not in kept and not repeats(n)):
+                    if len(kept) >= limit or taken >= share:
+                        break
+                    kept[n], taken = label or name, taken + 1
+
+    fill(tiers, ((tuple(tiers), 0), (_SECOND, 1)))
     for n in _other_sources(events, kinds, candidates - set(kept), kept, anchor, end)[:max(0, limit - len(kept))]:
         kept[n] = _LAST
-    order = ["milestones", "marked rows", *tiers, _LAST]
+    if len(kept) < limit and recent != candidates:
+        fill(tiers_over(candidates), ((_SECOND, 1),), _AFTER)
+    order = ["milestones", "marked rows", *tiers, _LAST, _AFTER]
     others = sorted({s for n in candidates - set(kept) if kinds[n] in ("alert", "change")
                      and relevance(events[n].event, ours) == 2 for s in services(events[n].event)} - ours)
     return Pick(tuple(sorted(kept)), tuple(name for name in order if name in kept.values()), far_rows,
