@@ -221,6 +221,7 @@ class _English:
 
 _PLAIN = ("careful", "emotive", "punitive")
 _RESPONSIBILITY = ("responsible", "responsible_object", "root")  # what _responsibility_en scans
+_OMISSION = ("strong_omission", "omission")
 _HINDSIGHT = ("modal", "modal_question", "hindsight", "hindsight_if")  # what _hindsight_en scans
 _SCANNED = ("judgement", "judgement_named", "fault", "strong_omission", "omission", "normative", "responsible",
             "responsible_object", "root", "modal", "modal_question", "hindsight", "hindsight_if")
@@ -616,9 +617,11 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
             yield "PM304", m.start(), text[m.start():m.end()], "emotive"
         return
     present = scan.present
-    for m in [*scan("judgement"), *scan("judgement_named")]:
-        if not _negated_en(en, low, m.start()):
-            yield "PM301", m.start(), text[m.start():m.end()], "blame"
+    # (each family is scanned only when its cue is present: most sentences hold one or two of them)
+    if "judgement" in present or "judgement_named" in present:
+        for m in [*scan("judgement"), *scan("judgement_named")]:
+            if not _negated_en(en, low, m.start()):
+                yield "PM301", m.start(), text[m.start():m.end()], "blame"
     if not present.isdisjoint(_PLAIN):
         for family, rule_id in (("careful", "PM303"), ("emotive", "PM304"), ("punitive", "PM306")):
             for m in scan(family):
@@ -627,7 +630,7 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
     if not present.isdisjoint(_RESPONSIBILITY):
         yield from _responsibility_en(en, text, low, scan, people, systems)
     if not forward:
-        for m in scan("fault"):
+        for m in scan("fault") if "fault" in present else ():
             kind = subject(m.start(), first=m.group(0).lower().startswith("without"))
             if kind == "person" and _of_the_affected(en, text, m.start()):
                 continue  # "viewers who missed coverage": what happened to them
@@ -643,7 +646,7 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
                 if vocab.object(text, m.end(), people, systems) == "person":
                     yield "PM301", m.start(), text[m.start():m.end()].strip(), "fault"
                     break
-        for m in [*scan("strong_omission"), *scan("omission")]:
+        for m in [*scan("strong_omission"), *scan("omission")] if not present.isdisjoint(_OMISSION) else ():
             verb = m.group("verb")
             if en.outcome.fullmatch(verb) or (m.group("lead").lower() == "not" and not verb.lower().endswith("ing")):
                 continue  # "we failed to meet the SLO" owns an outcome; "could not see" is no omission
@@ -655,7 +658,7 @@ def _find_en(text: str, forward: bool, people, systems, gated: bool, cues):
                 break
     if not present.isdisjoint(_HINDSIGHT):
         yield from _hindsight_en(en, text, low, scan, forward, subject, people, systems)
-    if not forward:
+    if not forward and "normative" in present:
         for m in scan("normative"):
             if _normative_about_person(en, low, m, subject):
                 yield "PM303", m.start(), text[m.start():m.end()], "normative"
