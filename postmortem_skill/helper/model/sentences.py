@@ -20,6 +20,7 @@ from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 _CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")  # compiled only for text that may_hold_cjk
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
+_QUOTE_MARKS = ("'", '"', "“", "「", "『")
 # A log line: a timestamp with seconds, or one without seconds followed by a level or a [component]; a
 # JSON record; a clock time with seconds before a level; glog; a level word up front. A dated sentence
 # ("2026-03-07 22:10 The deploy started") is prose, and the language rules read it.
@@ -67,10 +68,12 @@ def language_of(text: str) -> str:
 
 
 def is_log_line(text: str) -> bool:
-    return bool(_LOG.match(text))
+    return _MAY_BE_LOG.match(text) is not None and _LOG.match(text) is not None
 
 
 def blank_quotes(text: str) -> str:
+    if not any(mark in text for mark in _QUOTE_MARKS):  # every _QUOTED match starts with one of them
+        return text
     return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
 
 
