@@ -158,7 +158,8 @@ def _en_structure(reading, text: str, flags: int | None = None) -> list[str]:
                     any(t in _CAUSE_LEADS for t in tokens[max(0, i - 3):i]):
                 feats.append("x:caused-by-person")
                 break
-    if (flags & _BACK or _BACK_CONTRACTED.search(text)) and _LOOKS_BACK.search(text):
+    if (flags & _BACK or (("'" in text or "’" in text) and _BACK_CONTRACTED.search(text))) and \
+            _LOOKS_BACK.search(text):
         feats.append("x:looks-back-person" if flags & _ACTOR else "x:looks-back")
     return feats
 
