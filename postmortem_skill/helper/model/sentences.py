@@ -118,7 +118,7 @@ def _piece(whole, raw, begin, end, lines, starts):
     """(text, raw, line, offset) of whole[begin:end] stripped, or None when it holds no word."""
     piece = whole[begin:end]
     stripped = piece.strip()
-    if not stripped or not _WORD.search(stripped):
+    if not stripped or not (stripped[0].isalnum() or _WORD.search(stripped)):  # \w: isalnum() or "_"
         return None
     offset = begin + len(piece) - len(piece.lstrip())
     index = bisect_right(starts, offset) - 1 if len(starts) > 1 else 0
@@ -175,7 +175,7 @@ def split_document(doc) -> list[Sentence]:
                 line = lines[0]
                 whole = line.text
                 text = whole.strip()
-                if text and word(text):
+                if text and (text[0].isalnum() or word(text)):  # \w: isalnum() or "_"
                     lead = len(whole) - len(whole.lstrip()) if whole[:1].isspace() else 0
                     append(Sentence(text, text, line.number, line.column + lead, section,
                                     "en" if text.isascii() else language_of(text),

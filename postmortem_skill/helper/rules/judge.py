@@ -444,7 +444,13 @@ def _en_probability(text: str, lexicon_rules, kind, weights, scale) -> float | N
     subject = _subject(tokens, kinds)
     extra = _en_structure((tokens, kinds, role, subject), text, flags) + _lexicon_features(lexicon_rules)
     sums = en_floor_sums(tokens, unigrams, role, subject, extra, weights)
-    return None if sums is None else 1.0 - _softmax([total / scale for total in sums])[0]
+    if sums is None:
+        return None
+    # 1.0 - _softmax(scores)[0], the same operations without the other classes' shares
+    scores = [total / scale for total in sums]
+    top = max(scores)
+    exp = [math.exp(s - top) for s in scores]
+    return 1.0 - exp[0] / sum(exp)
 
 
 def cues(text: str, lang: str, verdict: str, kind=None, count: int = 2) -> list[str]:

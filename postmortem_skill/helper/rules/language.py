@@ -156,7 +156,7 @@ def hits(doc, ctx):
     timeline, whys = doc.timeline.section, _whys_section(doc)
     where: dict = {}  # section -> (inside the timeline, inside the 5 whys)
     result, judged = [], []
-    live = [sentence for sentence in doc.sentences if not sentence.flags & _SKIP]
+    live = [sentence for sentence in doc.sentences if _SKIP.isdisjoint(sentence.flags)]
     cue_sets = lexicon.cues_en([sentence.text for sentence in live])
     forced = ctx.language
     for sentence, cues in zip(live, cue_sets):
