@@ -315,6 +315,16 @@ def test_one_cue_search_per_document_agrees_with_the_gate_of_each_sentence(texts
 
 
 @settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["A", "z", "É", "İ", "Σ", "ß", "€", "–", "\ud800", "\udfff", "\ud83d\ude00", "😀",
+                                 "\x00", "中"]) | st.text(max_size=6)).map("".join))
+def test_ascii_lower_lowers_a_to_z_only(text):
+    # ascii_lower reads a non-ASCII text as UTF-8 bytes (lone surrogates passed through): the same as translate
+    from postmortem_skill.helper.rules import lexicon
+
+    assert lexicon.ascii_lower(text) == text.translate(lexicon._LOWER)
+
+
+@settings(max_examples=400, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(CUE_WORDS + ["should", "shoulder", "at fault", "_was", "x-was", "é was",
                                                       "never bothered", "by mistake", "careless!!"])
                          | st.text(max_size=4), max_size=8).map("".join), max_size=6))

@@ -475,7 +475,7 @@ _ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 def plain(text: str) -> str:
     """Readable text of inline Markdown: markup, link targets and tags removed, code spans kept."""
     if not _INLINE_SIGN.search(text):
-        return _BLANKS.sub(" ", text).strip()
+        return _blanks_joined(text).strip()
     codes: list[str] = []
     # a code span waits behind a mark the text does not hold (a NUL, unless the text has one)
     mark = next(c for c in _MARKS if c not in text)
@@ -503,7 +503,13 @@ def plain(text: str) -> str:
         out = _ESCAPE.sub(r"\1", out)
     if codes:
         out = _code_mark(mark).sub(lambda m: codes[int(m.group(1))], out)
-    return _BLANKS.sub(" ", out).strip()
+    return _blanks_joined(out).strip()
+
+
+def _blanks_joined(text: str) -> str:
+    """Each run of spaces and tabs as one space; a text without a tab or two spaces in a row has none to join
+    (most have single spaces only, which sub() would replace one by one with themselves)."""
+    return _BLANKS.sub(" ", text) if "\t" in text or "  " in text else text
 
 
 _MARKS = ("\x00", "\ue000", "\ue001", "\ue002")  # a text holding all four is not a document

@@ -20,6 +20,7 @@ from postmortem_skill.helper.model.lazypattern import lazy, may_hold_cjk
 _CJK = lazy(r"[\u3400-\u9fff\uf900-\ufaff]")  # compiled only for text that may_hold_cjk
 # Every branch starts with its quote mark (the lookbehind comes after it) so that re can skip ahead.
 _QUOTED = re.compile(r"\"[^\"\n]{1,200}\"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|'(?<!\w')[^'\n]{1,120}'(?!\w)")
+_QUOTE_MARKS = ("'", '"', "“", "「", "『")
 # A log line: a timestamp with seconds, or one without seconds followed by a level or a [component]; a
 # JSON record; a clock time with seconds before a level; glog; a level word up front. A dated sentence
 # ("2026-03-07 22:10 The deploy started") is prose, and the language rules read it.
@@ -67,10 +68,12 @@ def language_of(text: str) -> str:
 
 
 def is_log_line(text: str) -> bool:
-    return bool(_LOG.match(text))
+    return _MAY_BE_LOG.match(text) is not None and _LOG.match(text) is not None
 
 
 def blank_quotes(text: str) -> str:
+    if not any(mark in text for mark in _QUOTE_MARKS):  # every _QUOTED match starts with one of them
+        return text
     return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
 
 
@@ -115,7 +118,7 @@ def _piece(whole, raw, begin, end, lines, starts):
     """(text, raw, line, offset) of whole[begin:end] stripped, or None when it holds no word."""
     piece = whole[begin:end]
     stripped = piece.strip()
-    if not stripped or not _WORD.search(stripped):
+    if not stripped or not (stripped[0].isalnum() or _WORD.search(stripped)):  # \w: isalnum() or "_"
         return None
     offset = begin + len(piece) - len(piece.lstrip())
     index = bisect_right(starts, offset) - 1 if len(starts) > 1 else 0
@@ -172,7 +175,7 @@ def split_document(doc) -> list[Sentence]:
                 line = lines[0]
                 whole = line.text
                 text = whole.strip()
-                if text and word(text):
+                if text and (text[0].isalnum() or word(text)):  # \w: isalnum() or "_"
                     lead = len(whole) - len(whole.lstrip()) if whole[:1].isspace() else 0
                     append(Sentence(text, text, line.number, line.column + lead, section,
                                     "en" if text.isascii() else language_of(text),

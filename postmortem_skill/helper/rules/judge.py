@@ -158,7 +158,8 @@ def _en_structure(reading, text: str, flags: int | None = None) -> list[str]:
                     any(t in _CAUSE_LEADS for t in tokens[max(0, i - 3):i]):
                 feats.append("x:caused-by-person")
                 break
-    if (flags & _BACK or _BACK_CONTRACTED.search(text)) and _LOOKS_BACK.search(text):
+    if (flags & _BACK or (("'" in text or "’" in text) and _BACK_CONTRACTED.search(text))) and \
+            _LOOKS_BACK.search(text):
         feats.append("x:looks-back-person" if flags & _ACTOR else "x:looks-back")
     return feats
 
@@ -445,7 +446,13 @@ def _en_probability(text: str, lexicon_rules, kind, weights, scale) -> float | N
     subject = _subject(tokens, kinds)
     extra = _en_structure((tokens, kinds, role, subject), text, flags) + _lexicon_features(lexicon_rules)
     sums = en_floor_sums(tokens, unigrams, role, subject, extra, weights)
-    return None if sums is None else 1.0 - _softmax([total / scale for total in sums])[0]
+    if sums is None:
+        return None
+    # 1.0 - _softmax(scores)[0], the same operations without the other classes' shares
+    scores = [total / scale for total in sums]
+    top = max(scores)
+    exp = [math.exp(s - top) for s in scores]
+    return 1.0 - exp[0] / sum(exp)
 
 
 def cues(text: str, lang: str, verdict: str, kind=None, count: int = 2) -> list[str]:

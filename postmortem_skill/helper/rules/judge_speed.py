@@ -189,19 +189,26 @@ def en_words(words: list[str], kind, weights: dict, flags_of):
             shared = _WORDS[id(weights)] = (weights, ({}, {}))
         memo = kind.words = ({}, {}, shared[1], dependent(), weights, tables, flags_of)
     first, later = memo[0], memo[1]
+    shared_first, shared_later = memo[2]
+    dependent = memo[3]
     out: list = []
     kinds: list = []
     total = flags = 0
-    table = first  # a sentence's first word reads as a sentence opens ("They"), the others as they stand
+    # a sentence's first word reads as a sentence opens ("They"), the others as they stand; a word no document
+    # decides is read from the process's entries (the same entry _word_entry would give), the others from the
+    # document's own
+    table, shared = first, shared_first
     for word in words:
-        entry = table.get(word)
-        if entry is None:
-            entry = table[word] = _word_entry(word, table is first, kind, memo)
+        entry = shared.get(word)
+        if entry is None or word in dependent:
+            entry = table.get(word)
+            if entry is None:
+                entry = table[word] = _word_entry(word, table is first, kind, memo)
         out += entry[0]
         kinds += entry[1]
         total += entry[2]
         flags |= entry[3]
-        table = later
+        table, shared = later, shared_later
     return out, kinds, total, flags
 
 

@@ -156,7 +156,7 @@ def hits(doc, ctx):
     timeline, whys = doc.timeline.section, _whys_section(doc)
     where: dict = {}  # section -> (inside the timeline, inside the 5 whys)
     result, judged = [], []
-    live = [sentence for sentence in doc.sentences if not sentence.flags & _SKIP]
+    live = [sentence for sentence in doc.sentences if _SKIP.isdisjoint(sentence.flags)]
     cue_sets = lexicon.cues_en([sentence.text for sentence in live])
     forced = ctx.language
     for sentence, cues in zip(live, cue_sets):
@@ -179,9 +179,14 @@ def hits(doc, ctx):
         if "TODO" in text:
             text = _PLACEHOLDER.sub(_blank, text)
         if ":" in text or "：" in text:  # "Human factors: …" (a label ends in a colon)
-            text = _LABEL.sub(_blank, text, count=1)
+            # (both patterns start with ^: a match at 0 is what sub(count=1) replaces, without a try at each place)
+            m = _LABEL.match(text)
+            if m is not None:
+                text = _blank(m) + text[m.end():]
             if ("table" in flags or in_timeline) and (":" in text or "：" in text):  # `speaker: message`
-                text = _SPEAKER.sub(_blank_speaker, text, count=1)
+                m = _SPEAKER.match(text)
+                if m is not None:
+                    text = _blank_speaker(m) + text[m.end():]
         items = (list(lexicon.find_zh(text, forward)) if lang == "zh" else
                  list(lexicon.find_en(text, forward, people, systems, cues=cues if text is sentence.text else None))
                  if cue else [])
