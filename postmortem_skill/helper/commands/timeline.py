@@ -63,7 +63,11 @@ inputs (detected from the content, not the file name):
 time zones:
   a zone the input names wins: an offset or Z on the time, a header such as time_utc, Time (UTC),
   时间（北京时间）, a heading above a table "## Changes (UTC+8)", or a chat export's preamble line
-  "（时间为北京时间）". Only naive times use --tz (IANA
+  "（时间为北京时间）". A zone's abbreviation after the time (`2025-11-13 20:30 CST`, as change
+  calendars, ServiceNow and Jira write it) is read when it names one offset (EST, PDT, CET, BST, JST,
+  AEST, …; CT/ET/PT/MT with their clock changes), or is a name the file's --tz zone uses (CST/CDT for
+  America/Chicago, IST for Asia/Kolkata); CST, IST and AST alone are refused, naming the --tz to pass.
+  Only naive times use --tz (IANA
   name or offset), else UTC. --tz GLOB=ZONE (repeatable) sets the zone of the files whose name or path
   matches GLOB, next to a plain --tz ZONE for the rest:
       --tz 'feishu*=Asia/Shanghai' --tz 'oncall-notes.txt=Europe/Berlin'
@@ -164,15 +168,16 @@ class Zones:
     path as given, else the plain `--tz ZONE`, else UTC."""
 
     def __init__(self, values: list[str] | None = None):
-        self.default, self.label, self.globs, plain = UTC, "UTC", [], False
+        self.default, self.label, self.globs = UTC, "UTC", []
+        self.plain = False  # a plain --tz ZONE was given
         self.own: dict[str, object] = {}  # file → the zone the file itself states (a chat export's preamble)
         for value in values or []:
             glob, sep, name = value.rpartition("=")
             zone = _option("tz", load_zone, name.strip())
             if not sep:
-                if plain:
+                if self.plain:
                     raise UsageError("--tz: one plain ZONE only; name other files with GLOB=ZONE")
-                self.default, self.label, plain = zone, name.strip(), True
+                self.default, self.label, self.plain = zone, name.strip(), True
             elif not glob.strip():
                 raise UsageError(f"--tz {value!r}: GLOB=ZONE needs a GLOB before '='")
             else:
@@ -280,8 +285,9 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
 
 
 def _reader(name, zones, day, users, limits=()):
-    zone, _ = zones.of(name)
+    zone, named = zones.of(name)
     reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+    reader.zone_given = named or zones.plain
     reader.thresholds = tuple(limits)
     return reader
 
