@@ -7,6 +7,7 @@ from fnmatch import fnmatch
 
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers
+from postmortem_skill.helper.features.importers.ghstatus import deployment_refs
 from postmortem_skill.helper.inputs import read_text, walk
 from postmortem_skill.helper.model.timeutil import UTC, load_zone, parse_date
 
@@ -34,8 +35,13 @@ inputs (detected from the content, not the file name):
                      pino, structlog, ECS; Loki and Elasticsearch answers, logfmt too) as "WARN msg:
                      error (count=37, dry_run=false)": up to 4 small fields in the line's order, not
                      time, level, logger, service, host or trace ids, never a credential's field;
-                     `postmortem evidence --format json` (commit abc1234 subject); this command's own
-                     JSON. A resolved alert gives a [firing] and a [resolved] row.
+                     `postmortem evidence --format json` (commit abc1234 subject); GitHub deployment
+                     statuses (…/deployments/ID/statuses: "GitHub deployment ID to production: success
+                     (v2.14.0)", the ref from the deployments list beside them; in_progress, success,
+                     failure, error); Zendesk tickets ("Zendesk ticket #48213 opened: subject (priority
+                     high)") and their public comments as chat rows (authors from include=users, else
+                     their id; e-mail addresses left out); this command's own JSON. A resolved alert
+                     gives a [firing] and a [resolved] row.
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,
                      created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
@@ -240,6 +246,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
                     users[name] = importers.people_of(texts[name])
         except UsageError:
             pass  # said below, where the file is read as evidence
+    refs = {ident: ref for text in texts.values() for ident, ref in deployment_refs(text).items()}
     read, notes, single = [], [], None  # read: (name, text, reader, events, problems)
     for name in files:
         if users.get(name):
@@ -255,7 +262,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
                 raise
             notes.append(f"{exc} (skipped)")
             continue
-        reader = _reader(name, zones, day, users)
+        reader = _reader(name, zones, day, users, refs=refs)
         events, problems = importers.read(text, reader)
         if reader.own_zone is not None:
             zones.own[name] = reader.own_zone
@@ -265,7 +272,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
     for entry in read:
         name, text, reader, events, problems = entry
         if reader.metrics and limits:  # again, keeping the samples that cross a threshold an alert names
-            reader = _reader(name, zones, day, users, limits)
+            reader = _reader(name, zones, day, users, limits, refs)
             events, problems = importers.read(text, reader)
         notes.extend(report(name, problems, bool(events)))
         if reader.dropped:
@@ -284,9 +291,10 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
     return importers.merge(groups), notes, files
 
 
-def _reader(name, zones, day, users, limits=()):
+def _reader(name, zones, day, users, limits=(), refs=None):
     zone, named = zones.of(name)
     reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+    reader.deploy_refs = refs or {}
     reader.zone_given = named or zones.plain
     reader.thresholds = tuple(limits)
     return reader

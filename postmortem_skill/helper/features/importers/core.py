@@ -171,6 +171,7 @@ class Reader:
         self.people = people or {}  # chat user id → display name (a Slack export's users.json)
         self.naive = 0  # rows whose time named no zone and was read in the reader's zone
         self.zone_given = False  # `zone` is the one --tz gave for this file, not the default
+        self.deploy_refs: dict[str, str] = {}  # GitHub deployment id → its ref, from the deployments list read
         self.own_zone: tzinfo | None = None  # the zone the file itself states for its naive times
         self.thresholds: tuple[float, ...] = ()  # numbers the alerts name: a metric sample crossing one is kept
         self.metrics = False  # the file is a metrics export (condensed)
