@@ -47,12 +47,13 @@ Alerts and changes on services the incident's pages do not name are left out
 (Cancelled, Rejected, Withdrawn, 已取消, 已驳回, 撤回); stderr says what it kept and why. It marks the
 milestones it can guess (impact start from the metrics; detected at the first page or person's report;
 acknowledged at the first acknowledgement; mitigated and resolved as the incident chat declared them, at
-the time the declaration states ("Mitigated at 14:47" posted 14:48 is 14:47), else from the metrics'
-sustained return) and says on stderr which row got which mark and why: check them. The full merged
-timeline is written next to the draft as DIR/ID.timeline.json (the record; nothing is written into the
-evidence folder). --commits adds the commits of the repository here whose commit
-time lies in the incident window (from a day before the impact start to the resolution). A deploy row that
-ships a commit row (names its hash or tag) counts as the change before that commit: it is when it went out.
+the time the declaration states ("Mitigated at 14:47" posted 14:48 is 14:47; "mitigated as of 9:52 PM CT"
+in the zone it names, else the chat file's --tz), else from the metrics' sustained return) and says on
+stderr which row got which mark and why: check them. The full merged timeline is written next to the
+draft as DIR/ID.timeline.json (the record; nothing is written into the evidence folder). --commits adds
+the commits of the repository here whose commit time lies in the incident window (from a day before the
+impact start to the resolution). A deploy row that ships a commit row (names its hash or tag) counts as
+the change before that commit: it is when it went out.
 
 --from FILE also takes the JSON `postmortem timeline DIR --format json` prints (or ID.timeline.json) and
 facts files (.yaml, .yml or .json; start one with `postmortem timeline DIR --format facts`). Keep them

@@ -7,6 +7,7 @@ from fnmatch import fnmatch
 
 from postmortem_skill.helper.errors import UsageError
 from postmortem_skill.helper.features import importers
+from postmortem_skill.helper.features.importers.ghstatus import deployment_refs
 from postmortem_skill.helper.inputs import read_text, walk
 from postmortem_skill.helper.model.timeutil import UTC, load_zone, parse_date
 
@@ -34,8 +35,13 @@ inputs (detected from the content, not the file name):
                      pino, structlog, ECS; Loki and Elasticsearch answers, logfmt too) as "WARN msg:
                      error (count=37, dry_run=false)": up to 4 small fields in the line's order, not
                      time, level, logger, service, host or trace ids, never a credential's field;
-                     `postmortem evidence --format json` (commit abc1234 subject); this command's own
-                     JSON. A resolved alert gives a [firing] and a [resolved] row.
+                     `postmortem evidence --format json` (commit abc1234 subject); GitHub deployment
+                     statuses (…/deployments/ID/statuses: "GitHub deployment ID to production: success
+                     (v2.14.0)", the ref from the deployments list beside them; in_progress, success,
+                     failure, error); Zendesk tickets ("Zendesk ticket #48213 opened: subject (priority
+                     high)") and their public comments as chat rows (authors from include=users, else
+                     their id; e-mail addresses left out); this command's own JSON. A resolved alert
+                     gives a [firing] and a [resolved] row.
   CSV, TSV           a header row naming a time column (time, timestamp, ts, date, datetime, time_utc,
                      created_at, @timestamp, 时间, 发生时间, …) and a text column (event, message,
                      summary, text, alert, description, title, 内容, 事件, …); id, status and
@@ -63,7 +69,11 @@ inputs (detected from the content, not the file name):
 time zones:
   a zone the input names wins: an offset or Z on the time, a header such as time_utc, Time (UTC),
   时间（北京时间）, a heading above a table "## Changes (UTC+8)", or a chat export's preamble line
-  "（时间为北京时间）". Only naive times use --tz (IANA
+  "（时间为北京时间）". A zone's abbreviation after the time (`2025-11-13 20:30 CST`, as change
+  calendars, ServiceNow and Jira write it) is read when it names one offset (EST, PDT, CET, BST, JST,
+  AEST, …; CT/ET/PT/MT with their clock changes), or is a name the file's --tz zone uses (CST/CDT for
+  America/Chicago, IST for Asia/Kolkata); CST, IST and AST alone are refused, naming the --tz to pass.
+  Only naive times use --tz (IANA
   name or offset), else UTC. --tz GLOB=ZONE (repeatable) sets the zone of the files whose name or path
   matches GLOB, next to a plain --tz ZONE for the rest:
       --tz 'feishu*=Asia/Shanghai' --tz 'oncall-notes.txt=Europe/Berlin'
@@ -164,15 +174,16 @@ class Zones:
     path as given, else the plain `--tz ZONE`, else UTC."""
 
     def __init__(self, values: list[str] | None = None):
-        self.default, self.label, self.globs, plain = UTC, "UTC", [], False
+        self.default, self.label, self.globs = UTC, "UTC", []
+        self.plain = False  # a plain --tz ZONE was given
         self.own: dict[str, object] = {}  # file → the zone the file itself states (a chat export's preamble)
         for value in values or []:
             glob, sep, name = value.rpartition("=")
             zone = _option("tz", load_zone, name.strip())
             if not sep:
-                if plain:
+                if self.plain:
                     raise UsageError("--tz: one plain ZONE only; name other files with GLOB=ZONE")
-                self.default, self.label, plain = zone, name.strip(), True
+                self.default, self.label, self.plain = zone, name.strip(), True
             elif not glob.strip():
                 raise UsageError(f"--tz {value!r}: GLOB=ZONE needs a GLOB before '='")
             else:
@@ -235,6 +246,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
                     users[name] = importers.people_of(texts[name])
         except UsageError:
             pass  # said below, where the file is read as evidence
+    refs = {ident: ref for text in texts.values() for ident, ref in deployment_refs(text).items()}
     read, notes, single = [], [], None  # read: (name, text, reader, events, problems)
     for name in files:
         if users.get(name):
@@ -250,7 +262,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
                 raise
             notes.append(f"{exc} (skipped)")
             continue
-        reader = _reader(name, zones, day, users)
+        reader = _reader(name, zones, day, users, refs=refs)
         events, problems = importers.read(text, reader)
         if reader.own_zone is not None:
             zones.own[name] = reader.own_zone
@@ -260,7 +272,7 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
     for entry in read:
         name, text, reader, events, problems = entry
         if reader.metrics and limits:  # again, keeping the samples that cross a threshold an alert names
-            reader = _reader(name, zones, day, users, limits)
+            reader = _reader(name, zones, day, users, limits, refs)
             events, problems = importers.read(text, reader)
         notes.extend(report(name, problems, bool(events)))
         if reader.dropped:
@@ -279,9 +291,11 @@ def collect(paths: list[str], zones, day, hints: dict | None = None,
     return importers.merge(groups), notes, files
 
 
-def _reader(name, zones, day, users, limits=()):
-    zone, _ = zones.of(name)
+def _reader(name, zones, day, users, limits=(), refs=None):
+    zone, named = zones.of(name)
     reader = importers.Reader(zone, day, name, _people(name, users) if users else None)
+    reader.deploy_refs = refs or {}
+    reader.zone_given = named or zones.plain
     reader.thresholds = tuple(limits)
     return reader
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from postmortem_skill.helper.features.importers import zonenames
 from postmortem_skill.helper.model.markdown import line_of
 from postmortem_skill.helper.model.timeutil import UTC, from_epoch, parse_timestamp, to_utc, written_timestamp
 from postmortem_skill.helper.model.vocabulary import MARKERS, MILESTONES
@@ -169,6 +170,8 @@ class Reader:
         self.seen: set = set()
         self.people = people or {}  # chat user id → display name (a Slack export's users.json)
         self.naive = 0  # rows whose time named no zone and was read in the reader's zone
+        self.zone_given = False  # `zone` is the one --tz gave for this file, not the default
+        self.deploy_refs: dict[str, str] = {}  # GitHub deployment id → its ref, from the deployments list read
         self.own_zone: tzinfo | None = None  # the zone the file itself states for its naive times
         self.thresholds: tuple[float, ...] = ()  # numbers the alerts name: a metric sample crossing one is kept
         self.metrics = False  # the file is a metrics export (condensed)
@@ -190,6 +193,13 @@ class Reader:
         when = _iso(raw_time) or from_epoch(raw_time) if isinstance(raw_time, str) else from_epoch(raw_time)
         if when is not None and when.year < 1990:  # a count or a duration where a time belongs, not an epoch
             when = None
+        if when is None and isinstance(raw_time, str) and (parts := zonenames.split(raw_time)):
+            when = _iso(parts[0].strip())
+            if when is not None and when.tzinfo is None:
+                named = zonenames.zone_of(parts[1], when, own or (self.zone if self.zone_given else None), self.name)
+                if isinstance(named, str):
+                    return self.problem(line, named)
+                own = zone = named
         if when is None and isinstance(raw_time, str) and re.fullmatch(r"\s*\d{1,2}:\d{2}(:\d{2})?\s*", raw_time):
             return self.problem(line, NO_DAY)
         if when is None:

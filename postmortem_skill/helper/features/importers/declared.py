@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from postmortem_skill.helper.features.importers import zonenames
 from postmortem_skill.helper.features.importers.core import Event
 from postmortem_skill.helper.features.importers.detect import BOT
 from postmortem_skill.helper.features.importers.pick import event_text, speaker_of
@@ -46,7 +47,9 @@ _SENTENCE = re.compile(r"(?:[^.!?。！？\n]|\.(?=\d))+[.!?。！？]?")  # "99
 _NAMED_ZONES = sorted((w for w in ZONE_WORDS if w.isascii() and w.isupper() and w != "Z"), key=len, reverse=True)
 _CLOCK = re.compile(r"(?<![\d:.])(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?![\d:])"
                     r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?(?!\w))?(?:\s*(?P<zone>Z\b|"
-                    r"UTC\s*\+\s*0?8(?::?00)?|\+08:?00|Beijing time|北京时间|CST\b|"
+                    r"UTC\s*\+\s*0?8(?::?00)?|\+08:?00|Beijing time|北京时间|"
+                    # abbreviations in capitals only: "um 14:52 ist alles gut" names no zone
+                    + "(?-i:" + "|".join(rf"{w}\b" for w in zonenames.NAMES) + ")|"
                     + "|".join(rf"{w}\b" for w in _NAMED_ZONES) + "))?", re.I)
 _EIGHT = timezone(timedelta(hours=8))
 STATED_BEFORE = timedelta(minutes=15)
@@ -54,16 +57,34 @@ STATED_AS_OF = timedelta(hours=3)  # "Resolved as of 11:52 PT", posted 12:31: th
 _RIGHT_AFTER = re.compile(r"\s*(?:(?:as of|at|since|from|effective|于|在|自)\s*)?$", re.I)
 
 
-def _zone_named(name: str, chat_zone: tzinfo) -> tzinfo:
-    """The zone a sentence names after its clock (UTC, PT, CEST, 北京时间, CST read as China's), else the chat's."""
+def _zones_named(name: str, chat_zone: tzinfo, posted: datetime) -> list[tzinfo]:
+    """The zones a sentence may mean by the name after its clock (UTC, CT, CEST, 北京时间), else the chat's:
+    for a name of several zones (CST: US Central or China) the chat's zone when it uses that name, then each
+    of them; the caller keeps the one whose reading falls just before the message."""
+    upper = name.upper()
     if not name:
-        return chat_zone
-    if name.upper() in ("CST", "BEIJING TIME", "北京时间") or "8" in name:
-        return _EIGHT
+        return [chat_zone]
+    if upper in ("BEIJING TIME", "北京时间") or "8" in name:
+        return [_EIGHT]
+    if name in zonenames.AMBIGUOUS:
+        local = posted.astimezone(chat_zone).replace(tzinfo=None)
+        own = [chat_zone] if isinstance(zonenames.zone_of(name, local, chat_zone, None), tzinfo) else []
+        return own + [load_zone(zone) for zone in zonenames.AMBIGUOUS[name][1] if _known(zone)]
+    if name in zonenames.NAMES:
+        found = zonenames.zone_of(name, posted.astimezone(chat_zone).replace(tzinfo=None), None, None)
+        return [found if isinstance(found, tzinfo) else chat_zone]
     try:
-        return load_zone(name.upper(), words=True)
+        return [load_zone(upper, words=True)]
     except ValueError:  # PT is America/Los_Angeles: without the system's tz database, the chat's zone
-        return chat_zone
+        return [chat_zone]
+
+
+def _known(zone: str) -> bool:
+    try:
+        load_zone(zone)
+    except ValueError:  # no tz database here
+        return False
+    return True
 
 
 def stated_time(sentence: str, posted: datetime, zone: tzinfo, declared: tuple[int, int] | None = None
@@ -78,18 +99,18 @@ def stated_time(sentence: str, posted: datetime, zone: tzinfo, declared: tuple[i
     # the clock nearest the declaration's words: 「22:52 起已止血；…，已于次日 10:12 完全恢复」 states two
     m = clocks[0] if declared is None else min(
         clocks, key=lambda c: max(declared[0] - c.end(), c.start() - declared[1], 0))
-    here = _zone_named((m["zone"] or "").strip(), zone)
-    local = posted.astimezone(here)
     hour, half = int(m["h"]), (m["half"] or "").lower()
     hours = [hour % 12 + (12 if half == "p" else 0)] if half and hour <= 12 else (
         [hour, hour + 12] if 1 <= hour < 12 else [hour])
     adjacent = declared is not None and (declared[0] <= m.start() < declared[1] or (
         m.start() >= declared[1] and _RIGHT_AFTER.fullmatch(sentence[declared[1]:m.start()])))
     window = STATED_AS_OF if adjacent else STATED_BEFORE
-    for h in hours:
-        when = local.replace(hour=h, minute=int(m["m"]), second=0, microsecond=0)
-        if timedelta(0) <= local - when <= window:
-            return when.astimezone(timezone.utc)
+    for here in _zones_named((m["zone"] or "").strip(), zone, posted):
+        local = posted.astimezone(here)
+        for h in hours:
+            when = local.replace(hour=h, minute=int(m["m"]), second=0, microsecond=0)
+            if timedelta(0) <= local - when <= window:
+                return when.astimezone(timezone.utc)
     return None
 
 

@@ -10,6 +10,7 @@ import json
 import re
 from datetime import timedelta
 
+from postmortem_skill.helper.features.importers import ghstatus, zendesk
 from postmortem_skill.helper.features.importers.argocd import (
     add_application,
     add_history_entry,
@@ -53,7 +54,7 @@ TEXT_KEYS = ("event", "message", "msg", "title", "summary", "text", "alert", "de
              "log")
 ID_KEYS = ("tinyId", "incident_number", "fingerprint", "change_id", "alert_id", "alertId", "key", "id")
 LIST_KEYS = ("messages", "events", "items", "entries", "timeline", "incidents", "log_entries", "alerts",
-             "value", "data", "records", "rows", "result", "changes", "deployments", "hits")
+             "value", "data", "records", "rows", "result", "changes", "deployments", "hits", "tickets", "comments")
 # a chat message's id is no evidence id
 _CHAT_KEYS = ("from", "sender", "user", "user_profile", "messageType", "msg_type", "msgtype")
 LATER_MOMENTS = (("acknowledged_at", "acknowledged"), ("resolved_at", "resolved"), ("resolved_on", "resolved"),
@@ -170,6 +171,12 @@ def add_record(reader: Reader, line: int, record, text: str = "") -> None:
         return add_application(reader, line, record)
     if is_history_entry(record):
         return add_history_entry(reader, line, record)
+    if zendesk.is_ticket(record):
+        return zendesk.add_ticket(reader, line, record)
+    if zendesk.is_comment(record):
+        return zendesk.add_comment(reader, line, record)
+    if ghstatus.is_status(record):
+        return ghstatus.add_status(reader, line, record, reader.deploy_refs)
     if is_loki_stream(record):
         for entry in loki_records(record):
             add_record(reader, line, entry)
@@ -292,6 +299,11 @@ def read_json(text: str, reader: Reader) -> None:
         if prometheus is not None:
             return read_series(text, prometheus, reader)
         name, holder = _list_key(whole)
+        if isinstance(holder.get("users"), list):  # Zendesk's `include=users` sideload names the authors
+            reader.people = {**reader.people, **zendesk.people(holder["users"])}
+        if name is None and isinstance(whole.get("ticket"), dict):  # Zendesk's `{"ticket": {…}}`
+            holder = whole["ticket"]
+            return add_record(reader, time_locator(text)(holder.get("created_at"), line_of(text, start)), holder)
         if name is None:
             if is_application(holder):  # one Application: each row cites the line of its own time
                 return add_application(reader, line_of(text, start), holder, text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from postmortem_skill.helper.features.importers import zonenames
 from postmortem_skill.helper.features.importers.core import Reader
 from postmortem_skill.helper.model.timeutil import iso_z, match_timestamp, parse_date, time_of_day, zone_or_none
 
@@ -23,8 +24,9 @@ DATE_LINE = re.compile(r"[\W_]*(\d{4}-\d{2}-\d{2})[\W_]*")
 CLOCK = re.compile(r"\[?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?"
                    r"(?:\s?(?P<half>[AaPp])\.?[Mm]\.?)?(?:\]|(?=\s|$))")
 _DATED = re.compile(r"\[?(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\]?(?:\s+|\s*[|:：-]\s*)(?=\S)(?!\d{1,2}:\d{2})")
-_HEADER = re.compile(r"(?P<who>[^\d\s\[\]|:：#>*-][^\[\]|:：#]{0,39}?)\s+(?P<when>(?:\d{4}[-/]\d{2}[-/]\d{2}\s+)?"
-                     r"\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+_ZONE_NAME = "|".join(zonenames.NAMES)
+_HEADER = re.compile(r"(?P<who>[^\d\s\[\]|:：#>*-][^\[\]|:：#]{0,39}?)\s+(?P<when>\d{4}[-/]\d{2}[-/]\d{2}\s+"
+                     r"\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:%s))?|\d{1,2}:\d{2}(?::\d{2})?)\s*$" % _ZONE_NAME)
 
 
 def clock_of(m: re.Match) -> time | None:
@@ -93,9 +95,13 @@ def _stamp(body: str):
         return None
     when, end = found
     rest = body[end + 1:] if bracketed else body[end:]
+    named = zonenames.LEADING.match(rest.lstrip()) if when.tzinfo is None else None
+    if named:  # `2025-11-19 03:09:04 CST ERROR …`: the zone is the time's, read as the table's cells are
+        rest = rest.lstrip()[named.end():]
     if bracketed:
         rest = rest[1:] if rest.startswith("]") else rest
-    return (iso_z(when) if when.tzinfo else when.isoformat(sep=" ")), rest.strip(" \t-|:：")
+    shown = iso_z(when) if when.tzinfo else when.isoformat(sep=" ")
+    return shown + (f" {named['name']}" if named else ""), rest.strip(" \t-|:：")
 
 
 class _Pending:
