@@ -99,6 +99,16 @@ def test_phone_cue_with_its_leading_digits_shared_marks_the_same_lines(text):
     assert doc.lines_matching(security._PHONE_CUE) == doc.lines_matching(first_written)
 
 
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(PHONE_PIECES + ["\r", "\r\n", "\x1c", "\x1f", "\x0b", "\xa0", "é", "€", "0", "9",
+                                                 "\ud800", "x"]), max_size=20).map("".join))
+@example("+1 415 555 0134\nno phone\n12345678901 ")
+@example("ab 123\x1c456\n€ 123 456\n١٢٣ ٤٥٦")
+def test_phone_lines_read_as_bytes_are_the_lines_the_cue_marks(text):
+    doc = parse_document(text)
+    assert security._phone_lines(doc) == doc.lines_matching(security._PHONE_CUE)
+
+
 DETERMINED_PIECES = ["the", "their", "our", "a", "an", "its", "The", "x", "_", "-", " ", "  ", "\n", "Foo", "Ba", "A",
                      "Scheduler's", "é", "1"]
 
