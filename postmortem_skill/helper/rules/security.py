@@ -119,8 +119,8 @@ def _hide_digits(phone: str) -> str:
     return "".join(out)
 
 
-def _scan(doc, pattern, cue):
-    for number in (_phone_lines(doc) if cue is _PHONE_CUE else doc.lines_matching(cue)):
+def _scan(doc, pattern, numbers):
+    for number in numbers:
         for m in pattern.finditer(doc.lines[number - 1]):
             yield number, m
 
@@ -189,7 +189,7 @@ def credentials(doc, ctx):
 def emails(doc, ctx):
     if not ctx.security_enabled("emails"):
         return
-    for number, m in _scan(doc, _EMAIL, _EMAIL_CUE):
+    for number, m in _scan(doc, _EMAIL, doc.lines_matching(_EMAIL_CUE)):
         address = m.group(0)
         token_start = doc.lines[number - 1].rfind(" ", 0, m.start()) + 1
         if "://" in doc.lines[number - 1][token_start:m.start()]:
@@ -209,7 +209,7 @@ def emails(doc, ctx):
 def phones(doc, ctx):
     if not ctx.security_enabled("phones"):
         return
-    for number, m in _scan(doc, _PHONE, _PHONE_CUE):
+    for number, m in _scan(doc, _PHONE, _phone_lines(doc)):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 9 or len(digits) > 15 or re.search(r"\d{4}-\d{2}-\d{2}|\d:\d", m.group(0)):
             continue
@@ -228,7 +228,7 @@ def ips(doc, ctx):
     if not ctx.security_enabled("ips"):
         return
     import ipaddress
-    for number, m in _scan(doc, _IPV4, _IPV4_CUE):
+    for number, m in _scan(doc, _IPV4, doc.lines_matching(_IPV4_CUE)):
         try:
             address = ipaddress.ip_address(m.group(0))
         except ValueError:
