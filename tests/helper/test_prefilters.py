@@ -596,3 +596,13 @@ PEOPLE_PIECES = ["be ", "more ", "careful", "CAREFUL", "Pay Attention", "reminde
 def test_people_fixing_words_on_lower_cased_ascii_are_found_as_with_ignore_case(text):
     assert actions._fixes_people(text) == (actions._PEOPLE_EN.search(text) is not None)
 
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="# \tx\n\x0b", max_size=16))
+@example("## Heading ##  ")
+@example("# #")
+@example("# Foo ## ##")
+@example("####### seven")
+def test_atx_heading_cut_in_python_has_the_groups_of_the_pattern(body):
+    m = markdown._ATX.match(body)
+    assert markdown._atx(body) == (None if m is None else (m.group(1), m.group(2) or ""))
