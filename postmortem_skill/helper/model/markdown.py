@@ -205,18 +205,19 @@ def _table_cells(line: Line) -> list[Cell]:
     if end > pos and body[end - 1] == "|" and (end < 2 or body[end - 2] != "\\"):
         end -= 1
     inner = body[pos:end]
-    if "\\" in inner:  # an escaped \| does not split cells
-        starts_chunks = [(m.start(), m.group()) for m in _CELL.finditer(inner)
-                         if not m.start() or inner[m.start() - 1] == "|"]
-    else:
-        starts_chunks, start = [], 0
-        for chunk in inner.split("|"):
-            starts_chunks.append((start, chunk))
-            start += len(chunk) + 1
     cells = []
-    for start, chunk in starts_chunks:
-        lead = len(chunk) - len(chunk.lstrip())
-        cells.append(Cell(line.number, line.column + pos + start + lead, chunk.strip().replace("\\|", "|")))
+    number, column = line.number, line.column + pos
+    if "\\" in inner:  # an escaped \| does not split cells
+        for m in _CELL.finditer(inner):
+            start, chunk = m.start(), m.group()
+            if not start or inner[start - 1] == "|":
+                lead = len(chunk) - len(chunk.lstrip())
+                cells.append(Cell(number, column + start + lead, chunk.strip().replace("\\|", "|")))
+        return cells
+    start = 0  # no backslash: no escaped bar to put back
+    for chunk in inner.split("|"):
+        cells.append(Cell(number, column + start + len(chunk) - len(chunk.lstrip()), chunk.strip()))
+        start += len(chunk) + 1
     return cells
 
 

@@ -72,7 +72,8 @@ def is_log_line(text: str) -> bool:
 
 
 def blank_quotes(text: str) -> str:
-    if not any(mark in text for mark in _QUOTE_MARKS):  # every _QUOTED match starts with one of them
+    # every _QUOTED match starts with one of _QUOTE_MARKS (five `in` tests, without a generator to run them)
+    if not ("'" in text or '"' in text or "“" in text or "「" in text or "『" in text):
         return text
     return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
 
