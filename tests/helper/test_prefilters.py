@@ -56,6 +56,7 @@ def _plain_scan(text):
         for module, name in ((security, "_PHONE_CUE"), (security, "_IPV4_CUE"),
                              (security, "_EMAIL_CUE"), (structure, "PLACEHOLDER_CUE")):
             patched.setattr(module, name, re.compile(""))
+        patched.setattr(security, "_phone_lines", lambda doc: list(range(1, len(doc.lines) + 1)))
         return check_text(text)
 
 
@@ -97,6 +98,16 @@ def test_phone_cue_with_its_leading_digits_shared_marks_the_same_lines(text):
     first_written = re.compile(r"[+\d](?:(?<=\+)\d|\d\d[^\S\n]\d{3}|\d\d[.-]\d{3}|\d{10})")
     doc = parse_document(text)
     assert doc.lines_matching(security._PHONE_CUE) == doc.lines_matching(first_written)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(PHONE_PIECES + ["\r", "\r\n", "\x1c", "\x1f", "\x0b", "\xa0", "é", "€", "0", "9",
+                                                 "\ud800", "x"]), max_size=20).map("".join))
+@example("+1 415 555 0134\nno phone\n12345678901 ")
+@example("ab 123\x1c456\n€ 123 456\n١٢٣ ٤٥٦")
+def test_phone_lines_read_as_bytes_are_the_lines_the_cue_marks(text):
+    doc = parse_document(text)
+    assert security._phone_lines(doc) == doc.lines_matching(security._PHONE_CUE)
 
 
 DETERMINED_PIECES = ["the", "their", "our", "a", "an", "its", "The", "x", "_", "-", " ", "  ", "\n", "Foo", "Ba", "A",
@@ -584,3 +595,14 @@ PEOPLE_PIECES = ["be ", "more ", "careful", "CAREFUL", "Pay Attention", "reminde
        .map("".join))
 def test_people_fixing_words_on_lower_cased_ascii_are_found_as_with_ignore_case(text):
     assert actions._fixes_people(text) == (actions._PEOPLE_EN.search(text) is not None)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="# \tx\n\x0b", max_size=16))
+@example("## Heading ##  ")
+@example("# #")
+@example("# Foo ## ##")
+@example("####### seven")
+def test_atx_heading_cut_in_python_has_the_groups_of_the_pattern(body):
+    m = markdown._ATX.match(body)
+    assert markdown._atx(body) == (None if m is None else (m.group(1), m.group(2) or ""))

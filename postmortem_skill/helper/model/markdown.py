@@ -103,6 +103,7 @@ PLACEHOLDER = re.compile(
 PLACEHOLDER_CUE = re.compile(r"TODO|FIXME|TBA|XXX|待办|待填写|\{\{|\[[A-Z服姓名负日时标事]|<[a-z]")
 
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_WHOLE = re.compile(r"(#{1,6})(?:[ \t]+(.*))?$")  # _ATX with the closing sequence left for _atx to cut
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _BULLET = re.compile(r"([-*+]|\d{1,9}[.)])([ \t]+|$)")
@@ -141,6 +142,23 @@ def parse_lines(raw: list[str]) -> list[Block]:
                 break
     blocks.extend(_Blocks(lines[start:], 0).parse())
     return blocks
+
+
+def _atx(body: str) -> tuple[str, str] | None:
+    """(marks, content) of _ATX.match(body), its groups 1 and 2 (None as ""): the content's lazy (.*?) tried
+    the closing sequence at each of its characters (~1 us a heading); the content read whole is cut here the
+    same way, at the shortest content after which only [ \\t]+#+[ \\t]* or [ \\t]* is left."""
+    m = _ATX_WHOLE.match(body)
+    if m is None:
+        return None
+    content = m.group(2)
+    if not content:
+        return m.group(1), ""
+    kept = content.rstrip(" \t")
+    bare = kept.rstrip("#")
+    if len(bare) < len(kept) and bare[-1:] in (" ", "\t"):
+        kept = bare.rstrip(" \t")
+    return m.group(1), kept
 
 
 def _expand_tabs(s: str) -> str:
@@ -187,18 +205,19 @@ def _table_cells(line: Line) -> list[Cell]:
     if end > pos and body[end - 1] == "|" and (end < 2 or body[end - 2] != "\\"):
         end -= 1
     inner = body[pos:end]
-    if "\\" in inner:  # an escaped \| does not split cells
-        starts_chunks = [(m.start(), m.group()) for m in _CELL.finditer(inner)
-                         if not m.start() or inner[m.start() - 1] == "|"]
-    else:
-        starts_chunks, start = [], 0
-        for chunk in inner.split("|"):
-            starts_chunks.append((start, chunk))
-            start += len(chunk) + 1
     cells = []
-    for start, chunk in starts_chunks:
-        lead = len(chunk) - len(chunk.lstrip())
-        cells.append(Cell(line.number, line.column + pos + start + lead, chunk.strip().replace("\\|", "|")))
+    number, column = line.number, line.column + pos
+    if "\\" in inner:  # an escaped \| does not split cells
+        for m in _CELL.finditer(inner):
+            start, chunk = m.start(), m.group()
+            if not start or inner[start - 1] == "|":
+                lead = len(chunk) - len(chunk.lstrip())
+                cells.append(Cell(number, column + start + lead, chunk.strip().replace("\\|", "|")))
+        return cells
+    start = 0  # no backslash: no escaped bar to put back
+    for chunk in inner.split("|"):
+        cells.append(Cell(number, column + start + len(chunk) - len(chunk.lstrip()), chunk.strip()))
+        start += len(chunk) + 1
     return cells
 
 
@@ -256,14 +275,14 @@ class _Blocks:
             return self._table_or_none(line, body)
         if body.startswith(("```", "~~~")):
             return self._fence(ind)
-        heading = _ATX.match(body) if first == "#" else None
+        heading = _atx(body) if first == "#" else None
         if heading:
             self.i += 1
-            inner = heading.group(2) or ""
-            after = body[len(heading.group(1)):]
-            col = line.column + ind + len(heading.group(1)) + len(after) - len(after.lstrip())
+            marks, inner = heading
+            after = body[len(marks):]
+            col = line.column + ind + len(marks) + len(after) - len(after.lstrip())
             return Block("heading", line.number, line.number, [Line(line.number, col, inner)],
-                         level=len(heading.group(1)), text=inner.strip())
+                         level=len(marks), text=inner.strip())
         if body.startswith("<!--"):
             end = _comment_end(self.lines, self.i)
             block = Block("comment", line.number, self.lines[end].number, self.lines[self.i:end + 1])
@@ -283,8 +302,10 @@ class _Blocks:
     def _table_or_none(self, line: Line, body: str) -> Block | None:
         if "|" in body and self.i + 1 < len(self.lines):
             columns = _is_delimiter(self.lines[self.i + 1].text)
-            if columns and columns == len(_table_cells(line)) and _indent(self.lines[self.i + 1].text) < 4:
-                return self._table()
+            if columns:
+                cells = _table_cells(line)
+                if columns == len(cells) and _indent(self.lines[self.i + 1].text) < 4:
+                    return self._table(cells)
         return None
 
     def _interrupts(self, line: Line) -> bool:
@@ -374,18 +395,21 @@ class _Blocks:
         chunk = lines[start:self.i]
         return Block("html", chunk[0].number, chunk[-1].number, chunk)
 
-    def _table(self) -> Block:
+    def _table(self, header_cells: list[Cell]) -> Block:
         lines = self.lines
-        header = lines[self.i]
-        width = len(_table_cells(header))
-        rows = [_table_cells(header)]
+        first = self.i
+        header = lines[first]
+        width = len(header_cells)
+        rows = [header_cells]
         self.i += 2
         while self.i < len(lines):
             line = lines[self.i]
             if not line.text.strip() or "|" not in line.text and self._interrupts(line):
                 break
             body = line.text.lstrip()
-            if body.startswith((">", "```", "~~~")) or _ATX.match(body) or _HR.match(body):
+            lead = body[:1]
+            if body.startswith((">", "```", "~~~")) or (lead == "#" and _ATX.match(body)) or \
+                    (lead in _HR_FIRST and _HR.match(body)):
                 break
             cells = _table_cells(line)
             if len(cells) < width:
@@ -393,7 +417,7 @@ class _Blocks:
             rows.append(cells[:width])
             self.i += 1
         return Block("table", header.number, lines[self.i - 1].number, rows=rows,
-                     lines=lines[lines.index(header):self.i])
+                     lines=lines[first:self.i])
 
     def _quote(self) -> Block:
         lines = self.lines

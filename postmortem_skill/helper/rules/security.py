@@ -119,10 +119,41 @@ def _hide_digits(phone: str) -> str:
     return "".join(out)
 
 
-def _scan(doc, pattern, cue):
-    for number in doc.lines_matching(cue):
+def _scan(doc, pattern, numbers):
+    for number in numbers:
         for m in pattern.finditer(doc.lines[number - 1]):
             yield number, m
+
+
+# The phone cue's ASCII lines read as bytes: each ASCII digit as "0", each blank but a line break as " " (what
+# [^\S\n] matches among ASCII characters), "+", ".", "-" and the line break as themselves, every other byte as
+# "x". Its matches there are then two literal searches (re finds a literal prefix with memchr), where the cue's
+# leading [+\d] costs a Unicode digit lookup at each character of the text (141 against ~45 us on a bench
+# document). A UTF-8 byte above 0x7f becomes "x", so only a line with a non-ASCII character can hold a match
+# the bytes miss (a "٣" or a "\u3000"): those lines are searched as written.
+_PHONE_BYTES = bytes(48 if 48 <= i <= 57 else 32 if i in b"\t\x0b\x0c\r\x1c\x1d\x1e\x1f " else
+                     i if i in b"+.-\n" else 120 for i in range(256))
+_PHONE_DIGITS = re.compile(rb"000(?: 000|[.-]000|00000000)")
+
+
+def _phone_lines(doc) -> list[int]:
+    """doc.lines_matching(_PHONE_CUE): the numbers of the lines where the cue matches."""
+    text = doc.text if "\r" not in doc.text else "\n".join(doc.lines)
+    data = text.encode("utf-8", "surrogatepass").translate(_PHONE_BYTES)
+    places = [m.start() for m in _PHONE_DIGITS.finditer(data)]
+    at = data.find(b"+0")
+    while at != -1:
+        places.append(at)
+        at = data.find(b"+0", at + 1)
+    marked, number, done = set(), 1, 0
+    for place in sorted(places):
+        number += data.count(b"\n", done, place)
+        done = place
+        marked.add(number)
+    if not text.isascii():
+        marked.update(number for number, line in enumerate(doc.lines, 1)
+                      if not line.isascii() and _PHONE_CUE.search(line) is not None)
+    return sorted(marked)
 
 
 @rule(RULES, id="PM601", name="credential", category="security", severity="error",
@@ -158,7 +189,7 @@ def credentials(doc, ctx):
 def emails(doc, ctx):
     if not ctx.security_enabled("emails"):
         return
-    for number, m in _scan(doc, _EMAIL, _EMAIL_CUE):
+    for number, m in _scan(doc, _EMAIL, doc.lines_matching(_EMAIL_CUE)):
         address = m.group(0)
         token_start = doc.lines[number - 1].rfind(" ", 0, m.start()) + 1
         if "://" in doc.lines[number - 1][token_start:m.start()]:
@@ -178,7 +209,7 @@ def emails(doc, ctx):
 def phones(doc, ctx):
     if not ctx.security_enabled("phones"):
         return
-    for number, m in _scan(doc, _PHONE, _PHONE_CUE):
+    for number, m in _scan(doc, _PHONE, _phone_lines(doc)):
         digits = re.sub(r"\D", "", m.group(0))
         if len(digits) < 9 or len(digits) > 15 or re.search(r"\d{4}-\d{2}-\d{2}|\d:\d", m.group(0)):
             continue
@@ -197,7 +228,7 @@ def ips(doc, ctx):
     if not ctx.security_enabled("ips"):
         return
     import ipaddress
-    for number, m in _scan(doc, _IPV4, _IPV4_CUE):
+    for number, m in _scan(doc, _IPV4, doc.lines_matching(_IPV4_CUE)):
         try:
             address = ipaddress.ip_address(m.group(0))
         except ValueError:
