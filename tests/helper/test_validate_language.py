@@ -688,3 +688,15 @@ def test_every_angry_intensifier_in_the_data_is_a_question_asked_in_anger(questi
     from postmortem_skill.helper.rules import lexicon
 
     assert [hit[3] for hit in lexicon.find_en(question, False)] == ["question"]
+
+
+def test_a_header_table_lists_people_and_is_not_judged():
+    # the shape of a header an assistant wrote without our template (INC-15 trial): people with their roles
+    header = ("# INC-15 postmortem\n\n| | |\n|---|---|\n| Incident commander | Rachel Kim |\n"
+              "| Responders | Arjun Mehta (investigation), Dan Okafor (change owner, rollback, fix), "
+              "Priya Raman (DLQ backfill), Tom Alvarez (Support) |\n\n")
+    assert not [f for f in check_text(header + "## Summary\n\nIngestion stalled for an hour.\n")
+                if f.rule.startswith("PM3") and f.severity != "info"]
+    # the same cell inside a section is read, and what blames there is still found
+    blaming = header + "## Response\n\n| Who | Notes |\n|---|---|\n| Dan | Dan carelessly pushed the change |\n"
+    assert "PM301" in [f.rule for f in check_text(blaming)]

@@ -278,6 +278,8 @@ def _is_prose(text: str, lang: str, sentence, header_lines) -> bool:
     'Owner' or 'n/a DONE'), which it was not trained on."""
     if sentence.line in header_lines or ("\n" in text and all(map(_FIELD_LINE.match, text.split("\n")))):
         return False  # lines of `key: value` (front matter without its fences, 'title: …', 'author: …')
+    if sentence.section is None and "table" in sentence.flags:
+        return False  # a table above the first section is the header's: 'Responders | Arjun (investigation), …'
     return len(_HAN.findall(text)) >= 10 if lang == "zh" else _SIX_WORDS_EN.match(text) is not None
 
 
