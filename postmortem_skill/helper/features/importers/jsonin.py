@@ -191,9 +191,10 @@ def add_record(reader: Reader, line: int, record, text: str = "") -> None:
     if source is not None:  # a document with a message is a log line, whatever its level is called
         return add_record(reader, line, log_record(source) if first_text(source, ("message", "msg")) else source)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
-        for reply in record["replies"]:
+        for reply in record["replies"]:  # each cited by its own object's line where the text shows it
             if not reply_pointer(reply):
-                add_record(reader, line, reply)
+                add_record(reader, _id_line(text, reply.get("id") if isinstance(reply, dict) else None) or line,
+                           reply)
         record = {k: v for k, v in record.items() if k != "replies"}
     record = {**mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
     record = cloud_log_entry(record) or record  # Cloud Logging, Logs Insights, Datadog Logs: log lines
@@ -332,7 +333,7 @@ def read_json(text: str, reader: Reader) -> None:
     try:
         for line, value in _array_items(text, start):
             for record in _unwrapped(value):
-                add_record(reader, line, record)
+                add_record(reader, line, record, text)
     except _BadJson as exc:
         reader.problem(exc.line, str(exc))
 
