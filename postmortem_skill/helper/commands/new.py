@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -43,7 +44,10 @@ loss or dead letter, customer report, cause found, escalation, recovery), warnin
 metric peak. A pager's own log of a page (`Escalation … started`) and, after an overnight mitigation, rows
 more than an hour after it (but the resolution and who takes which follow-up) come only when room is left.
 Alerts and changes on services the incident's pages do not name are left out
-(an alert that paged inside the impact window stays), and so is a change whose status says it never ran
+(an alert that paged inside the impact window stays; with --commits the repository's own names, its
+folder's, package's and Helm chart's, are the incident's too, and so is a service a change names with the
+version a row of the incident's service names: a deploy of tracklane-ingest v2.13.2 while the chat rolls
+ping-writer back to v2.13.2), and so is a change whose status says it never ran
 (Cancelled, Rejected, Withdrawn, 已取消, 已驳回, 撤回); stderr says what it kept and why. It marks the
 milestones it can guess (impact start from the metrics; detected at the first page or person's report;
 acknowledged at the first acknowledgement; mitigated and resolved as the incident chat declared them, at
@@ -251,7 +255,8 @@ def _choose(data, args, choose: bool) -> tuple[object, pick.Pick | None]:
         keep = set(range(1, len(events) + 1))
         as_events = _as_events(marked) if choose or rows else None
         if as_events is not None:
-            chosen = pick.pick(as_events, {n - 1 for n in marks})
+            chosen = pick.pick(as_events, {n - 1 for n in marks},
+                               repository=repository_names(Path(".")) if getattr(args, "commits", False) else ())
             keep = {n + 1 for n in chosen.kept}
         added = set(_numbers(rows[1:], len(events))) - keep if rows else set()
         keep |= added
@@ -260,6 +265,33 @@ def _choose(data, args, choose: bool) -> tuple[object, pick.Pick | None]:
     if chosen is None or (rows and not rows.startswith("+")):
         chosen = pick.Pick(tuple(sorted(n - 1 for n in keep)), (), ())
     return {**data, "events": [e for n, e in enumerate(marked, 1) if n in keep]}, chosen
+
+
+def repository_names(folder: Path) -> set[str]:
+    """The names the repository here goes by: its top folder's, its package's (package.json, pyproject.toml)
+    and its Helm charts' (a service's alerts may say ping-writer while its changes say tracklane-ingest)."""
+    from postmortem_skill.helper.commands.evidence import _git
+
+    try:
+        done = _git(folder, "rev-parse", "--show-toplevel")
+    except UsageError:
+        return set()
+    if done.returncode != 0:
+        return set()
+    top = Path(done.stdout.decode("utf-8", "replace").strip())
+    found = {top.name}
+    try:
+        found.add(str(json.loads((top / "package.json").read_text(encoding="utf-8"))["name"]).rpartition("/")[2])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    files = [top / "pyproject.toml", *top.glob("Chart.yaml"), *top.glob("*/Chart.yaml"), *top.glob("*/*/Chart.yaml")]
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found.update(m.group(1) for m in re.finditer(r'(?m)^name\s*[:=]\s*["\']?([\w.-]+)', text))
+    return {name.lower() for name in found if name}
 
 
 def _facts(args, scale, data=None, choose=False, kept=None) -> tuple[scaffold.Facts, pick.Pick | None]:

@@ -32,7 +32,9 @@ inputs (detected from the content, not the file name):
                      Slack (ts, user_profile; the export's users.json names authors and <@U…>
                      mentions), Teams (Graph value[] with replies[], createdDateTime, HTML body),
                      Feishu/Lark (items[], create_time, body.content); structured log lines (zap, slog,
-                     pino, structlog, ECS; Loki and Elasticsearch answers, logfmt too) as "WARN msg:
+                     pino, structlog, ECS; Loki and Elasticsearch answers, logfmt too; log-query
+                     results, CSV or JSON, of Logs Insights, Datadog, Grafana Explore, Cloud
+                     Logging: log lines, never alerts) as "WARN msg:
                      error (count=37, dry_run=false)": up to 4 small fields in the line's order, not
                      time, level, logger, service, host or trace ids, never a credential's field;
                      `postmortem evidence --format json` (commit abc1234 subject); GitHub deployment

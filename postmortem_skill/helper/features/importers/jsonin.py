@@ -42,6 +42,12 @@ from postmortem_skill.helper.features.importers.core import (
 from postmortem_skill.helper.features.importers.datadog import add_monitor_event, monitor_event
 from postmortem_skill.helper.features.importers.jsonlogs import is_log_line, log_text
 from postmortem_skill.helper.features.importers.kube import add_kube_event, is_kube_event
+from postmortem_skill.helper.features.importers.logquery import (
+    cloud_log_entry,
+    insights_row,
+    is_insights_answer,
+    log_record,
+)
 from postmortem_skill.helper.features.importers.logstores import elastic_source, is_loki_stream, loki_records
 from postmortem_skill.helper.features.importers.servicenow import add_change_request, is_change_request
 from postmortem_skill.helper.features.importers.tables import is_series_export, prometheus_series, read_series, said
@@ -182,14 +188,16 @@ def add_record(reader: Reader, line: int, record, text: str = "") -> None:
             add_record(reader, line, entry)
         return None
     source = elastic_source(record)
-    if source is not None:
-        return add_record(reader, line, source)
+    if source is not None:  # a document with a message is a log line, whatever its level is called
+        return add_record(reader, line, log_record(source) if first_text(source, ("message", "msg")) else source)
     if isinstance(record.get("replies"), list):  # Graph `messages?$expand=replies`: a thread's replies
-        for reply in record["replies"]:
+        for reply in record["replies"]:  # each cited by its own object's line where the text shows it
             if not reply_pointer(reply):
-                add_record(reader, line, reply)
+                add_record(reader, _id_line(text, reply.get("id") if isinstance(reply, dict) else None) or line,
+                           reply)
         record = {k: v for k, v in record.items() if k != "replies"}
     record = {**mapping(record, "attributes"), **record}  # Datadog v2 and JSON:API answers
+    record = cloud_log_entry(record) or record  # Cloud Logging, Logs Insights, Datadog Logs: log lines
     updates = record.get("incident_updates")
     if isinstance(updates, list) and updates:  # a Statuspage incident: one row per update, at its own line
         locate = time_locator(text)
@@ -293,6 +301,14 @@ def read_json(text: str, reader: Reader) -> None:
             return read_json_lines(text, reader)
         except RecursionError:
             return reader.problem(line_of(text, start), "JSON nested too deeply to be an export")
+        if is_insights_answer(whole):  # Logs Insights' `get-query-results`: each row a list of fields
+            start = re.search(r'"results"\s*:\s*\[', text).end() - 1
+            try:
+                for line, value in _array_items(text, start):
+                    add_record(reader, line, insights_row(value))
+            except _BadJson as exc:
+                reader.problem(exc.line, str(exc))
+            return None
         if is_series_export(whole):
             return read_series(text, whole, reader)
         prometheus = prometheus_series(whole)
@@ -317,7 +333,7 @@ def read_json(text: str, reader: Reader) -> None:
     try:
         for line, value in _array_items(text, start):
             for record in _unwrapped(value):
-                add_record(reader, line, record)
+                add_record(reader, line, record, text)
     except _BadJson as exc:
         reader.problem(exc.line, str(exc))
 

@@ -25,7 +25,8 @@ def _logfmt(line: str) -> dict | None:
     return {key: value[1:-1].replace('\\"', '"') if value.startswith('"') else value for key, value in pairs}
 
 
-def _line_record(line: str) -> dict:
+def line_record(line: str) -> dict:
+    """A log line as a record: JSON as it is, logfmt as its fields, any other line as its message."""
     parsed = json_object(line)
     if parsed is not None:
         return parsed
@@ -45,7 +46,7 @@ def loki_records(stream: dict) -> list[dict]:
             when = datetime.fromtimestamp(int(pair[0]) / 1e9, timezone.utc).isoformat()
         except (TypeError, ValueError, OverflowError, OSError):
             when = None
-        record = _line_record(pair[1])
+        record = line_record(pair[1])
         record = {k: v for k, v in record.items() if k not in ("ts", "time", "timestamp", "@timestamp")}
         record["time"] = when
         if level and not any(k in record for k in ("level", "lvl", "log.level", "severity")):

@@ -29,7 +29,7 @@ from itertools import islice
 from postmortem_skill.helper.features.importers.columns import is_load
 from postmortem_skill.helper.features.importers.core import NOT_DONE_ROW, Event
 from postmortem_skill.helper.features.importers.operations import KINDS, is_talk, steps, versions
-from postmortem_skill.helper.features.importers.services import incident_services, relevance, services
+from postmortem_skill.helper.features.importers.services import incident_services, other_names, relevance, services
 
 LIMIT = 20
 
@@ -554,9 +554,11 @@ def _announces(chat: Event, change: Event, anchor: datetime) -> bool:
                and re.search(KINDS[step.kind], change.event, re.I) for step in steps(event_text(chat)))
 
 
-def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIMIT) -> Pick:
+def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIMIT,
+         repository: Collection[str] = ()) -> Pick:
     """At most `limit` rows (every row when there are no more): milestones and `marked` rows (indices)
-    always, then the tiers above. Deterministic: the same rows give the same choice."""
+    always, then the tiers above. Deterministic: the same rows give the same choice. `repository`: the
+    names of the repository the draft is written in (`services.other_names`)."""
     marked = set(marked)
     far = {id(e) for e in near_incident(list(events))[1]}
     far_rows = tuple(n for n, e in enumerate(events) if id(e) in far and n not in marked and not e.milestone)
@@ -573,6 +575,8 @@ def pick(events: Sequence[Event], marked: Collection[int] = (), limit: int = LIM
 
     ours = incident_services(events, was_paged, lambda n: kinds[n] == "alert" and alert_state(events[n]) == "fired",
                              anchor, end)
+    ours |= other_names([e.event for e in events], [e.event for n, e in enumerate(events) if kinds[n] == "change"],
+                        ours, repository)
     known = frozenset(s for n, e in enumerate(events) if kinds[n] in ("alert", "change") for s in services(e.event))
     mitigated = _first(events, "mitigated")
     # who owns what may be settled at the close, hours later; every other tier looks at the incident itself

@@ -8,11 +8,12 @@ window name: an alert or change on another service is someone else's, unless it 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from postmortem_skill.helper.features.importers.core import Event
 
+_VERSION = re.compile(r"(?<![\w.])v?(\d+\.\d+\.\d+)(?!\.?\d|\w)")  # v2.13.2, 2.13.2; not 10.0.0.12
 _KEBAB = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w-])")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
@@ -70,3 +71,20 @@ def relevance(text: str, ours: frozenset[str], known: frozenset[str] | None = No
     if any(names(text, s, text_words) for s in ours):
         return 0
     return 2 if named else 1
+
+
+def other_names(texts: Sequence[str], changes: Sequence[str], ours: frozenset[str],
+                repository: Collection[str] = ()) -> frozenset[str]:
+    """The names our service also goes by (ping-writer is a component of the tracklane-ingest repository):
+    the repository's own names (`repository`: the folder, package and chart names `new --commits` reads),
+    and a service a change row (`changes`) names with a version that a row naming one of ours names too
+    (a deploy of tracklane-ingest v2.13.2 while the chat says "rolling ping-writer back to v2.13.2").
+    Nothing when no service is ours: then nothing is judged by service."""
+    if not ours:
+        return frozenset()
+    found = {name for name in repository if services(name) == {name}}  # a single word names too much
+    versions = {v for text in texts if relevance(text, ours) == 0 for v in _VERSION.findall(text)}
+    for text in changes:
+        if versions & set(_VERSION.findall(text)):
+            found |= services(text)
+    return frozenset(found - ours)

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 from postmortem_skill.helper.features.importers import recovery
 from postmortem_skill.helper.features.importers.columns import Columns, is_capacity, is_load, is_resource, is_volume
-from postmortem_skill.helper.features.importers.core import Reader, not_done, with_labels
+from postmortem_skill.helper.features.importers.core import LABEL_KEYS, Reader, not_done, with_labels
+from postmortem_skill.helper.features.importers.jsonlogs import log_text
+from postmortem_skill.helper.features.importers.logquery import is_log_table, log_record
 from postmortem_skill.helper.features.importers.services import names
 from postmortem_skill.helper.model.timeutil import match_timestamp, zone_or_none
 
@@ -309,10 +311,24 @@ def read_csv(text: str, delimiter: str, columns: Columns, reader: Reader) -> Non
             good.append((rows.line_num, cells))
     except csv.Error as exc:
         reader.problem(rows.line_num, f"unreadable CSV ({exc})")
+    if is_log_table(columns.shown):
+        return add_log_rows(good, columns, reader)
     if columns.text is None and columns.id is None and len(good) > 12:
         return add_metrics(good, columns, reader)
     for line, cells in good:
         add_row(reader, line, cells, columns)
+
+
+def add_log_rows(rows: list[tuple[int, list[str]]], columns: Columns, reader: Reader) -> None:
+    """A log query's results, one log line a row, read as a structured log line is (`log_text`): its level
+    leads the text, never a label an alert's state would be read from."""
+    for line, cells in rows:
+        record = log_record({columns.shown[i]: cell.strip() for i, cell in enumerate(cells)
+                             if i not in (columns.time, columns.date) and cell.strip()})
+        labels = {k: v for k, v in record.items() if k in LABEL_KEYS and k != "level"}
+        text = with_labels(log_text(record), labels) or ", ".join(f"{k}={v}" for k, v in record.items())
+        reader.add(line, _dated(cells[columns.time].strip(), cells, columns, reader), text, None, None, None,
+                   columns.zone)
 
 
 def add_metrics(rows: list[tuple[int, list[str]]], columns: Columns, reader: Reader) -> None:
