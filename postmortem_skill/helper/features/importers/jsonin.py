@@ -102,12 +102,28 @@ def _deployment_text(record: dict):
     return f"{text} ({described})" if described else text  # no colon: `x: y` reads as a chat line
 
 
+_INCIDENT_NUMBER = re.compile(r"^\[#\d+\]\s*")
+
+
+def _page_text(record: dict) -> str | None:
+    """A PagerDuty trigger log entry says only "Triggered through the API.": what paged is its channel's
+    summary (the event's), else its incident's title without the `[#4127]` number."""
+    if record.get("type") != "trigger_log_entry":
+        return None
+    said = first_text(record, ("summary",))
+    what = first_text(mapping(record, "channel"), ("summary",)) or \
+        _INCIDENT_NUMBER.sub("", first_text(mapping(record, "incident"), ("summary",)) or "")
+    if not said or not what or what in said:
+        return None
+    return f"{said.rstrip('.')} ({what})"  # no colon: `x: y` reads as a chat line
+
+
 def _text(record: dict, people: dict | None = None):
     if isinstance(record.get("commit"), str) and isinstance(record.get("subject"), str):
         return f"commit {record['commit'][:7]} {record['subject'].strip()}"  # `postmortem evidence --format json`
-    deployment = _deployment_text(record)
-    if deployment:
-        return deployment
+    told = _deployment_text(record) or _page_text(record)
+    if told:
+        return told
     text = ((log_text(record) if is_log_line(record) else None) or first_text(record, ("event",))
             or first_text(record, TEXT_KEYS)
             or body_text(record) or wecom_text(record) or _alert_text(record) or slack_attachment_text(record))
