@@ -49,3 +49,14 @@ def listed_rows(draft: Path) -> list[str]:
     `*` at [2] on the rows in the draft, the number at [3:6]."""
     listing = draft.with_name(f"{draft.stem}.rows.txt")
     return [line for line in listing.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+
+
+def stated_at(sentence: str, posted: str, zone=None) -> str | None:
+    """The time a declaration states ("Mitigated as of 4:39 PT", posted at `posted`), as `MM-DD HH:MM` UTC."""
+    from datetime import datetime, timezone
+
+    from postmortem_skill.helper.features.importers.declared import _DECLARES, stated_time
+
+    m = next(p.search(sentence) for p in _DECLARES.values() if p.search(sentence))
+    when = stated_time(sentence, datetime.fromisoformat(posted), zone or timezone.utc, m.span())
+    return when and f"{when:%m-%d %H:%M}"

@@ -8,18 +8,13 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from evidence_support import stated_at
 
 from postmortem_skill.helper.features.importers import parse
 from postmortem_skill.helper.features.importers.core import Event
-from postmortem_skill.helper.features.importers.declared import _DECLARES, declared, stated_time
+from postmortem_skill.helper.features.importers.declared import declared
 
 UTC = timezone.utc
-
-
-def _stated(sentence: str, posted: str, zone=UTC):
-    m = next(p.search(sentence) for p in _DECLARES.values() if p.search(sentence))
-    when = stated_time(sentence, datetime.fromisoformat(posted), zone, m.span())
-    return when and f"{when:%m-%d %H:%M}"
 
 
 @pytest.mark.parametrize("sentence, posted, expected", [
@@ -36,17 +31,17 @@ def _stated(sentence: str, posted: str, zone=UTC):
     ("Mitigated as of 9:52 PM CT.", "2025-11-19T09:00:00+00:00", None),  # hours later: another message's
 ])
 def test_twelve_hour_clocks_with_a_zone_word(sentence, posted, expected):
-    assert _stated(sentence, posted) == expected
+    assert stated_at(sentence, posted) == expected
 
 
 def test_without_a_zone_word_the_chats_zone():
     chicago = ZoneInfo("America/Chicago")
-    assert _stated("INC-15 mitigated as of 9:52 PM.", "2025-11-19T03:57:20+00:00", chicago) == "11-19 03:52"
+    assert stated_at("INC-15 mitigated as of 9:52 PM.", "2025-11-19T03:57:20+00:00", chicago) == "11-19 03:52"
 
 
 def test_a_german_ist_after_a_clock_names_no_zone():
     berlin = ZoneInfo("Europe/Berlin")
-    assert _stated("Mitigated um 14:52 ist alles gut.", "2024-11-19T14:00:00+00:00", berlin) == "11-19 13:52"
+    assert stated_at("Mitigated um 14:52 ist alles gut.", "2024-11-19T14:00:00+00:00", berlin) == "11-19 13:52"
 
 
 def test_teams_replies_mark_mitigated_and_resolved_at_the_stated_times():

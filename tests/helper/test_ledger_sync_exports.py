@@ -7,12 +7,11 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from evidence_support import draft_from, metrics_of, milestones
+from evidence_support import draft_from, metrics_of, milestones, stated_at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortem_skill.helper.features.importers import parse
-from postmortem_skill.helper.features.importers.declared import _DECLARES, stated_time
 from postmortem_skill.helper.features.importers.pick import alert_state, classify
 from postmortem_skill.helper.model.timeutil import match_timestamp
 
@@ -131,12 +130,6 @@ def test_a_log_whose_first_line_is_upper_case_is_not_a_table():
     assert [e.event for e in events] == ["ERROR disk full"]
 
 
-def _stated(sentence: str, posted: str, zone=UTC):
-    m = next(p.search(sentence) for p in _DECLARES.values() if p.search(sentence))
-    when = stated_time(sentence, datetime.fromisoformat(posted), zone, m.span())
-    return when and f"{when:%m-%d %H:%M}"
-
-
 @pytest.mark.parametrize("sentence, posted, expected", [
     ("Mitigated as of 4:39 PT: lag is back under the SLO.", "2026-11-25T00:44:05+00:00", "11-25 00:39"),
     ("INC-11 resolved as of 11:52 PT, when the v1.14.1 rollout completed.", "2026-11-25T20:31:05+00:00",
@@ -147,7 +140,7 @@ def _stated(sentence: str, posted: str, zone=UTC):
     ("Mitigated as of 4:39 PT.", "2026-11-25T05:00:00+00:00", None),  # hours after: not this message's
 ])
 def test_a_declaration_states_its_time_in_the_zone_it_names(sentence, posted, expected):
-    assert _stated(sentence, posted) == expected
+    assert stated_at(sentence, posted) == expected
 
 
 def test_a_condition_after_the_declaration_does_not_undo_it():
@@ -201,7 +194,6 @@ def _detected(later: str) -> str:
 ])
 def test_a_warning_someone_says_they_saw_is_detection(later, detected):
     assert _detected(later) == detected
-
 
 
 def test_a_source_whose_file_name_has_spaces_is_still_a_link(tmp_path):
