@@ -53,3 +53,18 @@ def test_the_rollback_of_the_repository_is_kept_not_left_out_as_another_services
     kept = pick(alone, repository={"tracklane-ingest"})  # … unless it is the repository the draft is written in
     assert "tracklane-ingest" not in kept.others
     assert next(n for n, e in enumerate(alone) if "CHG-2293" in e.event) in kept.kept
+
+
+def test_the_repository_goes_by_its_folder_package_and_chart_names(tmp_path):
+    import subprocess
+
+    from postmortem_skill.helper.commands.new import repository_names
+
+    repo = tmp_path / "tracklane-ingest"
+    (repo / "deploy" / "helm" / "ping-writer").mkdir(parents=True)
+    (repo / "package.json").write_text('{"name": "@tracklane/ingest-service", "version": "2.14.1"}')
+    (repo / "pyproject.toml").write_text('[tool.ruff]\nname = "not-a-package"\n\n[project]\nname = "ingest-tools"\n')
+    (repo / "deploy" / "helm" / "ping-writer" / "Chart.yaml").write_text("apiVersion: v2\nname: ping-writer\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert repository_names(repo) == {"tracklane-ingest", "ingest-service", "ingest-tools", "ping-writer"}
+    assert repository_names(tmp_path) == set()  # not a repository

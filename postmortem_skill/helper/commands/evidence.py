@@ -53,7 +53,7 @@ def _instant(option: str, text: str):
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+def run_git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C", GIT_PAGER="cat")
     try:
         return subprocess.run(("git", "-C", str(repo), *args), capture_output=True, env=env,
@@ -66,10 +66,10 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 def _warn_if_shallow(repo: Path, commits, since) -> None:
     """One line on stderr when a shallow clone may not reach back to the window's start."""
-    done = _git(repo, "rev-parse", "--is-shallow-repository")
+    done = run_git(repo, "rev-parse", "--is-shallow-repository")
     if done.returncode != 0 or done.stdout.strip() != b"true":
         return
-    where = _git(repo, "rev-parse", "--git-path", "shallow").stdout.decode("utf-8", "replace").strip()
+    where = run_git(repo, "rev-parse", "--git-path", "shallow").stdout.decode("utf-8", "replace").strip()
     try:
         boundary = (repo / where).read_text(encoding="ascii", errors="replace").split() if where else []
     except OSError:
@@ -83,11 +83,11 @@ def _warn_if_shallow(repo: Path, commits, since) -> None:
 def read_commits(repo: Path, shown: str | None = None) -> list:
     """Every commit of HEAD and the tags, oldest first (`evidence.parse_log`); UsageError when `repo` is
     not a git repository or git fails."""
-    if not repo.is_dir() or _git(repo, "rev-parse", "--git-dir").returncode != 0:
+    if not repo.is_dir() or run_git(repo, "rev-parse", "--git-dir").returncode != 0:
         raise UsageError(f"{shown or repo}: not a git repository")
-    if _git(repo, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+    if run_git(repo, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
         return []  # a repository without commits yet
-    done = _git(repo, *evidence.GIT_LOG_ARGS)
+    done = run_git(repo, *evidence.GIT_LOG_ARGS)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(f"git log failed: {message[-1] if message else done.returncode}")

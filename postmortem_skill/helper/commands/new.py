@@ -270,10 +270,10 @@ def _choose(data, args, choose: bool) -> tuple[object, pick.Pick | None]:
 def repository_names(folder: Path) -> set[str]:
     """The names the repository here goes by: its top folder's, its package's (package.json, pyproject.toml)
     and its Helm charts' (a service's alerts may say ping-writer while its changes say tracklane-ingest)."""
-    from postmortem_skill.helper.commands.evidence import _git
+    from postmortem_skill.helper.commands.evidence import run_git
 
     try:
-        done = _git(folder, "rev-parse", "--show-toplevel")
+        done = run_git(folder, "rev-parse", "--show-toplevel")
     except UsageError:
         return set()
     if done.returncode != 0:
@@ -284,14 +284,21 @@ def repository_names(folder: Path) -> set[str]:
         found.add(str(json.loads((top / "package.json").read_text(encoding="utf-8"))["name"]).rpartition("/")[2])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    files = [top / "pyproject.toml", *top.glob("Chart.yaml"), *top.glob("*/Chart.yaml"), *top.glob("*/*/Chart.yaml")]
-    for path in files:
+    charts = [path for depth in ("", "*/", "*/*/", "*/*/*/") for path in top.glob(depth + "Chart.yaml")]
+    for path in [top / "pyproject.toml", *charts]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        found.update(m.group(1) for m in re.finditer(r'(?m)^name\s*[:=]\s*["\']?([\w.-]+)', text))
+        if path.name == "pyproject.toml":  # the [project] or [tool.poetry] table's name, not any tool's
+            table = _PACKAGE_TABLE.search(text)
+            text = table.group(1) if table else ""
+        found.update(m.group(1) for m in _NAME_KEY.finditer(text))
     return {name.lower() for name in found if name}
+
+
+_PACKAGE_TABLE = re.compile(r"(?ms)^\[(?:project|tool\.poetry)\]\s*$(.*?)(?=^\[|\Z)")
+_NAME_KEY = re.compile(r'(?m)^name\s*[:=]\s*["\']?([\w.-]+)')
 
 
 def _facts(args, scale, data=None, choose=False, kept=None) -> tuple[scaffold.Facts, pick.Pick | None]:
