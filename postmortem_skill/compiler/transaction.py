@@ -106,6 +106,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _unlink_if_there(path: Path):
+    """Remove a temp of another run; a run still trying for the lock may remove its own first."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def pending(root: Path) -> bool:
     """A journal a killed run left: its changes still wait to be rolled back."""
     return (root / WORK / JOURNAL).exists()
@@ -209,7 +217,7 @@ class Session:
         for entry in sorted(os.listdir(self.work)) if self.work.is_dir() else []:
             if entry not in (LOCK, JOURNAL):
                 step()
-                os.unlink(self.work / entry)
+                _unlink_if_there(self.work / entry)
         step()
         os.unlink(self.work / LOCK)
         try:
@@ -286,7 +294,7 @@ class Session:
         for entry in os.listdir(self.work):      # temps of a run that was killed
             if entry not in (LOCK, JOURNAL) and not entry.startswith(mine):
                 step()
-                os.unlink(self.work / entry)
+                _unlink_if_there(self.work / entry)
         path = self.work / JOURNAL
         if not path.exists():
             return

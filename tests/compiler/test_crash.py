@@ -168,6 +168,18 @@ def test_a_live_lock_is_exit_2_at_once_and_changes_nothing(tmp_path, capsys):
     assert snapshot(root) == start
 
 
+def test_another_runs_temp_vanishing_while_this_one_cleans_up_is_no_error(tmp_path, monkeypatch):
+    # the race the two-installs test hit once: a run still trying for the lock removes its own temp between
+    # this run's listing of the work folder and its unlink of that temp
+    root = start_tree(tmp_path / "p")
+    listed = os.listdir
+    monkeypatch.setattr(transaction.os, "listdir", lambda path: [*listed(path), "99999.1.tmp"])
+    with transaction.Session(root, lambda *args: None):
+        pass
+    monkeypatch.undo()
+    assert not (root / transaction.WORK).exists()
+
+
 def test_two_installs_at_once_one_waits_its_turn_or_exits_2(tmp_path):
     root = start_tree(tmp_path / "p")
     start = snapshot(root)
