@@ -92,12 +92,8 @@ def read_bytes(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmort
     return data
 
 
-def read_text(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmortem",
-              fallback: str | None = None) -> str:
-    """UTF-8 text of a file, or of standard input for '-'; UsageError for a special, unreadable or binary
-    file, one larger than `limit` bytes (standard input too: never cut silently) or not UTF-8. `what` names
-    the expected content in the messages; `fallback` is an encoding tried when UTF-8 fails (gb18030 for
-    exports saved by a Chinese Excel)."""
+def _text_bytes(path: Path | str, limit: int, what: str) -> bytes:
+    """The bytes of a file or of standard input ('-'), refused when too large or binary."""
     if str(path) == "-":
         import sys
 
@@ -108,6 +104,27 @@ def read_text(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmorte
         data = read_bytes(path, limit, what)
     if b"\0" in data[:8192]:
         raise UsageError(f"{path}: binary file, not {what}")
+    return data
+
+
+def read_utf8(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmortem") -> bytes:
+    """What read_text reads, as UTF-8 bytes without a byte order mark (their `decode()` is read_text's
+    text) and with the same refusals: for a caller that hashes or hands on the text before reading it."""
+    data = _text_bytes(path, limit, what)
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def read_text(path: Path | str, limit: int = MAX_BYTES, what: str = "a postmortem",
+              fallback: str | None = None) -> str:
+    """UTF-8 text of a file, or of standard input for '-'; UsageError for a special, unreadable or binary
+    file, one larger than `limit` bytes (standard input too: never cut silently) or not UTF-8. `what` names
+    the expected content in the messages; `fallback` is an encoding tried when UTF-8 fails (gb18030 for
+    exports saved by a Chinese Excel)."""
+    data = _text_bytes(path, limit, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
