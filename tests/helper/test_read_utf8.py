@@ -51,3 +51,22 @@ def test_edges(tmp_path, data):
     path.write_bytes(data)
     expected, got = _outcome(read_text, path), _outcome(read_utf8, path)
     assert got[0] == expected[0] and got[1] == (expected[1].encode("utf-8") if got[0] == "ok" else expected[1])
+
+
+@CHECKS
+@given(data=st.binary(max_size=300), step=st.integers(1, 7))
+def test_short_reads_still_read_the_whole_file(tmp_path, monkeypatch, data, step):
+    """os.read may return fewer bytes than asked before the end: read_bytes reads on."""
+    import os
+
+    from postmortem_skill.helper import inputs
+
+    path = tmp_path / "doc.md"
+    path.write_bytes(data)
+    real = os.read
+    monkeypatch.setattr(inputs.os, "read", lambda fd, size: real(fd, min(size, step)))
+    assert inputs.read_bytes(path) == data
+    assert inputs.read_bytes(path, limit=len(data)) == data
+    if data:
+        with pytest.raises(UsageError):
+            inputs.read_bytes(path, limit=len(data) - 1)
