@@ -277,3 +277,25 @@ def test_structure_by_word_flags_is_as_written():
                          min_size=1, max_size=12).map(" ".join), min_size=1, max_size=4))
 def test_structure_of_free_text_is_as_written(sentences):
     _same_structure(sentences)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_rows_packed_by_bytes_are_the_rows_packed_one_by_one(lang):
+    weights = judge.model(lang)[0]
+    count = 1 << (judge_speed._FIELD * weights.width)
+    expected = {}
+    for feature, row in weights.rows():
+        value = count
+        for column, weight in enumerate(row):
+            value |= (weight + judge_speed._OFFSET) << (judge_speed._FIELD * column)
+        expected[feature] = value
+    packed = judge_speed._packed_rows(weights, weights.width)
+    if sys.byteorder == "little":
+        assert list(packed.items()) == list(expected.items())
+    extremes = judge_speed.Rows(["low", "high", "zero"], array("h", [-32768] * 5 + [32767] * 5 + [0] * 5), 5)
+    if sys.byteorder == "little":
+        assert judge_speed._packed_rows(extremes, 5) == {
+            name: count | sum((w + judge_speed._OFFSET) << (judge_speed._FIELD * c) for c in range(5))
+            for name, w in (("low", -32768), ("high", 32767), ("zero", 0))}
+    duplicated = judge_speed.Rows(["a", "a"], array("h", [1] * 10), 5)  # rows not one after another
+    assert judge_speed._packed_rows(duplicated, 5) is None

@@ -161,8 +161,9 @@ def test_each_file_is_read_once(tmp_path, capsys, monkeypatch):
     from postmortem_skill.helper import inputs
 
     reads = []
-    real = inputs.read_text
-    monkeypatch.setattr(inputs, "read_text", lambda path: reads.append(path) or real(path))
+    for name in ("read_text", "read_utf8"):
+        real = getattr(inputs, name)
+        monkeypatch.setattr(inputs, name, lambda path, real=real: reads.append(path) or real(path))
     one, two = _pair(tmp_path)
     _run(capsys, str(one), str(two))
     _run(capsys, str(one))
